@@ -1,0 +1,75 @@
+#pragma once
+// One member's view of one room on one hub: sign in, follow the room's event stream, post.
+// Used by every client of a hub: the window (hosting or joining) and `confab join`.
+//
+// Guarantees: every message appears once (events are deduplicated by sequence number, and
+// `reset` reloads history); messages written while the link is down wait in an outbox that
+// survives a restart of the app and are delivered exactly once (the hub dedups by clientId).
+
+#include "chatevent.h"
+
+#include <QObject>
+#include <QUrl>
+
+namespace confab {
+
+class MessageModel;
+class MemberModel;
+
+class ChatSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State {
+        Idle,         // not started, or stopped
+        SigningIn,    // POST /api/v1/session in flight
+        Connecting,   // opening the event stream
+        Live,         // stream open: events arrive as they happen
+        Reconnecting, // link lost; retrying after a delay (see stateChanged's retryInMs)
+        Failed,       // cannot continue without the user (bad password, name taken, not a hub)
+    };
+    Q_ENUM(State)
+
+    struct Options
+    {
+        QUrl hubUrl;            // e.g. http://192.168.1.20:8848/
+        QString roomId;         // empty: the default room
+        QString name;
+        QString password;       // empty when the room is open
+        QString storageDir;     // token and outbox live here; empty: the app-data location
+    };
+
+    explicit ChatSession(QObject *parent = nullptr);
+    ~ChatSession() override;
+
+    void start(const Options &options);
+    // leaveRoom: also end the session on the hub (DELETE /api/v1/session), not only disconnect.
+    void stop(bool leaveRoom = false);
+
+    // Shows the message at once as pending and returns its clientId.
+    QString send(const QString &text);
+    void sendTyping();                // rate-limited here; cheap to call on every keystroke
+    void loadOlder();                 // next page of history before the oldest row
+    bool canLoadOlder() const;
+
+    State state() const;
+    QString stateReason() const;      // human-readable, translated
+    Member self() const;
+    QUrl hubUrl() const;
+    QString roomId() const;
+    QString roomTitle() const;
+    int outboxSize() const;
+
+    MessageModel *messages() const;
+    MemberModel *members() const;
+
+signals:
+    void stateChanged(confab::ChatSession::State state, const QString &reason, int retryInMs);
+    void messageArrived(const confab::MessageEvent &message, bool own); // live, not history
+    void typingChanged(const QStringList &names);
+    void hostLeft(const QString &reason); // the hub said `bye`; the session keeps retrying
+    void outboxChanged(int size);
+    void roomTitleChanged(const QString &title);
+};
+
+} // namespace confab

@@ -1,0 +1,14 @@
+#pragma once
+// The command-line modes of the one `confab` binary. Each takes the full argument list
+// (QCoreApplication::arguments(), program name first, mode second) and returns the exit code.
+
+#include <QStringList>
+
+namespace confab::cli {
+
+int runServe(const QStringList &arguments);  // host a room with no window (server/)
+int runListen(const QStringList &arguments); // print any SSE stream as JSON lines
+int runSend(const QStringList &arguments);   // post one message
+int runJoin(const QStringList &arguments);   // terminal chat
+
+} // namespace confab::cli

@@ -1,0 +1,43 @@
+#pragma once
+// The LAN beacon: one small UDP datagram of compact JSON (docs/protocol.md, "LAN beacon").
+// A hosting Confab sends Announce datagrams; a joiner sends one Query to ask hosts to announce now.
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+#include <optional>
+
+namespace confab {
+
+struct BeaconAnnounce
+{
+    QString roomId;
+    QString title;
+    QString host; // the host's name as it wants to be shown (machine or person)
+    QUrl url;     // the hub's base URL, e.g. http://192.168.1.20:8848/
+    int members = 0;
+    bool locked = false; // a password is needed to join
+    int apiVersion = 0;
+
+    friend bool operator==(const BeaconAnnounce &a, const BeaconAnnounce &b)
+    {
+        return a.roomId == b.roomId && a.title == b.title && a.host == b.host && a.url == b.url
+                && a.members == b.members && a.locked == b.locked && a.apiVersion == b.apiVersion;
+    }
+};
+
+struct BeaconQuery
+{
+};
+
+namespace beacon {
+
+QByteArray encodeAnnounce(const BeaconAnnounce &announce);
+QByteArray encodeQuery();
+
+// Both return nullopt for anything malformed, oversized or not ours.
+std::optional<BeaconAnnounce> decodeAnnounce(QByteArrayView datagram);
+bool isQuery(QByteArrayView datagram);
+
+} // namespace beacon
+} // namespace confab

@@ -1,0 +1,184 @@
+#include "chatevent.h"
+
+#include "protocol.h"
+
+#include <QJsonDocument>
+
+namespace confab {
+
+namespace {
+
+// QJsonValue::toInteger() exists only from Qt 6.? on; doubles hold every id we hand out (< 2^53).
+qint64 integerField(const QJsonObject &object, QLatin1StringView key)
+{
+    const QJsonValue value = object.value(key);
+    return value.isDouble() ? qint64(value.toDouble()) : 0;
+}
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+template<class... Ts>
+struct Overloaded : Ts...
+{
+    using Ts::operator()...;
+};
+template<class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+} // namespace
+
+QJsonObject Member::toJson() const
+{
+    return QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("name"), name}};
+}
+
+std::optional<Member> Member::fromJson(const QJsonObject &object)
+{
+    const QJsonValue id = object.value(QLatin1StringView("id"));
+    const QJsonValue name = object.value(QLatin1StringView("name"));
+    if (!id.isString() || !name.isString() || id.toString().isEmpty())
+        return std::nullopt;
+    return Member{id.toString(), name.toString()};
+}
+
+QString presenceStateName(PresenceState state)
+{
+    switch (state) {
+    case PresenceState::Join:
+        return QStringLiteral("join");
+    case PresenceState::Leave:
+        return QStringLiteral("leave");
+    case PresenceState::Online:
+        return QStringLiteral("online");
+    case PresenceState::Offline:
+        return QStringLiteral("offline");
+    }
+    return {};
+}
+
+std::optional<PresenceState> presenceStateFromName(QStringView name)
+{
+    for (PresenceState state : {PresenceState::Join, PresenceState::Leave, PresenceState::Online,
+                                PresenceState::Offline}) {
+        if (name == presenceStateName(state))
+            return state;
+    }
+    return std::nullopt;
+}
+
+QJsonObject messageToJson(const MessageEvent &message)
+{
+    return QJsonObject{
+            {QStringLiteral("id"), message.id},
+            {QStringLiteral("room"), message.room},
+            {QStringLiteral("from"), message.from.toJson()},
+            {QStringLiteral("text"), message.text},
+            {QStringLiteral("ts"), message.ts},
+            {QStringLiteral("clientId"), message.clientId},
+    };
+}
+
+std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
+{
+    const auto from = Member::fromJson(object.value(QLatin1StringView("from")).toObject());
+    const QJsonValue text = object.value(QLatin1StringView("text"));
+    MessageEvent message;
+    message.id = integerField(object, QLatin1StringView("id"));
+    if (!from || !text.isString() || message.id <= 0)
+        return std::nullopt;
+    message.room = object.value(QLatin1StringView("room")).toString();
+    message.from = *from;
+    message.text = text.toString();
+    message.ts = integerField(object, QLatin1StringView("ts"));
+    message.clientId = object.value(QLatin1StringView("clientId")).toString();
+    return message;
+}
+
+WireEvent toWire(const ChatEvent &event)
+{
+    using namespace protocol;
+    return std::visit(
+            Overloaded{
+                    [](const MessageEvent &m) {
+                        return WireEvent{EventMessage, compact(messageToJson(m)), m.id};
+                    },
+                    [](const PresenceEvent &p) {
+                        QJsonObject data{{QStringLiteral("state"), presenceStateName(p.state)},
+                                         {QStringLiteral("member"), p.member.toJson()},
+                                         {QStringLiteral("room"), p.room},
+                                         {QStringLiteral("ts"), p.ts}};
+                        if (p.isHistory())
+                            data.insert(QStringLiteral("id"), p.id);
+                        return WireEvent{EventPresence, compact(data), p.isHistory() ? p.id : 0};
+                    },
+                    [](const TypingEvent &t) {
+                        return WireEvent{EventTyping,
+                                         compact({{QStringLiteral("member"), t.member.toJson()},
+                                                  {QStringLiteral("room"), t.room}}),
+                                         0};
+                    },
+                    [](const ResetEvent &r) {
+                        return WireEvent{EventReset,
+                                         compact({{QStringLiteral("room"), r.room},
+                                                  {QStringLiteral("lastId"), r.lastId},
+                                                  {QStringLiteral("reason"), r.reason}}),
+                                         0};
+                    },
+                    [](const ByeEvent &b) {
+                        return WireEvent{EventBye, compact({{QStringLiteral("reason"), b.reason}}), 0};
+                    },
+            },
+            event);
+}
+
+std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
+{
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return std::nullopt;
+    const QJsonObject object = document.object();
+    const QString room = object.value(QLatin1StringView("room")).toString();
+
+    if (type == QLatin1StringView(protocol::EventMessage)) {
+        if (auto message = messageFromJson(object))
+            return *message;
+        return std::nullopt;
+    }
+    if (type == QLatin1StringView(protocol::EventPresence)) {
+        const auto state = presenceStateFromName(object.value(QLatin1StringView("state")).toString());
+        const auto member = Member::fromJson(object.value(QLatin1StringView("member")).toObject());
+        if (!state || !member)
+            return std::nullopt;
+        PresenceEvent presence{*state, *member, room, 0, integerField(object, QLatin1StringView("ts"))};
+        if (presence.isHistory())
+            presence.id = integerField(object, QLatin1StringView("id"));
+        return presence;
+    }
+    if (type == QLatin1StringView(protocol::EventTyping)) {
+        const auto member = Member::fromJson(object.value(QLatin1StringView("member")).toObject());
+        if (!member)
+            return std::nullopt;
+        return TypingEvent{*member, room};
+    }
+    if (type == QLatin1StringView(protocol::EventReset))
+        return ResetEvent{room, integerField(object, QLatin1StringView("lastId")),
+                          object.value(QLatin1StringView("reason")).toString()};
+    if (type == QLatin1StringView(protocol::EventBye))
+        return ByeEvent{object.value(QLatin1StringView("reason")).toString()};
+    return std::nullopt;
+}
+
+qint64 eventSequence(const ChatEvent &event)
+{
+    if (const auto *message = std::get_if<MessageEvent>(&event))
+        return message->id;
+    if (const auto *presence = std::get_if<PresenceEvent>(&event))
+        return presence->isHistory() ? presence->id : 0;
+    return 0;
+}
+
+} // namespace confab

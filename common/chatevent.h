@@ -1,0 +1,89 @@
+#pragma once
+// The room's events as typed values, and their one and only JSON / SSE serialisation.
+// The hub builds these and frames them (toWire + sseFrame); clients parse them (fromWire).
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <optional>
+#include <variant>
+
+namespace confab {
+
+struct Member
+{
+    QString id;
+    QString name;
+
+    QJsonObject toJson() const;
+    static std::optional<Member> fromJson(const QJsonObject &object);
+    friend bool operator==(const Member &a, const Member &b) { return a.id == b.id && a.name == b.name; }
+};
+
+struct MessageEvent
+{
+    qint64 id = 0; // the room's sequence number (the SSE id)
+    QString room;
+    Member from;
+    QString text;
+    qint64 ts = 0; // milliseconds since the Unix epoch, UTC, set by the hub
+    QString clientId;
+};
+
+enum class PresenceState { Join, Leave, Online, Offline };
+
+struct PresenceEvent
+{
+    PresenceState state = PresenceState::Join;
+    Member member;
+    QString room;
+    qint64 id = 0; // sequence number for join/leave (history); 0 for online/offline (ephemeral)
+    qint64 ts = 0;
+
+    bool isHistory() const { return state == PresenceState::Join || state == PresenceState::Leave; }
+};
+
+struct TypingEvent
+{
+    Member member;
+    QString room;
+};
+
+// The hub cannot replay from the client's Last-Event-ID: reload history instead.
+struct ResetEvent
+{
+    QString room;
+    qint64 lastId = 0; // the room's newest sequence number at the time of the reset
+    QString reason;
+};
+
+// The hub is shutting down.
+struct ByeEvent
+{
+    QString reason;
+};
+
+using ChatEvent = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent>;
+
+// An event as it travels: SSE `event:` name, one line of compact JSON for `data:`, optional id.
+struct WireEvent
+{
+    QByteArray type;
+    QByteArray data;
+    qint64 id = 0; // 0: no `id:` field (ephemeral event)
+};
+
+QString presenceStateName(PresenceState state);
+std::optional<PresenceState> presenceStateFromName(QStringView name);
+
+QJsonObject messageToJson(const MessageEvent &message);
+std::optional<MessageEvent> messageFromJson(const QJsonObject &object);
+
+WireEvent toWire(const ChatEvent &event);
+// Parses one dispatched SSE event; nullopt when the type is unknown or the data is malformed.
+std::optional<ChatEvent> fromWire(QStringView type, QStringView data);
+
+// Sequence number carried by the event, 0 for ephemeral events.
+qint64 eventSequence(const ChatEvent &event);
+
+} // namespace confab

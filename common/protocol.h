@@ -1,0 +1,42 @@
+#pragma once
+// Confab wire protocol constants shared by the hub (server/) and its clients (app/, the web page).
+// docs/protocol.md is the prose description of everything named here; keep the two in step.
+
+#include <QtGlobal>
+
+namespace confab::protocol {
+
+// Bumped on an incompatible change of the HTTP API, the event stream or the beacon.
+inline constexpr int ApiVersion = 1;
+inline constexpr char ApiPrefix[] = "/api/v1";
+
+inline constexpr quint16 DefaultHubPort = 8848;
+inline constexpr char DefaultRoomId[] = "lobby";
+
+// Event stream timing. The client treats ~2.5 heartbeats of silence as a dead link.
+inline constexpr int DefaultHeartbeatMs = 15000;
+inline constexpr int DefaultRetryMs = 3000;
+
+// Content limits both ends agree on (the hub's are settings with these defaults).
+inline constexpr int MaxNameChars = 32;
+inline constexpr int DefaultMaxTextChars = 4000;
+inline constexpr int DefaultMaxBodyBytes = 64 * 1024;
+inline constexpr int MaxClientIdChars = 64;
+inline constexpr int MaxRoomIdChars = 32;
+inline constexpr int MaxHistoryPage = 200;
+
+// SSE event names (the `event:` field).
+inline constexpr char EventMessage[] = "message";
+inline constexpr char EventPresence[] = "presence";
+inline constexpr char EventTyping[] = "typing";
+inline constexpr char EventReset[] = "reset";
+inline constexpr char EventBye[] = "bye";
+
+// LAN beacon (UDP). See docs/protocol.md "LAN beacon".
+inline constexpr quint16 BeaconPort = 8849;
+inline constexpr char BeaconMulticastV4[] = "239.255.77.88";
+inline constexpr char BeaconMulticastV6[] = "ff12::7788";
+inline constexpr int BeaconMaxBytes = 1024;
+inline constexpr int BeaconIntervalMs = 3000;
+
+} // namespace confab::protocol

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Confab needs, only those that are missing.
+#   packaging/debian-deps.sh build    to build and run Confab
+#   packaging/debian-deps.sh test     to build and run every test (includes build)
+set -euo pipefail
+
+build_packages=(
+    cmake ninja-build g++ ccache pkg-config
+    qt6-base-dev qt6-httpserver-dev
+    qt6-websockets-dev          # hidden dependency: Qt6HttpServer's CMake config needs it on Debian 12
+    libqt6sql6-sqlite qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    libgl-dev libqrcodegencpp-dev
+)
+test_packages=(
+    xvfb xauth                  # the window under a virtual X server
+    chromium nodejs npm         # browser tests (playwright-core drives Debian's chromium)
+    curl iproute2 procps
+    dpkg-dev file lintian desktop-file-utils appstream gzip   # packaging checks
+)
+
+wanted=("${build_packages[@]}")
+if [[ "${1:-build}" == test ]]; then
+    wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$package")
+    fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing Debian packages: ${missing[*]}" >&2
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+    sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
