@@ -2,24 +2,17 @@
 //   confab                 the window (host or join), when built with CONFAB_GUI
 //   confab serve|listen|send|join ...   command-line modes, no window
 
+#include "applicationidentity.h"
 #include "cli.h"
 #include "desktopentry.h"
 
 #include <confab/version.h>
 
 #include <QCoreApplication>
-#include <QTextStream>
 #include <cstdio>
 #include <cstring>
 
 namespace {
-
-void setApplicationIdentity()
-{
-    QCoreApplication::setOrganizationName(QStringLiteral("Confab"));
-    QCoreApplication::setApplicationName(QStringLiteral("confab"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION_STRING));
-}
 
 int printUsage(FILE *stream)
 {
@@ -52,7 +45,7 @@ int main(int argc, char **argv)
 
     if (command) {
         QCoreApplication app(argc, argv);
-        setApplicationIdentity();
+        confab::setApplicationIdentity();
         return command(QCoreApplication::arguments());
     }
     if (std::strcmp(mode, "--version") == 0 || std::strcmp(mode, "-v") == 0) {
