@@ -1,0 +1,2 @@
+# LAN discovery: the joining side of the beacon (docs/protocol.md, "LAN beacon").
+target_sources(confab_app PRIVATE landiscovery.h landiscovery.cpp)
