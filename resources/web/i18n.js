@@ -1,0 +1,129 @@
+// Interface strings of the web client: English and Simplified Chinese, picked from
+// navigator.languages. Placeholders like {name} are filled by ConfabI18n.t(); the result is
+// always inserted with textContent, so a member's name can never become markup.
+'use strict';
+
+(function () {
+    const catalogs = {
+        en: {
+            appName: 'Confab',
+            joinIntro: 'Chat with the people on this network.',
+            room: 'Room',
+            roomSummary: '{online} online, {members} members',
+            name: 'Your name',
+            password: 'Room password',
+            join: 'Join',
+            joining: 'Joining…',
+            members: 'Members',
+            leave: 'Leave',
+            older: 'Load older messages',
+            placeholder: 'Write a message',
+            send: 'Send',
+            stateConnecting: 'Connecting…',
+            stateLive: 'Connected',
+            stateReconnecting: 'Reconnecting…',
+            stateOffline: 'Offline',
+            stateHubStopped: 'Hub stopped, reconnecting…',
+            joined: '{name} joined',
+            left: '{name} left',
+            you: '(you)',
+            online: 'online',
+            offline: 'away',
+            typingOne: '{name} is typing…',
+            typingTwo: '{a} and {b} are typing…',
+            typingMany: 'Several people are typing…',
+            sending: 'Sending…',
+            failed: 'Not sent. Tap to retry.',
+            bye: 'The hub is shutting down. Confab reconnects when it is back.',
+            reset: 'The hub’s history changed; reloaded.',
+            noHub: 'Cannot reach the hub.',
+            errorName: 'Names have 1 to 32 characters.',
+            errorNameTaken: 'Someone online already uses that name.',
+            errorPassword: 'Wrong password.',
+            errorRoom: 'This room does not exist.',
+            errorRate: 'Too many messages; wait a moment.',
+            errorTooLong: 'Messages are limited to 4000 characters.',
+            errorGeneric: 'Something went wrong ({code}).',
+            sessionEnded: 'Your session ended. Join again.',
+        },
+        'zh-CN': {
+            appName: 'Confab',
+            joinIntro: '与本网络中的人聊天。',
+            room: '房间',
+            roomSummary: '{online} 人在线，共 {members} 位成员',
+            name: '你的名字',
+            password: '房间密码',
+            join: '加入',
+            joining: '正在加入…',
+            members: '成员',
+            leave: '离开',
+            older: '加载更早的消息',
+            placeholder: '输入消息',
+            send: '发送',
+            stateConnecting: '正在连接…',
+            stateLive: '已连接',
+            stateReconnecting: '正在重新连接…',
+            stateOffline: '离线',
+            stateHubStopped: '服务器已停止，正在重新连接…',
+            joined: '{name} 加入了',
+            left: '{name} 离开了',
+            you: '（你）',
+            online: '在线',
+            offline: '离开',
+            typingOne: '{name} 正在输入…',
+            typingTwo: '{a} 和 {b} 正在输入…',
+            typingMany: '多人正在输入…',
+            sending: '正在发送…',
+            failed: '未发送。点击重试。',
+            bye: '服务器正在关闭。恢复后 Confab 会自动重新连接。',
+            reset: '服务器的历史记录已变化，已重新加载。',
+            noHub: '无法连接到服务器。',
+            errorName: '名字须为 1 到 32 个字符。',
+            errorNameTaken: '已有在线成员使用这个名字。',
+            errorPassword: '密码错误。',
+            errorRoom: '该房间不存在。',
+            errorRate: '消息太多，请稍候。',
+            errorTooLong: '消息最多 4000 个字符。',
+            errorGeneric: '出错了（{code}）。',
+            sessionEnded: '会话已结束，请重新加入。',
+        },
+    };
+
+    // Simplified Chinese for zh, zh-CN, zh-SG and zh-Hans; Traditional variants are not
+    // translated, so they fall through to the next preferred language.
+    function pickLocale(languages) {
+        for (const tag of languages) {
+            const lower = String(tag).toLowerCase();
+            if (lower.startsWith('en'))
+                return 'en';
+            if (lower === 'zh' || lower.startsWith('zh-cn') || lower.startsWith('zh-sg')
+                || lower.startsWith('zh-hans'))
+                return 'zh-CN';
+        }
+        return 'en';
+    }
+
+    const languages = navigator.languages && navigator.languages.length
+        ? navigator.languages : [navigator.language || 'en'];
+    const locale = pickLocale(languages);
+    const catalog = catalogs[locale];
+
+    function t(key, values) {
+        const template = catalog[key] !== undefined ? catalog[key] : catalogs.en[key];
+        if (template === undefined)
+            return key;
+        return template.replace(/\{(\w+)\}/g,
+            (whole, name) => (values && name in values ? String(values[name]) : whole));
+    }
+
+    // Static texts of index.html: data-i18n sets textContent, data-i18n-placeholder the placeholder.
+    function translateDocument(root) {
+        document.documentElement.lang = locale;
+        for (const element of root.querySelectorAll('[data-i18n]'))
+            element.textContent = t(element.dataset.i18n);
+        for (const element of root.querySelectorAll('[data-i18n-placeholder]'))
+            element.placeholder = t(element.dataset.i18nPlaceholder);
+    }
+
+    window.ConfabI18n = { locale, t, translateDocument };
+})();
