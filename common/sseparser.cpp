@@ -37,6 +37,83 @@ std::optional<int> parseRetry(QByteArrayView value)
     return int(result);
 }
 
+// The WHATWG "UTF-8 decode": one U+FFFD per maximal invalid subpart. Qt's decoder gives one per
+// byte instead, so it is only used where it agrees (see decodeUtf8).
+QString decodeUtf8Exact(QByteArrayView bytes)
+{
+    QString out;
+    out.reserve(bytes.size());
+    int needed = 0;
+    int seen = 0;
+    char32_t codePoint = 0;
+    uchar lower = 0x80;
+    uchar upper = 0xBF;
+    auto put = [&out](char32_t c) {
+        if (c > 0xFFFF) {
+            out.append(QChar::highSurrogate(c));
+            out.append(QChar::lowSurrogate(c));
+        } else {
+            out.append(QChar(char16_t(c)));
+        }
+    };
+    for (qsizetype i = 0; i < bytes.size();) {
+        const uchar byte = uchar(bytes[i]);
+        if (needed == 0) {
+            ++i;
+            if (byte <= 0x7F) {
+                put(byte);
+            } else if (byte >= 0xC2 && byte <= 0xDF) {
+                needed = 1;
+                codePoint = byte & 0x1F;
+            } else if (byte >= 0xE0 && byte <= 0xEF) {
+                lower = byte == 0xE0 ? 0xA0 : 0x80;
+                upper = byte == 0xED ? 0x9F : 0xBF;
+                needed = 2;
+                codePoint = byte & 0x0F;
+            } else if (byte >= 0xF0 && byte <= 0xF4) {
+                lower = byte == 0xF0 ? 0x90 : 0x80;
+                upper = byte == 0xF4 ? 0x8F : 0xBF;
+                needed = 3;
+                codePoint = byte & 0x07;
+            } else {
+                put(QChar::ReplacementCharacter);
+            }
+            continue;
+        }
+        if (byte < lower || byte > upper) {
+            // The sequence broke off: one U+FFFD for it, and this byte starts afresh.
+            needed = seen = 0;
+            codePoint = 0;
+            lower = 0x80;
+            upper = 0xBF;
+            put(QChar::ReplacementCharacter);
+            continue;
+        }
+        ++i;
+        lower = 0x80;
+        upper = 0xBF;
+        codePoint = (codePoint << 6) | (byte & 0x3F);
+        if (++seen == needed) {
+            put(codePoint);
+            needed = seen = 0;
+            codePoint = 0;
+        }
+    }
+    if (needed != 0)
+        put(QChar::ReplacementCharacter);
+    return out;
+}
+
+// Qt's vectorised decoder for the common case; the exact one only when something was replaced
+// (or the text really holds U+FFFD, which it then decodes the same way).
+QString decodeUtf8(QByteArrayView bytes)
+{
+    QString text = QString::fromUtf8(bytes);
+    if (text.contains(QChar::ReplacementCharacter))
+        return decodeUtf8Exact(bytes);
+    return text;
+}
+
 } // namespace
 
 SseParser::SseParser()
@@ -172,7 +249,7 @@ void SseParser::processField(QByteArrayView name, QByteArrayView value)
         m_eventTypeBuffer.append(value.data(), value.size());
     } else if (name == FieldId) {
         if (value.isEmpty() || !std::memchr(value.data(), '\0', size_t(value.size())))
-            m_lastEventIdBuffer = QString::fromUtf8(value);
+            m_lastEventIdBuffer = decodeUtf8(value);
     } else if (name == FieldRetry) {
         if (const auto retry = parseRetry(value))
             m_retryMs = retry;
@@ -190,13 +267,13 @@ void SseParser::dispatch()
 
     Event event;
     // The buffer ends with the LF that followed the last `data:` value; it is not part of the data.
-    event.data = QString::fromUtf8(QByteArrayView(m_dataBuffer).chopped(1));
+    event.data = decodeUtf8(QByteArrayView(m_dataBuffer).chopped(1));
     if (m_eventTypeBuffer.isEmpty()) {
         event.type = defaultEventType();
     } else {
         if (m_eventTypeBuffer != m_cachedTypeBytes) {
             m_cachedTypeBytes = m_eventTypeBuffer;
-            m_cachedType = QString::fromUtf8(m_eventTypeBuffer);
+            m_cachedType = decodeUtf8(m_eventTypeBuffer);
         }
         event.type = m_cachedType;
     }
