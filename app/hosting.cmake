@@ -1,0 +1,5 @@
+# `confab serve`: the hub without a window (issue 2).
+target_sources(confab_app PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/servecommand.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/signalwatcher.h ${CMAKE_CURRENT_LIST_DIR}/signalwatcher.cpp
+)

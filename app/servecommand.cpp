@@ -1,0 +1,218 @@
+// `confab serve`: hosts rooms with no window. Logs go to stderr (QLoggingCategory); stdout gets
+// exactly one line, `listening on http://ADDR:PORT/`, which scripts and tests wait for.
+
+#include "cli.h"
+#include "signalwatcher.h"
+
+#include "hub.h"
+#include "lanannouncer.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHostInfo>
+#include <QLoggingCategory>
+#include <QTimer>
+
+#include <cstdio>
+#include <optional>
+
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
+
+Q_LOGGING_CATEGORY(lcServe, "confab.serve")
+
+namespace confab::cli {
+
+namespace {
+
+// After `bye`, give the streams this long to drain before the process exits.
+constexpr int ShutdownDrainMs = 2000;
+constexpr int DrainPollMs = 20;
+
+// Many subscribers need many descriptors; desktops often start with a soft limit of 1024.
+void raiseDescriptorLimit()
+{
+#ifdef Q_OS_UNIX
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+#endif
+}
+
+QString urlHost(const QHostAddress &address)
+{
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        return QStringLiteral("0.0.0.0");
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return QLatin1Char('[') + address.toString() + QLatin1Char(']');
+    return address.toString();
+}
+
+struct NumberOption
+{
+    QCommandLineOption option;
+    std::function<void(HubSettings &, double)> apply;
+    double minimum;
+};
+
+} // namespace
+
+int runServe(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            QCoreApplication::translate("serve", "Host chat rooms without a window."));
+    parser.addHelpOption();
+    const QCommandLineOption bindOption(QStringLiteral("bind"),
+            QCoreApplication::translate("serve", "Address to listen on (default: all)."),
+            QStringLiteral("ADDR"));
+    const QCommandLineOption portOption(QStringLiteral("port"),
+            QCoreApplication::translate("serve", "TCP port (default 8848; 0 picks a free one)."),
+            QStringLiteral("PORT"), QString::number(protocol::DefaultHubPort));
+    const QCommandLineOption roomOption(QStringLiteral("room"),
+            QCoreApplication::translate("serve", "Room id to host (repeatable; default lobby)."),
+            QStringLiteral("ID"));
+    const QCommandLineOption titleOption(QStringLiteral("title"),
+            QCoreApplication::translate("serve", "Title shown in room lists."), QStringLiteral("TEXT"));
+    const QCommandLineOption passwordOption(QStringLiteral("password-file"),
+            QCoreApplication::translate("serve", "File whose first line is the room password."),
+            QStringLiteral("FILE"));
+    const QCommandLineOption dataOption(QStringLiteral("data-dir"),
+            QCoreApplication::translate("serve", "Where the history database lives."),
+            QStringLiteral("DIR"));
+    const QCommandLineOption noAnnounceOption(QStringLiteral("no-announce"),
+            QCoreApplication::translate("serve", "Do not announce the rooms on the LAN."));
+    parser.addOptions({bindOption, portOption, roomOption, titleOption, passwordOption, dataOption,
+                       noAnnounceOption});
+
+    const HubSettings defaults;
+    const auto number = [](const char *name, const char *help, double fallback) {
+        return QCommandLineOption(QString::fromLatin1(name),
+                                  QCoreApplication::translate("serve", help) + QStringLiteral(" (default %1).").arg(fallback),
+                                  QStringLiteral("N"), QString::number(fallback));
+    };
+    const std::vector<NumberOption> numbers = {
+            {number("max-rate", "Messages per second per member; 0 turns the limit off", defaults.messagesPerSecond),
+             [](HubSettings &s, double v) { s.messagesPerSecond = v; }, 0},
+            {number("burst", "Messages a member may send at once before the rate applies", defaults.messageBurst),
+             [](HubSettings &s, double v) { s.messageBurst = int(v); }, 1},
+            {number("max-connections", "Open connections at most", defaults.maxConnections),
+             [](HubSettings &s, double v) { s.maxConnections = int(v); }, 1},
+            {number("max-body-bytes", "Request body size limit", defaults.maxBodyBytes),
+             [](HubSettings &s, double v) { s.maxBodyBytes = int(v); }, 1},
+            {number("max-text-chars", "Message length limit", defaults.maxTextChars),
+             [](HubSettings &s, double v) { s.maxTextChars = int(v); }, 1},
+            {number("max-header-bytes", "Request line plus headers limit", defaults.maxHeaderBytes),
+             [](HubSettings &s, double v) { s.maxHeaderBytes = int(v); }, 256},
+            {number("heartbeat-ms", "Event-stream heartbeat interval", defaults.heartbeatMs),
+             [](HubSettings &s, double v) { s.heartbeatMs = int(v); }, 0},
+            {number("slow-cap-bytes", "Unsent bytes after which a subscriber is dropped", double(defaults.maxUnsentBytes)),
+             [](HubSettings &s, double v) { s.maxUnsentBytes = qint64(v); }, 1024},
+            {number("request-timeout-ms", "A request must arrive whole within this", defaults.requestTimeoutMs),
+             [](HubSettings &s, double v) { s.requestTimeoutMs = int(v); }, 100},
+            {number("idle-timeout-ms", "Idle non-stream connections are closed after this", defaults.idleTimeoutMs),
+             [](HubSettings &s, double v) { s.idleTimeoutMs = int(v); }, 100},
+            {number("offline-grace-ms", "Delay before a member whose streams closed shows offline", defaults.offlineGraceMs),
+             [](HubSettings &s, double v) { s.offlineGraceMs = int(v); }, 0},
+    };
+    for (const NumberOption &entry : numbers)
+        parser.addOption(entry.option);
+
+    QStringList args = arguments;
+    if (args.size() > 1)
+        args.removeAt(1); // the mode word
+    parser.process(args);
+
+    HubSettings settings;
+    if (parser.isSet(bindOption)) {
+        const QHostAddress address(parser.value(bindOption));
+        if (address.isNull()) {
+            std::fprintf(stderr, "confab serve: not an address: %s\n", qPrintable(parser.value(bindOption)));
+            return 2;
+        }
+        settings.bindAddress = address;
+    }
+    bool ok = false;
+    const uint port = parser.value(portOption).toUInt(&ok);
+    if (!ok || port > 65535) {
+        std::fprintf(stderr, "confab serve: not a port: %s\n", qPrintable(parser.value(portOption)));
+        return 2;
+    }
+    settings.port = quint16(port);
+    if (parser.isSet(roomOption))
+        settings.roomIds = parser.values(roomOption);
+    settings.title = parser.value(titleOption);
+    settings.dataDir = parser.value(dataOption);
+    if (parser.isSet(passwordOption)) {
+        QFile file(parser.value(passwordOption));
+        if (!file.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "confab serve: cannot read %s\n", qPrintable(file.fileName()));
+            return 2;
+        }
+        settings.password = QString::fromUtf8(file.readLine()).trimmed();
+    }
+    for (const NumberOption &entry : numbers) {
+        const double value = parser.value(entry.option).toDouble(&ok);
+        if (!ok || value < entry.minimum) {
+            std::fprintf(stderr, "confab serve: bad value for --%s\n",
+                         qPrintable(entry.option.names().constFirst()));
+            return 2;
+        }
+        entry.apply(settings, value);
+    }
+
+    raiseDescriptorLimit();
+    const QHostAddress bindAddress = settings.bindAddress;
+    Hub hub(std::move(settings));
+    QString error;
+    if (!hub.start(&error)) {
+        std::fprintf(stderr, "confab serve: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("listening on http://%s:%u/\n", qPrintable(urlHost(bindAddress)), unsigned(hub.port()));
+    std::fflush(stdout);
+
+    std::unique_ptr<LanAnnouncer> announcer;
+    if (!parser.isSet(noAnnounceOption)) {
+        announcer = std::make_unique<LanAnnouncer>(hub.port(), [&hub] {
+            QList<BeaconAnnounce> rooms;
+            for (const Hub::RoomSummary &room : hub.roomSummaries())
+                rooms.append(BeaconAnnounce{room.id, room.title, QHostInfo::localHostName(), {},
+                                            room.members, room.locked, protocol::ApiVersion});
+            return rooms;
+        });
+        announcer->setRoutes(LanAnnouncer::defaultRoutes(bindAddress));
+        QString announceError;
+        if (!announcer->start(&announceError))
+            qCWarning(lcServe) << "LAN announce disabled:" << announceError;
+        QObject::connect(&hub, &Hub::roomsChanged, announcer.get(), &LanAnnouncer::announceNow);
+    }
+
+    SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &hub, [&](int signalNumber) {
+        qCInfo(lcServe) << "signal" << signalNumber << "- shutting down";
+        if (announcer)
+            announcer->stop();
+        hub.shutdown(QStringLiteral("The hub is shutting down."));
+        // Let the `bye` reach everyone before the sockets go away with the process.
+        auto *drain = new QTimer(&hub);
+        auto *clock = new QElapsedTimer;
+        clock->start();
+        QObject::connect(drain, &QTimer::timeout, &hub, [&hub, drain, clock] {
+            if (hub.connectionCount() == 0 || clock->elapsed() > ShutdownDrainMs) {
+                drain->stop();
+                delete clock;
+                QCoreApplication::quit();
+            }
+        });
+        drain->start(DrainPollMs);
+    });
+    return QCoreApplication::exec();
+}
+
+} // namespace confab::cli

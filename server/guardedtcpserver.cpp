@@ -1,0 +1,320 @@
+#include "guardedtcpserver.h"
+
+#include "httpmessage.h"
+
+#include <QLoggingCategory>
+#include <QTcpSocket>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcGuard, "confab.hub.connections")
+
+namespace confab {
+
+namespace {
+// The reaper's period: timeouts are enforced to within this.
+constexpr int ReapIntervalMs = 1000;
+// A refused connection is read and discarded this long before it is closed, so that the client
+// reads our answer instead of a reset caused by its own unread upload.
+constexpr int RefusalLingerMs = 1000;
+// Room above head + body caps so a pipelined next request never stalls a complete one.
+constexpr qint64 ReadBufferSlackBytes = 16 * 1024;
+constexpr QByteArrayView HeadEnd("\r\n\r\n");
+
+QByteArrayView headerValue(QByteArrayView head, QByteArrayView name)
+{
+    qsizetype lineStart = head.indexOf('\n') + 1; // skip the request line
+    while (lineStart > 0 && lineStart < head.size()) {
+        qsizetype lineEnd = head.indexOf('\n', lineStart);
+        if (lineEnd < 0)
+            lineEnd = head.size();
+        const QByteArrayView line = head.sliced(lineStart, lineEnd - lineStart).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.first(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return line.sliced(colon + 1).trimmed();
+        lineStart = lineEnd + 1;
+    }
+    return {};
+}
+} // namespace
+
+GuardedTcpServer::GuardedTcpServer(const Limits &limits, QObject *parent)
+    : QTcpServer(parent)
+    , m_limits(limits)
+{
+    m_clock.start();
+    m_reaper.setInterval(ReapIntervalMs);
+    connect(&m_reaper, &QTimer::timeout, this, &GuardedTcpServer::reap);
+    m_reaper.start();
+}
+
+GuardedTcpServer::~GuardedTcpServer()
+{
+    // The sockets are our children and outlive this body: make sure none of them calls back.
+    for (const auto &entry : m_connections)
+        QObject::disconnect(entry.first, nullptr, this, nullptr);
+    m_connections.clear();
+}
+
+void GuardedTcpServer::setHttpServer(QObject *httpServer)
+{
+    m_httpServer = httpServer;
+    // Connected after QtHttpServer's own newConnection handler (bind() came first), so the
+    // "after the parser" hook lands behind the parser's readyRead connection.
+    connect(this, &QTcpServer::newConnection, this, &GuardedTcpServer::connectAfterParser);
+}
+
+void GuardedTcpServer::incomingConnection(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    if (m_limits.maxConnections > 0 && connectionCount() >= m_limits.maxConnections) {
+        // Not handed to QtHttpServer at all: answer, drain what the client sends, close.
+        ++m_refused;
+        qCWarning(lcGuard) << "connection cap reached, refusing" << socket->peerAddress();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        socket->write(http::rawClosingReply(503, QLatin1StringView("too_many_connections"),
+                                            QStringLiteral("The hub has too many connections.")));
+        QTimer::singleShot(RefusalLingerMs, socket, [socket] { socket->disconnectFromHost(); });
+        QTimer::singleShot(RefusalLingerMs + m_limits.requestTimeoutMs, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
+        return;
+    }
+    socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // QtHttpServer 6.4 buffers a whole request before parsing it; this bounds that buffer.
+    socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + ReadBufferSlackBytes);
+
+    Connection connection;
+    connection.lastActivityMs = m_clock.elapsed();
+    connection.peer = socket->peerAddress();
+    connection.peerPort = socket->peerPort();
+    m_connections.emplace(socket, connection);
+    m_byPeer.insert(qMakePair(connection.peer, connection.peerPort), socket);
+
+    // Before QtHttpServer connects its own handler: we see every byte first.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspectNewBytes(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
+    m_newSockets.push_back(socket);
+    addPendingConnection(socket);
+}
+
+void GuardedTcpServer::connectAfterParser()
+{
+    for (QTcpSocket *socket : std::exchange(m_newSockets, {})) {
+        if (m_connections.count(socket))
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { rememberUnread(socket); });
+    }
+}
+
+void GuardedTcpServer::markStreaming(QTcpSocket *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return;
+    it->second.phase = Phase::Streaming;
+    it->second.head.clear();
+    detachParser(socket);
+}
+
+void GuardedTcpServer::closeIdleConnections()
+{
+    std::vector<QTcpSocket *> sockets;
+    for (const auto &[socket, connection] : m_connections) {
+        if (connection.phase != Phase::Streaming)
+            sockets.push_back(socket);
+    }
+    for (QTcpSocket *socket : sockets)
+        socket->disconnectFromHost();
+}
+
+QTcpSocket *GuardedTcpServer::findSocket(const QHostAddress &peer, quint16 peerPort) const
+{
+    return m_byPeer.value(qMakePair(peer, peerPort), nullptr);
+}
+
+void GuardedTcpServer::detachParser(QTcpSocket *socket)
+{
+    if (m_httpServer)
+        QObject::disconnect(socket, &QIODevice::readyRead, m_httpServer, nullptr);
+}
+
+void GuardedTcpServer::inspectNewBytes(QTcpSocket *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return;
+    Connection &connection = it->second;
+    connection.lastActivityMs = m_clock.elapsed();
+    if (connection.phase == Phase::Streaming || connection.phase == Phase::Refused) {
+        // Nobody parses this connection any more: drop what the client sends.
+        if (socket->isTransactionStarted())
+            socket->commitTransaction();
+        socket->skip(socket->bytesAvailable());
+        return;
+    }
+    const qint64 available = socket->bytesAvailable();
+    if (available <= connection.seenUnread)
+        return;
+    const QByteArray fresh = socket->peek(available).sliced(connection.seenUnread);
+    connection.seenUnread = available;
+    scanBytes(socket, connection, fresh);
+}
+
+void GuardedTcpServer::rememberUnread(QTcpSocket *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it != m_connections.end() && it->second.phase != Phase::Streaming
+        && it->second.phase != Phase::Refused)
+        it->second.seenUnread = socket->bytesAvailable();
+}
+
+bool GuardedTcpServer::scanBytes(QTcpSocket *socket, Connection &connection, QByteArrayView bytes)
+{
+    qsizetype pos = 0;
+    while (pos < bytes.size()) {
+        if (connection.phase == Phase::InBody) {
+            const qint64 take = std::min<qint64>(connection.bodyRemaining, bytes.size() - pos);
+            connection.bodyRemaining -= take;
+            pos += take;
+            if (connection.bodyRemaining == 0) {
+                connection.phase = Phase::AwaitingHead;
+                connection.requestStartMs = -1;
+            }
+            continue;
+        }
+        if (connection.requestStartMs < 0)
+            connection.requestStartMs = m_clock.elapsed();
+        const qsizetype searchFrom = std::max<qsizetype>(0, connection.head.size() - 3);
+        const qsizetype oldSize = connection.head.size();
+        connection.head.append(bytes.sliced(pos));
+        const qsizetype end = connection.head.indexOf(HeadEnd, searchFrom);
+        const qsizetype headSize = end < 0 ? connection.head.size() : end + HeadEnd.size();
+        if (headSize > m_limits.maxHeaderBytes) {
+            refuse(socket, 431, QLatin1StringView("headers_too_large"),
+                   QStringLiteral("The request line and headers are too large."));
+            return false;
+        }
+        if (end < 0)
+            return true;
+        pos += headSize - oldSize;
+        connection.head.truncate(headSize);
+        if (!checkHead(socket, connection))
+            return false;
+        connection.head.clear();
+    }
+    return true;
+}
+
+bool GuardedTcpServer::checkHead(QTcpSocket *socket, Connection &connection)
+{
+    const QByteArrayView head(connection.head);
+    const QByteArrayView transferEncoding = headerValue(head, "transfer-encoding");
+    if (!transferEncoding.isEmpty() && transferEncoding.compare("identity", Qt::CaseInsensitive) != 0) {
+        refuse(socket, 411, QLatin1StringView("length_required"),
+               QStringLiteral("Request bodies need a Content-Length (chunked bodies are not accepted)."));
+        return false;
+    }
+    const QByteArrayView lengthText = headerValue(head, "content-length");
+    qint64 length = 0;
+    if (!lengthText.isEmpty()) {
+        bool ok = false;
+        length = lengthText.toLongLong(&ok);
+        if (!ok || length < 0) {
+            refuse(socket, 400, QLatin1StringView("bad_request"),
+                   QStringLiteral("The Content-Length header is not a number."));
+            return false;
+        }
+    }
+    if (length > m_limits.maxBodyBytes) {
+        refuse(socket, 413, QLatin1StringView("body_too_large"),
+               QStringLiteral("Request bodies are limited to %1 bytes.").arg(m_limits.maxBodyBytes));
+        return false;
+    }
+    connection.bodyRemaining = length;
+    if (length > 0) {
+        connection.phase = Phase::InBody;
+    } else {
+        connection.requestStartMs = -1;
+    }
+    return true;
+}
+
+void GuardedTcpServer::refuse(QTcpSocket *socket, int status, QLatin1StringView code,
+                              const QString &message)
+{
+    ++m_refused;
+    qCInfo(lcGuard) << "refusing request from" << socket->peerAddress() << status << code;
+    const auto it = m_connections.find(socket);
+    if (it != m_connections.end()) {
+        it->second.phase = Phase::Refused;
+        it->second.head.clear();
+        it->second.requestStartMs = m_clock.elapsed();
+    }
+    // Our readyRead slot runs before QtHttpServer's; detaching now keeps the parser from ever
+    // seeing this request.
+    detachParser(socket);
+    if (socket->isTransactionStarted())
+        socket->commitTransaction();
+    socket->skip(socket->bytesAvailable());
+    socket->write(http::rawClosingReply(status, code, message));
+}
+
+void GuardedTcpServer::forget(QTcpSocket *socket)
+{
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return;
+    const auto key = qMakePair(it->second.peer, it->second.peerPort);
+    // A new connection may already reuse the same address and port: compare the pointer.
+    if (m_byPeer.value(key) == socket)
+        m_byPeer.remove(key);
+    m_connections.erase(it);
+}
+
+void GuardedTcpServer::reap()
+{
+    const qint64 now = m_clock.elapsed();
+    std::vector<QTcpSocket *> toClose;
+    std::vector<QTcpSocket *> toAbort;
+    for (const auto &[socket, connection] : m_connections) {
+        if (socket->state() != QAbstractSocket::ConnectedState
+            && socket->state() != QAbstractSocket::ClosingState)
+            continue;
+        switch (connection.phase) {
+        case Phase::Streaming:
+            break;
+        case Phase::Refused:
+            if (now - connection.requestStartMs > RefusalLingerMs + m_limits.requestTimeoutMs)
+                toAbort.push_back(socket);
+            else if (now - connection.requestStartMs > RefusalLingerMs)
+                toClose.push_back(socket);
+            break;
+        case Phase::AwaitingHead:
+        case Phase::InBody:
+            if (connection.requestStartMs >= 0) {
+                if (now - connection.requestStartMs > m_limits.requestTimeoutMs) {
+                    qCInfo(lcGuard) << "request never finished, closing" << connection.peer;
+                    toAbort.push_back(socket);
+                }
+            } else if (m_limits.idleTimeoutMs > 0
+                       && now - connection.lastActivityMs > m_limits.idleTimeoutMs) {
+                toClose.push_back(socket);
+            }
+            break;
+        }
+    }
+    // Closing emits disconnected synchronously: act only after the walk over the map.
+    for (QTcpSocket *socket : toClose)
+        socket->disconnectFromHost();
+    for (QTcpSocket *socket : toAbort)
+        socket->abort();
+}
+
+} // namespace confab

@@ -1,0 +1,49 @@
+#pragma once
+// The hub's own view of an HTTP request and answer, independent of the QtHttpServer version.
+// HttpServerAdapter converts to and from QtHttpServer's types; everything else uses these.
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrlQuery>
+
+namespace confab {
+
+using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
+
+struct HttpRequest
+{
+    QByteArray method; // upper case, e.g. "GET"
+    QString path;      // decoded path, e.g. "/api/v1/rooms/lobby/events"
+    QUrlQuery query;
+    HttpHeaders headers; // names as sent
+    QByteArray body;
+    QHostAddress peer;
+
+    // Case-insensitive, as HTTP header names are; empty when absent.
+    QByteArray header(QByteArrayView name) const;
+};
+
+struct HttpReply
+{
+    int status = 200;
+    QByteArray contentType;
+    QByteArray body;
+    HttpHeaders headers; // extra headers (Allow, Retry-After, security headers...)
+
+    static HttpReply json(int status, const QByteArray &body);
+    // `{"error": {"code", "message"}}`, the one error shape (docs/protocol.md "Errors").
+    static HttpReply error(int status, QLatin1StringView code, const QString &message);
+    static HttpReply noContent();
+};
+
+namespace http {
+QByteArray reasonPhrase(int status);
+QByteArray errorBody(QLatin1StringView code, const QString &message);
+// A complete HTTP/1.1 answer that closes the connection, for refusals before QtHttpServer parses.
+QByteArray rawClosingReply(int status, QLatin1StringView code, const QString &message);
+} // namespace http
+
+} // namespace confab

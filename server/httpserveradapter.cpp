@@ -1,0 +1,270 @@
+#include "httpserveradapter.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QtGlobal>
+
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+#include <QHttpHeaders>
+#endif
+
+Q_LOGGING_CATEGORY(lcHttp, "confab.hub.http")
+
+namespace confab {
+
+namespace {
+
+// The route handler's responder parameter: an rvalue reference up to 6.7, an lvalue from 6.8.
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+using ResponderParameter = QHttpServerResponder &;
+#else
+using ResponderParameter = QHttpServerResponder &&;
+#endif
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return QByteArrayLiteral("GET");
+    case QHttpServerRequest::Method::Put: return QByteArrayLiteral("PUT");
+    case QHttpServerRequest::Method::Delete: return QByteArrayLiteral("DELETE");
+    case QHttpServerRequest::Method::Post: return QByteArrayLiteral("POST");
+    case QHttpServerRequest::Method::Head: return QByteArrayLiteral("HEAD");
+    case QHttpServerRequest::Method::Options: return QByteArrayLiteral("OPTIONS");
+    case QHttpServerRequest::Method::Patch: return QByteArrayLiteral("PATCH");
+    default: return QByteArrayLiteral("OTHER");
+    }
+}
+
+HttpRequest toHttpRequest(const QHttpServerRequest &request)
+{
+    HttpRequest out;
+    out.method = methodName(request.method());
+    out.path = request.url().path(QUrl::FullyDecoded);
+    out.query = request.query();
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    for (const auto &[name, value] : request.headers().toListOfPairs())
+        out.headers.append(qMakePair(name, value));
+#else
+    out.headers = request.headers();
+#endif
+    out.body = request.body();
+    out.peer = request.remoteAddress();
+    return out;
+}
+
+QTcpSocket *socketOf(const QHttpServerRequest &request, QHttpServerResponder &responder,
+                     GuardedTcpServer *guard)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    Q_UNUSED(responder);
+    return guard->findSocket(request.remoteAddress(), request.remotePort());
+#else
+    Q_UNUSED(request);
+    Q_UNUSED(guard);
+    return responder.socket();
+#endif
+}
+
+using Status = QHttpServerResponder::StatusCode;
+
+} // namespace
+
+// --- EventStream -------------------------------------------------------------------------------
+
+EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket)
+    : m_responder(std::move(responder))
+    , m_socket(socket)
+{
+}
+
+EventStream::~EventStream() = default;
+
+bool EventStream::isOpen() const
+{
+    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+qint64 EventStream::unsentBytes() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+void EventStream::write(const QByteArray &chunk)
+{
+    if (!isOpen())
+        return;
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    m_responder->writeChunk(chunk);
+#else
+    // The socket's write buffer keeps a reference to the shared bytes, not a copy.
+    m_socket->write(chunk);
+#endif
+}
+
+void EventStream::abort()
+{
+    if (m_socket)
+        m_socket->abort();
+}
+
+QByteArray EventStream::frameChunk(QByteArrayView payload)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    return payload.toByteArray();
+#else
+    QByteArray chunk;
+    chunk.reserve(payload.size() + 16);
+    chunk += QByteArray::number(payload.size(), 16);
+    chunk += "\r\n";
+    chunk += payload;
+    chunk += "\r\n";
+    return chunk;
+#endif
+}
+
+// --- PendingResponse ---------------------------------------------------------------------------
+
+PendingResponse::PendingResponse(QHttpServerResponder &responder, QTcpSocket *socket,
+                                 GuardedTcpServer *guard)
+    : m_responder(responder)
+    , m_socket(socket)
+    , m_guard(guard)
+{
+}
+
+void PendingResponse::reply(const HttpReply &reply)
+{
+    if (m_answered)
+        return;
+    m_answered = true;
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    QHttpHeaders headers;
+    if (!reply.contentType.isEmpty())
+        headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
+    for (const auto &[name, value] : reply.headers)
+        headers.append(name, value);
+    m_responder.write(reply.body, headers, Status(reply.status));
+#else
+    m_responder.writeStatusLine(Status(reply.status));
+    if (!reply.contentType.isEmpty())
+        m_responder.writeHeader(QByteArrayLiteral("Content-Type"), reply.contentType);
+    if (reply.status != 204)
+        m_responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(reply.body.size()));
+    for (const auto &[name, value] : reply.headers)
+        m_responder.writeHeader(name, value);
+    m_responder.writeBody(reply.body);
+#endif
+}
+
+std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &extraHeaders,
+                                                          const QByteArray &firstPayload)
+{
+    if (m_answered || !m_socket)
+        return nullptr;
+    m_answered = true;
+    m_guard->markStreaming(m_socket);
+    const QByteArray contentType = QByteArrayLiteral("text/event-stream; charset=utf-8");
+    const QByteArray noCache = QByteArrayLiteral("no-cache");
+    auto responder = std::make_unique<QHttpServerResponder>(std::move(m_responder));
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    QHttpHeaders headers;
+    headers.append(QHttpHeaders::WellKnownHeader::ContentType, contentType);
+    headers.append(QHttpHeaders::WellKnownHeader::CacheControl, noCache);
+    for (const auto &[name, value] : extraHeaders)
+        headers.append(name, value);
+    responder->writeBeginChunked(headers);
+    responder->writeChunk(firstPayload);
+#else
+    responder->writeStatusLine(Status::Ok);
+    responder->writeHeader(QByteArrayLiteral("Content-Type"), contentType);
+    responder->writeHeader(QByteArrayLiteral("Cache-Control"), noCache);
+    responder->writeHeader(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
+    for (const auto &[name, value] : extraHeaders)
+        responder->writeHeader(name, value);
+    // The first body write ends the header block.
+    responder->writeBody(EventStream::frameChunk(firstPayload));
+#endif
+    return std::make_unique<EventStream>(std::move(responder), m_socket);
+}
+
+// --- HttpServerAdapter -------------------------------------------------------------------------
+
+HttpServerAdapter::HttpServerAdapter(const GuardedTcpServer::Limits &limits, Handler handler,
+                                     QObject *parent)
+    : QObject(parent)
+    , m_tcpServer(new GuardedTcpServer(limits, this))
+    , m_httpServer(std::make_unique<QHttpServer>())
+    , m_handler(std::move(handler))
+{
+    // One catch-all route: the hub routes by itself, so that 404 and 405 answers are its own
+    // JSON errors with an Allow header.
+    const auto route = [this](const QUrl &, const QHttpServerRequest &request,
+                              ResponderParameter responder) {
+        QTcpSocket *socket = socketOf(request, responder, m_tcpServer);
+        PendingResponse pending(responder, socket, m_tcpServer);
+        m_handler(toHttpRequest(request), pending);
+        if (!pending.answered())
+            pending.reply(HttpReply::error(500, QLatin1StringView("internal"),
+                                           QStringLiteral("No answer was produced.")));
+    };
+    m_httpServer->route(QStringLiteral("/<arg>"), route);
+}
+
+HttpServerAdapter::~HttpServerAdapter()
+{
+    // Owners destroy their EventStreams (the held responders) before this runs. Then the
+    // listening server and its sockets go first, while QtHttpServer can still clean up after them.
+    delete m_tcpServer;
+    m_tcpServer = nullptr;
+    m_httpServer.reset();
+}
+
+bool HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *errorMessage)
+{
+    m_tcpServer->setListenBacklogSize(1024);
+    if (!m_tcpServer->listen(address, port)) {
+        if (errorMessage)
+            *errorMessage = m_tcpServer->errorString();
+        return false;
+    }
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    if (!m_httpServer->bind(m_tcpServer)) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("QHttpServer::bind failed");
+        return false;
+    }
+#else
+    m_httpServer->bind(m_tcpServer);
+#endif
+    m_tcpServer->setHttpServer(m_httpServer.get());
+    qCDebug(lcHttp) << "listening on" << m_tcpServer->serverAddress() << m_tcpServer->serverPort();
+    return true;
+}
+
+quint16 HttpServerAdapter::port() const
+{
+    return m_tcpServer ? m_tcpServer->serverPort() : 0;
+}
+
+void HttpServerAdapter::stopListening()
+{
+    if (!m_tcpServer)
+        return;
+    m_tcpServer->close();
+    m_tcpServer->closeIdleConnections();
+}
+
+int HttpServerAdapter::connectionCount() const
+{
+    return m_tcpServer ? m_tcpServer->connectionCount() : 0;
+}
+
+qint64 HttpServerAdapter::refusedCount() const
+{
+    return m_tcpServer ? m_tcpServer->refusedCount() : 0;
+}
+
+} // namespace confab

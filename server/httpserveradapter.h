@@ -1,0 +1,88 @@
+#pragma once
+// The one place that knows QtHttpServer's version differences (6.4 ... 6.8+): the handler's
+// responder parameter, finding a request's socket, writing answers and the event-stream head,
+// writing chunks, and bind(). Everything else in the hub sees HttpRequest / HttpReply /
+// EventStream only. QtHttpServer parses and routes; GuardedTcpServer owns the sockets.
+
+#include "guardedtcpserver.h"
+#include "httpmessage.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <functional>
+#include <memory>
+
+class QHttpServer;
+class QHttpServerResponder;
+class QTcpSocket;
+
+namespace confab {
+
+// One `text/event-stream` answer held open. Destroy it before the adapter.
+class EventStream
+{
+public:
+    EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket);
+    ~EventStream();
+    EventStream(const EventStream &) = delete;
+    EventStream &operator=(const EventStream &) = delete;
+
+    bool isOpen() const;
+    qint64 unsentBytes() const;
+    // `chunk` comes from frameChunk(): the same bytes can go to every stream.
+    void write(const QByteArray &chunk);
+    void abort();
+    QTcpSocket *socket() const { return m_socket; }
+
+    // HTTP chunked framing of an event-stream payload (by hand before Qt 6.8, where the
+    // responder frames it).
+    static QByteArray frameChunk(QByteArrayView payload);
+
+private:
+    std::unique_ptr<QHttpServerResponder> m_responder;
+    QPointer<QTcpSocket> m_socket;
+};
+
+// A request being answered; valid only during the handler call.
+class PendingResponse
+{
+public:
+    PendingResponse(QHttpServerResponder &responder, QTcpSocket *socket, GuardedTcpServer *guard);
+    void reply(const HttpReply &reply);
+    // Sends the event-stream head plus `firstPayload` and hands the connection over to the caller.
+    std::unique_ptr<EventStream> startStream(const HttpHeaders &headers, const QByteArray &firstPayload);
+    bool answered() const { return m_answered; }
+
+private:
+    QHttpServerResponder &m_responder;
+    QTcpSocket *m_socket;
+    GuardedTcpServer *m_guard;
+    bool m_answered = false;
+};
+
+class HttpServerAdapter : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<void(const HttpRequest &, PendingResponse &)>;
+
+    HttpServerAdapter(const GuardedTcpServer::Limits &limits, Handler handler,
+                      QObject *parent = nullptr);
+    ~HttpServerAdapter() override;
+
+    bool listen(const QHostAddress &address, quint16 port, QString *errorMessage);
+    quint16 port() const;
+    // Stops accepting and closes every connection that is not an event stream.
+    void stopListening();
+    int connectionCount() const;
+    qint64 refusedCount() const;
+
+private:
+    GuardedTcpServer *m_tcpServer = nullptr; // child: destroyed after m_httpServer
+    std::unique_ptr<QHttpServer> m_httpServer;
+    Handler m_handler;
+};
+
+} // namespace confab

@@ -1,0 +1,288 @@
+#include "hubstore.h"
+
+#include <QDir>
+#include <algorithm>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+Q_LOGGING_CATEGORY(lcStore, "confab.hub.store")
+
+namespace confab {
+
+namespace {
+constexpr QLatin1StringView FileName("hub.sqlite");
+constexpr QLatin1StringView KindMessage("message");
+constexpr QLatin1StringView KindJoin("join");
+constexpr QLatin1StringView KindLeave("leave");
+constexpr int SchemaVersion = 1;
+
+ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
+{
+    const qint64 id = query.value(0).toLongLong();
+    const QString kind = query.value(1).toString();
+    const Member member{query.value(2).toString(), query.value(3).toString()};
+    const qint64 ts = query.value(5).toLongLong();
+    if (kind == KindMessage)
+        return MessageEvent{id, room, member, query.value(4).toString(), ts, query.value(6).toString()};
+    const PresenceState state = kind == KindJoin ? PresenceState::Join : PresenceState::Leave;
+    return PresenceEvent{state, member, room, id, ts};
+}
+
+constexpr QLatin1StringView EventColumns("seq, kind, member_id, member_name, text, ts, client_id");
+} // namespace
+
+HubStore::HubStore(QString connectionName)
+    : m_connectionName(std::move(connectionName))
+{
+}
+
+HubStore::~HubStore()
+{
+    close();
+}
+
+bool HubStore::exec(const QString &statement, QString *errorMessage)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (query.exec(statement))
+        return true;
+    qCWarning(lcStore) << "SQL failed:" << statement << query.lastError().text();
+    if (errorMessage)
+        *errorMessage = query.lastError().text();
+    return false;
+}
+
+bool HubStore::open(const QString &directory, QString *errorMessage)
+{
+    if (!QDir().mkpath(directory)) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("cannot create the data directory %1").arg(directory);
+        return false;
+    }
+    m_filePath = QDir(directory).filePath(FileName);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        db.setDatabaseName(m_filePath);
+        if (!db.open()) {
+            if (errorMessage)
+                *errorMessage = db.lastError().text();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(m_connectionName);
+            return false;
+        }
+    }
+    m_open = true;
+    // WAL + NORMAL: a commit survives a crash of the process (not necessarily of the OS) at a
+    // fraction of the cost of FULL; that is what "committed before the reply" needs here.
+    const bool ok = exec(QStringLiteral("PRAGMA journal_mode=WAL"), errorMessage)
+            && exec(QStringLiteral("PRAGMA synchronous=NORMAL"), errorMessage)
+            && exec(QStringLiteral("PRAGMA busy_timeout=2000"), errorMessage)
+            && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS events ("
+                                   " room TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+                                   " member_id TEXT NOT NULL, member_name TEXT NOT NULL,"
+                                   " text TEXT, ts INTEGER NOT NULL, client_id TEXT,"
+                                   " PRIMARY KEY (room, seq)) WITHOUT ROWID"),
+                    errorMessage)
+            && exec(QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS events_client_id"
+                                   " ON events (room, member_id, client_id)"
+                                   " WHERE client_id IS NOT NULL"),
+                    errorMessage)
+            && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS sessions ("
+                                   " token_hash BLOB PRIMARY KEY, member_id TEXT NOT NULL,"
+                                   " member_name TEXT NOT NULL, room TEXT NOT NULL,"
+                                   " created INTEGER NOT NULL, last_used INTEGER NOT NULL)"),
+                    errorMessage)
+            && exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion), errorMessage);
+    if (!ok) {
+        close();
+        return false;
+    }
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.exec(QStringLiteral("SELECT room, MAX(seq) FROM events GROUP BY room"));
+    while (query.next())
+        m_lastSequence.insert(query.value(0).toString(), query.value(1).toLongLong());
+    qCInfo(lcStore) << "opened" << m_filePath;
+    return true;
+}
+
+void HubStore::close()
+{
+    if (!m_open)
+        return;
+    m_open = false;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+    qCInfo(lcStore) << "closed" << m_filePath;
+}
+
+qint64 HubStore::firstSequence(const QString &room) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT MIN(seq) FROM events WHERE room = ?"));
+    query.addBindValue(room);
+    if (query.exec() && query.next())
+        return query.value(0).toLongLong();
+    return 0;
+}
+
+bool HubStore::insertEvent(const QString &room, qint64 sequence, QLatin1StringView kind,
+                           const Member &member, const QString &text, qint64 ts,
+                           const QString &clientId)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT INTO events (room, seq, kind, member_id, member_name, text,"
+                                 " ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    query.addBindValue(room);
+    query.addBindValue(sequence);
+    query.addBindValue(QString(kind));
+    query.addBindValue(member.id);
+    query.addBindValue(member.name);
+    query.addBindValue(text.isNull() ? QVariant() : QVariant(text));
+    query.addBindValue(ts);
+    query.addBindValue(clientId.isEmpty() ? QVariant() : QVariant(clientId));
+    // Autocommit: the statement is durable (WAL) when exec() returns.
+    if (!query.exec()) {
+        qCWarning(lcStore) << "insert failed:" << query.lastError().text();
+        return false;
+    }
+    m_lastSequence.insert(room, sequence);
+    return true;
+}
+
+bool HubStore::appendMessage(MessageEvent &message)
+{
+    const qint64 sequence = lastSequence(message.room) + 1;
+    if (!insertEvent(message.room, sequence, KindMessage, message.from, message.text, message.ts,
+                     message.clientId))
+        return false;
+    message.id = sequence;
+    return true;
+}
+
+bool HubStore::appendPresence(PresenceEvent &presence)
+{
+    const qint64 sequence = lastSequence(presence.room) + 1;
+    const QLatin1StringView kind = presence.state == PresenceState::Join ? KindJoin : KindLeave;
+    if (!insertEvent(presence.room, sequence, kind, presence.member, QString(), presence.ts, QString()))
+        return false;
+    presence.id = sequence;
+    return true;
+}
+
+std::optional<MessageEvent> HubStore::messageByClientId(const QString &room, const QString &memberId,
+                                                        const QString &clientId) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND member_id = ? AND client_id = ?")
+                          .arg(EventColumns));
+    query.addBindValue(room);
+    query.addBindValue(memberId);
+    query.addBindValue(clientId);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    const ChatEvent event = eventFromRow(query, room);
+    if (const auto *message = std::get_if<MessageEvent>(&event))
+        return *message;
+    return std::nullopt;
+}
+
+std::vector<ChatEvent> HubStore::eventsAfter(const QString &room, qint64 afterId) const
+{
+    std::vector<ChatEvent> events;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND seq > ? ORDER BY seq")
+                          .arg(EventColumns));
+    query.addBindValue(room);
+    query.addBindValue(afterId);
+    if (!query.exec())
+        return events;
+    while (query.next())
+        events.push_back(eventFromRow(query, room));
+    return events;
+}
+
+std::vector<ChatEvent> HubStore::eventsBefore(const QString &room, qint64 beforeId, int limit,
+                                              bool *hasMore) const
+{
+    std::vector<ChatEvent> events;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND seq < ?"
+                                 " ORDER BY seq DESC LIMIT ?")
+                          .arg(EventColumns));
+    query.addBindValue(room);
+    query.addBindValue(beforeId);
+    query.addBindValue(limit + 1); // one more tells whether an older page exists
+    if (!query.exec())
+        return events;
+    while (query.next())
+        events.push_back(eventFromRow(query, room));
+    if (hasMore)
+        *hasMore = int(events.size()) > limit;
+    if (int(events.size()) > limit)
+        events.pop_back();
+    std::reverse(events.begin(), events.end());
+    return events;
+}
+
+bool HubStore::saveSession(const Session &session)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO sessions (token_hash, member_id, member_name,"
+                                 " room, created, last_used) VALUES (?, ?, ?, ?, ?, ?)"));
+    query.addBindValue(session.tokenHash);
+    query.addBindValue(session.member.id);
+    query.addBindValue(session.member.name);
+    query.addBindValue(session.room);
+    query.addBindValue(session.createdMs);
+    query.addBindValue(session.lastUsedMs);
+    return query.exec();
+}
+
+bool HubStore::touchSession(const QByteArray &tokenHash, qint64 lastUsedMs)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("UPDATE sessions SET last_used = ? WHERE token_hash = ?"));
+    query.addBindValue(lastUsedMs);
+    query.addBindValue(tokenHash);
+    return query.exec();
+}
+
+bool HubStore::deleteSession(const QByteArray &tokenHash)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("DELETE FROM sessions WHERE token_hash = ?"));
+    query.addBindValue(tokenHash);
+    return query.exec();
+}
+
+std::vector<HubStore::Session> HubStore::loadSessions(qint64 expiredBeforeMs)
+{
+    QSqlQuery purge(QSqlDatabase::database(m_connectionName, false));
+    purge.prepare(QStringLiteral("DELETE FROM sessions WHERE last_used < ?"));
+    purge.addBindValue(expiredBeforeMs);
+    purge.exec();
+
+    std::vector<Session> sessions;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral("SELECT token_hash, member_id, member_name, room, created, last_used"
+                                   " FROM sessions")))
+        return sessions;
+    while (query.next()) {
+        sessions.push_back(Session{query.value(0).toByteArray(),
+                                   Member{query.value(1).toString(), query.value(2).toString()},
+                                   query.value(3).toString(), query.value(4).toLongLong(),
+                                   query.value(5).toLongLong()});
+    }
+    return sessions;
+}
+
+} // namespace confab

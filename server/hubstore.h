@@ -1,0 +1,72 @@
+#pragma once
+// The hub's durable state in SQLite (QtSql, WAL): each room's history with its sequence numbers,
+// and the members' sessions. Every write is committed before the call returns, so the hub can
+// answer and fan out knowing the event survives a crash.
+
+#include "chatevent.h"
+
+#include <QHash>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace confab {
+
+class HubStore
+{
+public:
+    struct Session
+    {
+        QByteArray tokenHash; // SHA-256 of the token; the token itself is never stored
+        Member member;
+        QString room;
+        qint64 createdMs = 0;
+        qint64 lastUsedMs = 0;
+    };
+
+    // `connectionName` must be unique per hub in the process (tests run several hubs).
+    explicit HubStore(QString connectionName);
+    ~HubStore();
+    HubStore(const HubStore &) = delete;
+    HubStore &operator=(const HubStore &) = delete;
+
+    bool open(const QString &directory, QString *errorMessage);
+    void close();
+    bool isOpen() const { return m_open; }
+    QString filePath() const { return m_filePath; }
+
+    // The room's newest sequence number (0 when it has no history yet).
+    qint64 lastSequence(const QString &room) const { return m_lastSequence.value(room, 0); }
+    qint64 firstSequence(const QString &room) const;
+
+    // Assign the next sequence number, store, commit. False when the database refused.
+    bool appendMessage(MessageEvent &message);
+    bool appendPresence(PresenceEvent &presence);
+    std::optional<MessageEvent> messageByClientId(const QString &room, const QString &memberId,
+                                                  const QString &clientId) const;
+
+    // History events (messages, join, leave) with id > afterId, oldest first.
+    std::vector<ChatEvent> eventsAfter(const QString &room, qint64 afterId) const;
+    // The newest `limit` history events with id < beforeId, oldest first.
+    std::vector<ChatEvent> eventsBefore(const QString &room, qint64 beforeId, int limit,
+                                        bool *hasMore) const;
+
+    bool saveSession(const Session &session);
+    bool touchSession(const QByteArray &tokenHash, qint64 lastUsedMs);
+    bool deleteSession(const QByteArray &tokenHash);
+    // Live sessions; those unused since `expiredBeforeMs` are deleted instead.
+    std::vector<Session> loadSessions(qint64 expiredBeforeMs);
+
+private:
+    bool exec(const QString &statement, QString *errorMessage = nullptr);
+    bool insertEvent(const QString &room, qint64 sequence, QLatin1StringView kind,
+                     const Member &member, const QString &text, qint64 ts, const QString &clientId);
+
+    QString m_connectionName;
+    QString m_filePath;
+    bool m_open = false;
+    QHash<QString, qint64> m_lastSequence;
+};
+
+} // namespace confab
