@@ -1,0 +1,5 @@
+# The join role: stream client, REST calls, chat session and its models, confab listen/send/join.
+target_sources(confab_app PRIVATE
+    backoff.h backoff.cpp
+    sseclient.h sseclient.cpp
+)
