@@ -1,16 +1,107 @@
+// The window mode of the `confab` binary: `confab [--host | --join URL] [--name NAME]`.
+
 #include "desktopentry.h"
 
 #include "applicationidentity.h"
+#include "desktopsettings.h"
+#include "mainwindow.h"
+#include "translations.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QHostAddress>
+#include <QTimer>
+#include <cstdio>
 
 namespace confab {
+
+namespace {
+
+constexpr int UsageExitCode = 2;
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "confab: %s\n", qUtf8Printable(message));
+    return UsageExitCode;
+}
+
+} // namespace
 
 int runDesktop(int &argc, char **argv)
 {
     QApplication app(argc, argv);
     setApplicationIdentity();
-    return 0;
+    QApplication::setApplicationDisplayName(QStringLiteral("Confab"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.example.Confab"));
+    const DesktopSettings settings;
+    installTranslations(settings.language());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "confab::runDesktop", "Chat with people on your network: host a room or join one."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption host(
+        QStringLiteral("host"),
+        QCoreApplication::translate("confab::runDesktop", "Host a room right away."));
+    const QCommandLineOption join(
+        QStringLiteral("join"),
+        QCoreApplication::translate("confab::runDesktop", "Join the room at URL right away."),
+        QStringLiteral("URL"));
+    const QCommandLineOption name(
+        QStringLiteral("name"),
+        QCoreApplication::translate("confab::runDesktop", "Your name in the room."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption bind(
+        QStringLiteral("bind"),
+        QCoreApplication::translate(
+            "confab::runDesktop",
+            "Address a hosted room listens on (default: all; 127.0.0.1 keeps it "
+            "on this computer)."),
+        QStringLiteral("ADDRESS"));
+    const QCommandLineOption port(
+        QStringLiteral("port"),
+        QCoreApplication::translate("confab::runDesktop", "Port a hosted room listens on."),
+        QStringLiteral("PORT"));
+    parser.addOptions({host, join, name, bind, port});
+    parser.process(app);
+
+    MainWindow window;
+    if (parser.isSet(bind)) {
+        const QHostAddress address(parser.value(bind));
+        if (address.isNull())
+            return usageError(
+                QCoreApplication::translate("confab::runDesktop", "Not an IP address: %1")
+                    .arg(parser.value(bind)));
+        window.setHostBindAddress(address);
+    }
+    window.startDiscovery();
+    window.show();
+
+    QString userName = parser.value(name).trimmed();
+    if (userName.isEmpty())
+        userName = settings.name();
+    if (userName.isEmpty())
+        userName = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    if (parser.isSet(host)) {
+        HostRequest request;
+        request.name = userName;
+        request.title = settings.hostTitle().isEmpty()
+            ? QCoreApplication::translate("confab::StartPage", "%1's room").arg(userName)
+            : settings.hostTitle();
+        request.port
+            = parser.isSet(port) ? quint16(parser.value(port).toUInt()) : settings.hostPort();
+        QTimer::singleShot(0, &window, [&window, request] { window.hostRoom(request); });
+    } else if (parser.isSet(join)) {
+        const QUrl url = StartPage::parseAddress(parser.value(join));
+        if (!url.isValid())
+            return usageError(
+                QCoreApplication::translate("confab::runDesktop", "Not a hub address: %1")
+                    .arg(parser.value(join)));
+        JoinRequest request {url, QString(), userName, QString(), QString()};
+        QTimer::singleShot(0, &window, [&window, request] { window.joinRoom(request); });
+    }
+    return QApplication::exec();
 }
 
 } // namespace confab

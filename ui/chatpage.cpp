@@ -1,0 +1,204 @@
+#include "chatpage.h"
+
+#include "chatsession.h"
+#include "composer.h"
+#include "hostinfopanel.h"
+#include "memberdelegate.h"
+#include "membermodel.h"
+#include "messagemodel.h"
+#include "messageview.h"
+#include "protocol.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace confab {
+
+namespace {
+constexpr int SidePanelWidth = 240;
+constexpr int TimelineWidth = 640;
+} // namespace
+
+ChatPage::ChatPage(QWidget *parent)
+    : QWidget(parent)
+    , m_title(new QLabel(this))
+    , m_memberCount(new QLabel(this))
+    , m_view(new MessageView(this))
+    , m_typing(new QLabel(this))
+    , m_composer(new Composer(this))
+    , m_send(new QPushButton(tr("Send"), this))
+    , m_members(new QListView(this))
+    , m_hostInfo(new HostInfoPanel(this))
+{
+    // Everything here can carry remote text (titles, names): never rich text.
+    for (QLabel *label : {m_title, m_memberCount, m_typing})
+        label->setTextFormat(Qt::PlainText);
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_memberCount->setForegroundRole(QPalette::PlaceholderText);
+    m_typing->setForegroundRole(QPalette::PlaceholderText);
+    QFont typingFont = m_typing->font();
+    typingFont.setItalic(true);
+    m_typing->setFont(typingFont);
+    m_typing->setMinimumHeight(m_typing->fontMetrics().height());
+
+    auto *leave = new QPushButton(tr("Leave Room"), this);
+    connect(leave, &QPushButton::clicked, this, &ChatPage::leaveRequested);
+
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_title);
+    header->addWidget(m_memberCount);
+    header->addStretch();
+    header->addWidget(leave);
+
+    auto *composerRow = new QHBoxLayout;
+    composerRow->addWidget(m_composer, 1);
+    composerRow->addWidget(m_send, 0, Qt::AlignBottom);
+    m_send->setDefault(false);
+    m_send->setAutoDefault(false);
+
+    auto *timeline = new QWidget(this);
+    auto *timelineLayout = new QVBoxLayout(timeline);
+    timelineLayout->setContentsMargins(0, 0, 0, 0);
+    timelineLayout->addLayout(header);
+    timelineLayout->addWidget(m_view, 1);
+    timelineLayout->addWidget(m_typing);
+    timelineLayout->addLayout(composerRow);
+
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    auto *membersTitle = new QLabel(tr("Members"), side);
+    QFont bold = membersTitle->font();
+    bold.setBold(true);
+    membersTitle->setFont(bold);
+    sideLayout->addWidget(membersTitle);
+    m_members->setItemDelegate(new MemberDelegate(m_members));
+    m_members->setSelectionMode(QAbstractItemView::NoSelection);
+    m_members->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    sideLayout->addWidget(m_members, 1);
+    sideLayout->addWidget(m_hostInfo);
+    m_hostInfo->hide();
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(timeline);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 0);
+    splitter->setSizes({TimelineWidth, SidePanelWidth});
+    splitter->setChildrenCollapsible(false);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(m_composer, &Composer::submitted, this, &ChatPage::send);
+    connect(m_send, &QPushButton::clicked, m_composer, &Composer::submit);
+    connect(m_composer, &Composer::typing, this, [this] {
+        if (m_session)
+            m_session->sendTyping();
+    });
+    connect(m_view, &MessageView::olderHistoryWanted, this, &ChatPage::requestOlder);
+}
+
+ChatSession *ChatPage::session() const
+{
+    return m_session;
+}
+
+MessageView *ChatPage::messageView() const
+{
+    return m_view;
+}
+
+Composer *ChatPage::composer() const
+{
+    return m_composer;
+}
+
+QListView *ChatPage::memberList() const
+{
+    return m_members;
+}
+
+QLabel *ChatPage::typingLabel() const
+{
+    return m_typing;
+}
+
+HostInfoPanel *ChatPage::hostInfo() const
+{
+    return m_hostInfo;
+}
+
+void ChatPage::setSession(ChatSession *session)
+{
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    m_session = session;
+    m_rowsAtLastOlderRequest = -1;
+    m_view->setModel(session ? session->messages() : nullptr);
+    m_members->setModel(session ? session->members() : nullptr);
+    updateTyping({});
+    if (!session)
+        return;
+    connect(session, &ChatSession::typingChanged, this, &ChatPage::updateTyping);
+    connect(session, &ChatSession::roomTitleChanged, this, &ChatPage::updateHeader);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(session->members(), signal, this, &ChatPage::updateHeader);
+    connect(session->members(), &QAbstractItemModel::dataChanged, this, &ChatPage::updateHeader);
+    connect(session->members(), &QAbstractItemModel::modelReset, this, &ChatPage::updateHeader);
+    updateHeader();
+    m_view->scrollToNewest();
+    m_composer->setFocus();
+}
+
+void ChatPage::send(const QString &text)
+{
+    if (!m_session)
+        return;
+    m_session->send(text.left(protocol::DefaultMaxTextChars));
+    m_view->scrollToNewest();
+}
+
+void ChatPage::updateTyping(const QStringList &names)
+{
+    QString text;
+    if (names.size() == 1)
+        text = tr("%1 is typing…").arg(names.first());
+    else if (names.size() == 2)
+        text = tr("%1 and %2 are typing…").arg(names.at(0), names.at(1));
+    else if (names.size() > 2)
+        text = tr("%n people are typing…", nullptr, int(names.size()));
+    m_typing->setText(text);
+}
+
+void ChatPage::updateHeader()
+{
+    if (!m_session)
+        return;
+    const QString title = m_session->roomTitle();
+    m_title->setText(title.isEmpty() ? m_session->hubUrl().toString() : title);
+    const MemberModel *members = m_session->members();
+    m_memberCount->setText(
+        tr("%1 of %n online", nullptr, members->rowCount()).arg(members->onlineCount()));
+}
+
+void ChatPage::requestOlder()
+{
+    if (!m_session || !m_session->canLoadOlder())
+        return;
+    // One request per page: wait until the previous page has arrived.
+    const int rows = m_session->messages()->rowCount();
+    if (rows == m_rowsAtLastOlderRequest)
+        return;
+    m_rowsAtLastOlderRequest = rows;
+    m_session->loadOlder();
+}
+
+} // namespace confab

@@ -1,0 +1,55 @@
+#include "composer.h"
+
+#include "protocol.h"
+
+#include <QKeyEvent>
+
+namespace confab {
+
+namespace {
+constexpr int VisibleLines = 3;
+}
+
+Composer::Composer(QWidget *parent)
+    : QPlainTextEdit(parent)
+{
+    setPlaceholderText(tr("Write a message… (Enter sends, Shift+Enter for a new line)"));
+    setTabChangesFocus(true);
+    connect(this, &QPlainTextEdit::textChanged, this, [this] {
+        if (!document()->isEmpty())
+            emit typing();
+    });
+}
+
+QSize Composer::sizeHint() const
+{
+    const QSize hint = QPlainTextEdit::sizeHint();
+    return {hint.width(), fontMetrics().lineSpacing() * VisibleLines + 2 * frameWidth() + 8};
+}
+
+void Composer::submit()
+{
+    const QString text = toPlainText().trimmed();
+    if (text.isEmpty())
+        return;
+    clear();
+    emit submitted(text);
+}
+
+void Composer::keyPressEvent(QKeyEvent *event)
+{
+    const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+    if (enter && !(event->modifiers() & Qt::ShiftModifier)) {
+        submit();
+        event->accept();
+        return;
+    }
+    if (enter) {
+        insertPlainText(QStringLiteral("\n"));
+        event->accept();
+        return;
+    }
+    QPlainTextEdit::keyPressEvent(event);
+}
+
+} // namespace confab

@@ -1,0 +1,26 @@
+#pragma once
+// Where a message is written: Enter sends, Shift+Enter starts a new line.
+
+#include <QPlainTextEdit>
+
+namespace confab {
+
+class Composer : public QPlainTextEdit
+{
+    Q_OBJECT
+public:
+    explicit Composer(QWidget *parent = nullptr);
+
+    // Sends what is written (if anything) and clears the field.
+    void submit();
+    QSize sizeHint() const override;
+
+signals:
+    void submitted(const QString &text);
+    void typing(); // the user changed the text
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+};
+
+} // namespace confab

@@ -1,0 +1,50 @@
+#pragma once
+// The window's persistent preferences (QSettings): who I am, how I want to be told about new
+// messages, which language, where data lives, and the rooms I joined recently.
+
+#include <QList>
+#include <QString>
+#include <QUrl>
+
+namespace confab {
+
+struct RecentRoom
+{
+    QUrl hubUrl;
+    QString roomId;
+    QString title;
+
+    friend bool operator==(const RecentRoom &a, const RecentRoom &b)
+    {
+        return a.hubUrl == b.hubUrl && a.roomId == b.roomId;
+    }
+};
+
+class DesktopSettings
+{
+public:
+    static constexpr int MaxRecentRooms = 8;
+
+    QString name() const; // empty until the user picks one
+    void setName(const QString &name);
+
+    bool notificationsEnabled() const;
+    void setNotificationsEnabled(bool enabled);
+
+    // "" follows the system; otherwise a locale name such as "en" or "zh_CN".
+    QString language() const;
+    void setLanguage(const QString &language);
+
+    QString dataDir() const; // never empty: defaults to the app-data location
+    void setDataDir(const QString &dir);
+
+    QString hostTitle() const;
+    void setHostTitle(const QString &title);
+    quint16 hostPort() const;
+    void setHostPort(quint16 port);
+
+    QList<RecentRoom> recentRooms() const; // most recent first
+    void addRecentRoom(const RecentRoom &room);
+};
+
+} // namespace confab

@@ -1,0 +1,82 @@
+#include "hostinfopanel.h"
+
+#include "qrcodewidget.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace confab {
+
+HostInfoPanel::HostInfoPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_rows(new QGridLayout)
+    , m_rowsHost(new QWidget(this))
+    , m_hint(new QLabel(this))
+    , m_qr(new QrCodeWidget(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *title = new QLabel(tr("<b>Others join at</b>"), this);
+    title->setTextFormat(Qt::RichText); // our own fixed string, no remote text
+    layout->addWidget(title);
+    m_rows->setContentsMargins(0, 0, 0, 0);
+    m_rowsHost->setLayout(m_rows);
+    layout->addWidget(m_rowsHost);
+    m_hint->setWordWrap(true);
+    m_hint->setTextFormat(Qt::PlainText);
+    m_hint->setText(tr("Scan with a phone to open the room in its browser."));
+    layout->addWidget(m_qr, 0, Qt::AlignHCenter);
+    layout->addWidget(m_hint);
+}
+
+QList<QUrl> HostInfoPanel::joinUrls() const
+{
+    return m_urls;
+}
+
+QrCodeWidget *HostInfoPanel::qrCode() const
+{
+    return m_qr;
+}
+
+void HostInfoPanel::showQrFor(const QUrl &url)
+{
+    m_qr->setText(url.toString());
+    m_hint->setVisible(m_qr->moduleCount() > 0);
+}
+
+void HostInfoPanel::setJoinUrls(const QList<QUrl> &urls)
+{
+    m_urls = urls;
+    while (QLayoutItem *item = m_rows->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    int row = 0;
+    for (const QUrl &url : urls) {
+        auto *field = new QLineEdit(url.toString(), m_rowsHost);
+        field->setReadOnly(true);
+        field->setCursorPosition(0);
+        auto *copy = new QToolButton(m_rowsHost);
+        copy->setText(tr("Copy"));
+        copy->setToolTip(tr("Copy this address"));
+        connect(copy, &QToolButton::clicked, this,
+                [url] { QApplication::clipboard()->setText(url.toString()); });
+        auto *qr = new QToolButton(m_rowsHost);
+        qr->setText(tr("QR"));
+        qr->setToolTip(tr("Show this address as a QR code"));
+        connect(qr, &QToolButton::clicked, this, [this, url] { showQrFor(url); });
+        m_rows->addWidget(field, row, 0);
+        m_rows->addWidget(copy, row, 1);
+        m_rows->addWidget(qr, row, 2);
+        ++row;
+    }
+    showQrFor(urls.isEmpty() ? QUrl() : urls.first());
+}
+
+} // namespace confab

@@ -1,0 +1,436 @@
+#include "mainwindow.h"
+
+#include "chatpage.h"
+#include "chatsession.h"
+#include "connectionstatus.h"
+#include "hostinfopanel.h"
+#include "landiscovery.h"
+#include "messageview.h"
+#include "roomhost.h"
+#include "settingsdialog.h"
+
+#include <confab/version.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+
+Q_LOGGING_CATEGORY(lcWindow, "confab.ui.window")
+
+namespace confab {
+
+namespace {
+
+constexpr int NotificationTextChars = 200;
+constexpr int NotificationTimeoutMs = 5000;
+constexpr int DefaultWidth = 1000;
+constexpr int DefaultHeight = 680;
+
+QIcon applicationIcon()
+{
+    const QIcon icon(QStringLiteral(":/icons/confab.svg"));
+    return icon.isNull() ? QApplication::style()->standardIcon(QStyle::SP_MessageBoxInformation)
+                         : icon;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_pages(new QStackedWidget(this))
+    , m_startPage(new StartPage(this))
+    , m_chatPage(new ChatPage(this))
+    , m_status(new ConnectionStatus(this))
+    , m_discovery(new LanDiscovery(this))
+    , m_host(new RoomHost(this))
+{
+    setWindowIcon(applicationIcon());
+    m_pages->addWidget(m_startPage);
+    m_pages->addWidget(m_chatPage);
+    setCentralWidget(m_pages);
+    statusBar()->addWidget(m_status, 1);
+    resize(DefaultWidth, DefaultHeight);
+
+    m_startPage->loadSettings(m_settings);
+    m_startPage->setDiscovery(m_discovery);
+    connect(m_startPage, &StartPage::hostRequested, this, &MainWindow::hostRoom);
+    connect(m_startPage, &StartPage::joinRequested, this, &MainWindow::joinRoom);
+    connect(m_chatPage, &ChatPage::leaveRequested, this, &MainWindow::leaveRoom);
+    connect(m_chatPage->messageView()->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            [this] {
+                if (isActiveWindow() && m_chatPage->messageView()->isAtBottom())
+                    setUnread(0);
+            });
+
+    createMenus();
+    createTrayIcon();
+    updateTitle();
+}
+
+MainWindow::~MainWindow()
+{
+    stopSession();
+    m_host->stop(tr("The host closed the room."));
+}
+
+void MainWindow::setDataDir(const QString &dir)
+{
+    m_dataDirOverride = dir;
+}
+
+QString MainWindow::dataDir() const
+{
+    return m_dataDirOverride.isEmpty() ? m_settings.dataDir() : m_dataDirOverride;
+}
+
+void MainWindow::setHostBindAddress(const QHostAddress &address)
+{
+    m_hostBind = address;
+}
+
+void MainWindow::setAnnounceHostedRooms(bool announce)
+{
+    m_announce = announce;
+}
+
+LanDiscovery *MainWindow::discovery() const
+{
+    return m_discovery;
+}
+
+void MainWindow::startDiscovery()
+{
+    QString error;
+    if (!m_discovery->start(&error))
+        qCWarning(lcWindow) << "LAN discovery is off:" << error;
+}
+
+StartPage *MainWindow::startPage() const
+{
+    return m_startPage;
+}
+
+ChatPage *MainWindow::chatPage() const
+{
+    return m_chatPage;
+}
+
+ChatSession *MainWindow::session() const
+{
+    return m_session;
+}
+
+RoomHost *MainWindow::roomHost() const
+{
+    return m_host;
+}
+
+ConnectionStatus *MainWindow::connectionStatus() const
+{
+    return m_status;
+}
+
+bool MainWindow::isHosting() const
+{
+    return m_host->isRunning();
+}
+
+int MainWindow::unreadCount() const
+{
+    return m_unread;
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *confab = menuBar()->addMenu(tr("&Confab"));
+    QAction *settings = confab->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settings->setMenuRole(QAction::PreferencesRole);
+    settings->setShortcut(QKeySequence::Preferences);
+    confab->addSeparator();
+    QAction *quit = confab->addAction(tr("&Quit"), this, &MainWindow::quitApplication);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *room = menuBar()->addMenu(tr("&Room"));
+    room->addAction(tr("&Leave Room"), this, &MainWindow::leaveRoom);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Confab"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::createTrayIcon()
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    m_tray = new QSystemTrayIcon(windowIcon(), this);
+    auto *menu = new QMenu(this);
+    menu->addAction(tr("Show Confab"), this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    menu->addSeparator();
+    menu->addAction(tr("Quit"), this, &MainWindow::quitApplication);
+    m_tray->setContextMenu(menu);
+    connect(m_tray, &QSystemTrayIcon::activated, this,
+            [this](QSystemTrayIcon::ActivationReason reason) {
+                if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick) {
+                    showNormal();
+                    raise();
+                    activateWindow();
+                }
+            });
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        showNormal();
+        activateWindow();
+    });
+    m_tray->setToolTip(tr("Confab"));
+    m_tray->show();
+}
+
+bool MainWindow::hostRoom(const HostRequest &request)
+{
+    m_settings.setName(request.name);
+    m_settings.setHostTitle(request.title);
+    m_settings.setHostPort(request.port);
+    RoomHost::Options options;
+    options.title = request.title;
+    options.password = request.password;
+    options.port = request.port;
+    options.bindAddress = m_hostBind;
+    options.dataDir = QDir(dataDir()).filePath(QStringLiteral("hub"));
+    options.announce = m_announce;
+    QString error;
+    if (!m_host->start(options, &error)) {
+        m_startPage->showError(tr("Could not start hosting: %1").arg(error));
+        return false;
+    }
+    m_chatPage->hostInfo()->setJoinUrls(m_host->joinUrls());
+    m_chatPage->hostInfo()->show();
+    startSession({m_host->localUrl(), QString(), request.name, request.password, request.title});
+    return true;
+}
+
+void MainWindow::joinRoom(const JoinRequest &request)
+{
+    m_settings.setName(request.name);
+    m_chatPage->hostInfo()->hide();
+    startSession(request);
+}
+
+void MainWindow::startSession(const JoinRequest &request)
+{
+    stopSession();
+    m_currentRoom = request;
+    m_wasLive = false;
+    m_session = new ChatSession(this);
+    connect(m_session, &ChatSession::stateChanged, this,
+            [this](ChatSession::State state, const QString &reason, int retryInMs) {
+                onStateChanged(int(state), reason, retryInMs);
+            });
+    connect(m_session, &ChatSession::messageArrived, this, &MainWindow::onMessageArrived);
+    connect(m_session, &ChatSession::outboxChanged, m_status, &ConnectionStatus::setOutboxSize);
+    connect(m_session, &ChatSession::roomTitleChanged, this, [this](const QString &title) {
+        m_status->setRoomTitle(title);
+        updateTitle();
+    });
+    connect(m_session, &ChatSession::hostLeft, this, [this](const QString &reason) {
+        statusBar()->showMessage(reason.isEmpty()
+                                     ? tr("The host closed the room; waiting for it to come back.")
+                                     : tr("The host closed the room (%1); waiting for it "
+                                          "to come back.")
+                                           .arg(reason));
+    });
+    m_chatPage->setSession(m_session);
+    m_pages->setCurrentWidget(m_chatPage);
+    setUnread(0);
+
+    ChatSession::Options options;
+    options.hubUrl = request.hubUrl;
+    options.roomId = request.roomId;
+    options.name = request.name;
+    options.password = request.password;
+    options.storageDir = QDir(dataDir()).filePath(QStringLiteral("client"));
+    m_session->start(options);
+    m_status->setOutboxSize(m_session->outboxSize());
+    updateTitle();
+}
+
+void MainWindow::stopSession()
+{
+    if (!m_session)
+        return;
+    ChatSession *session = m_session;
+    m_session = nullptr;
+    m_chatPage->setSession(nullptr);
+    disconnect(session, nullptr, this, nullptr);
+    session->stop(true);
+    session->deleteLater();
+    m_status->setState(ChatSession::State::Idle, {}, 0);
+    m_status->setOutboxSize(0);
+}
+
+void MainWindow::leaveRoom()
+{
+    stopSession();
+    if (m_host->isRunning())
+        m_host->stop(tr("The host closed the room."));
+    m_chatPage->hostInfo()->hide();
+    m_startPage->loadSettings(m_settings);
+    m_pages->setCurrentWidget(m_startPage);
+    setUnread(0);
+    updateTitle();
+}
+
+void MainWindow::onStateChanged(int stateValue, const QString &reason, int retryInMs)
+{
+    const auto state = ChatSession::State(stateValue);
+    m_status->setState(state, reason, retryInMs);
+    statusBar()->clearMessage();
+    if (state == ChatSession::State::Live && !m_wasLive) {
+        m_wasLive = true;
+        const QString title = m_session->roomTitle();
+        m_status->setRoomTitle(title);
+        if (!m_host->isRunning())
+            m_settings.addRecentRoom({m_currentRoom.hubUrl, m_session->roomId(), title});
+        updateTitle();
+    }
+    if (state == ChatSession::State::Failed && !m_wasLive) {
+        // Never got in (wrong password, name taken, not a hub): back to the start page.
+        const QString message
+            = tr("Could not join %1: %2").arg(m_currentRoom.hubUrl.toString(), reason);
+        leaveRoom();
+        m_startPage->showError(message);
+    }
+}
+
+void MainWindow::onMessageArrived(const MessageEvent &message, bool own)
+{
+    if (own)
+        return;
+    const bool seen = isActiveWindow() && m_chatPage->messageView()->isAtBottom();
+    if (!seen)
+        setUnread(m_unread + 1);
+    if (!isActiveWindow() && m_tray && m_settings.notificationsEnabled()) {
+        const QString room = m_session ? m_session->roomTitle() : QString();
+        const QString title
+            = room.isEmpty() ? message.from.name : tr("%1 in %2").arg(message.from.name, room);
+        QString text = message.text.left(NotificationTextChars);
+        if (message.text.size() > NotificationTextChars)
+            text += u'…';
+        // Notification text is shown as plain text by the platform.
+        m_tray->showMessage(title, text, QSystemTrayIcon::Information, NotificationTimeoutMs);
+    }
+}
+
+void MainWindow::setUnread(int count)
+{
+    if (m_unread == count)
+        return;
+    m_unread = count;
+    updateTitle();
+}
+
+void MainWindow::updateTitle()
+{
+    QString title = tr("Confab");
+    if (m_session) {
+        const QString room
+            = m_session->roomTitle().isEmpty() ? m_currentRoom.title : m_session->roomTitle();
+        if (!room.isEmpty())
+            title = tr("%1 — Confab").arg(room);
+        if (m_host->isRunning())
+            title = tr("%1 (hosting)").arg(title);
+    }
+    if (m_unread > 0)
+        title = tr("(%1) %2").arg(m_unread).arg(title);
+    setWindowTitle(title);
+    if (m_tray) {
+        m_tray->setToolTip(
+            m_unread > 0 ? tr("Confab: %n unread message(s)", nullptr, m_unread)
+                         : (m_host->isRunning() ? tr("Confab: hosting a room") : tr("Confab")));
+    }
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::ActivationChange && isActiveWindow()
+        && m_chatPage->messageView()->isAtBottom())
+        setUnread(0);
+    if (event->type() == QEvent::LanguageChange)
+        updateTitle();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_quitting || !m_host->isRunning()) {
+        event->accept();
+        return;
+    }
+    QMessageBox box(this);
+    box.setIcon(QMessageBox::Question);
+    box.setWindowTitle(tr("You are hosting a room"));
+    box.setText(tr("Others are chatting in your room. Stop hosting, or keep the room open in the "
+                   "background?"));
+    QPushButton *stop = box.addButton(tr("Stop Hosting"), QMessageBox::DestructiveRole);
+    QPushButton *keep
+        = m_tray ? box.addButton(tr("Keep Open in Tray"), QMessageBox::AcceptRole) : nullptr;
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(keep ? keep : stop);
+    box.exec();
+    if (box.clickedButton() == stop) {
+        leaveRoom();
+        event->accept();
+    } else if (keep && box.clickedButton() == keep) {
+        QApplication::setQuitOnLastWindowClosed(false);
+        hide();
+        m_tray->showMessage(tr("Confab is still hosting"),
+                            tr("Your room stays open. Use the tray icon to come back or quit."),
+                            QSystemTrayIcon::Information, NotificationTimeoutMs);
+        event->ignore();
+    } else {
+        event->ignore();
+    }
+}
+
+void MainWindow::quitApplication()
+{
+    m_quitting = true;
+    leaveRoom();
+    QApplication::quit();
+}
+
+void MainWindow::showSettings()
+{
+    SettingsDialog dialog(this);
+    dialog.load(m_settings);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (dialog.save(m_settings))
+        QMessageBox::information(
+            this, tr("Settings"),
+            tr("The new language and data folder apply the next time Confab starts."));
+    m_startPage->loadSettings(m_settings);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Confab"),
+                       tr("<h3>Confab %1</h3><p>Chat with the people on your network: host a room "
+                          "or join one, from this app or a web browser.</p>")
+                           .arg(QStringLiteral(CONFAB_VERSION_STRING)));
+}
+
+} // namespace confab

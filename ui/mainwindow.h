@@ -1,0 +1,89 @@
+#pragma once
+// The Confab window: the start page, or a room. Owns the chat session, the in-process hub while
+// hosting, LAN discovery, the tray icon and the unread count.
+
+#include "desktopsettings.h"
+#include "startpage.h"
+
+#include <QHostAddress>
+#include <QMainWindow>
+#include <QPointer>
+
+class QStackedWidget;
+class QSystemTrayIcon;
+
+namespace confab {
+
+class ChatPage;
+class ChatSession;
+class ConnectionStatus;
+class LanDiscovery;
+struct MessageEvent;
+class RoomHost;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Where sessions and a hosted hub keep their data; default: the settings' data folder.
+    void setDataDir(const QString &dir);
+    QString dataDir() const;
+    // Where a hosted hub listens; default: all addresses. Loopback keeps it on this machine.
+    void setHostBindAddress(const QHostAddress &address);
+    void setAnnounceHostedRooms(bool announce);
+
+    LanDiscovery *discovery() const;
+    void startDiscovery();
+
+    StartPage *startPage() const;
+    ChatPage *chatPage() const;
+    ChatSession *session() const;
+    RoomHost *roomHost() const;
+    ConnectionStatus *connectionStatus() const;
+    bool isHosting() const;
+    int unreadCount() const;
+
+public slots:
+    bool hostRoom(const confab::HostRequest &request);
+    void joinRoom(const confab::JoinRequest &request);
+    void leaveRoom();
+    void showSettings();
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void createMenus();
+    void createTrayIcon();
+    void startSession(const JoinRequest &request);
+    void stopSession();
+    void onStateChanged(int state, const QString &reason, int retryInMs);
+    void onMessageArrived(const MessageEvent &message, bool own);
+    void setUnread(int count);
+    void updateTitle();
+    void quitApplication();
+
+    DesktopSettings m_settings;
+    QString m_dataDirOverride;
+    QHostAddress m_hostBind {QHostAddress::Any};
+    bool m_announce = true;
+    QStackedWidget *m_pages;
+    StartPage *m_startPage;
+    ChatPage *m_chatPage;
+    ConnectionStatus *m_status;
+    LanDiscovery *m_discovery;
+    RoomHost *m_host;
+    QPointer<ChatSession> m_session;
+    JoinRequest m_currentRoom;
+    bool m_wasLive = false;
+    QSystemTrayIcon *m_tray = nullptr;
+    int m_unread = 0;
+    bool m_quitting = false;
+};
+
+} // namespace confab

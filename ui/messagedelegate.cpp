@@ -1,0 +1,339 @@
+#include "messagedelegate.h"
+
+#include "messagemodel.h"
+
+#include <QAbstractItemView>
+#include <QApplication>
+#include <QDateTime>
+#include <QLocale>
+#include <QPainter>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
+#include <QTextLine>
+
+namespace confab {
+
+namespace {
+
+constexpr int HorizontalMargin = 12;
+constexpr int BodyIndent = 12;
+constexpr int RunGap = 8; // space above the header of a new run of messages
+constexpr int GroupedGap = 1; // space between messages of one run
+constexpr int SeparatorPadding = 6;
+constexpr int BottomPadding = 2;
+constexpr int NameColorSaturation = 160;
+constexpr int NameColorValue = 150;
+
+QColor colorForSender(const QString &senderId)
+{
+    // Stable per member, readable on light and dark backgrounds.
+    const int hue = int(qHash(senderId) % 360);
+    return QColor::fromHsv(hue, NameColorSaturation, NameColorValue);
+}
+
+QFont headerFont(const QFont &base)
+{
+    QFont font = base;
+    font.setBold(true);
+    return font;
+}
+
+QFont smallFont(const QFont &base)
+{
+    QFont font = base;
+    font.setPointSizeF(base.pointSizeF() * 0.85);
+    return font;
+}
+
+bool isNotice(const QModelIndex &index)
+{
+    return index.data(MessageModel::KindRole).value<MessageModel::Kind>()
+        == MessageModel::Kind::Notice;
+}
+
+QString deliveryLabel(MessageModel::Delivery delivery)
+{
+    switch (delivery) {
+    case MessageModel::Delivery::Sending:
+        return MessageDelegate::tr("Sending…");
+    case MessageModel::Delivery::Queued:
+        return MessageDelegate::tr("Not sent yet: waiting for the connection");
+    case MessageModel::Delivery::Delivered:
+        break;
+    }
+    return {};
+}
+
+} // namespace
+
+MessageDelegate::MessageDelegate(QObject *parent)
+    : QStyledItemDelegate(parent)
+{ }
+
+QString MessageDelegate::bodyText(const QModelIndex &index)
+{
+    if (isNotice(index)) {
+        const QString display = index.data(Qt::DisplayRole).toString();
+        return display.isEmpty() ? index.data(MessageModel::TextRole).toString() : display;
+    }
+    return index.data(MessageModel::TextRole).toString();
+}
+
+QList<QPair<int, int>> MessageDelegate::findLinks(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral(R"((?:https?://|www\.)[^\s<>"]+)"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    QList<QPair<int, int>> links;
+    auto it = pattern.globalMatch(text);
+    while (it.hasNext()) {
+        const auto match = it.next();
+        int length = int(match.capturedLength());
+        // Sentence punctuation after a link is not part of it.
+        while (length > 0
+               && QStringView(u".,;:!?)]'").contains(text.at(match.capturedStart() + length - 1)))
+            --length;
+        if (length > 0)
+            links.append({int(match.capturedStart()), length});
+    }
+    return links;
+}
+
+void MessageDelegate::clearCache()
+{
+    m_heightCache.clear();
+}
+
+void MessageDelegate::layoutBody(QTextLayout &layout, int width) const
+{
+    QTextOption textOption;
+    textOption.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    layout.setTextOption(textOption);
+    layout.beginLayout();
+    qreal y = 0;
+    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+        line.setLineWidth(qMax(1, width));
+        line.setPosition(QPointF(0, y));
+        y += line.height();
+    }
+    layout.endLayout();
+}
+
+int MessageDelegate::bodyHeight(const QString &text, const QFont &font, int width,
+                                const QModelIndex &index) const
+{
+    if (width != m_cachedWidth) {
+        m_heightCache.clear();
+        m_cachedWidth = width;
+    }
+    const qint64 sequence = index.data(MessageModel::SequenceRole).toLongLong();
+    if (sequence > 0) {
+        const auto cached = m_heightCache.constFind(sequence);
+        if (cached != m_heightCache.cend())
+            return *cached;
+    }
+    int height = 0;
+    const QFontMetrics metrics(font);
+    if (text.size() < 80 && metrics.horizontalAdvance(text) <= width && !text.contains(u'\n')) {
+        height = metrics.height(); // the common short message: no layout needed
+    } else {
+        QTextLayout layout(text, font);
+        layoutBody(layout, width);
+        height = qCeil(layout.boundingRect().height());
+    }
+    if (sequence > 0)
+        m_heightCache.insert(sequence, height);
+    return height;
+}
+
+MessageDelegate::Geometry MessageDelegate::geometryFor(const QStyleOptionViewItem &option,
+                                                       const QModelIndex &index) const
+{
+    Geometry geometry;
+    const QFontMetrics metrics(option.font);
+    if (index.data(MessageModel::NewDayRole).toBool())
+        geometry.separatorHeight = metrics.height() + 2 * SeparatorPadding;
+    const bool notice = isNotice(index);
+    const bool grouped = index.data(MessageModel::GroupedRole).toBool()
+        && !index.data(MessageModel::NewDayRole).toBool();
+    if (!notice && !grouped)
+        geometry.headerHeight = RunGap + QFontMetrics(headerFont(option.font)).height();
+    const int left = HorizontalMargin + (notice ? 0 : BodyIndent);
+    const int width = qMax(1, option.rect.width() - left - HorizontalMargin);
+    const QFont font = notice ? smallFont(option.font) : option.font;
+    int height = bodyHeight(bodyText(index), font, width, index);
+    const auto delivery = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
+    if (delivery != MessageModel::Delivery::Delivered)
+        height += QFontMetrics(smallFont(option.font)).height();
+    const int top
+        = geometry.separatorHeight + geometry.headerHeight + (grouped || notice ? GroupedGap : 0);
+    geometry.bodyRect = QRect(left, top, width, height);
+    return geometry;
+}
+
+QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QStyleOptionViewItem opt = option;
+    if (const auto *view = qobject_cast<const QAbstractItemView *>(option.widget))
+        opt.rect.setWidth(view->viewport()->width());
+    const Geometry geometry = geometryFor(opt, index);
+    return {opt.rect.width(), geometry.bodyRect.bottom() + 1 + BottomPadding};
+}
+
+void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                            const QModelIndex &index) const
+{
+    painter->save();
+    const Geometry geometry = geometryFor(option, index);
+    const QPalette &palette = option.palette;
+    const QPoint origin = option.rect.topLeft();
+    QRect content = option.rect.adjusted(0, geometry.separatorHeight, 0, 0);
+    if (option.state & QStyle::State_Selected)
+        painter->fillRect(content, palette.color(QPalette::Highlight).lighter(170));
+    else if (option.state & QStyle::State_MouseOver)
+        painter->fillRect(content, palette.color(QPalette::AlternateBase));
+
+    const QColor dim = palette.color(QPalette::PlaceholderText);
+    if (geometry.separatorHeight > 0) {
+        const QDate day = index.data(MessageModel::TimestampRole).toDateTime().date();
+        const QString label = day == QDate::currentDate()
+            ? tr("Today")
+            : (day == QDate::currentDate().addDays(-1)
+                   ? tr("Yesterday")
+                   : QLocale().toString(day, QLocale::LongFormat));
+        const QRect band(origin, QSize(option.rect.width(), geometry.separatorHeight));
+        painter->setPen(dim);
+        const QFontMetrics metrics(option.font);
+        const int textWidth = metrics.horizontalAdvance(label) + 2 * HorizontalMargin;
+        const int midY = band.center().y();
+        painter->drawLine(band.left() + HorizontalMargin, midY, band.center().x() - textWidth / 2,
+                          midY);
+        painter->drawLine(band.center().x() + textWidth / 2, midY, band.right() - HorizontalMargin,
+                          midY);
+        painter->drawText(band, Qt::AlignCenter, label);
+    }
+
+    const bool notice = isNotice(index);
+    const QDateTime time = index.data(MessageModel::TimestampRole).toDateTime();
+    if (geometry.headerHeight > 0) {
+        const QFont nameFont = headerFont(option.font);
+        const QFontMetrics nameMetrics(nameFont);
+        const QString sender = index.data(MessageModel::SenderNameRole).toString();
+        const int y = origin.y() + geometry.separatorHeight + RunGap;
+        const QRect nameRect(origin.x() + HorizontalMargin, y, option.rect.width() / 2,
+                             nameMetrics.height());
+        const QString name = nameMetrics.elidedText(sender, Qt::ElideRight, nameRect.width());
+        painter->setFont(nameFont);
+        painter->setPen(colorForSender(index.data(MessageModel::SenderIdRole).toString()));
+        painter->drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, name);
+        painter->setFont(smallFont(option.font));
+        painter->setPen(dim);
+        const QRect timeRect(nameRect.left() + nameMetrics.horizontalAdvance(name)
+                                 + HorizontalMargin,
+                             y, option.rect.width() / 3, nameMetrics.height());
+        painter->drawText(timeRect, Qt::AlignLeft | Qt::AlignVCenter,
+                          QLocale().toString(time.time(), QLocale::ShortFormat));
+    }
+
+    // The body: plain text through QTextLayout, links underlined.
+    const QString text = bodyText(index);
+    const QFont bodyFont = notice ? smallFont(option.font) : option.font;
+    QTextLayout layout(text, bodyFont);
+    if (!notice) {
+        QList<QTextLayout::FormatRange> formats;
+        for (const auto &[start, length] : findLinks(text)) {
+            QTextCharFormat format;
+            format.setForeground(palette.color(QPalette::Link));
+            format.setFontUnderline(true);
+            formats.append({start, length, format});
+        }
+        layout.setFormats(formats);
+    }
+    const QRect body = geometry.bodyRect.translated(origin);
+    layoutBody(layout, body.width());
+    const auto delivery = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
+    QColor textColor = palette.color(notice ? QPalette::PlaceholderText : QPalette::Text);
+    if (delivery != MessageModel::Delivery::Delivered)
+        textColor = dim;
+    painter->setPen(textColor);
+    if (notice) {
+        const QString line = time.isValid()
+            ? text + QStringLiteral("  ·  ") + QLocale().toString(time.time(), QLocale::ShortFormat)
+            : text;
+        painter->setFont(bodyFont);
+        painter->drawText(body, Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine, line);
+    } else {
+        layout.draw(painter, body.topLeft());
+    }
+    if (delivery != MessageModel::Delivery::Delivered) {
+        const QFont font = smallFont(option.font);
+        painter->setFont(font);
+        painter->setPen(delivery == MessageModel::Delivery::Queued ? QColor(Qt::darkYellow) : dim);
+        const int height = QFontMetrics(font).height();
+        painter->drawText(QRect(body.left(), body.bottom() - height + 1, body.width(), height),
+                          Qt::AlignLeft | Qt::AlignVCenter, deliveryLabel(delivery));
+    }
+    painter->restore();
+}
+
+QString MessageDelegate::linkAt(const QStyleOptionViewItem &option, const QModelIndex &index,
+                                QPoint pos) const
+{
+    if (isNotice(index))
+        return {};
+    const Geometry geometry = geometryFor(option, index);
+    const QRect body = geometry.bodyRect.translated(option.rect.topLeft());
+    if (!body.contains(pos))
+        return {};
+    const QString text = bodyText(index);
+    const auto links = findLinks(text);
+    if (links.isEmpty())
+        return {};
+    QTextLayout layout(text, option.font);
+    layoutBody(layout, body.width());
+    const QPointF local = pos - body.topLeft();
+    for (int i = 0; i < layout.lineCount(); ++i) {
+        const QTextLine line = layout.lineAt(i);
+        if (!line.rect().contains(local))
+            continue;
+        const int cursor = line.xToCursor(local.x(), QTextLine::CursorOnCharacter);
+        for (const auto &[start, length] : links) {
+            if (cursor >= start && cursor < start + length) {
+                const QString link = text.mid(start, length);
+                return link.startsWith(QLatin1StringView("www."), Qt::CaseInsensitive)
+                    ? QStringLiteral("http://") + link
+                    : link;
+            }
+        }
+    }
+    return {};
+}
+
+QWidget *MessageDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &,
+                                       const QModelIndex &) const
+{
+    auto *viewer = new QPlainTextEdit(parent);
+    viewer->setReadOnly(true);
+    viewer->setFrameShape(QFrame::StyledPanel);
+    viewer->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    viewer->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    return viewer;
+}
+
+void MessageDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
+{
+    if (auto *viewer = qobject_cast<QPlainTextEdit *>(editor)) {
+        viewer->setPlainText(bodyText(index));
+        viewer->selectAll();
+    }
+}
+
+void MessageDelegate::updateEditorGeometry(QWidget *editor, const QStyleOptionViewItem &option,
+                                           const QModelIndex &index) const
+{
+    const Geometry geometry = geometryFor(option, index);
+    QRect rect = geometry.bodyRect.translated(option.rect.topLeft());
+    rect.adjust(-4, -2, 4, 2);
+    editor->setGeometry(rect);
+}
+
+} // namespace confab

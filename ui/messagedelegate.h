@@ -1,0 +1,59 @@
+#pragma once
+// Paints one row of the room's timeline: an optional day separator, the sender and time for the
+// first of a run of messages, the text (wrapped, links underlined) and the delivery state of our
+// own pending messages. Remote text is laid out with QTextLayout as plain text: nothing a peer
+// sends is ever interpreted as markup.
+
+#include <QHash>
+#include <QStyledItemDelegate>
+#include <QTextLayout>
+
+namespace confab {
+
+class MessageDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    explicit MessageDelegate(QObject *parent = nullptr);
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+    // Read-only plain-text viewer so the user can select part of a message (double-click).
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option,
+                          const QModelIndex &index) const override;
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override;
+    void setModelData(QWidget *, QAbstractItemModel *, const QModelIndex &) const override { }
+    void updateEditorGeometry(QWidget *editor, const QStyleOptionViewItem &option,
+                              const QModelIndex &index) const override;
+
+    // The link under pos (viewport coordinates) in the row drawn at option.rect, or empty.
+    QString linkAt(const QStyleOptionViewItem &option, const QModelIndex &index, QPoint pos) const;
+
+    // The text a row shows, exactly as painted (messages: the sender's text verbatim).
+    static QString bodyText(const QModelIndex &index);
+    // http(s) and www. links in plain text, as (start, length) ranges.
+    static QList<QPair<int, int>> findLinks(const QString &text);
+
+    void clearCache();
+
+private:
+    struct Geometry
+    {
+        int separatorHeight = 0;
+        int headerHeight = 0;
+        QRect bodyRect; // relative to the row's top-left
+    };
+    Geometry geometryFor(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    int bodyHeight(const QString &text, const QFont &font, int width,
+                   const QModelIndex &index) const;
+    void layoutBody(QTextLayout &layout, int width) const;
+
+    QFont m_bodyFont;
+    // Body heights by sequence number for the current width: 100k rows are measured once.
+    mutable QHash<qint64, int> m_heightCache;
+    mutable int m_cachedWidth = -1;
+};
+
+} // namespace confab

@@ -1,0 +1,251 @@
+#include "messageview.h"
+
+#include "messagedelegate.h"
+#include "messagemodel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QKeyEvent>
+#include <QLocale>
+#include <QMenu>
+#include <QScrollBar>
+#include <QTimer>
+
+namespace confab {
+
+namespace {
+
+// Rows laid out per batch: 100k rows never block the event loop in one go.
+constexpr int LayoutBatchSize = 200;
+// "At the bottom" allows a few pixels of slack so a rounding error does not stop following.
+constexpr int BottomSlackPx = 8;
+// Ask for older history when the top is this close (a fraction of a screen).
+constexpr int NearTopDivisor = 3;
+
+} // namespace
+
+MessageView::MessageView(QWidget *parent)
+    : QListView(parent)
+    , m_delegate(new MessageDelegate(this))
+{
+    setItemDelegate(m_delegate);
+    setUniformItemSizes(false);
+    setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setResizeMode(QListView::Adjust);
+    setLayoutMode(QListView::Batched);
+    setBatchSize(LayoutBatchSize);
+    setSelectionMode(QAbstractItemView::ExtendedSelection);
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setMouseTracking(true);
+    setWordWrap(true);
+    setFrameShape(QFrame::NoFrame);
+    verticalScrollBar()->setSingleStep(20);
+    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, &MessageView::onRangeChanged);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &MessageView::onScrolled);
+    connect(this, &MessageView::linkActivated, this,
+            [](const QString &url) { QDesktopServices::openUrl(QUrl(url)); });
+}
+
+void MessageView::setModel(QAbstractItemModel *model)
+{
+    if (this->model())
+        disconnect(this->model(), nullptr, this, nullptr);
+    QListView::setModel(model);
+    m_delegate->clearCache();
+    m_anchor = Anchor::Bottom;
+    if (model) {
+        connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this,
+                &MessageView::rowsAboutToBeAdded);
+        connect(model, &QAbstractItemModel::modelReset, m_delegate, &MessageDelegate::clearCache);
+    }
+}
+
+MessageDelegate *MessageView::messageDelegate() const
+{
+    return m_delegate;
+}
+
+bool MessageView::isAtBottom() const
+{
+    const QScrollBar *bar = verticalScrollBar();
+    return bar->value() >= bar->maximum() - BottomSlackPx;
+}
+
+void MessageView::scrollToNewest()
+{
+    m_anchor = Anchor::Bottom;
+    scrollToBottom();
+    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void MessageView::rowsAboutToBeAdded(const QModelIndex &, int first, int)
+{
+    const QScrollBar *bar = verticalScrollBar();
+    if (isAtBottom()) {
+        m_anchor = Anchor::Bottom;
+    } else if (first == 0 && model()->rowCount() > 0) {
+        // Older history goes in above what the user is reading: keep that on screen.
+        m_anchor = Anchor::KeepDistanceFromBottom;
+        m_distanceFromBottom = bar->maximum() - bar->value();
+    } else {
+        m_anchor = Anchor::None;
+    }
+}
+
+void MessageView::onRangeChanged(int, int maximum)
+{
+    QScrollBar *bar = verticalScrollBar();
+    if (m_anchor == Anchor::Bottom)
+        bar->setValue(maximum);
+    else if (m_anchor == Anchor::KeepDistanceFromBottom)
+        bar->setValue(maximum - m_distanceFromBottom);
+}
+
+void MessageView::onScrolled(int value)
+{
+    const QScrollBar *bar = verticalScrollBar();
+    // The user's own scrolling decides what to follow from now on.
+    if (isAtBottom())
+        m_anchor = Anchor::Bottom;
+    else if (m_anchor == Anchor::KeepDistanceFromBottom)
+        m_distanceFromBottom = bar->maximum() - value;
+    else
+        m_anchor = Anchor::None;
+    if (value <= viewport()->height() / NearTopDivisor && bar->maximum() > 0)
+        emit olderHistoryWanted();
+}
+
+void MessageView::resizeEvent(QResizeEvent *event)
+{
+    const bool atBottom = isAtBottom();
+    QListView::resizeEvent(event);
+    if (atBottom)
+        m_anchor = Anchor::Bottom;
+}
+
+QString MessageView::linkAtPosition(QPoint pos) const
+{
+    const QModelIndex index = indexAt(pos);
+    if (!index.isValid())
+        return {};
+    QStyleOptionViewItem option;
+    initViewItemOption(&option);
+    option.rect = visualRect(index);
+    return m_delegate->linkAt(option, index, pos);
+}
+
+void MessageView::mouseMoveEvent(QMouseEvent *event)
+{
+    QListView::mouseMoveEvent(event);
+    const bool overLink = !linkAtPosition(event->position().toPoint()).isEmpty();
+    viewport()->setCursor(overLink ? Qt::PointingHandCursor : Qt::ArrowCursor);
+}
+
+void MessageView::mouseReleaseEvent(QMouseEvent *event)
+{
+    QListView::mouseReleaseEvent(event);
+    if (event->button() != Qt::LeftButton)
+        return;
+    const QString link = linkAtPosition(event->position().toPoint());
+    if (!link.isEmpty())
+        emit linkActivated(link);
+}
+
+void MessageView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    const QModelIndex index = indexAt(event->position().toPoint());
+    if (!index.isValid())
+        return QListView::mouseDoubleClickEvent(event);
+    // A read-only viewer over the row lets the user select part of the text.
+    closeOpenViewer();
+    m_viewerIndex = index;
+    openPersistentEditor(index);
+    if (QWidget *viewer = indexWidget(index))
+        viewer->setFocus();
+}
+
+void MessageView::currentChanged(const QModelIndex &current, const QModelIndex &previous)
+{
+    QListView::currentChanged(current, previous);
+    if (m_viewerIndex.isValid() && current != m_viewerIndex)
+        closeOpenViewer();
+}
+
+void MessageView::closeOpenViewer()
+{
+    if (m_viewerIndex.isValid())
+        closePersistentEditor(m_viewerIndex);
+    m_viewerIndex = QPersistentModelIndex();
+}
+
+QString MessageView::selectedText() const
+{
+    QModelIndexList rows = selectionModel() ? selectionModel()->selectedRows() : QModelIndexList();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QStringList lines;
+    for (const QModelIndex &index : std::as_const(rows)) {
+        const QString text = MessageDelegate::bodyText(index);
+        if (index.data(MessageModel::KindRole).value<MessageModel::Kind>()
+            == MessageModel::Kind::Notice) {
+            lines.append(text);
+            continue;
+        }
+        const QDateTime time = index.data(MessageModel::TimestampRole).toDateTime();
+        lines.append(tr("%1, %2: %3")
+                         .arg(index.data(MessageModel::SenderNameRole).toString(),
+                              QLocale().toString(time, QLocale::ShortFormat), text));
+    }
+    return lines.join(u'\n');
+}
+
+void MessageView::copySelection() const
+{
+    const QString text = selectedText();
+    if (!text.isEmpty())
+        QApplication::clipboard()->setText(text);
+}
+
+void MessageView::keyPressEvent(QKeyEvent *event)
+{
+    if (event->matches(QKeySequence::Copy)) {
+        copySelection();
+        event->accept();
+        return;
+    }
+    if (event->key() == Qt::Key_Escape)
+        closeOpenViewer();
+    QListView::keyPressEvent(event);
+}
+
+void MessageView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const QModelIndex index = indexAt(event->pos());
+    const QString link = linkAtPosition(event->pos());
+    QMenu menu(this);
+    if (!link.isEmpty()) {
+        menu.addAction(tr("Open Link"), this, [this, link] { emit linkActivated(link); });
+        menu.addAction(tr("Copy Link"), this, [link] { QApplication::clipboard()->setText(link); });
+        menu.addSeparator();
+    }
+    if (index.isValid()) {
+        menu.addAction(tr("Copy Message Text"), this, [index] {
+            QApplication::clipboard()->setText(MessageDelegate::bodyText(index));
+        });
+        menu.addAction(tr("Select Part of the Text"), this, [this, index] {
+            closeOpenViewer();
+            m_viewerIndex = index;
+            openPersistentEditor(index);
+        });
+    }
+    QAction *copy = menu.addAction(tr("Copy Selected Messages"), this, &MessageView::copySelection);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setEnabled(selectionModel() && selectionModel()->hasSelection());
+    menu.exec(event->globalPos());
+}
+
+} // namespace confab

@@ -1,0 +1,56 @@
+#pragma once
+// The room's timeline: a QListView over MessageModel, drawn by MessageDelegate.
+// Follows new messages while the user is at the bottom, keeps the reading position while older
+// pages are prepended, asks for older history near the top, opens links and copies text.
+
+#include <QListView>
+
+namespace confab {
+
+class MessageDelegate;
+
+class MessageView : public QListView
+{
+    Q_OBJECT
+public:
+    explicit MessageView(QWidget *parent = nullptr);
+
+    void setModel(QAbstractItemModel *model) override;
+    MessageDelegate *messageDelegate() const;
+
+    bool isAtBottom() const;
+    void scrollToNewest();
+    // Plain text of the selected rows ("Name, time: text" per line) for the clipboard.
+    QString selectedText() const;
+    void copySelection() const;
+
+signals:
+    void olderHistoryWanted();
+    void linkActivated(const QString &url);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void currentChanged(const QModelIndex &current, const QModelIndex &previous) override;
+
+private:
+    enum class Anchor { None, Bottom, KeepDistanceFromBottom };
+
+    QString linkAtPosition(QPoint pos) const;
+    void rowsAboutToBeAdded(const QModelIndex &parent, int first, int last);
+    void onRangeChanged(int minimum, int maximum);
+    void onScrolled(int value);
+    void closeOpenViewer();
+
+    MessageDelegate *m_delegate;
+    Anchor m_anchor = Anchor::Bottom;
+    int m_distanceFromBottom = 0;
+    QPersistentModelIndex m_viewerIndex; // the row whose text viewer is open, if any
+    QPoint m_pressPos;
+};
+
+} // namespace confab

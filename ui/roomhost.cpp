@@ -1,0 +1,143 @@
+#include "roomhost.h"
+
+#include "hub.h"
+#include "lanannouncer.h"
+
+#include <QLoggingCategory>
+#include <QNetworkInterface>
+#include <QSysInfo>
+
+Q_LOGGING_CATEGORY(lcRoomHost, "confab.ui.host")
+
+namespace confab {
+
+namespace {
+
+QUrl hubUrl(const QHostAddress &address, quint16 port)
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(address.toString());
+    url.setPort(port);
+    url.setPath(QStringLiteral("/"));
+    return url;
+}
+
+bool isAnyAddress(const QHostAddress &address)
+{
+    return address == QHostAddress::Any || address == QHostAddress::AnyIPv4
+        || address == QHostAddress::AnyIPv6;
+}
+
+} // namespace
+
+RoomHost::RoomHost(QObject *parent)
+    : QObject(parent)
+{ }
+
+RoomHost::~RoomHost()
+{
+    stop(tr("The host closed the room."));
+}
+
+bool RoomHost::start(const Options &options, QString *errorMessage)
+{
+    stop({});
+    m_options = options;
+    HubSettings settings;
+    settings.bindAddress = options.bindAddress;
+    settings.port = options.port;
+    settings.title = options.title;
+    settings.password = options.password;
+    settings.dataDir = options.dataDir;
+    m_hub = std::make_unique<Hub>(settings);
+    if (!m_hub->start(errorMessage)) {
+        m_hub.reset();
+        return false;
+    }
+    if (options.announce) {
+        const QString hostName
+            = options.hostName.isEmpty() ? QSysInfo::machineHostName() : options.hostName;
+        Hub *hub = m_hub.get();
+        m_announcer = new LanAnnouncer(
+            m_hub->port(),
+            [hub, hostName] {
+                QList<BeaconAnnounce> rooms;
+                for (const Hub::RoomSummary &summary : hub->roomSummaries()) {
+                    BeaconAnnounce announce;
+                    announce.roomId = summary.id;
+                    announce.title = summary.title;
+                    announce.host = hostName;
+                    announce.members = summary.online;
+                    announce.locked = summary.locked;
+                    rooms.append(announce);
+                }
+                return rooms;
+            },
+            this);
+        m_announcer->setRoutes(LanAnnouncer::defaultRoutes(options.bindAddress));
+        QString announceError;
+        if (!m_announcer->start(&announceError))
+            qCInfo(lcRoomHost) << "announcing without answering queries:" << announceError;
+        connect(m_hub.get(), &Hub::roomsChanged, m_announcer, &LanAnnouncer::announceNow);
+    }
+    return true;
+}
+
+void RoomHost::stop(const QString &reason)
+{
+    delete m_announcer;
+    m_announcer = nullptr;
+    if (m_hub) {
+        m_hub->shutdown(reason);
+        m_hub.reset();
+    }
+}
+
+bool RoomHost::isRunning() const
+{
+    return m_hub != nullptr;
+}
+
+quint16 RoomHost::port() const
+{
+    return m_hub ? m_hub->port() : 0;
+}
+
+QUrl RoomHost::localUrl() const
+{
+    const QHostAddress &bind = m_options.bindAddress;
+    if (isAnyAddress(bind))
+        return hubUrl(bind == QHostAddress::AnyIPv6 ? QHostAddress(QHostAddress::LocalHostIPv6)
+                                                    : QHostAddress(QHostAddress::LocalHost),
+                      port());
+    return hubUrl(bind, port());
+}
+
+QList<QUrl> RoomHost::joinUrls() const
+{
+    if (!isAnyAddress(m_options.bindAddress))
+        return {hubUrl(m_options.bindAddress, port())};
+    QList<QUrl> urls;
+    const auto interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &interface : interfaces) {
+        const auto flags = interface.flags();
+        if (!flags.testFlag(QNetworkInterface::IsUp)
+            || flags.testFlag(QNetworkInterface::IsLoopBack))
+            continue;
+        for (const QNetworkAddressEntry &entry : interface.addressEntries()) {
+            if (entry.ip().protocol() == QAbstractSocket::IPv4Protocol)
+                urls.append(hubUrl(entry.ip(), port()));
+        }
+    }
+    if (urls.isEmpty())
+        urls.append(localUrl()); // no network: still show something that works here
+    return urls;
+}
+
+LanAnnouncer *RoomHost::announcer() const
+{
+    return m_announcer;
+}
+
+} // namespace confab
