@@ -32,7 +32,7 @@ int runDesktop(int &argc, char **argv)
     QApplication app(argc, argv);
     setApplicationIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("Confab"));
-    QGuiApplication::setDesktopFileName(QStringLiteral("org.example.Confab"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.example.confab"));
     const DesktopSettings settings;
     installTranslations(settings.language());
 

@@ -1,0 +1,556 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>confab::ChatPage</name>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Leave Room</source>
+        <translation>离开聊天室</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 正在输入…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 和 %2 正在输入…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation><numerusform>%n 人正在输入…</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n online</source>
+        <translation><numerusform>%1/%n 人在线</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>confab::Composer</name>
+    <message>
+        <source>Write a message… (Enter sends, Shift+Enter for a new line)</source>
+        <translation>输入消息…（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+</context>
+<context>
+    <name>confab::ConnectionStatus</name>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>已连接到 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>reconnecting in %n s…</source>
+        <translation><numerusform>%n 秒后重新连接…</numerusform></translation>
+    </message>
+    <message>
+        <source>reconnecting…</source>
+        <translation>正在重新连接…</translation>
+    </message>
+    <message>
+        <source>Connection lost, %1</source>
+        <translation>连接已断开，%1</translation>
+    </message>
+    <message>
+        <source>Host unreachable (%1), %2</source>
+        <translation>无法连接主持人（%1），%2</translation>
+    </message>
+    <message>
+        <source>Cannot join: %1</source>
+        <translation>无法加入：%1</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n message(s) waiting to be sent</source>
+        <translation><numerusform> · %n 条消息等待发送</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>confab::HostInfoPanel</name>
+    <message>
+        <source>&lt;b&gt;Others join at&lt;/b&gt;</source>
+        <translation>&lt;b&gt;其他人通过以下地址加入&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Scan with a phone to open the room in its browser.</source>
+        <translation>用手机扫码，即可在浏览器中打开聊天室。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy this address</source>
+        <translation>复制此地址</translation>
+    </message>
+    <message>
+        <source>QR</source>
+        <translation>二维码</translation>
+    </message>
+    <message>
+        <source>Show this address as a QR code</source>
+        <translation>以二维码显示此地址</translation>
+    </message>
+</context>
+<context>
+    <name>confab::MainWindow</name>
+    <message>
+        <source>The host closed the room.</source>
+        <translation>主持人已关闭聊天室。</translation>
+    </message>
+    <message>
+        <source>&amp;Confab</source>
+        <translation>Confab(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Room</source>
+        <translation>聊天室(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Leave Room</source>
+        <translation>离开聊天室(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Confab</source>
+        <translation>关于 Confab(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show Confab</source>
+        <translation>显示 Confab</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Confab</source>
+        <translation>Confab</translation>
+    </message>
+    <message>
+        <source>Could not start hosting: %1</source>
+        <translation>无法开始主持：%1</translation>
+    </message>
+    <message>
+        <source>The host closed the room; waiting for it to come back.</source>
+        <translation>主持人已关闭聊天室，正在等待其恢复。</translation>
+    </message>
+    <message>
+        <source>The host closed the room (%1); waiting for it to come back.</source>
+        <translation>主持人已关闭聊天室（%1），正在等待其恢复。</translation>
+    </message>
+    <message>
+        <source>Could not join %1: %2</source>
+        <translation>无法加入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 — Confab</source>
+        <translation>%1 — Confab</translation>
+    </message>
+    <message>
+        <source>%1 (hosting)</source>
+        <translation>%1（主持中）</translation>
+    </message>
+    <message>
+        <source>(%1) %2</source>
+        <translation>(%1) %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Confab: %n unread message(s)</source>
+        <translation><numerusform>Confab：%n 条未读消息</numerusform></translation>
+    </message>
+    <message>
+        <source>Confab: hosting a room</source>
+        <translation>Confab：正在主持聊天室</translation>
+    </message>
+    <message>
+        <source>You are hosting a room</source>
+        <translation>你正在主持聊天室</translation>
+    </message>
+    <message>
+        <source>Others are chatting in your room. Stop hosting, or keep the room open in the background?</source>
+        <translation>其他人正在你的聊天室中聊天。要停止主持，还是让聊天室在后台继续开放？</translation>
+    </message>
+    <message>
+        <source>Stop Hosting</source>
+        <translation>停止主持</translation>
+    </message>
+    <message>
+        <source>Keep Open in Tray</source>
+        <translation>在托盘中保持开放</translation>
+    </message>
+    <message>
+        <source>Confab is still hosting</source>
+        <translation>Confab 仍在主持</translation>
+    </message>
+    <message>
+        <source>Your room stays open. Use the tray icon to come back or quit.</source>
+        <translation>你的聊天室保持开放。可通过托盘图标返回或退出。</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>The new language and data folder apply the next time Confab starts.</source>
+        <translation>新的语言和数据文件夹将在下次启动 Confab 时生效。</translation>
+    </message>
+    <message>
+        <source>About Confab</source>
+        <translation>关于 Confab</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Confab %1&lt;/h3&gt;&lt;p&gt;Chat with the people on your network: host a room or join one, from this app or a web browser.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Confab %1&lt;/h3&gt;&lt;p&gt;与同一网络中的人聊天：主持一个聊天室或加入一个，可使用本应用或网页浏览器。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>confab::MemberDelegate</name>
+    <message>
+        <source>%1 (you)</source>
+        <translation>%1（你）</translation>
+    </message>
+    <message>
+        <source>%1 — typing…</source>
+        <translation>%1 — 正在输入…</translation>
+    </message>
+</context>
+<context>
+    <name>confab::MessageDelegate</name>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <source>Not sent yet: waiting for the connection</source>
+        <translation>尚未发送：正在等待连接</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+</context>
+<context>
+    <name>confab::MessageView</name>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1，%2：%3</translation>
+    </message>
+    <message>
+        <source>Open Link</source>
+        <translation>打开链接</translation>
+    </message>
+    <message>
+        <source>Copy Link</source>
+        <translation>复制链接</translation>
+    </message>
+    <message>
+        <source>Copy Message Text</source>
+        <translation>复制消息文本</translation>
+    </message>
+    <message>
+        <source>Select Part of the Text</source>
+        <translation>选择部分文本</translation>
+    </message>
+    <message>
+        <source>Copy Selected Messages</source>
+        <translation>复制所选消息</translation>
+    </message>
+</context>
+<context>
+    <name>confab::RoomHost</name>
+    <message>
+        <source>The host closed the room.</source>
+        <translation>主持人已关闭聊天室。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::SettingsDialog</name>
+    <message>
+        <source>Show a notification for new messages while Confab is in the background</source>
+        <translation>Confab 在后台时，收到新消息显示通知</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>跟随系统语言</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Data Folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Your &amp;name:</source>
+        <translation>你的名字(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Notifications:</source>
+        <translation>通知：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Data folder:</source>
+        <translation>数据文件夹(&amp;D)：</translation>
+    </message>
+</context>
+<context>
+    <name>confab::StartPage</name>
+    <message>
+        <source>%1's room</source>
+        <translation>%1 的聊天室</translation>
+    </message>
+    <message>
+        <source>Join Selected Room</source>
+        <translation>加入所选聊天室</translation>
+    </message>
+    <message>
+        <source>Chat with people on your network: host a room, or join one.</source>
+        <translation>与同一网络中的人聊天：主持一个聊天室，或加入一个。</translation>
+    </message>
+    <message>
+        <source>How others see you</source>
+        <translation>其他人看到的名字</translation>
+    </message>
+    <message>
+        <source>Your &amp;name:</source>
+        <translation>你的名字(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Host a room</source>
+        <translation>主持聊天室</translation>
+    </message>
+    <message>
+        <source>e.g. Lab 3</source>
+        <translation>例如：三号实验室</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation>任意空闲端口</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>&amp;Start Hosting</source>
+        <translation>开始主持(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Room &amp;title:</source>
+        <translation>聊天室名称(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Your computer keeps the room. Others on the network join it with Confab or a web browser.</source>
+        <translation>聊天室由你的电脑保存。网络中的其他人可以用 Confab 或网页浏览器加入。</translation>
+    </message>
+    <message>
+        <source>Join a room</source>
+        <translation>加入聊天室</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>聊天室</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主持人</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>访问</translation>
+    </message>
+    <message>
+        <source>Looking for rooms on your network…</source>
+        <translation>正在查找网络中的聊天室…</translation>
+    </message>
+    <message>
+        <source>Can't find a room?</source>
+        <translation>找不到聊天室？</translation>
+    </message>
+    <message>
+        <source>Address, e.g. 192.168.1.20:8848</source>
+        <translation>地址，例如 192.168.1.20:8848</translation>
+    </message>
+    <message>
+        <source>only for locked rooms</source>
+        <translation>仅加密聊天室需要</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>加入(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Rooms on your network:</source>
+        <translation>网络中的聊天室：</translation>
+    </message>
+    <message>
+        <source>Or type the address the host gave you:</source>
+        <translation>或输入主持人提供的地址：</translation>
+    </message>
+    <message>
+        <source>Recent rooms (click to rejoin):</source>
+        <translation>最近的聊天室（点击重新加入）：</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Rejoin %1</source>
+        <translation>重新加入 %1</translation>
+    </message>
+    <message>
+        <source>Rooms you join will show here.</source>
+        <translation>你加入过的聊天室会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Enter your name first: it is how others see you in the room.</source>
+        <translation>请先输入你的名字：这是其他人在聊天室中看到的名字。</translation>
+    </message>
+    <message>
+        <source>That does not look like an address. Type what the host sees under "Others join at", e.g. 192.168.1.20:8848.</source>
+        <translation>这不像是一个地址。请输入主持人在“其他人通过以下地址加入”下看到的地址，例如 192.168.1.20:8848。</translation>
+    </message>
+    <message>
+        <source>Locked Room</source>
+        <translation>加密聊天室</translation>
+    </message>
+    <message>
+        <source>Password for “%1”:</source>
+        <translation>“%1”的密码：</translation>
+    </message>
+    <message>
+        <source>🔒 Password</source>
+        <translation>🔒 需要密码</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>开放</translation>
+    </message>
+    <message>
+        <source>No rooms found on your network yet. Rooms appear here by themselves when someone hosts one.</source>
+        <translation>网络中暂未发现聊天室。有人主持聊天室时，它会自动出现在这里。</translation>
+    </message>
+    <message>
+        <source>This computer's addresses:</source>
+        <translation>本机地址：</translation>
+    </message>
+    <message>
+        <source>  (none: this computer is not connected to a network)</source>
+        <translation>  （无：本机未连接到网络）</translation>
+    </message>
+    <message>
+        <source>What to check:
+• Both computers are on the same network (same Wi-Fi or cable, same subnet: the first three numbers of the address usually match).
+• The host's firewall lets Confab in: TCP port %1 (or the port the host chose) for chatting and UDP port %2 for finding rooms.
+• Guest and public Wi-Fi often keep devices apart; rooms cannot be found or joined there.
+• If the room does not appear, type the address the host sees under "Others join at" into the address field.</source>
+        <translation>请检查：
+• 两台电脑在同一网络中（同一 Wi-Fi 或有线网络、同一子网：地址的前三段数字通常相同）。
+• 主持人的防火墙允许 Confab 通过：聊天使用 TCP 端口 %1（或主持人选择的端口），查找聊天室使用 UDP 端口 %2。
+• 访客和公共 Wi-Fi 通常会隔离设备，在这类网络中无法查找或加入聊天室。
+• 如果聊天室没有出现，请在地址栏中输入主持人在“其他人通过以下地址加入”下看到的地址。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::runDesktop</name>
+    <message>
+        <source>Chat with people on your network: host a room or join one.</source>
+        <translation>与同一网络中的人聊天：主持一个聊天室或加入一个。</translation>
+    </message>
+    <message>
+        <source>Host a room right away.</source>
+        <translation>立即主持聊天室。</translation>
+    </message>
+    <message>
+        <source>Join the room at URL right away.</source>
+        <translation>立即加入 URL 处的聊天室。</translation>
+    </message>
+    <message>
+        <source>Your name in the room.</source>
+        <translation>你在聊天室中的名字。</translation>
+    </message>
+    <message>
+        <source>Address a hosted room listens on (default: all; 127.0.0.1 keeps it on this computer).</source>
+        <translation>主持的聊天室监听的地址（默认：全部；127.0.0.1 表示仅限本机）。</translation>
+    </message>
+    <message>
+        <source>Port a hosted room listens on.</source>
+        <translation>主持的聊天室监听的端口。</translation>
+    </message>
+    <message>
+        <source>Not an IP address: %1</source>
+        <translation>不是 IP 地址：%1</translation>
+    </message>
+    <message>
+        <source>Not a hub address: %1</source>
+        <translation>不是聊天服务器地址：%1</translation>
+    </message>
+</context>
+</TS>
