@@ -69,7 +69,8 @@ export class Hub {
     // Starts `confab serve` on the given port (0: any free port, read back from its output) and
     // waits until /healthz answers.
     async start(port = 0) {
-        const args = ['serve', '--bind', '127.0.0.1', '--port', String(port), '--data-dir', this.dataDir];
+        // --no-announce: tests never send beacons onto the machine's real network.
+        const args = ['serve', '--bind', '127.0.0.1', '--port', String(port), '--data-dir', this.dataDir, '--no-announce'];
         const child = spawn(confabBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
         this.process = child;
         this.output = '';
