@@ -10,6 +10,7 @@
 
 #include <QObject>
 #include <QUrl>
+#include <memory>
 
 namespace confab {
 
@@ -21,22 +22,22 @@ class ChatSession : public QObject
     Q_OBJECT
 public:
     enum class State {
-        Idle,         // not started, or stopped
-        SigningIn,    // POST /api/v1/session in flight
-        Connecting,   // opening the event stream
-        Live,         // stream open: events arrive as they happen
+        Idle, // not started, or stopped
+        SigningIn, // POST /api/v1/session in flight
+        Connecting, // opening the event stream
+        Live, // stream open: events arrive as they happen
         Reconnecting, // link lost; retrying after a delay (see stateChanged's retryInMs)
-        Failed,       // cannot continue without the user (bad password, name taken, not a hub)
+        Failed, // cannot continue without the user (bad password, name taken, not a hub)
     };
     Q_ENUM(State)
 
     struct Options
     {
-        QUrl hubUrl;            // e.g. http://192.168.1.20:8848/
-        QString roomId;         // empty: the default room
+        QUrl hubUrl; // e.g. http://192.168.1.20:8848/
+        QString roomId; // empty: the default room
         QString name;
-        QString password;       // empty when the room is open
-        QString storageDir;     // token and outbox live here; empty: the app-data location
+        QString password; // empty when the room is open
+        QString storageDir; // token and outbox live here; empty: the app-data location
     };
 
     explicit ChatSession(QObject *parent = nullptr);
@@ -48,12 +49,12 @@ public:
 
     // Shows the message at once as pending and returns its clientId.
     QString send(const QString &text);
-    void sendTyping();                // rate-limited here; cheap to call on every keystroke
-    void loadOlder();                 // next page of history before the oldest row
+    void sendTyping(); // rate-limited here; cheap to call on every keystroke
+    void loadOlder(); // next page of history before the oldest row
     bool canLoadOlder() const;
 
     State state() const;
-    QString stateReason() const;      // human-readable, translated
+    QString stateReason() const; // human-readable, translated
     Member self() const;
     QUrl hubUrl() const;
     QString roomId() const;
@@ -70,6 +71,12 @@ signals:
     void hostLeft(const QString &reason); // the hub said `bye`; the session keeps retrying
     void outboxChanged(int size);
     void roomTitleChanged(const QString &title);
+    // The hub refused a message for good (e.g. too long); its pending row is gone.
+    void sendRejected(const QString &clientId, const QString &reason);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
 };
 
 } // namespace confab

@@ -2,4 +2,9 @@
 target_sources(confab_app PRIVATE
     backoff.h backoff.cpp
     sseclient.h sseclient.cpp
+    hubapi.h hubapi.cpp
+    sessionstore.h sessionstore.cpp
+    messagemodel.h messagemodel.cpp
+    membermodel.h membermodel.cpp
+    chatsession.h chatsession.cpp
 )

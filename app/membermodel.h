@@ -4,6 +4,7 @@
 #include "chatevent.h"
 
 #include <QAbstractListModel>
+#include <QTimer>
 #include <vector>
 
 namespace confab {
@@ -14,13 +15,14 @@ class MemberModel : public QAbstractListModel
 public:
     enum Role {
         MemberIdRole = Qt::UserRole + 1, // QString
-        NameRole,                        // QString (also Qt::DisplayRole)
-        OnlineRole,                      // bool
-        TypingRole,                      // bool: typed within the last few seconds
-        IsSelfRole,                      // bool
+        NameRole, // QString (also Qt::DisplayRole)
+        OnlineRole, // bool
+        TypingRole, // bool: typed within the last few seconds
+        IsSelfRole, // bool
     };
 
     explicit MemberModel(QObject *parent = nullptr);
+    ~MemberModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -28,6 +30,29 @@ public:
 
     int onlineCount() const;
     QStringList typingNames() const; // for "Ana is typing…", excluding ourselves
+
+    // How long a typing event keeps a member marked as typing.
+    static constexpr int TypingDisplayMs = 4000;
+
+    void setSelfId(const QString &memberId);
+    // The hub's member list (GET …/members): replaces everything, keeps typing marks.
+    void setMembers(const std::vector<std::pair<Member, bool>> &membersWithOnline);
+    void applyPresence(const PresenceEvent &presence);
+    void markTyping(const Member &member);
+    void clear();
+
+signals:
+    void typingNamesChanged(const QStringList &names);
+
+private:
+    struct Entry;
+    int indexOf(const QString &memberId) const;
+    void expireTyping();
+    void emitRowChanged(int row);
+
+    std::vector<Entry> m_entries; // sorted by name (case-insensitive), then id
+    QString m_selfId;
+    QTimer *m_typingTimer;
 };
 
 } // namespace confab

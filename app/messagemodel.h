@@ -7,6 +7,7 @@
 
 #include <QAbstractListModel>
 #include <QDateTime>
+#include <QSet>
 #include <vector>
 
 namespace confab {
@@ -22,19 +23,20 @@ public:
 
     enum Role {
         KindRole = Qt::UserRole + 1,
-        SequenceRole,     // qint64, 0 while pending
-        ClientIdRole,     // QString
-        SenderIdRole,     // QString
-        SenderNameRole,   // QString
-        TextRole,         // QString, plain text: never interpret as HTML
-        TimestampRole,    // QDateTime (local time)
-        DeliveryRole,     // Delivery
-        IsOwnRole,        // bool
-        GroupedRole,      // bool: same sender as the row above, within a few minutes, same day
-        NewDayRole,       // bool: first row of a calendar day (draw a day separator above)
+        SequenceRole, // qint64, 0 while pending
+        ClientIdRole, // QString
+        SenderIdRole, // QString
+        SenderNameRole, // QString
+        TextRole, // QString, plain text: never interpret as HTML
+        TimestampRole, // QDateTime (local time)
+        DeliveryRole, // Delivery
+        IsOwnRole, // bool
+        GroupedRole, // bool: same sender as the row above, within a few minutes, same day
+        NewDayRole, // bool: first row of a calendar day (draw a day separator above)
     };
 
     explicit MessageModel(QObject *parent = nullptr);
+    ~MessageModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -47,19 +49,33 @@ public:
     bool addNotice(const PresenceEvent &presence);
     // Older history (from paging), oldest first, all older than the current first row.
     void prependHistory(const std::vector<ChatEvent> &events);
-    void addPending(const QString &clientId, const Member &self, const QString &text, Delivery delivery);
+    void addPending(const QString &clientId, const Member &self, const QString &text,
+                    Delivery delivery);
     void setPendingDelivery(const QString &clientId, Delivery delivery);
+    // The hub refused the message for good (e.g. too long): the pending row goes away.
+    void removePending(const QString &clientId);
     void clear();
+    bool containsSequence(qint64 sequence) const;
 
     qint64 oldestSequence() const; // 0 when empty
     qint64 newestSequence() const;
     int pendingCount() const;
 
+    // Rows of the same sender within this span are drawn as one group.
+    static constexpr qint64 GroupWindowMs = 5 * 60 * 1000;
+
 private:
     struct Row;
+    // Inserts a delivered row where its sequence number belongs (before the pending rows).
+    bool insertDelivered(Row row);
+    int pendingStart() const; // index of the first pending row (== rowCount() when none)
+    int findPending(const QString &clientId) const;
+    void notifyNeighbour(int row); // grouping and day separator of a row depend on the one above
+    static Row rowFor(const ChatEvent &event);
+
     std::vector<Row> m_rows;
     QString m_ownMemberId;
-    // ... implementation details are the session's (app/) to choose
+    QSet<qint64> m_sequences; // delivered rows, for deduplication
 };
 
 } // namespace confab

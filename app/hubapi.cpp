@@ -1,0 +1,322 @@
+#include "hubapi.h"
+
+#include "protocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QUrlQuery>
+
+Q_LOGGING_CATEGORY(lcHubApi, "confab.hubapi")
+
+namespace confab {
+
+namespace {
+
+constexpr QLatin1StringView NetworkErrorCode("network");
+
+QString roomPath(const QString &roomId, QLatin1StringView tail)
+{
+    return QStringLiteral("rooms/") + QString::fromLatin1(QUrl::toPercentEncoding(roomId)) + tail;
+}
+
+ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body)
+{
+    ApiError error;
+    error.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (error.httpStatus == 0) {
+        error.code = NetworkErrorCode;
+        error.message = reply->errorString();
+        return error;
+    }
+    const QJsonObject details
+        = QJsonDocument::fromJson(body).object().value(QLatin1StringView("error")).toObject();
+    error.code = details.value(QLatin1StringView("code")).toString();
+    error.message = details.value(QLatin1StringView("message")).toString().left(500);
+    if (error.code.isEmpty())
+        error.code = QStringLiteral("http_%1").arg(error.httpStatus);
+    if (error.message.isEmpty())
+        error.message
+            = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString().left(100);
+    bool ok = false;
+    const int retryAfter = reply->rawHeader("Retry-After").toInt(&ok);
+    if (ok)
+        error.retryAfterSeconds = retryAfter;
+    return error;
+}
+
+ApiError malformed(const QString &what)
+{
+    return ApiError {-1, QStringLiteral("bad_response"), what, 0};
+}
+
+} // namespace
+
+HubApi::HubApi(QObject *parent)
+    : QObject(parent)
+    , m_nam(new QNetworkAccessManager(this))
+{
+    m_nam->setProxy(QNetworkProxy::NoProxy);
+    m_nam->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+}
+
+void HubApi::setBaseUrl(const QUrl &url)
+{
+    m_baseUrl = url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    if (!m_baseUrl.path().endsWith(QLatin1Char('/')))
+        m_baseUrl.setPath(m_baseUrl.path() + QLatin1Char('/'));
+}
+
+QUrl HubApi::baseUrl() const
+{
+    return m_baseUrl;
+}
+
+void HubApi::setToken(const QString &token)
+{
+    m_token = token;
+}
+
+QString HubApi::token() const
+{
+    return m_token;
+}
+
+QUrl HubApi::apiUrl(const QString &path) const
+{
+    // ApiPrefix is absolute ("/api/v1"); keep a base path prefix if the hub sits below one.
+    return m_baseUrl.resolved(
+        QUrl(QString::fromLatin1(protocol::ApiPrefix).mid(1) + QLatin1Char('/') + path));
+}
+
+QUrl HubApi::eventsUrl(const QString &roomId) const
+{
+    return apiUrl(roomPath(roomId, QLatin1StringView("/events")));
+}
+
+void HubApi::call(const QByteArray &method, const QUrl &url, const QJsonObject *body,
+                  JsonHandler handler)
+{
+    QNetworkRequest request(url);
+    request.setTransferTimeout(RequestTimeoutMs);
+    request.setRawHeader("Accept", "application/json");
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    QByteArray payload;
+    if (body) {
+        payload = QJsonDocument(*body).toJson(QJsonDocument::Compact);
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+    }
+    if (method == "POST" || method == "DELETE")
+        request.setHeader(QNetworkRequest::ContentLengthHeader, payload.size());
+    QNetworkReply *reply = m_nam->sendCustomRequest(request, method, payload);
+
+    // A hostile or broken server must not make us buffer without end.
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+        if (received > MaxResponseBytes) {
+            qCWarning(lcHubApi) << "response too large; aborting" << reply->url().path();
+            reply->abort();
+        }
+    });
+    connect(reply, &QNetworkReply::finished, this, [reply, handler = std::move(handler)] {
+        reply->deleteLater();
+        const QByteArray bytes = reply->readAll();
+        if (reply->error() != QNetworkReply::NoError) {
+            const ApiError error = errorFromReply(reply, bytes);
+            qCDebug(lcHubApi) << reply->operation() << reply->url().path()
+                              << "failed:" << error.httpStatus << error.code << error.message;
+            handler(nullptr, error);
+            return;
+        }
+        if (bytes.isEmpty()) {
+            const QJsonObject empty;
+            handler(&empty, {});
+            return;
+        }
+        QJsonParseError parseError {};
+        const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+            handler(nullptr, malformed(QStringLiteral("The hub's answer is not a JSON object.")));
+            return;
+        }
+        const QJsonObject object = document.object();
+        handler(&object, {});
+    });
+}
+
+void HubApi::signIn(const QString &name, const QString &password, const QString &roomId,
+                    Callback<SessionInfo> done)
+{
+    QJsonObject body {{QStringLiteral("name"), name}};
+    if (!password.isEmpty())
+        body.insert(QStringLiteral("password"), password);
+    if (!roomId.isEmpty())
+        body.insert(QStringLiteral("room"), roomId);
+    call("POST", apiUrl(QStringLiteral("session")), &body,
+         [this, done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
+             ApiResult<SessionInfo> result;
+             result.error = error;
+             if (answer) {
+                 SessionInfo info;
+                 info.token = answer->value(QLatin1StringView("token")).toString();
+                 const auto member
+                     = Member::fromJson(answer->value(QLatin1StringView("member")).toObject());
+                 const QJsonObject room = answer->value(QLatin1StringView("room")).toObject();
+                 info.roomId = room.value(QLatin1StringView("id")).toString();
+                 info.roomTitle = room.value(QLatin1StringView("title")).toString();
+                 if (info.token.isEmpty() || !member) {
+                     result.error = malformed(
+                         QStringLiteral("The hub's session answer lacks a token or member."));
+                 } else {
+                     info.member = *member;
+                     m_token = info.token;
+                     result.value = info;
+                 }
+             }
+             done(result);
+         });
+}
+
+void HubApi::signOut(Callback<Nothing> done)
+{
+    call("DELETE", apiUrl(QStringLiteral("session")), nullptr,
+         [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
+             ApiResult<Nothing> result;
+             result.error = error;
+             if (answer)
+                 result.value = Nothing {};
+             if (done)
+                 done(result);
+         });
+}
+
+void HubApi::postMessage(const QString &roomId, const QString &text, const QString &clientId,
+                         Callback<PostedMessage> done)
+{
+    const QJsonObject body {{QStringLiteral("text"), text}, {QStringLiteral("clientId"), clientId}};
+    call("POST", apiUrl(roomPath(roomId, QLatin1StringView("/messages"))), &body,
+         [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
+             ApiResult<PostedMessage> result;
+             result.error = error;
+             if (answer) {
+                 const PostedMessage posted {
+                     qint64(answer->value(QLatin1StringView("id")).toDouble()),
+                     qint64(answer->value(QLatin1StringView("ts")).toDouble())};
+                 if (posted.id > 0)
+                     result.value = posted;
+                 else
+                     result.error
+                         = malformed(QStringLiteral("The hub's answer lacks the message id."));
+             }
+             done(result);
+         });
+}
+
+void HubApi::fetchHistory(const QString &roomId, qint64 beforeId, int limit,
+                          Callback<HistoryPage> done)
+{
+    QUrl url = apiUrl(roomPath(roomId, QLatin1StringView("/messages")));
+    QUrlQuery query;
+    if (beforeId > 0)
+        query.addQueryItem(QStringLiteral("before"), QString::number(beforeId));
+    query.addQueryItem(QStringLiteral("limit"),
+                       QString::number(qBound(1, limit, protocol::MaxHistoryPage)));
+    url.setQuery(query);
+    call("GET", url, nullptr,
+         [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
+             ApiResult<HistoryPage> result;
+             result.error = error;
+             if (answer) {
+                 HistoryPage page;
+                 page.hasMore = answer->value(QLatin1StringView("hasMore")).toBool();
+                 const QJsonArray events = answer->value(QLatin1StringView("events")).toArray();
+                 page.events.reserve(size_t(events.size()));
+                 for (const QJsonValue &value : events) {
+                     const QJsonObject event = value.toObject();
+                     const QByteArray data
+                         = QJsonDocument(event.value(QLatin1StringView("data")).toObject())
+                               .toJson(QJsonDocument::Compact);
+                     // The same decoder as for the stream: history and live events cannot disagree.
+                     if (auto decoded = fromWire(event.value(QLatin1StringView("type")).toString(),
+                                                 QString::fromUtf8(data)))
+                         page.events.push_back(std::move(*decoded));
+                 }
+                 result.value = std::move(page);
+             }
+             done(result);
+         });
+}
+
+void HubApi::fetchMembers(const QString &roomId, Callback<std::vector<MemberInfo>> done)
+{
+    call("GET", apiUrl(roomPath(roomId, QLatin1StringView("/members"))), nullptr,
+         [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
+             ApiResult<std::vector<MemberInfo>> result;
+             result.error = error;
+             if (answer) {
+                 std::vector<MemberInfo> members;
+                 for (const QJsonValue &value :
+                      answer->value(QLatin1StringView("members")).toArray()) {
+                     const QJsonObject object = value.toObject();
+                     if (const auto member = Member::fromJson(object))
+                         members.push_back(
+                             {*member, object.value(QLatin1StringView("online")).toBool()});
+                 }
+                 result.value = std::move(members);
+             }
+             done(result);
+         });
+}
+
+void HubApi::fetchRooms(Callback<std::vector<RoomInfo>> done)
+{
+    call("GET", apiUrl(QStringLiteral("rooms")), nullptr,
+         [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
+             ApiResult<std::vector<RoomInfo>> result;
+             result.error = error;
+             if (answer) {
+                 std::vector<RoomInfo> rooms;
+                 for (const QJsonValue &value :
+                      answer->value(QLatin1StringView("rooms")).toArray()) {
+                     const QJsonObject object = value.toObject();
+                     rooms.push_back({object.value(QLatin1StringView("id")).toString(),
+                                      object.value(QLatin1StringView("title")).toString(),
+                                      object.value(QLatin1StringView("members")).toInt(),
+                                      object.value(QLatin1StringView("online")).toInt(),
+                                      object.value(QLatin1StringView("locked")).toBool()});
+                 }
+                 result.value = std::move(rooms);
+             }
+             done(result);
+         });
+}
+
+void HubApi::sendTyping(const QString &roomId, Callback<Nothing> done)
+{
+    call("POST", apiUrl(roomPath(roomId, QLatin1StringView("/typing"))), nullptr,
+         [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
+             ApiResult<Nothing> result;
+             result.error = error;
+             if (answer)
+                 result.value = Nothing {};
+             if (done)
+                 done(result);
+         });
+}
+
+void HubApi::abortAll()
+{
+    const auto replies = m_nam->findChildren<QNetworkReply *>();
+    for (QNetworkReply *reply : replies) {
+        disconnect(reply, nullptr, this, nullptr);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+} // namespace confab

@@ -1,0 +1,124 @@
+#pragma once
+// The hub's REST calls (docs/protocol.md, "Routes"), typed. Uses its own QNetworkAccessManager,
+// separate from the event stream's, so that a stream never takes a connection a post needs.
+// Every call ends in exactly one callback, with either a value or an error; errors carry the
+// hub's `{"error": {"code", "message"}}` when there is one.
+
+#include "chatevent.h"
+
+#include <QObject>
+#include <QUrl>
+#include <functional>
+#include <optional>
+#include <vector>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QJsonObject;
+
+namespace confab {
+
+struct ApiError
+{
+    int httpStatus = 0; // 0: no answer at all (network error, timeout)
+    QString code; // the hub's stable word (e.g. "name_taken"), or "network"
+    QString message; // for logs and humans
+    int retryAfterSeconds = 0; // from a 429's Retry-After
+
+    bool isNetwork() const { return httpStatus == 0; }
+    // Worth trying again later with the same request (nothing was wrong with the request itself).
+    bool isTransient() const { return httpStatus == 0 || httpStatus == 429 || httpStatus >= 500; }
+};
+
+template<class T> struct ApiResult
+{
+    std::optional<T> value;
+    ApiError error;
+    bool ok() const { return value.has_value(); }
+};
+
+struct SessionInfo
+{
+    QString token;
+    Member member;
+    QString roomId;
+    QString roomTitle;
+};
+
+struct PostedMessage
+{
+    qint64 id = 0;
+    qint64 ts = 0;
+};
+
+struct HistoryPage
+{
+    std::vector<ChatEvent> events; // oldest first
+    bool hasMore = false;
+};
+
+struct MemberInfo
+{
+    Member member;
+    bool online = false;
+};
+
+struct RoomInfo
+{
+    QString id;
+    QString title;
+    int members = 0;
+    int online = 0;
+    bool locked = false;
+};
+
+class HubApi : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int RequestTimeoutMs = 15000;
+    static constexpr qint64 MaxResponseBytes = 16 * 1024 * 1024; // 200 events of 4000 chars fit
+
+    template<class T> using Callback = std::function<void(const ApiResult<T> &)>;
+    struct Nothing
+    {
+    };
+
+    explicit HubApi(QObject *parent = nullptr);
+
+    // The hub's base URL (http://host:port/, a path prefix is kept).
+    void setBaseUrl(const QUrl &url);
+    QUrl baseUrl() const;
+    void setToken(const QString &token);
+    QString token() const;
+
+    // URL of the room's event stream (the token goes in a header, not here).
+    QUrl eventsUrl(const QString &roomId) const;
+
+    void signIn(const QString &name, const QString &password, const QString &roomId,
+                Callback<SessionInfo> done);
+    void signOut(Callback<Nothing> done);
+    void postMessage(const QString &roomId, const QString &text, const QString &clientId,
+                     Callback<PostedMessage> done);
+    // beforeId 0: the newest page.
+    void fetchHistory(const QString &roomId, qint64 beforeId, int limit,
+                      Callback<HistoryPage> done);
+    void fetchMembers(const QString &roomId, Callback<std::vector<MemberInfo>> done);
+    void fetchRooms(Callback<std::vector<RoomInfo>> done);
+    void sendTyping(const QString &roomId, Callback<Nothing> done);
+
+    // Cancels every call in flight; their callbacks are not called.
+    void abortAll();
+
+private:
+    using JsonHandler = std::function<void(const QJsonObject *body, const ApiError &error)>;
+    QUrl apiUrl(const QString &path) const;
+    void call(const QByteArray &method, const QUrl &url, const QJsonObject *body,
+              JsonHandler handler);
+
+    QNetworkAccessManager *m_nam;
+    QUrl m_baseUrl;
+    QString m_token;
+};
+
+} // namespace confab

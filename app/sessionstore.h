@@ -1,0 +1,52 @@
+#pragma once
+// What a chat session keeps on disk between runs of the app: the hub's token (so that a restart
+// is the same member, not a new one) and the outbox (messages not yet acknowledged by the hub).
+// One pair of small JSON files per (hub, room, name), written atomically with QSaveFile.
+
+#include "chatevent.h"
+
+#include <QList>
+#include <QString>
+#include <QUrl>
+#include <optional>
+
+namespace confab {
+
+struct OutboxItem
+{
+    QString clientId;
+    QString text;
+    qint64 createdAtMs = 0;
+};
+
+struct SavedSession
+{
+    QString token;
+    Member member;
+    QString roomTitle;
+};
+
+class SessionStore
+{
+public:
+    static constexpr qint64 MaxFileBytes = 8 * 1024 * 1024;
+
+    // storageDir empty: the per-user app-data location.
+    void open(const QString &storageDir, const QUrl &hubUrl, const QString &roomId,
+              const QString &name);
+
+    std::optional<SavedSession> loadSession() const;
+    bool saveSession(const SavedSession &session);
+    void forgetSession();
+
+    QList<OutboxItem> loadOutbox() const;
+    bool saveOutbox(const QList<OutboxItem> &items);
+
+    QString sessionFilePath() const;
+    QString outboxFilePath() const;
+
+private:
+    QString m_basePath; // directory + key; the files add a suffix
+};
+
+} // namespace confab
