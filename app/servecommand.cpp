@@ -178,7 +178,8 @@ int runServe(const QStringList &arguments)
     std::fflush(stdout);
 
     std::unique_ptr<LanAnnouncer> announcer;
-    if (!parser.isSet(noAnnounceOption)) {
+    // A hub bound to loopback is reachable from this machine only: nothing to tell the LAN.
+    if (!parser.isSet(noAnnounceOption) && !bindAddress.isLoopback()) {
         announcer = std::make_unique<LanAnnouncer>(hub.port(), [&hub] {
             QList<BeaconAnnounce> rooms;
             for (const Hub::RoomSummary &room : hub.roomSummaries())
