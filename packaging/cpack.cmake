@@ -80,11 +80,20 @@ if(WIN32 OR (APPLE AND CONFAB_GUI))
     # qt_generate_deploy_app_script runs windeployqt / macdeployqt at install time, so CPack's
     # staging tree gets Qt too. Its signature changed in Qt 6.5 (6.4: FILENAME_VARIABLE only).
     if(Qt6_VERSION VERSION_GREATER_EQUAL 6.5)
-        qt_generate_deploy_app_script(TARGET confab OUTPUT_SCRIPT confab_deploy_script NO_TRANSLATIONS)
+        # The MSVC runtime comes from InstallRequiredSystemLibraries below.
+        qt_generate_deploy_app_script(TARGET confab OUTPUT_SCRIPT confab_deploy_script NO_COMPILER_RUNTIME)
     else()
         qt_generate_deploy_app_script(TARGET confab FILENAME_VARIABLE confab_deploy_script)
     endif()
     install(SCRIPT "${confab_deploy_script}")
+endif()
+
+if(APPLE AND CONFAB_GUI)
+    # macdeployqt rewrites the bundle's binaries, which breaks their signatures; Apple silicon
+    # refuses to start unsigned code, so sign again (ad-hoc unless a Developer ID is given).
+    set(CONFAB_MACOS_SIGN_IDENTITY "-" CACHE STRING "codesign identity for confab.app ('-': ad-hoc)")
+    install(CODE "execute_process(COMMAND codesign --force --deep --sign \"${CONFAB_MACOS_SIGN_IDENTITY}\"
+        \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/confab.app\" COMMAND_ERROR_IS_FATAL ANY)")
 endif()
 
 if(WIN32)
