@@ -1,0 +1,364 @@
+// The window as a user drives it, on the offscreen platform, against real hubs on 127.0.0.1
+// (random ports) and real sessions: host and join in one process, the outbox while the hub is
+// down, markup shown as text, and a room found on the LAN list over loopback.
+
+#include "chatpage.h"
+#include "chatsession.h"
+#include "composer.h"
+#include "connectionstatus.h"
+#include "hostinfopanel.h"
+#include "hub.h"
+#include "lanannouncer.h"
+#include "landiscovery.h"
+#include "mainwindow.h"
+#include "membermodel.h"
+#include "messagedelegate.h"
+#include "messagemodel.h"
+#include "messageview.h"
+#include "qrcodewidget.h"
+#include "roomhost.h"
+#include "startpage.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace confab;
+
+namespace {
+
+constexpr int NetworkWaitMs = 30000;
+
+// The row showing text, or -1.
+int rowWithText(const QAbstractItemModel *model, const QString &text)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, 0).data(MessageModel::TextRole).toString() == text)
+            return row;
+    }
+    return -1;
+}
+
+void typeAndSend(MainWindow &window, const QString &text)
+{
+    Composer *composer = window.chatPage()->composer();
+    composer->setFocus();
+    composer->setPlainText(text);
+    QTest::keyClick(composer, Qt::Key_Return);
+}
+
+bool isLive(const MainWindow &window)
+{
+    return window.session() && window.session()->state() == ChatSession::State::Live;
+}
+
+} // namespace
+
+class TestDesktopWindow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void composerEnterSendsShiftEnterBreaksLine();
+    void linksAreFoundInPlainText();
+    void hostAndJoinInOneProcess();
+    void htmlLookingMessageShownAsPlainText();
+    void outboxMarkedWhileHubIsDown();
+    void discoveryListsRoomAnnouncedOverLoopback();
+
+private:
+    std::unique_ptr<MainWindow> hostWindow(QTemporaryDir &dir, const QString &name);
+    std::unique_ptr<MainWindow> joinWindow(QTemporaryDir &dir, const QUrl &url,
+                                           const QString &name);
+};
+
+void TestDesktopWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // settings and data never touch the user's
+}
+
+std::unique_ptr<MainWindow> TestDesktopWindow::hostWindow(QTemporaryDir &dir, const QString &name)
+{
+    auto window = std::make_unique<MainWindow>();
+    window->setDataDir(dir.path());
+    window->setHostBindAddress(QHostAddress(QHostAddress::LocalHost));
+    window->setAnnounceHostedRooms(false);
+    window->show();
+    HostRequest request;
+    request.name = name;
+    request.title = QStringLiteral("Test Room");
+    request.port = 0;
+    if (!window->hostRoom(request))
+        return nullptr;
+    return window;
+}
+
+std::unique_ptr<MainWindow> TestDesktopWindow::joinWindow(QTemporaryDir &dir, const QUrl &url,
+                                                          const QString &name)
+{
+    auto window = std::make_unique<MainWindow>();
+    window->setDataDir(dir.path());
+    window->show();
+    window->joinRoom({url, QString(), name, QString(), QString()});
+    return window;
+}
+
+void TestDesktopWindow::composerEnterSendsShiftEnterBreaksLine()
+{
+    Composer composer;
+    QSignalSpy submitted(&composer, &Composer::submitted);
+    composer.show();
+    QTest::keyClicks(&composer, QStringLiteral("first"));
+    QTest::keyClick(&composer, Qt::Key_Return, Qt::ShiftModifier);
+    QTest::keyClicks(&composer, QStringLiteral("second"));
+    QCOMPARE(submitted.size(), 0);
+    QCOMPARE(composer.toPlainText(), QStringLiteral("first\nsecond"));
+    QTest::keyClick(&composer, Qt::Key_Return);
+    QCOMPARE(submitted.size(), 1);
+    QCOMPARE(submitted.first().first().toString(), QStringLiteral("first\nsecond"));
+    QVERIFY(composer.toPlainText().isEmpty());
+    QTest::keyClick(&composer, Qt::Key_Enter); // nothing written: nothing sent
+    QCOMPARE(submitted.size(), 1);
+}
+
+void TestDesktopWindow::linksAreFoundInPlainText()
+{
+    const QString text
+        = QStringLiteral("see http://192.168.1.20:8848/, or www.example.org. <a href=x>no</a>");
+    const auto links = MessageDelegate::findLinks(text);
+    QCOMPARE(links.size(), 2);
+    QCOMPARE(text.mid(links[0].first, links[0].second),
+             QStringLiteral("http://192.168.1.20:8848/"));
+    QCOMPARE(text.mid(links[1].first, links[1].second), QStringLiteral("www.example.org"));
+    QCOMPARE(StartPage::parseAddress(QStringLiteral("192.168.1.20")),
+             QUrl(QStringLiteral("http://192.168.1.20:8848/")));
+    QCOMPARE(StartPage::parseAddress(QStringLiteral("http://h:9/x?y#z")),
+             QUrl(QStringLiteral("http://h:9/")));
+    QVERIFY(!StartPage::parseAddress(QStringLiteral("ftp://h/")).isValid());
+    QVERIFY(!StartPage::parseAddress(QStringLiteral("  ")).isValid());
+}
+
+void TestDesktopWindow::hostAndJoinInOneProcess()
+{
+    QTemporaryDir hostDir;
+    QTemporaryDir joinDir;
+    auto host = hostWindow(hostDir, QStringLiteral("Ana"));
+    QVERIFY(host);
+    QVERIFY(host->isHosting());
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*host), NetworkWaitMs);
+    const QUrl url = host->roomHost()->localUrl();
+    QCOMPARE(url.host(), QStringLiteral("127.0.0.1"));
+    // The join address is shown, with a QR code of it.
+    QCOMPARE(host->chatPage()->hostInfo()->joinUrls(), QList<QUrl> {url});
+    QVERIFY(host->chatPage()->hostInfo()->qrCode()->moduleCount() > 0);
+
+    auto guest = joinWindow(joinDir, url, QStringLiteral("Bo"));
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*guest), NetworkWaitMs);
+    QCOMPARE(guest->session()->roomTitle(), QStringLiteral("Test Room"));
+    QVERIFY(guest->windowTitle().contains(QStringLiteral("Test Room")));
+    QVERIFY(guest->connectionStatus()->text().contains(QStringLiteral("Connected")));
+
+    // Both members show in both windows' member panels, online.
+    QTRY_COMPARE_WITH_TIMEOUT(host->chatPage()->memberList()->model()->rowCount(), 2,
+                              NetworkWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->session()->members()->onlineCount(), 2, NetworkWaitMs);
+
+    typeAndSend(*host, QStringLiteral("hello from the host"));
+    const QAbstractItemModel *guestTimeline = guest->chatPage()->messageView()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(guestTimeline, QStringLiteral("hello from the host")) >= 0,
+                             NetworkWaitMs);
+    const QModelIndex received = guestTimeline->index(
+        rowWithText(guestTimeline, QStringLiteral("hello from the host")), 0);
+    QCOMPARE(received.data(MessageModel::SenderNameRole).toString(), QStringLiteral("Ana"));
+    QCOMPARE(received.data(MessageModel::IsOwnRole).toBool(), false);
+
+    typeAndSend(*guest, QStringLiteral("hi Ana"));
+    const QAbstractItemModel *hostTimeline = host->chatPage()->messageView()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(hostTimeline, QStringLiteral("hi Ana")) >= 0,
+                             NetworkWaitMs);
+    // The sender's own copy is acknowledged by the hub.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        guestTimeline->index(rowWithText(guestTimeline, QStringLiteral("hi Ana")), 0)
+            .data(MessageModel::DeliveryRole)
+            .value<MessageModel::Delivery>(),
+        MessageModel::Delivery::Delivered, NetworkWaitMs);
+
+    // Typing shows in the other window, by name.
+    host->chatPage()->composer()->setPlainText(QStringLiteral("typing…"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        guest->chatPage()->typingLabel()->text().contains(QStringLiteral("Ana")), NetworkWaitMs);
+
+    // Leaving the room while hosting stops the hub and returns to the start page.
+    host->leaveRoom();
+    QVERIFY(!host->isHosting());
+    QVERIFY(!host->session());
+    QTRY_VERIFY_WITH_TIMEOUT(guest->session()->state() != ChatSession::State::Live, NetworkWaitMs);
+}
+
+void TestDesktopWindow::htmlLookingMessageShownAsPlainText()
+{
+    QTemporaryDir hostDir;
+    QTemporaryDir joinDir;
+    auto host = hostWindow(hostDir, QStringLiteral("<i>Eve</i>"));
+    QVERIFY(host);
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*host), NetworkWaitMs);
+    auto guest = joinWindow(joinDir, host->roomHost()->localUrl(), QStringLiteral("Bo"));
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*guest), NetworkWaitMs);
+
+    const QString markup = QStringLiteral(
+        "<b>not bold</b> <img src=\"http://127.0.0.1:1/x.png\"> &amp; <script>x()</script>");
+    typeAndSend(*host, markup);
+    MessageView *view = guest->chatPage()->messageView();
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(view->model(), markup) >= 0, NetworkWaitMs);
+    const QModelIndex index = view->model()->index(rowWithText(view->model(), markup), 0);
+    // What the delegate draws is the text itself, character for character.
+    QCOMPARE(MessageDelegate::bodyText(index), markup);
+    QCOMPARE(index.data(MessageModel::SenderNameRole).toString(), QStringLiteral("<i>Eve</i>"));
+    // Copying gives the literal text too.
+    view->selectionModel()->select(index,
+                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QVERIFY(view->selectedText().endsWith(QStringLiteral(": ") + markup));
+    QVERIFY(view->selectedText().startsWith(QStringLiteral("<i>Eve</i>, ")));
+    // The viewer for selecting part of the text shows the same characters.
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+    auto *viewer = qobject_cast<QPlainTextEdit *>(view->indexWidget(index));
+    QVERIFY(viewer);
+    QCOMPARE(viewer->toPlainText(), markup);
+    QVERIFY(viewer->isReadOnly());
+    // The typing line names the member as typed, not as markup.
+    host->chatPage()->composer()->setPlainText(QStringLiteral("x"));
+    QLabel *typing = guest->chatPage()->typingLabel();
+    QTRY_VERIFY_WITH_TIMEOUT(typing->text().contains(QStringLiteral("<i>Eve</i>")), NetworkWaitMs);
+    QCOMPARE(typing->textFormat(), Qt::PlainText);
+    // Painting the row does not crash and draws something.
+    QVERIFY(!view->grab().isNull());
+}
+
+void TestDesktopWindow::outboxMarkedWhileHubIsDown()
+{
+    QTemporaryDir hubDir;
+    QTemporaryDir joinDir;
+    HubSettings settings;
+    settings.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    settings.port = 0;
+    settings.title = QStringLiteral("Flaky");
+    settings.dataDir = hubDir.path();
+    auto hub = std::make_unique<Hub>(settings);
+    QString error;
+    QVERIFY2(hub->start(&error), qPrintable(error));
+    const quint16 port = hub->port();
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/").arg(port));
+
+    auto guest = joinWindow(joinDir, url, QStringLiteral("Bo"));
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*guest), NetworkWaitMs);
+
+    hub->shutdown(QStringLiteral("maintenance"));
+    hub.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(guest->session()->state() == ChatSession::State::Reconnecting,
+                             NetworkWaitMs);
+    QVERIFY(guest->connectionStatus()->text().contains(QStringLiteral("reconnecting")));
+
+    const QString text = QStringLiteral("written while the hub is down");
+    typeAndSend(*guest, text);
+    const QAbstractItemModel *timeline = guest->chatPage()->messageView()->model();
+    QVERIFY(rowWithText(timeline, text) >= 0); // shown at once, before any acknowledgement
+    const auto delivery = [&] {
+        return timeline->index(rowWithText(timeline, text), 0)
+            .data(MessageModel::DeliveryRole)
+            .value<MessageModel::Delivery>();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(delivery(), MessageModel::Delivery::Queued, NetworkWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        guest->connectionStatus()->text().contains(QStringLiteral("waiting to be sent")),
+        NetworkWaitMs);
+    QCOMPARE(guest->session()->outboxSize(), 1);
+
+    // The hub comes back on the same port with the same store: the message goes out once.
+    settings.port = port;
+    hub = std::make_unique<Hub>(settings);
+    QVERIFY2(hub->start(&error), qPrintable(error));
+    QTRY_COMPARE_WITH_TIMEOUT(delivery(), MessageModel::Delivery::Delivered, NetworkWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->session()->outboxSize(), 0, NetworkWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !guest->connectionStatus()->text().contains(QStringLiteral("waiting to be sent")),
+        NetworkWaitMs);
+    int copies = 0;
+    for (int row = 0; row < timeline->rowCount(); ++row)
+        copies += timeline->index(row, 0).data(MessageModel::TextRole).toString() == text ? 1 : 0;
+    QCOMPARE(copies, 1);
+    guest.reset();
+    hub->shutdown(QString());
+}
+
+void TestDesktopWindow::discoveryListsRoomAnnouncedOverLoopback()
+{
+    QTemporaryDir hubDir;
+    QTemporaryDir joinDir;
+    HubSettings settings;
+    settings.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    settings.port = 0;
+    settings.title = QStringLiteral("Found On LAN");
+    settings.dataDir = hubDir.path();
+    Hub hub(settings);
+    QString error;
+    QVERIFY2(hub.start(&error), qPrintable(error));
+
+    MainWindow window;
+    window.setDataDir(joinDir.path());
+    window.discovery()->setListenAddress(QHostAddress(QHostAddress::LocalHost), 0);
+    window.discovery()->setQueryTargets({});
+    window.startDiscovery();
+    window.show();
+    QVERIFY(window.discovery()->listenPort() != 0);
+
+    LanAnnouncer announcer(hub.port(), [&hub] {
+        QList<BeaconAnnounce> rooms;
+        for (const auto &summary : hub.roomSummaries())
+            rooms.append({summary.id,
+                          summary.title,
+                          QStringLiteral("lab-pc"),
+                          {},
+                          summary.online,
+                          summary.locked,
+                          0});
+        return rooms;
+    });
+    announcer.setRoutes({{QHostAddress(QHostAddress::LocalHost),
+                          window.discovery()->listenPort(),
+                          QHostAddress(QHostAddress::LocalHost),
+                          {}}});
+    announcer.setQueryListenAddress(QHostAddress(QHostAddress::LocalHost), 0);
+    QVERIFY(announcer.start());
+
+    QTreeWidget *list = window.startPage()->lanRooms();
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), 1, NetworkWaitMs);
+    QTreeWidgetItem *item = list->topLevelItem(0);
+    QCOMPARE(item->text(0), QStringLiteral("Found On LAN"));
+    QCOMPARE(item->text(1), QStringLiteral("lab-pc"));
+    QCOMPARE(item->text(2), QStringLiteral("http://127.0.0.1:%1/").arg(hub.port()));
+
+    // One click on the entry joins that room.
+    window.startPage()->nameField()->setText(QStringLiteral("Cy"));
+    item->setSelected(true);
+    window.startPage()->requestJoinLanRoom();
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(window), NetworkWaitMs);
+    QCOMPARE(window.session()->roomTitle(), QStringLiteral("Found On LAN"));
+    // It is remembered for one-click rejoin.
+    window.leaveRoom();
+    QVERIFY(window.startPage()->recentRooms()->count() >= 1);
+    QVERIFY(window.startPage()->recentRooms()->item(0)->text().contains(
+        QStringLiteral("Found On LAN")));
+    hub.shutdown(QString());
+}
+
+QTEST_MAIN(TestDesktopWindow)
+#include "tst_desktopwindow.moc"
