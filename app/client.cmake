@@ -8,3 +8,7 @@ target_sources(confab_app PRIVATE
     membermodel.h membermodel.cpp
     chatsession.h chatsession.cpp
 )
+target_sources(confab_app PRIVATE
+    stdinreader.h stdinreader.cpp
+    clientcommands.cpp
+)

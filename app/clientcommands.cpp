@@ -1,0 +1,476 @@
+// `confab listen`, `confab send` and `confab join`: the join role on the command line.
+
+#include "chatsession.h"
+#include "cli.h"
+#include "hubapi.h"
+#include "messagemodel.h"
+#include "protocol.h"
+#include "sessionstore.h"
+#include "signalwatcher.h"
+#include "sseclient.h"
+#include "stdinreader.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QTimer>
+#include <QUuid>
+#include <cstdio>
+
+namespace confab::cli {
+
+namespace {
+
+constexpr int ExitOk = 0;
+constexpr int ExitFailure = 1; // the hub said no, or could not be reached
+constexpr int ExitUsage = 2; // bad arguments; for `listen` also: not an event stream
+constexpr int DrainOutboxTimeoutMs = 10000; // `join` at end of input: wait this long for the outbox
+constexpr qint64 MaxPasswordFileBytes = 4096;
+
+void printLine(FILE *stream, const QString &text)
+{
+    const QByteArray bytes = text.toUtf8() + '\n';
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream); // one line at a time: scripts and pipes see it at once
+}
+
+int usageError(const QCommandLineParser &parser, const QString &message)
+{
+    printLine(stderr, QStringLiteral("confab: ") + message);
+    printLine(stderr, parser.helpText());
+    return ExitUsage;
+}
+
+// Parses "confab MODE ..." (the mode stands in for the program name). Returns an exit code when
+// there is nothing more to do (--help, or bad options).
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments)
+{
+    // Our debug chatter would drown the output a user asked for; QT_LOGGING_RULES still wins.
+    QLoggingCategory::setFilterRules(QStringLiteral("confab.*.debug=false\nconfab.*.info=false"));
+    if (!parser.parse(arguments.mid(1)))
+        return usageError(parser, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printLine(stdout, parser.helpText());
+        return ExitOk;
+    }
+    return std::nullopt;
+}
+
+std::optional<QUrl> parseHttpUrl(const QString &text)
+{
+    const QUrl url = QUrl::fromUserInput(text);
+    if (!url.isValid() || url.host().isEmpty()
+        || (url.scheme() != QLatin1StringView("http")
+            && url.scheme() != QLatin1StringView("https")))
+        return std::nullopt;
+    return url;
+}
+
+// Remote text goes to a terminal: control characters (escape sequences!) are made visible
+// instead of being interpreted. Line breaks are kept, indented under the first line.
+QString terminalSafe(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\n'))
+            out += QStringLiteral("\n    ");
+        else if (c == QLatin1Char('\t'))
+            out += c;
+        else if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            out += QChar(0xFFFD);
+        else
+            out += c;
+    }
+    return out;
+}
+
+struct CommonOptions
+{
+    QCommandLineOption name {{QStringLiteral("n"), QStringLiteral("name")},
+                             QCoreApplication::translate("cli", "Your name in the room."),
+                             QStringLiteral("NAME")};
+    QCommandLineOption passwordFile {
+        QStringLiteral("password-file"),
+        QCoreApplication::translate("cli", "Read the room password from FILE (first line)."),
+        QStringLiteral("FILE")};
+    QCommandLineOption room {QStringLiteral("room"),
+                             QCoreApplication::translate("cli", "Room id (default: lobby)."),
+                             QStringLiteral("ID"), QString::fromLatin1(protocol::DefaultRoomId)};
+    QCommandLineOption stateDir {
+        QStringLiteral("state-dir"),
+        QCoreApplication::translate("cli",
+                                    "Keep the session token and outbox in DIR "
+                                    "(default: the user's app data folder)."),
+        QStringLiteral("DIR")};
+
+    void addTo(QCommandLineParser &parser) const
+    {
+        parser.addOptions({name, passwordFile, room, stateDir});
+    }
+};
+
+std::optional<QString> readPassword(const QString &path, QString *error)
+{
+    if (path.isEmpty())
+        return QString();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QCoreApplication::translate("cli", "Cannot read the password file: %1")
+                     .arg(file.errorString());
+        return std::nullopt;
+    }
+    const QByteArray bytes = file.read(MaxPasswordFileBytes);
+    QString password = QString::fromUtf8(
+        bytes.left(bytes.indexOf('\n') < 0 ? bytes.size() : bytes.indexOf('\n')));
+    if (password.endsWith(QLatin1Char('\r')))
+        password.chop(1);
+    return password;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+int runListen(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "cli",
+        "Print every event of any text/event-stream URL as one JSON line "
+        "{\"type\", \"data\", \"lastEventId\"}.\nExit status: 0 when the stream ended "
+        "(after the allowed reconnections), 1 when it could never be reached, 2 when the "
+        "server answered with something other than an event stream."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("URL"),
+                                 QCoreApplication::translate("cli", "The stream's URL."));
+    const QCommandLineOption reconnects(QStringLiteral("reconnects"),
+                                        QCoreApplication::translate("cli",
+                                                                    "Reconnect at most N times "
+                                                                    "(default: forever)."),
+                                        QStringLiteral("N"), QStringLiteral("-1"));
+    const QCommandLineOption lastEventId(
+        QStringLiteral("last-event-id"),
+        QCoreApplication::translate("cli", "Resume after this event ID."), QStringLiteral("ID"));
+    const QCommandLineOption header(
+        QStringLiteral("header"),
+        QCoreApplication::translate("cli",
+                                    "Extra request header \"Name: value\" "
+                                    "(repeatable)."),
+        QStringLiteral("HEADER"));
+    parser.addOptions({reconnects, lastEventId, header});
+    if (const auto early = parseArguments(parser, arguments))
+        return *early;
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        return usageError(parser,
+                          QCoreApplication::translate("cli", "listen takes exactly one URL."));
+    const auto url = parseHttpUrl(positional.first());
+    if (!url)
+        return usageError(
+            parser,
+            QCoreApplication::translate("cli", "Not an http(s) URL: %1").arg(positional.first()));
+    bool numberOk = false;
+    const int reconnectLimit = parser.value(reconnects).toInt(&numberOk);
+    if (!numberOk || reconnectLimit < -1)
+        return usageError(parser,
+                          QCoreApplication::translate("cli", "--reconnects takes a number."));
+
+    SseClient client;
+    client.setUrl(*url);
+    client.setReconnectLimit(reconnectLimit);
+    client.setLastEventId(parser.value(lastEventId));
+    for (const QString &line : parser.values(header)) {
+        const qsizetype colon = line.indexOf(QLatin1Char(':'));
+        if (colon <= 0)
+            return usageError(
+                parser, QCoreApplication::translate("cli", "Headers look like \"Name: value\"."));
+        client.setRawHeader(line.left(colon).trimmed().toUtf8(),
+                            line.mid(colon + 1).trimmed().toUtf8());
+    }
+
+    int exitCode = ExitOk;
+    bool everOpened = false;
+    QObject::connect(&client, &SseClient::opened, [&everOpened] { everOpened = true; });
+    QObject::connect(&client, &SseClient::eventReceived,
+                     [](const QString &type, const QString &data, const QString &id) {
+                         const QJsonObject line {{QStringLiteral("type"), type},
+                                                 {QStringLiteral("data"), data},
+                                                 {QStringLiteral("lastEventId"), id}};
+                         printLine(
+                             stdout,
+                             QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
+                     });
+    QObject::connect(&client, &SseClient::stateChanged,
+                     [](SseClient::State state, const QString &reason, int) {
+                         if (state != SseClient::State::Open && !reason.isEmpty())
+                             printLine(stderr, QStringLiteral("confab listen: ") + reason);
+                     });
+    QObject::connect(&client, &SseClient::failed,
+                     [&exitCode](int, const QString &) { exitCode = ExitUsage; });
+    QObject::connect(&client, &SseClient::closed, [&] {
+        if (exitCode == ExitOk && !everOpened)
+            exitCode = ExitFailure;
+        QCoreApplication::exit(exitCode);
+    });
+    SignalWatcher termination;
+    QObject::connect(&termination, &SignalWatcher::terminationRequested,
+                     [] { QCoreApplication::exit(ExitOk); });
+
+    client.start();
+    const int code = QCoreApplication::exec();
+    client.disconnect();
+    return code;
+}
+
+// ---------------------------------------------------------------------------------------------
+int runSend(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "cli",
+        "Post one message to a Confab hub and print its id. The session is kept (in "
+        "--state-dir) and reused by the next call with the same name."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(
+        QStringLiteral("URL"),
+        QCoreApplication::translate("cli", "The hub, e.g. http://192.168.1.20:8848/"));
+    parser.addPositionalArgument(QStringLiteral("TEXT"),
+                                 QCoreApplication::translate("cli", "The message."));
+    const CommonOptions common;
+    common.addTo(parser);
+    if (const auto early = parseArguments(parser, arguments))
+        return *early;
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() < 2)
+        return usageError(parser,
+                          QCoreApplication::translate("cli", "send takes a URL and a text."));
+    const auto url = parseHttpUrl(positional.first());
+    if (!url)
+        return usageError(
+            parser,
+            QCoreApplication::translate("cli", "Not an http(s) URL: %1").arg(positional.first()));
+    const QString text = positional.mid(1).join(QLatin1Char(' '));
+    const QString name = parser.value(common.name).trimmed();
+    if (name.isEmpty())
+        return usageError(parser, QCoreApplication::translate("cli", "--name is required."));
+    QString error;
+    const auto password = readPassword(parser.value(common.passwordFile), &error);
+    if (!password)
+        return usageError(parser, error);
+    const QString roomId = parser.value(common.room);
+
+    HubApi api;
+    api.setBaseUrl(*url);
+    SessionStore store;
+    store.open(parser.value(common.stateDir), *url, roomId, name);
+    const QString clientId
+        = QStringLiteral("c-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    int exitCode = ExitFailure;
+
+    auto fail = [&exitCode](const ApiError &apiError) {
+        printLine(stderr, QStringLiteral("confab send: ") + apiError.message);
+        exitCode = ExitFailure;
+        QCoreApplication::exit(exitCode);
+    };
+    std::function<void(bool)> post;
+    auto signIn = [&] {
+        api.signIn(name, *password, roomId, [&](const ApiResult<SessionInfo> &result) {
+            if (!result.ok())
+                return fail(result.error);
+            store.saveSession({result.value->token, result.value->member, result.value->roomTitle});
+            post(false);
+        });
+    };
+    // The same clientId on the retry after a re-sign-in: the hub keeps one copy at most.
+    post = [&](bool mayReauthenticate) {
+        api.postMessage(roomId, text, clientId,
+                        [&, mayReauthenticate](const ApiResult<PostedMessage> &result) {
+                            if (result.ok()) {
+                                printLine(stdout, QString::number(result.value->id));
+                                exitCode = ExitOk;
+                                QCoreApplication::exit(exitCode);
+                            } else if (result.error.httpStatus == 401 && mayReauthenticate) {
+                                store.forgetSession();
+                                signIn();
+                            } else {
+                                fail(result.error);
+                            }
+                        });
+    };
+    if (const auto saved = store.loadSession()) {
+        api.setToken(saved->token);
+        QTimer::singleShot(0, [&] { post(true); });
+    } else {
+        QTimer::singleShot(0, signIn);
+    }
+    return QCoreApplication::exec();
+}
+
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+// Prints the room's timeline to the terminal as rows arrive in the session's model.
+class TerminalPrinter : public QObject
+{
+public:
+    explicit TerminalPrinter(ChatSession *session)
+        : m_session(session)
+    {
+        MessageModel *model = session->messages();
+        connect(model, &QAbstractItemModel::rowsInserted, this,
+                [this](const QModelIndex &, int first, int last) { printRows(first, last); });
+        connect(model, &QAbstractItemModel::modelReset, this, [this] { m_newestPrinted = 0; });
+        connect(session, &ChatSession::stateChanged, this,
+                [](ChatSession::State, const QString &reason, int) {
+                    if (!reason.isEmpty())
+                        printLine(stderr, QStringLiteral("* ") + reason);
+                });
+        connect(session, &ChatSession::typingChanged, this, [](const QStringList &names) {
+            if (!names.isEmpty())
+                printLine(stderr,
+                          QStringLiteral("* ")
+                              + ChatSession::tr("%1 typing…")
+                                    .arg(terminalSafe(names.join(QStringLiteral(", ")))));
+        });
+        connect(session, &ChatSession::sendRejected, this,
+                [](const QString &, const QString &reason) {
+                    printLine(stderr,
+                              QStringLiteral("* ") + ChatSession::tr("Not sent: %1").arg(reason));
+                });
+    }
+
+private:
+    void printRows(int first, int last)
+    {
+        const MessageModel *model = m_session->messages();
+        for (int row = first; row <= last; ++row) {
+            const QModelIndex index = model->index(row);
+            const qint64 sequence = index.data(MessageModel::SequenceRole).toLongLong();
+            // Pending rows wait for their sequence number; older pages are not replayed here.
+            if (sequence <= m_newestPrinted)
+                continue;
+            m_newestPrinted = sequence;
+            const QString time = index.data(MessageModel::TimestampRole)
+                                     .toDateTime()
+                                     .toString(QStringLiteral("HH:mm"));
+            if (index.data(MessageModel::KindRole).value<MessageModel::Kind>()
+                == MessageModel::Kind::Notice) {
+                printLine(stdout,
+                          QStringLiteral("[%1] * %2")
+                              .arg(time, terminalSafe(index.data(Qt::DisplayRole).toString())));
+            } else {
+                printLine(
+                    stdout,
+                    QStringLiteral("[%1] %2: %3")
+                        .arg(time,
+                             terminalSafe(index.data(MessageModel::SenderNameRole).toString()),
+                             terminalSafe(index.data(MessageModel::TextRole).toString())));
+            }
+        }
+    }
+
+    ChatSession *m_session;
+    qint64 m_newestPrinted = 0;
+};
+
+} // namespace
+
+int runJoin(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "cli",
+        "Chat in the terminal: prints the room's messages as they come and sends each line "
+        "read from standard input. /quit or end of input leaves (after the outbox is sent)."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(
+        QStringLiteral("URL"),
+        QCoreApplication::translate("cli", "The hub, e.g. http://192.168.1.20:8848/"));
+    const CommonOptions common;
+    common.addTo(parser);
+    if (const auto early = parseArguments(parser, arguments))
+        return *early;
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        return usageError(parser,
+                          QCoreApplication::translate("cli", "join takes exactly one URL."));
+    const auto url = parseHttpUrl(positional.first());
+    if (!url)
+        return usageError(
+            parser,
+            QCoreApplication::translate("cli", "Not an http(s) URL: %1").arg(positional.first()));
+    const QString name = parser.value(common.name).trimmed();
+    if (name.isEmpty())
+        return usageError(parser, QCoreApplication::translate("cli", "--name is required."));
+    QString error;
+    const auto password = readPassword(parser.value(common.passwordFile), &error);
+    if (!password)
+        return usageError(parser, error);
+
+    ChatSession session;
+    TerminalPrinter printer(&session);
+    StdinReader input;
+    QTimer drainDeadline;
+    drainDeadline.setSingleShot(true);
+    bool leaving = false;
+
+    auto leaveWhenSent = [&] {
+        leaving = true;
+        if (session.outboxSize() == 0 || session.state() == ChatSession::State::Failed) {
+            QCoreApplication::exit(session.outboxSize() == 0 ? ExitOk : ExitFailure);
+            return;
+        }
+        drainDeadline.start(DrainOutboxTimeoutMs);
+    };
+    QObject::connect(&drainDeadline, &QTimer::timeout, [&session] {
+        printLine(stderr,
+                  QStringLiteral("* ")
+                      + ChatSession::tr("%n message(s) not sent; they stay in the outbox.", nullptr,
+                                        session.outboxSize()));
+        QCoreApplication::exit(ExitFailure);
+    });
+    QObject::connect(&session, &ChatSession::outboxChanged, [&](int size) {
+        if (leaving && size == 0)
+            QCoreApplication::exit(ExitOk);
+    });
+    QObject::connect(&session, &ChatSession::stateChanged,
+                     [&](ChatSession::State state, const QString &, int) {
+                         if (state == ChatSession::State::Failed)
+                             QCoreApplication::exit(ExitFailure);
+                     });
+    QObject::connect(&input, &StdinReader::lineRead, [&](const QString &line) {
+        if (leaving)
+            return;
+        if (line.trimmed() == QLatin1StringView("/quit")) {
+            leaveWhenSent();
+            return;
+        }
+        if (!line.trimmed().isEmpty())
+            session.send(line.left(protocol::DefaultMaxTextChars));
+    });
+    QObject::connect(&input, &StdinReader::endOfInput, leaveWhenSent);
+    SignalWatcher termination;
+    QObject::connect(&termination, &SignalWatcher::terminationRequested,
+                     [] { QCoreApplication::exit(ExitOk); });
+
+    ChatSession::Options options;
+    options.hubUrl = *url;
+    options.roomId = parser.value(common.room);
+    options.name = name;
+    options.password = *password;
+    options.storageDir = parser.value(common.stateDir);
+    session.start(options);
+    input.start();
+    const int code = QCoreApplication::exec();
+    session.stop(false);
+    return code;
+}
+
+} // namespace confab::cli

@@ -1,0 +1,95 @@
+#include "stdinreader.h"
+
+#ifdef Q_OS_WIN
+#include <QThread>
+#include <cstdio>
+#else
+#include <QSocketNotifier>
+#include <cerrno>
+#include <unistd.h>
+#endif
+
+namespace confab {
+
+StdinReader::StdinReader(QObject *parent)
+    : QObject(parent)
+{ }
+
+StdinReader::~StdinReader()
+{
+#ifdef Q_OS_WIN
+    if (m_thread) {
+        // The thread may sit in a blocking read; it dies with the process.
+        m_thread->setParent(nullptr);
+    }
+#endif
+}
+
+void StdinReader::start()
+{
+#ifdef Q_OS_WIN
+    m_thread = QThread::create([this] {
+        char buffer[4096];
+        while (std::fgets(buffer, sizeof buffer, stdin)) {
+            const QByteArray bytes(buffer);
+            QMetaObject::invokeMethod(
+                this, [this, bytes] { consume(bytes); }, Qt::QueuedConnection);
+        }
+        QMetaObject::invokeMethod(
+            this, [this] { finish(); }, Qt::QueuedConnection);
+    });
+    m_thread->setParent(this);
+    m_thread->start();
+#else
+    m_notifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &StdinReader::readAvailable);
+#endif
+}
+
+#ifndef Q_OS_WIN
+void StdinReader::readAvailable()
+{
+    char buffer[4096];
+    const ssize_t count = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (count > 0) {
+        consume(QByteArray(buffer, qsizetype(count)));
+        return;
+    }
+    if (count < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    m_notifier->setEnabled(false);
+    finish();
+}
+#endif
+
+void StdinReader::consume(const QByteArray &bytes)
+{
+    m_pending += bytes;
+    qsizetype newline;
+    while ((newline = m_pending.indexOf('\n')) >= 0) {
+        QByteArray line = m_pending.left(newline);
+        m_pending.remove(0, newline + 1);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (!m_overlong)
+            emit lineRead(QString::fromUtf8(line));
+        m_overlong = false;
+    }
+    if (m_pending.size() > MaxLineBytes) {
+        // Deliver what fits and drop the rest of this line.
+        if (!m_overlong)
+            emit lineRead(QString::fromUtf8(m_pending.left(MaxLineBytes)));
+        m_overlong = true;
+        m_pending.clear();
+    }
+}
+
+void StdinReader::finish()
+{
+    if (!m_pending.isEmpty() && !m_overlong)
+        emit lineRead(QString::fromUtf8(m_pending));
+    m_pending.clear();
+    emit endOfInput();
+}
+
+} // namespace confab

@@ -1,0 +1,41 @@
+#pragma once
+// Reads standard input line by line without blocking the event loop: a QSocketNotifier on POSIX,
+// a reader thread on Windows (where a console handle cannot be watched by a notifier).
+
+#include <QObject>
+#include <QString>
+
+class QSocketNotifier;
+class QThread;
+
+namespace confab {
+
+class StdinReader : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr qsizetype MaxLineBytes = 64 * 1024; // longer lines are cut, not buffered
+
+    explicit StdinReader(QObject *parent = nullptr);
+    ~StdinReader() override;
+
+    void start();
+
+signals:
+    void lineRead(const QString &line); // without the line end
+    void endOfInput();
+
+private:
+    void consume(const QByteArray &bytes);
+    void finish();
+#ifdef Q_OS_WIN
+    QThread *m_thread = nullptr;
+#else
+    void readAvailable();
+    QSocketNotifier *m_notifier = nullptr;
+#endif
+    QByteArray m_pending;
+    bool m_overlong = false;
+};
+
+} // namespace confab
