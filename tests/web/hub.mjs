@@ -240,3 +240,77 @@ export class HttpMember {
             req.destroy();
     }
 }
+
+// The desktop side as a user runs it: `confab join URL --name NAME`, a terminal chat that sends
+// each stdin line and prints the room's messages as "[HH:MM] Name: text" lines.
+export class ConfabJoin {
+    constructor(hub, name, stateDir) {
+        this.hub = hub;
+        this.name = name;
+        this.stateDir = stateDir;
+        this.output = '';
+        this.errors = '';
+        this.waiters = [];
+    }
+
+    start() {
+        const args = ['join', this.hub.baseUrl, '--name', this.name, '--state-dir', this.stateDir];
+        const child = spawn(confabBinary(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+        this.process = child;
+        this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (chunk) => {
+            this.output += chunk;
+            for (const waiter of [...this.waiters]) {
+                if (this.hasLine(waiter.from, waiter.text)) {
+                    this.waiters.splice(this.waiters.indexOf(waiter), 1);
+                    clearTimeout(waiter.timer);
+                    waiter.resolve();
+                }
+            }
+        });
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (chunk) => {
+            this.errors += chunk;
+        });
+        return this;
+    }
+
+    hasLine(from, text) {
+        return this.output.split('\n').some((line) => line.replace(/^\[[^\]]*\]\s*/, '') === `${from}: ${text}`);
+    }
+
+    // Resolves when the terminal printed `from: text`.
+    waitForMessage(from, text, timeoutMs = 30000) {
+        if (this.hasLine(from, text))
+            return Promise.resolve();
+        return new Promise((resolve, reject) => {
+            const waiter = { from, text, resolve };
+            waiter.timer = setTimeout(() => {
+                this.waiters.splice(this.waiters.indexOf(waiter), 1);
+                reject(new Error(`confab join never printed "${from}: ${text}"; stdout:\n${this.output}\nstderr:\n${this.errors}`));
+            }, timeoutMs);
+            this.waiters.push(waiter);
+        });
+    }
+
+    send(text) {
+        this.process.stdin.write(text + '\n');
+    }
+
+    // /quit sends what is still in the outbox, leaves and exits.
+    async quit(timeoutMs = 30000) {
+        if (!this.process)
+            return null;
+        const child = this.process;
+        this.process = null;
+        if (child.exitCode === null && child.signalCode === null) {
+            child.stdin.end('/quit\n');
+            const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+            const status = await this.exited;
+            clearTimeout(timer);
+            return status;
+        }
+        return { code: child.exitCode, signal: child.signalCode };
+    }
+}

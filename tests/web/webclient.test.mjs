@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { Hub, HttpMember, request } from './hub.mjs';
+import { ConfabJoin, Hub, HttpMember, request } from './hub.mjs';
 
 const Chromium = process.env.CHROMIUM || '/usr/bin/chromium';
 const WaitMs = 30000; // generous: sanitizer build, 2 shared cores
@@ -103,43 +103,44 @@ test('the hub serves the page with its security headers', async () => {
     }
 });
 
-test('two pages and a desktop member chat in both directions', async () => {
+test('two pages and `confab join` chat in both directions', async () => {
     const hub = await startHub();
-    const desk = new HttpMember(hub, 'Desk');
+    const desk = new ConfabJoin(hub, 'Desk', tempDir('confab-web-join-'));
     try {
         const ana = await openPage(hub);
         const bo = await openPage(hub);
         await joinAs(ana, 'Ana');
         await joinAs(bo, 'Bo');
-        await desk.join();
-        await desk.listen();
+        desk.start();
+        // The terminal member shows up online on the page once its stream is open.
+        await ana.waitForFunction(() => [...document.querySelectorAll('#member-list li.online .name')]
+            .some((e) => e.textContent === 'Desk'), null, { timeout: WaitMs });
 
         // Page -> page and page -> desktop.
         await send(ana, 'hello from Ana');
         await waitForMessageText(bo, 'hello from Ana');
-        const fromAna = await desk.waitForMessage('hello from Ana', WaitMs);
-        assert.equal(fromAna.data.from.name, 'Ana');
+        await desk.waitForMessage('Ana', 'hello from Ana', WaitMs);
 
         // Desktop -> both pages.
-        await desk.send('hello from the desktop');
+        desk.send('hello from the desktop');
         await waitForMessageText(ana, 'hello from the desktop');
         await waitForMessageText(bo, 'hello from the desktop');
 
         // The other page answers; its own copy is shown once (pending bubble replaced, not doubled).
         await send(bo, 'hi Ana, Bo here');
         await waitForMessageText(ana, 'hi Ana, Bo here');
-        await desk.waitForMessage('hi Ana, Bo here', WaitMs);
+        await desk.waitForMessage('Bo', 'hi Ana, Bo here', WaitMs);
         await waitForMessageText(bo, 'hi Ana, Bo here', 1);
         await bo.waitForSelector('#messages .message.mine:not(.sending)', { timeout: WaitMs });
 
-        // Members with presence: both pages hold a stream, so both are online for each other.
+        // Members with presence: every page holds a stream, so all are online for each other.
         await ana.waitForFunction(() => {
             const online = [...document.querySelectorAll('#member-list li.online .name')].map((e) => e.textContent);
             return online.includes('Ana') && online.includes('Bo') && online.includes('Desk');
         }, null, { timeout: WaitMs });
 
-        // Typing: Bo types, Ana sees it.
-        // Both ends send at most one typing call per 2 s, so keep typing until Ana sees it.
+        // Typing: Bo types, Ana sees it. Both ends send at most one typing call per 2 s, so
+        // keep typing until Ana sees it.
         await bo.locator('#message-input').fill('');
         const typingSeen = ana.waitForFunction(() => document.querySelector('#typing').textContent.includes('Bo'),
             null, { timeout: WaitMs });
@@ -156,8 +157,8 @@ test('two pages and a desktop member chat in both directions', async () => {
             Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
             document.dispatchEvent(new Event('visibilitychange'));
         });
-        await desk.send('one');
-        await desk.send('two');
+        desk.send('one');
+        desk.send('two');
         await ana.waitForFunction(() => document.title.startsWith('(2) '), null, { timeout: WaitMs });
         await ana.evaluate(() => {
             Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
@@ -172,13 +173,15 @@ test('two pages and a desktop member chat in both directions', async () => {
         await waitForMessageText(late, 'two');
         await screenshot(ana, 'chat-desktop');
 
+        const quit = await desk.quit();
+        assert.equal(quit.code, 0, desk.errors);
         assert.deepEqual(ana.errors || [], []);
         assert.deepEqual(bo.errors || [], []);
         await ana.context().close();
         await bo.context().close();
         await late.context().close();
     } finally {
-        desk.close();
+        await desk.quit();
         await hub.stop();
     }
 });
