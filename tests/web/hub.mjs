@@ -55,8 +55,9 @@ export function request(baseUrl, method, path, { token, body, headers = {} } = {
 }
 
 export class Hub {
-    constructor(dataDir) {
+    constructor(dataDir, extraArgs = []) {
         this.dataDir = dataDir;
+        this.extraArgs = extraArgs;
         this.port = 0;
         this.process = null;
         this.output = '';
@@ -70,7 +71,7 @@ export class Hub {
     // waits until /healthz answers.
     async start(port = 0) {
         // --no-announce: tests never send beacons onto the machine's real network.
-        const args = ['serve', '--bind', '127.0.0.1', '--port', String(port), '--data-dir', this.dataDir, '--no-announce'];
+        const args = ['serve', '--bind', '127.0.0.1', '--port', String(port), '--data-dir', this.dataDir, '--no-announce', ...this.extraArgs];
         const child = spawn(confabBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
         this.process = child;
         this.output = '';

@@ -259,6 +259,36 @@ test('the page recovers after the hub restarts', async () => {
     }
 });
 
+test('a locked room asks for its password, and names are unique', async () => {
+    const dataDir = tempDir('confab-web-locked-');
+    const passwordFile = path.join(dataDir, 'password.txt');
+    fs.writeFileSync(passwordFile, 'open sesame\n');
+    const hub = await new Hub(dataDir, ['--password-file', passwordFile]).start(0);
+    try {
+        const ana = await openPage(hub);
+        await ana.locator('#password-field').waitFor({ state: 'visible', timeout: WaitMs });
+        await ana.locator('#join-name').fill('Ana');
+        await ana.locator('#join-password').fill('wrong');
+        await ana.locator('#join-button').click();
+        await ana.waitForFunction(() => document.querySelector('#join-error').textContent === 'Wrong password.',
+            null, { timeout: WaitMs });
+        await ana.locator('#join-password').fill('open sesame');
+        await ana.locator('#join-button').click();
+        await waitLive(ana);
+
+        const twin = await openPage(hub);
+        await twin.locator('#join-name').fill('ana');
+        await twin.locator('#join-password').fill('open sesame');
+        await twin.locator('#join-button').click();
+        await twin.waitForFunction(() => document.querySelector('#join-error').textContent
+            === 'Someone online already uses that name.', null, { timeout: WaitMs });
+        await ana.context().close();
+        await twin.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
 test('Simplified Chinese follows the browser language, and the page fits a phone', async () => {
     const hub = await startHub();
     try {
