@@ -142,8 +142,15 @@ set(CPACK_PACKAGE_CONTACT "Confab developers <team@confab.example.org>")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "chat for local networks: host a room or join one")
-set(CPACK_PACKAGE_DESCRIPTION
-    "Confab is a chat program for local networks. One person hosts a room; others on the same network find it and join, from the desktop program or from a browser or phone through the web page the host serves. It needs no account and no internet connection.\n.\nThe package also ships a systemd unit that runs `confab serve` as a background hub.")
+# Debian wants the extended description in lines of at most 80 characters.
+string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
+    "Confab is a chat program for local networks. One person hosts a room;"
+    "others on the same network find it and join, from the desktop program"
+    "or from a browser or phone through the web page the host serves."
+    "It needs no account and no internet connection."
+    "."
+    "The package also ships a systemd unit that runs `confab serve` as a"
+    "background hub.")
 set(CPACK_PACKAGE_CHECKSUM SHA256)
 set(CPACK_SOURCE_IGNORE_FILES "/build/" "/\\\\.git/" "/node_modules/")
 

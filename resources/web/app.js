@@ -743,6 +743,9 @@
             if (!document.hidden && session) {
                 unread = 0;
                 updateTitle();
+                // A phone may have frozen the tab: reconnect at once if the stream gave up.
+                if (stream && stream.readyState === EventSource.CLOSED)
+                    resync();
             }
         });
         // The browser noticed the network is back: do not wait for the next retry.
