@@ -113,14 +113,19 @@ void LanAnnouncer::setIntervalMs(int intervalMs)
 bool LanAnnouncer::start(QString *errorMessage)
 {
     stop();
-    if (!m_queryAddressSet) {
-        // Loopback-only routes: listen for queries on loopback only, never on the LAN.
-        const bool loopbackOnly = !m_routes.isEmpty()
-            && std::all_of(m_routes.cbegin(), m_routes.cend(),
-                           [](const Route &route) { return route.destination.isLoopback(); });
-        m_queryAddress = loopbackOnly ? QHostAddress(QHostAddress::LocalHost)
-                                      : QHostAddress(QHostAddress::AnyIPv4);
+    m_timer.start();
+    const bool loopbackOnly = !m_routes.isEmpty()
+        && std::all_of(m_routes.cbegin(), m_routes.cend(),
+                       [](const Route &route) { return route.destination.isLoopback(); });
+    if (!m_queryAddressSet && loopbackOnly) {
+        // Queries travel by multicast and broadcast, which never reach a loopback socket. Worse,
+        // a socket on 127.0.0.1:8849 would take the unicast announces meant for the joiners on
+        // this machine (the kernel hands a unicast datagram to one socket only, the most specific).
+        announceNow();
+        return true;
     }
+    if (!m_queryAddressSet)
+        m_queryAddress = QHostAddress(QHostAddress::AnyIPv4);
     m_querySocket = new QUdpSocket(this);
     // Shared, because joiners on this machine listen on the same beacon port.
     if (!m_querySocket->bind(m_queryAddress, m_queryPort,
@@ -140,7 +145,6 @@ bool LanAnnouncer::start(QString *errorMessage)
         }
         connect(m_querySocket, &QUdpSocket::readyRead, this, &LanAnnouncer::readQueries);
     }
-    m_timer.start();
     announceNow();
     return m_querySocket != nullptr;
 }

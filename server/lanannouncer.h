@@ -45,11 +45,12 @@ public:
     void setRoutes(const QList<Route> &routes);
     QList<Route> routes() const;
 
-    // Where queries are listened for. Default: the beacon port on the address family of the routes,
-    // loopback only for a loopback hub. Port 0 picks a free port (tests).
+    // Where queries are listened for. Default: the beacon port on all IPv4 addresses; not at all
+    // when every route is loopback (queries cannot arrive there). Port 0 picks a free port (tests).
     void setQueryListenAddress(const QHostAddress &address, quint16 port);
     void setIntervalMs(int intervalMs);
 
+    // False when queries cannot be listened for (announcing goes on regardless).
     bool start(QString *errorMessage = nullptr);
     void stop();
     bool isRunning() const;

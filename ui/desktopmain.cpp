@@ -25,10 +25,26 @@ int usageError(const QString &message)
     return UsageExitCode;
 }
 
+// Qt's X11 platform plugin takes "-name NAME" (also spelled "--name") for itself and removes it
+// from the arguments before the parser sees them, so ours is read from the untouched argv.
+QString nameFromRawArguments(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QString argument = QString::fromLocal8Bit(argv[i]);
+        if ((argument == QLatin1StringView("--name") || argument == QLatin1StringView("-name"))
+            && i + 1 < argc)
+            return QString::fromLocal8Bit(argv[i + 1]);
+        if (argument.startsWith(QLatin1StringView("--name=")))
+            return argument.mid(int(qstrlen("--name=")));
+    }
+    return {};
+}
+
 } // namespace
 
 int runDesktop(int &argc, char **argv)
 {
+    const QString rawName = nameFromRawArguments(argc, argv);
     QApplication app(argc, argv);
     setApplicationIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("Confab"));
@@ -78,7 +94,7 @@ int runDesktop(int &argc, char **argv)
     window.startDiscovery();
     window.show();
 
-    QString userName = parser.value(name).trimmed();
+    QString userName = (parser.isSet(name) ? parser.value(name) : rawName).trimmed();
     if (userName.isEmpty())
         userName = settings.name();
     if (userName.isEmpty())

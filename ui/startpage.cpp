@@ -109,7 +109,6 @@ StartPage::StartPage(QWidget *parent)
     hostLayout->addWidget(hostIntro);
     hostLayout->addLayout(hostForm);
     hostLayout->addWidget(hostButton, 0, Qt::AlignRight);
-    hostLayout->addStretch();
 
     // Join a room.
     auto *joinBox = new QGroupBox(tr("Join a room"), this);
@@ -128,6 +127,7 @@ StartPage::StartPage(QWidget *parent)
     auto *help = new QPushButton(tr("Can't find a room?"), joinBox);
     help->setFlat(true);
     help->setCursor(Qt::PointingHandCursor);
+    help->setStyleSheet(QStringLiteral("QPushButton { color: palette(link); text-decoration: underline; border: none; }"));
 
     m_address->setPlaceholderText(tr("Address, e.g. 192.168.1.20:8848"));
     m_joinPassword->setEchoMode(QLineEdit::Password);
@@ -155,7 +155,7 @@ StartPage::StartPage(QWidget *parent)
     joinLayout->addWidget(m_recentList, 1);
 
     auto *columns = new QHBoxLayout;
-    columns->addWidget(hostBox, 2);
+    columns->addWidget(hostBox, 2, Qt::AlignTop);
     columns->addWidget(joinBox, 3);
 
     auto *layout = new QVBoxLayout(this);
