@@ -129,7 +129,8 @@
         const room = selectedRoom();
         $('password-field').hidden = !(room && room.locked) && $('password-field').dataset.forced !== '1';
         $('room-summary').textContent = room
-            ? t('roomSummary', { online: room.online, members: room.members }) : '';
+            ? t('roomSummary', { room: String(room.title || room.id), online: room.online, members: room.members })
+            : '';
     }
 
     async function loadRooms() {

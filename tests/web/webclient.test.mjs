@@ -186,13 +186,18 @@ test('two pages and `confab join` chat in both directions', async () => {
     }
 });
 
-test('markup in messages and names shows as text', async () => {
-    const hub = await startHub();
+test('markup in messages, names and the room title shows as text', async () => {
+    const title = '<i>Lab</i> & <u>friends</u>';
+    const hub = await new Hub(tempDir('confab-web-hub-'), ['--title', title]).start(0);
     const desk = new HttpMember(hub, '<b>Mallory</b>');
     try {
         const ana = await openPage(hub);
         const bo = await openPage(hub);
+        await ana.waitForFunction((wanted) => document.querySelector('#room-summary').textContent.startsWith(wanted),
+            title, { timeout: WaitMs });
         await joinAs(ana, 'Ana');
+        assert.equal(await ana.locator('#room-title').textContent(), title);
+        assert.equal(await ana.locator('#room-title i, #room-summary i').count(), 0);
         await joinAs(bo, 'Bo');
         await desk.join();
 
