@@ -490,9 +490,10 @@
         renderTyping();
     }
 
-    function onResetEvent() {
-        appendNotice(t('reset'));
-        resync();
+    async function onResetEvent() {
+        await resync(); // replaces the timeline, so the notice comes after it
+        if (session)
+            appendNotice(t('reset'));
     }
 
     function onByeEvent() {

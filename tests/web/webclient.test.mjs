@@ -264,6 +264,47 @@ test('the page recovers after the hub restarts', async () => {
     }
 });
 
+test('the page reloads history when the hub answers `reset`', async () => {
+    const hub = await startHub();
+    const port = hub.port;
+    const snapshot = tempDir('confab-web-snapshot-');
+    try {
+        const ana = await openPage(hub);
+        await joinAs(ana, 'Ana');
+        await send(ana, 'kept');
+        await waitForMessageText(ana, 'kept');
+        await ana.waitForSelector('#messages .message.mine:not(.sending)', { timeout: WaitMs });
+
+        // Snapshot the hub's data (Ana's session and 'kept'), then let the room move on.
+        await hub.stop();
+        fs.cpSync(hub.dataDir, snapshot, { recursive: true });
+        await hub.start(port);
+        await waitLive(ana);
+        await send(ana, 'forgotten');
+        await waitForMessageText(ana, 'forgotten');
+        await ana.waitForSelector('#messages .message.mine:not(.sending):last-child', { timeout: WaitMs });
+
+        // Bring back the older database: the page resumes from an id the hub never reached,
+        // the hub answers `reset`, and the page shows the hub's history instead of its own.
+        await hub.stop();
+        fs.rmSync(hub.dataDir, { recursive: true, force: true });
+        fs.cpSync(snapshot, hub.dataDir, { recursive: true });
+        await hub.start(port);
+        await ana.waitForFunction(() => {
+            const texts = [...document.querySelectorAll('#messages .message .text')].map((e) => e.textContent);
+            const notices = [...document.querySelectorAll('#messages .notice')].map((e) => e.textContent);
+            return texts.includes('kept') && !texts.includes('forgotten')
+                && notices.includes('The hub’s history changed; reloaded.');
+        }, null, { timeout: WaitMs });
+        await waitLive(ana);
+        await send(ana, 'after the reset');
+        await waitForMessageText(ana, 'after the reset', 1);
+        await ana.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
 test('a locked room asks for its password, and names are unique', async () => {
     const dataDir = tempDir('confab-web-locked-');
     const passwordFile = path.join(dataDir, 'password.txt');
