@@ -36,7 +36,7 @@ constexpr int DrainPollMs = 20;
 void raiseDescriptorLimit()
 {
 #ifdef Q_OS_UNIX
-    rlimit limit{};
+    rlimit limit {};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
@@ -66,59 +66,73 @@ int runServe(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-            QCoreApplication::translate("serve", "Host chat rooms without a window."));
+        QCoreApplication::translate("serve", "Host chat rooms without a window."));
     parser.addHelpOption();
-    const QCommandLineOption bindOption(QStringLiteral("bind"),
-            QCoreApplication::translate("serve", "Address to listen on (default: all)."),
-            QStringLiteral("ADDR"));
-    const QCommandLineOption portOption(QStringLiteral("port"),
-            QCoreApplication::translate("serve", "TCP port (default 8848; 0 picks a free one)."),
-            QStringLiteral("PORT"), QString::number(protocol::DefaultHubPort));
-    const QCommandLineOption roomOption(QStringLiteral("room"),
-            QCoreApplication::translate("serve", "Room id to host (repeatable; default lobby)."),
-            QStringLiteral("ID"));
-    const QCommandLineOption titleOption(QStringLiteral("title"),
-            QCoreApplication::translate("serve", "Title shown in room lists."), QStringLiteral("TEXT"));
-    const QCommandLineOption passwordOption(QStringLiteral("password-file"),
-            QCoreApplication::translate("serve", "File whose first line is the room password."),
-            QStringLiteral("FILE"));
-    const QCommandLineOption dataOption(QStringLiteral("data-dir"),
-            QCoreApplication::translate("serve", "Where the history database lives."),
-            QStringLiteral("DIR"));
-    const QCommandLineOption noAnnounceOption(QStringLiteral("no-announce"),
-            QCoreApplication::translate("serve", "Do not announce the rooms on the LAN."));
+    const QCommandLineOption bindOption(
+        QStringLiteral("bind"),
+        QCoreApplication::translate("serve", "Address to listen on (default: all)."),
+        QStringLiteral("ADDR"));
+    const QCommandLineOption portOption(
+        QStringLiteral("port"),
+        QCoreApplication::translate("serve", "TCP port (default 8848; 0 picks a free one)."),
+        QStringLiteral("PORT"), QString::number(protocol::DefaultHubPort));
+    const QCommandLineOption roomOption(
+        QStringLiteral("room"),
+        QCoreApplication::translate("serve", "Room id to host (repeatable; default lobby)."),
+        QStringLiteral("ID"));
+    const QCommandLineOption titleOption(
+        QStringLiteral("title"), QCoreApplication::translate("serve", "Title shown in room lists."),
+        QStringLiteral("TEXT"));
+    const QCommandLineOption passwordOption(
+        QStringLiteral("password-file"),
+        QCoreApplication::translate("serve", "File whose first line is the room password."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption dataOption(
+        QStringLiteral("data-dir"),
+        QCoreApplication::translate("serve", "Where the history database lives."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption noAnnounceOption(
+        QStringLiteral("no-announce"),
+        QCoreApplication::translate("serve", "Do not announce the rooms on the LAN."));
     parser.addOptions({bindOption, portOption, roomOption, titleOption, passwordOption, dataOption,
                        noAnnounceOption});
 
     const HubSettings defaults;
     const auto number = [](const char *name, const char *help, double fallback) {
         return QCommandLineOption(QString::fromLatin1(name),
-                                  QCoreApplication::translate("serve", help) + QStringLiteral(" (default %1).").arg(fallback),
+                                  QCoreApplication::translate("serve", help)
+                                      + QStringLiteral(" (default %1).").arg(fallback),
                                   QStringLiteral("N"), QString::number(fallback));
     };
     const std::vector<NumberOption> numbers = {
-            {number("max-rate", "Messages per second per member; 0 turns the limit off", defaults.messagesPerSecond),
-             [](HubSettings &s, double v) { s.messagesPerSecond = v; }, 0},
-            {number("burst", "Messages a member may send at once before the rate applies", defaults.messageBurst),
-             [](HubSettings &s, double v) { s.messageBurst = int(v); }, 1},
-            {number("max-connections", "Open connections at most", defaults.maxConnections),
-             [](HubSettings &s, double v) { s.maxConnections = int(v); }, 1},
-            {number("max-body-bytes", "Request body size limit", defaults.maxBodyBytes),
-             [](HubSettings &s, double v) { s.maxBodyBytes = int(v); }, 1},
-            {number("max-text-chars", "Message length limit", defaults.maxTextChars),
-             [](HubSettings &s, double v) { s.maxTextChars = int(v); }, 1},
-            {number("max-header-bytes", "Request line plus headers limit", defaults.maxHeaderBytes),
-             [](HubSettings &s, double v) { s.maxHeaderBytes = int(v); }, 256},
-            {number("heartbeat-ms", "Event-stream heartbeat interval", defaults.heartbeatMs),
-             [](HubSettings &s, double v) { s.heartbeatMs = int(v); }, 0},
-            {number("slow-cap-bytes", "Unsent bytes after which a subscriber is dropped", double(defaults.maxUnsentBytes)),
-             [](HubSettings &s, double v) { s.maxUnsentBytes = qint64(v); }, 1024},
-            {number("request-timeout-ms", "A request must arrive whole within this", defaults.requestTimeoutMs),
-             [](HubSettings &s, double v) { s.requestTimeoutMs = int(v); }, 100},
-            {number("idle-timeout-ms", "Idle non-stream connections are closed after this", defaults.idleTimeoutMs),
-             [](HubSettings &s, double v) { s.idleTimeoutMs = int(v); }, 100},
-            {number("offline-grace-ms", "Delay before a member whose streams closed shows offline", defaults.offlineGraceMs),
-             [](HubSettings &s, double v) { s.offlineGraceMs = int(v); }, 0},
+        {number("max-rate", "Messages per second per member; 0 turns the limit off",
+                defaults.messagesPerSecond),
+         [](HubSettings &s, double v) { s.messagesPerSecond = v; }, 0},
+        {number("burst", "Messages a member may send at once before the rate applies",
+                defaults.messageBurst),
+         [](HubSettings &s, double v) { s.messageBurst = int(v); }, 1},
+        {number("max-connections", "Open connections at most", defaults.maxConnections),
+         [](HubSettings &s, double v) { s.maxConnections = int(v); }, 1},
+        {number("max-body-bytes", "Request body size limit", defaults.maxBodyBytes),
+         [](HubSettings &s, double v) { s.maxBodyBytes = int(v); }, 1},
+        {number("max-text-chars", "Message length limit", defaults.maxTextChars),
+         [](HubSettings &s, double v) { s.maxTextChars = int(v); }, 1},
+        {number("max-header-bytes", "Request line plus headers limit", defaults.maxHeaderBytes),
+         [](HubSettings &s, double v) { s.maxHeaderBytes = int(v); }, 256},
+        {number("heartbeat-ms", "Event-stream heartbeat interval", defaults.heartbeatMs),
+         [](HubSettings &s, double v) { s.heartbeatMs = int(v); }, 0},
+        {number("slow-cap-bytes", "Unsent bytes after which a subscriber is dropped",
+                double(defaults.maxUnsentBytes)),
+         [](HubSettings &s, double v) { s.maxUnsentBytes = qint64(v); }, 1024},
+        {number("request-timeout-ms", "A request must arrive whole within this",
+                defaults.requestTimeoutMs),
+         [](HubSettings &s, double v) { s.requestTimeoutMs = int(v); }, 100},
+        {number("idle-timeout-ms", "Idle non-stream connections are closed after this",
+                defaults.idleTimeoutMs),
+         [](HubSettings &s, double v) { s.idleTimeoutMs = int(v); }, 100},
+        {number("offline-grace-ms", "Delay before a member whose streams closed shows offline",
+                defaults.offlineGraceMs),
+         [](HubSettings &s, double v) { s.offlineGraceMs = int(v); }, 0},
     };
     for (const NumberOption &entry : numbers)
         parser.addOption(entry.option);
@@ -132,7 +146,8 @@ int runServe(const QStringList &arguments)
     if (parser.isSet(bindOption)) {
         const QHostAddress address(parser.value(bindOption));
         if (address.isNull()) {
-            std::fprintf(stderr, "confab serve: not an address: %s\n", qPrintable(parser.value(bindOption)));
+            std::fprintf(stderr, "confab serve: not an address: %s\n",
+                         qPrintable(parser.value(bindOption)));
             return 2;
         }
         settings.bindAddress = address;
@@ -140,7 +155,8 @@ int runServe(const QStringList &arguments)
     bool ok = false;
     const uint port = parser.value(portOption).toUInt(&ok);
     if (!ok || port > 65535) {
-        std::fprintf(stderr, "confab serve: not a port: %s\n", qPrintable(parser.value(portOption)));
+        std::fprintf(stderr, "confab serve: not a port: %s\n",
+                     qPrintable(parser.value(portOption)));
         return 2;
     }
     settings.port = quint16(port);
@@ -174,7 +190,8 @@ int runServe(const QStringList &arguments)
         std::fprintf(stderr, "confab serve: %s\n", qPrintable(error));
         return 1;
     }
-    std::printf("listening on http://%s:%u/\n", qPrintable(urlHost(bindAddress)), unsigned(hub.port()));
+    std::printf("listening on http://%s:%u/\n", qPrintable(urlHost(bindAddress)),
+                unsigned(hub.port()));
     std::fflush(stdout);
 
     std::unique_ptr<LanAnnouncer> announcer;
@@ -183,8 +200,13 @@ int runServe(const QStringList &arguments)
         announcer = std::make_unique<LanAnnouncer>(hub.port(), [&hub] {
             QList<BeaconAnnounce> rooms;
             for (const Hub::RoomSummary &room : hub.roomSummaries())
-                rooms.append(BeaconAnnounce{room.id, room.title, QHostInfo::localHostName(), {},
-                                            room.members, room.locked, protocol::ApiVersion});
+                rooms.append(BeaconAnnounce {room.id,
+                                             room.title,
+                                             QHostInfo::localHostName(),
+                                             {},
+                                             room.members,
+                                             room.locked,
+                                             protocol::ApiVersion});
             return rooms;
         });
         announcer->setRoutes(LanAnnouncer::defaultRoutes(bindAddress));
@@ -195,24 +217,26 @@ int runServe(const QStringList &arguments)
     }
 
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &hub, [&](int signalNumber) {
-        qCInfo(lcServe) << "signal" << signalNumber << "- shutting down";
-        if (announcer)
-            announcer->stop();
-        hub.shutdown(QStringLiteral("The hub is shutting down."));
-        // Let the `bye` reach everyone before the sockets go away with the process.
-        auto *drain = new QTimer(&hub);
-        auto *clock = new QElapsedTimer;
-        clock->start();
-        QObject::connect(drain, &QTimer::timeout, &hub, [&hub, drain, clock] {
-            if (hub.connectionCount() == 0 || clock->elapsed() > ShutdownDrainMs) {
-                drain->stop();
-                delete clock;
-                QCoreApplication::quit();
-            }
-        });
-        drain->start(DrainPollMs);
-    });
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &hub,
+                     [&](int signalNumber) {
+                         qCInfo(lcServe) << "signal" << signalNumber << "- shutting down";
+                         if (announcer)
+                             announcer->stop();
+                         hub.shutdown(QStringLiteral("The hub is shutting down."));
+                         // Let the `bye` reach everyone before the sockets go away with the
+                         // process.
+                         auto *drain = new QTimer(&hub);
+                         auto *clock = new QElapsedTimer;
+                         clock->start();
+                         QObject::connect(drain, &QTimer::timeout, &hub, [&hub, drain, clock] {
+                             if (hub.connectionCount() == 0 || clock->elapsed() > ShutdownDrainMs) {
+                                 drain->stop();
+                                 delete clock;
+                                 QCoreApplication::quit();
+                             }
+                         });
+                         drain->start(DrainPollMs);
+                     });
     return QCoreApplication::exec();
 }
 

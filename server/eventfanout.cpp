@@ -11,7 +11,8 @@ Q_LOGGING_CATEGORY(lcFanout, "confab.hub.fanout")
 
 namespace confab {
 
-EventFanout::EventFanout(qint64 maxUnsentBytes, int heartbeatMs, HubMetrics *metrics, QObject *parent)
+EventFanout::EventFanout(qint64 maxUnsentBytes, int heartbeatMs, HubMetrics *metrics,
+                         QObject *parent)
     : QObject(parent)
     , m_maxUnsentBytes(maxUnsentBytes)
     , m_metrics(metrics)
@@ -89,7 +90,7 @@ quint64 EventFanout::add(std::unique_ptr<EventStream> stream, const QString &mem
 {
     const quint64 id = m_nextId++;
     QTcpSocket *socket = stream->socket();
-    m_subscribers.emplace(id, Subscriber{std::move(stream), memberId});
+    m_subscribers.emplace(id, Subscriber {std::move(stream), memberId});
     if (socket) {
         connect(socket, &QTcpSocket::disconnected, this, [this, id] { remove(id); });
         if (socket->state() != QAbstractSocket::ConnectedState)

@@ -89,7 +89,8 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // QtHttpServer 6.4 buffers a whole request before parsing it; this bounds that buffer.
-    socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + ReadBufferSlackBytes);
+    socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes
+                              + ReadBufferSlackBytes);
 
     Connection connection;
     connection.lastActivityMs = m_clock.elapsed();
@@ -109,7 +110,8 @@ void GuardedTcpServer::connectAfterParser()
 {
     for (QTcpSocket *socket : std::exchange(m_newSockets, {})) {
         if (m_connections.count(socket))
-            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { rememberUnread(socket); });
+            connect(socket, &QTcpSocket::readyRead, this,
+                    [this, socket] { rememberUnread(socket); });
     }
 }
 
@@ -216,9 +218,11 @@ bool GuardedTcpServer::checkHead(QTcpSocket *socket, Connection &connection)
 {
     const QByteArrayView head(connection.head);
     const QByteArrayView transferEncoding = headerValue(head, "transfer-encoding");
-    if (!transferEncoding.isEmpty() && transferEncoding.compare("identity", Qt::CaseInsensitive) != 0) {
+    if (!transferEncoding.isEmpty()
+        && transferEncoding.compare("identity", Qt::CaseInsensitive) != 0) {
         refuse(socket, 411, QLatin1StringView("length_required"),
-               QStringLiteral("Request bodies need a Content-Length (chunked bodies are not accepted)."));
+               QStringLiteral(
+                   "Request bodies need a Content-Length (chunked bodies are not accepted)."));
         return false;
     }
     const QByteArrayView lengthText = headerValue(head, "content-length");
@@ -233,8 +237,9 @@ bool GuardedTcpServer::checkHead(QTcpSocket *socket, Connection &connection)
         }
     }
     if (length > m_limits.maxBodyBytes) {
-        refuse(socket, 413, QLatin1StringView("body_too_large"),
-               QStringLiteral("Request bodies are limited to %1 bytes.").arg(m_limits.maxBodyBytes));
+        refuse(
+            socket, 413, QLatin1StringView("body_too_large"),
+            QStringLiteral("Request bodies are limited to %1 bytes.").arg(m_limits.maxBodyBytes));
         return false;
     }
     connection.bodyRemaining = length;

@@ -55,9 +55,9 @@ private:
     struct Connection
     {
         Phase phase = Phase::AwaitingHead;
-        QByteArray head;           // bytes of the current request head seen so far
-        qint64 bodyRemaining = 0;  // bytes of the current request body not seen yet
-        qint64 seenUnread = 0;     // bytes already inspected that the parser left in the buffer
+        QByteArray head; // bytes of the current request head seen so far
+        qint64 bodyRemaining = 0; // bytes of the current request body not seen yet
+        qint64 seenUnread = 0; // bytes already inspected that the parser left in the buffer
         qint64 requestStartMs = -1; // -1: between requests
         qint64 lastActivityMs = 0;
         QHostAddress peer;

@@ -16,7 +16,7 @@ QByteArray HttpRequest::header(QByteArrayView name) const
 
 HttpReply HttpReply::json(int status, const QByteArray &body)
 {
-    return HttpReply{status, QByteArrayLiteral("application/json"), body, {}};
+    return HttpReply {status, QByteArrayLiteral("application/json"), body, {}};
 }
 
 HttpReply HttpReply::error(int status, QLatin1StringView code, const QString &message)
@@ -26,7 +26,7 @@ HttpReply HttpReply::error(int status, QLatin1StringView code, const QString &me
 
 HttpReply HttpReply::noContent()
 {
-    return HttpReply{204, {}, {}, {}};
+    return HttpReply {204, {}, {}, {}};
 }
 
 namespace http {
@@ -34,38 +34,56 @@ namespace http {
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return QByteArrayLiteral("OK");
-    case 201: return QByteArrayLiteral("Created");
-    case 204: return QByteArrayLiteral("No Content");
-    case 400: return QByteArrayLiteral("Bad Request");
-    case 401: return QByteArrayLiteral("Unauthorized");
-    case 403: return QByteArrayLiteral("Forbidden");
-    case 404: return QByteArrayLiteral("Not Found");
-    case 405: return QByteArrayLiteral("Method Not Allowed");
-    case 408: return QByteArrayLiteral("Request Timeout");
-    case 409: return QByteArrayLiteral("Conflict");
-    case 411: return QByteArrayLiteral("Length Required");
-    case 413: return QByteArrayLiteral("Payload Too Large");
-    case 429: return QByteArrayLiteral("Too Many Requests");
-    case 431: return QByteArrayLiteral("Request Header Fields Too Large");
-    case 500: return QByteArrayLiteral("Internal Server Error");
-    case 503: return QByteArrayLiteral("Service Unavailable");
-    default: return QByteArrayLiteral("Status");
+    case 200:
+        return QByteArrayLiteral("OK");
+    case 201:
+        return QByteArrayLiteral("Created");
+    case 204:
+        return QByteArrayLiteral("No Content");
+    case 400:
+        return QByteArrayLiteral("Bad Request");
+    case 401:
+        return QByteArrayLiteral("Unauthorized");
+    case 403:
+        return QByteArrayLiteral("Forbidden");
+    case 404:
+        return QByteArrayLiteral("Not Found");
+    case 405:
+        return QByteArrayLiteral("Method Not Allowed");
+    case 408:
+        return QByteArrayLiteral("Request Timeout");
+    case 409:
+        return QByteArrayLiteral("Conflict");
+    case 411:
+        return QByteArrayLiteral("Length Required");
+    case 413:
+        return QByteArrayLiteral("Payload Too Large");
+    case 429:
+        return QByteArrayLiteral("Too Many Requests");
+    case 431:
+        return QByteArrayLiteral("Request Header Fields Too Large");
+    case 500:
+        return QByteArrayLiteral("Internal Server Error");
+    case 503:
+        return QByteArrayLiteral("Service Unavailable");
+    default:
+        return QByteArrayLiteral("Status");
     }
 }
 
 QByteArray errorBody(QLatin1StringView code, const QString &message)
 {
-    const QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
-    return QJsonDocument(QJsonObject{{QStringLiteral("error"), error}}).toJson(QJsonDocument::Compact);
+    const QJsonObject error {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    return QJsonDocument(QJsonObject {{QStringLiteral("error"), error}})
+        .toJson(QJsonDocument::Compact);
 }
 
 QByteArray rawClosingReply(int status, QLatin1StringView code, const QString &message)
 {
     const QByteArray body = errorBody(code, message);
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-            + "\r\nContent-Type: application/json\r\nContent-Length: "
-            + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nConnection: close\r\n\r\n" + body;
 }
 
 } // namespace http

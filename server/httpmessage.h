@@ -16,7 +16,7 @@ using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
 struct HttpRequest
 {
     QByteArray method; // upper case, e.g. "GET"
-    QString path;      // decoded path, e.g. "/api/v1/rooms/lobby/events"
+    QString path; // decoded path, e.g. "/api/v1/rooms/lobby/events"
     QUrlQuery query;
     HttpHeaders headers; // names as sent
     QByteArray body;

@@ -27,14 +27,22 @@ using ResponderParameter = QHttpServerResponder &&;
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
-    case QHttpServerRequest::Method::Get: return QByteArrayLiteral("GET");
-    case QHttpServerRequest::Method::Put: return QByteArrayLiteral("PUT");
-    case QHttpServerRequest::Method::Delete: return QByteArrayLiteral("DELETE");
-    case QHttpServerRequest::Method::Post: return QByteArrayLiteral("POST");
-    case QHttpServerRequest::Method::Head: return QByteArrayLiteral("HEAD");
-    case QHttpServerRequest::Method::Options: return QByteArrayLiteral("OPTIONS");
-    case QHttpServerRequest::Method::Patch: return QByteArrayLiteral("PATCH");
-    default: return QByteArrayLiteral("OTHER");
+    case QHttpServerRequest::Method::Get:
+        return QByteArrayLiteral("GET");
+    case QHttpServerRequest::Method::Put:
+        return QByteArrayLiteral("PUT");
+    case QHttpServerRequest::Method::Delete:
+        return QByteArrayLiteral("DELETE");
+    case QHttpServerRequest::Method::Post:
+        return QByteArrayLiteral("POST");
+    case QHttpServerRequest::Method::Head:
+        return QByteArrayLiteral("HEAD");
+    case QHttpServerRequest::Method::Options:
+        return QByteArrayLiteral("OPTIONS");
+    case QHttpServerRequest::Method::Patch:
+        return QByteArrayLiteral("PATCH");
+    default:
+        return QByteArrayLiteral("OTHER");
     }
 }
 
@@ -77,8 +85,7 @@ using Status = QHttpServerResponder::StatusCode;
 EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket)
     : m_responder(std::move(responder))
     , m_socket(socket)
-{
-}
+{ }
 
 EventStream::~EventStream() = default;
 
@@ -132,8 +139,7 @@ PendingResponse::PendingResponse(QHttpServerResponder &responder, QTcpSocket *so
     : m_responder(responder)
     , m_socket(socket)
     , m_guard(guard)
-{
-}
+{ }
 
 void PendingResponse::reply(const HttpReply &reply)
 {
@@ -152,7 +158,8 @@ void PendingResponse::reply(const HttpReply &reply)
     if (!reply.contentType.isEmpty())
         m_responder.writeHeader(QByteArrayLiteral("Content-Type"), reply.contentType);
     if (reply.status != 204)
-        m_responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(reply.body.size()));
+        m_responder.writeHeader(QByteArrayLiteral("Content-Length"),
+                                QByteArray::number(reply.body.size()));
     for (const auto &[name, value] : reply.headers)
         m_responder.writeHeader(name, value);
     m_responder.writeBody(reply.body);
@@ -201,15 +208,15 @@ HttpServerAdapter::HttpServerAdapter(const GuardedTcpServer::Limits &limits, Han
 {
     // One catch-all route: the hub routes by itself, so that 404 and 405 answers are its own
     // JSON errors with an Allow header.
-    const auto route = [this](const QUrl &, const QHttpServerRequest &request,
-                              ResponderParameter responder) {
-        QTcpSocket *socket = socketOf(request, responder, m_tcpServer);
-        PendingResponse pending(responder, socket, m_tcpServer);
-        m_handler(toHttpRequest(request), pending);
-        if (!pending.answered())
-            pending.reply(HttpReply::error(500, QLatin1StringView("internal"),
-                                           QStringLiteral("No answer was produced.")));
-    };
+    const auto route
+        = [this](const QUrl &, const QHttpServerRequest &request, ResponderParameter responder) {
+              QTcpSocket *socket = socketOf(request, responder, m_tcpServer);
+              PendingResponse pending(responder, socket, m_tcpServer);
+              m_handler(toHttpRequest(request), pending);
+              if (!pending.answered())
+                  pending.reply(HttpReply::error(500, QLatin1StringView("internal"),
+                                                 QStringLiteral("No answer was produced.")));
+          };
     m_httpServer->route(QStringLiteral("/<arg>"), route);
 }
 

@@ -52,7 +52,8 @@ public:
     PendingResponse(QHttpServerResponder &responder, QTcpSocket *socket, GuardedTcpServer *guard);
     void reply(const HttpReply &reply);
     // Sends the event-stream head plus `firstPayload` and hands the connection over to the caller.
-    std::unique_ptr<EventStream> startStream(const HttpHeaders &headers, const QByteArray &firstPayload);
+    std::unique_ptr<EventStream> startStream(const HttpHeaders &headers,
+                                             const QByteArray &firstPayload);
     bool answered() const { return m_answered; }
 
 private:

@@ -45,9 +45,9 @@ constexpr int DefaultHistoryPage = 50;
 constexpr int HistoryPageMax = protocol::MaxHistoryPage;
 
 constexpr QLatin1StringView SecurityHeadersCsp(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-        "form-action 'self'");
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'");
 
 QByteArray compactJson(const QJsonObject &object)
 {
@@ -56,7 +56,7 @@ QByteArray compactJson(const QJsonObject &object)
 
 std::optional<QJsonObject> parseObject(const QByteArray &body)
 {
-    QJsonParseError error{};
+    QJsonParseError error {};
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError || !document.isObject())
         return std::nullopt;
@@ -133,7 +133,8 @@ HttpReply notFound()
 
 HttpReply unknownRoom()
 {
-    return HttpReply::error(404, QLatin1StringView("unknown_room"), QStringLiteral("No such room."));
+    return HttpReply::error(404, QLatin1StringView("unknown_room"),
+                            QStringLiteral("No such room."));
 }
 
 HttpReply badJson()
@@ -261,7 +262,8 @@ HttpReply Hub::Private::route(const HttpRequest &request, PendingResponse &respo
         reply.headers.append(qMakePair(QByteArrayLiteral("Allow"), allow.toByteArray()));
         return reply;
     };
-    if ((isPost || method == "DELETE" || method == "PUT" || method == "PATCH") && !originAllowed(request))
+    if ((isPost || method == "DELETE" || method == "PUT" || method == "PATCH")
+        && !originAllowed(request))
         return HttpReply::error(403, QLatin1StringView("forbidden_origin"),
                                 QStringLiteral("Requests from other sites are not accepted."));
 
@@ -289,8 +291,9 @@ HttpReply Hub::Private::route(const HttpRequest &request, PendingResponse &respo
         return isGet ? listRooms() : methodNotAllowed("GET");
     if (parts.size() == 3 && parts[0] == QLatin1StringView("rooms")) {
         const QString &what = parts[2];
-        const bool known = what == QLatin1StringView("events") || what == QLatin1StringView("messages")
-                || what == QLatin1StringView("members") || what == QLatin1StringView("typing");
+        const bool known = what == QLatin1StringView("events")
+            || what == QLatin1StringView("messages") || what == QLatin1StringView("members")
+            || what == QLatin1StringView("typing");
         if (!known)
             return notFound();
         if (what == QLatin1StringView("events") && !isGet)
@@ -431,21 +434,23 @@ HttpReply Hub::Private::createSession(const HttpRequest &request)
                                 QStringLiteral("The room password is wrong."));
     const QString name = nameValue.toString().trimmed();
     if (name.isEmpty() || name.size() > protocol::MaxNameChars || hasControlCharacters(name))
-        return HttpReply::error(400, QLatin1StringView("bad_name"),
-                                QStringLiteral("Names are 1 to %1 printable characters.")
-                                        .arg(protocol::MaxNameChars));
+        return HttpReply::error(
+            400, QLatin1StringView("bad_name"),
+            QStringLiteral("Names are 1 to %1 printable characters.").arg(protocol::MaxNameChars));
     if (nameTaken(room->id, name))
         return HttpReply::error(409, QLatin1StringView("name_taken"),
                                 QStringLiteral("Someone online already uses that name."));
 
-    const QByteArray token = randomBytes(TokenBytes).toBase64(QByteArray::Base64UrlEncoding
-                                                              | QByteArray::OmitTrailingEquals);
+    const QByteArray token
+        = randomBytes(TokenBytes)
+              .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     const qint64 now = nowMs();
-    HubStore::Session session{hashToken(token),
-                              Member{QStringLiteral("m_") + QString::fromLatin1(randomBytes(MemberIdBytes).toHex()),
-                                     name},
-                              room->id, now, now};
-    PresenceEvent join{PresenceState::Join, session.member, room->id, 0, now};
+    HubStore::Session session {
+        hashToken(token),
+        Member {QStringLiteral("m_") + QString::fromLatin1(randomBytes(MemberIdBytes).toHex()),
+                name},
+        room->id, now, now};
+    PresenceEvent join {PresenceState::Join, session.member, room->id, 0, now};
     if (!store->saveSession(session) || !store->appendPresence(join))
         return HttpReply::error(500, QLatin1StringView("store_failed"),
                                 QStringLiteral("The hub could not save the session."));
@@ -454,11 +459,11 @@ HttpReply Hub::Private::createSession(const HttpRequest &request)
     publish(*room, join);
     emit q->roomsChanged();
 
-    const QJsonObject reply{{QStringLiteral("token"), QString::fromLatin1(token)},
-                            {QStringLiteral("member"), session.member.toJson()},
-                            {QStringLiteral("room"),
-                             QJsonObject{{QStringLiteral("id"), room->id},
-                                         {QStringLiteral("title"), room->title}}}};
+    const QJsonObject reply {
+        {QStringLiteral("token"), QString::fromLatin1(token)},
+        {QStringLiteral("member"), session.member.toJson()},
+        {QStringLiteral("room"),
+         QJsonObject {{QStringLiteral("id"), room->id}, {QStringLiteral("title"), room->title}}}};
     return HttpReply::json(201, compactJson(reply));
 }
 
@@ -469,7 +474,7 @@ HttpReply Hub::Private::endSession(const HttpRequest &request)
         return unauthorized();
     Room *room = findRoom(member->room);
     const Member who = member->member;
-    PresenceEvent leave{PresenceState::Leave, who, member->room, 0, nowMs()};
+    PresenceEvent leave {PresenceState::Leave, who, member->room, 0, nowMs()};
     store->deleteSession(member->tokenHash);
     memberIdByToken.remove(member->tokenHash);
     membersById.erase(who.id);
@@ -487,11 +492,11 @@ HttpReply Hub::Private::listRooms() const
 {
     QJsonArray list;
     for (const RoomSummary &summary : q->roomSummaries()) {
-        list.append(QJsonObject{{QStringLiteral("id"), summary.id},
-                                {QStringLiteral("title"), summary.title},
-                                {QStringLiteral("members"), summary.members},
-                                {QStringLiteral("online"), summary.online},
-                                {QStringLiteral("locked"), summary.locked}});
+        list.append(QJsonObject {{QStringLiteral("id"), summary.id},
+                                 {QStringLiteral("title"), summary.title},
+                                 {QStringLiteral("members"), summary.members},
+                                 {QStringLiteral("online"), summary.online},
+                                 {QStringLiteral("locked"), summary.locked}});
     }
     return HttpReply::json(200, compactJson({{QStringLiteral("rooms"), list}}));
 }
@@ -524,7 +529,7 @@ HttpReply Hub::Private::openStream(const HttpRequest &request, Room &room,
         else if (newest - after > settings.maxReplayEvents)
             resetReason = QStringLiteral("too_old");
         if (!resetReason.isEmpty()) {
-            first += sse::frame(toWire(ResetEvent{room.id, newest, resetReason}));
+            first += sse::frame(toWire(ResetEvent {room.id, newest, resetReason}));
         } else {
             const std::vector<ChatEvent> events = store->eventsAfter(room.id, after);
             for (const ChatEvent &event : events)
@@ -533,7 +538,7 @@ HttpReply Hub::Private::openStream(const HttpRequest &request, Room &room,
         }
     }
     std::unique_ptr<EventStream> stream = response.startStream(
-            {qMakePair(QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no"))}, first);
+        {qMakePair(QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no"))}, first);
     if (!stream)
         return HttpReply::error(500, QLatin1StringView("internal"),
                                 QStringLiteral("The stream could not be opened."));
@@ -552,7 +557,7 @@ void Hub::Private::streamOpened(MemberState &member, Room &room)
     if (member.online)
         return;
     member.online = true;
-    publish(room, PresenceEvent{PresenceState::Online, member.member, room.id, 0, nowMs()});
+    publish(room, PresenceEvent {PresenceState::Online, member.member, room.id, 0, nowMs()});
     emit q->roomsChanged();
 }
 
@@ -574,8 +579,9 @@ void Hub::Private::streamClosed(const QString &memberId)
                 return;
             found->second.online = false;
             if (Room *room = findRoom(found->second.room))
-                publish(*room, PresenceEvent{PresenceState::Offline, found->second.member,
-                                             room->id, 0, nowMs()});
+                publish(*room,
+                        PresenceEvent {PresenceState::Offline, found->second.member, room->id, 0,
+                                       nowMs()});
             emit q->roomsChanged();
         });
     }
@@ -593,24 +599,26 @@ HttpReply Hub::Private::postMessage(const HttpRequest &request, Room &room)
     const QJsonValue textValue = body->value(QLatin1StringView("text"));
     const QJsonValue clientIdValue = body->value(QLatin1StringView("clientId"));
     if (!textValue.isString() || (!clientIdValue.isUndefined() && !clientIdValue.isString()))
-        return HttpReply::error(400, QLatin1StringView("bad_request"),
-                                QStringLiteral("Expected {\"text\": string, \"clientId\": string}."));
+        return HttpReply::error(
+            400, QLatin1StringView("bad_request"),
+            QStringLiteral("Expected {\"text\": string, \"clientId\": string}."));
     const QString text = textValue.toString();
     const QString clientId = clientIdValue.toString();
     if (text.trimmed().isEmpty())
         return HttpReply::error(400, QLatin1StringView("bad_request"),
                                 QStringLiteral("The message is empty."));
     if (text.size() > settings.maxTextChars)
-        return HttpReply::error(413, QLatin1StringView("text_too_long"),
-                                QStringLiteral("Messages are limited to %1 characters.")
-                                        .arg(settings.maxTextChars));
+        return HttpReply::error(
+            413, QLatin1StringView("text_too_long"),
+            QStringLiteral("Messages are limited to %1 characters.").arg(settings.maxTextChars));
     if (clientId.size() > protocol::MaxClientIdChars)
-        return HttpReply::error(400, QLatin1StringView("bad_request"),
-                                QStringLiteral("clientId is 1 to %1 characters.")
-                                        .arg(protocol::MaxClientIdChars));
+        return HttpReply::error(
+            400, QLatin1StringView("bad_request"),
+            QStringLiteral("clientId is 1 to %1 characters.").arg(protocol::MaxClientIdChars));
     const auto answer = [](const MessageEvent &message) {
-        return HttpReply::json(201, compactJson({{QStringLiteral("id"), message.id},
-                                                 {QStringLiteral("ts"), message.ts}}));
+        return HttpReply::json(
+            201,
+            compactJson({{QStringLiteral("id"), message.id}, {QStringLiteral("ts"), message.ts}}));
     };
     // A retry of a message we already have: same answer, nothing new (and no rate-limit token).
     if (!clientId.isEmpty()) {
@@ -622,10 +630,11 @@ HttpReply Hub::Private::postMessage(const HttpRequest &request, Room &room)
         HttpReply reply = HttpReply::error(429, QLatin1StringView("rate_limited"),
                                            QStringLiteral("Too many messages; slow down."));
         const qint64 seconds = std::max<qint64>(1, (retryAfterMs + 999) / 1000);
-        reply.headers.append(qMakePair(QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)));
+        reply.headers.append(
+            qMakePair(QByteArrayLiteral("Retry-After"), QByteArray::number(seconds)));
         return reply;
     }
-    MessageEvent message{0, room.id, member->member, text, nowMs(), clientId};
+    MessageEvent message {0, room.id, member->member, text, nowMs(), clientId};
     if (!store->appendMessage(message))
         return HttpReply::error(500, QLatin1StringView("store_failed"),
                                 QStringLiteral("The hub could not store the message."));
@@ -653,11 +662,13 @@ HttpReply Hub::Private::history(const HttpRequest &request, Room &room)
     QJsonArray events;
     for (const ChatEvent &event : store->eventsBefore(room.id, before, limit, &hasMore)) {
         const WireEvent wire = toWire(event);
-        events.append(QJsonObject{{QStringLiteral("type"), QString::fromLatin1(wire.type)},
-                                  {QStringLiteral("data"), QJsonDocument::fromJson(wire.data).object()}});
+        events.append(
+            QJsonObject {{QStringLiteral("type"), QString::fromLatin1(wire.type)},
+                         {QStringLiteral("data"), QJsonDocument::fromJson(wire.data).object()}});
     }
-    return HttpReply::json(200, compactJson({{QStringLiteral("events"), events},
-                                             {QStringLiteral("hasMore"), hasMore}}));
+    return HttpReply::json(
+        200,
+        compactJson({{QStringLiteral("events"), events}, {QStringLiteral("hasMore"), hasMore}}));
 }
 
 HttpReply Hub::Private::members(const HttpRequest &request, Room &room)
@@ -683,30 +694,33 @@ HttpReply Hub::Private::typing(const HttpRequest &request, Room &room)
     const qint64 now = monotonic.elapsed();
     if (member->lastTypingMs == 0 || now - member->lastTypingMs >= settings.typingIntervalMs) {
         member->lastTypingMs = std::max<qint64>(1, now);
-        publish(room, TypingEvent{member->member, room.id});
+        publish(room, TypingEvent {member->member, room.id});
     }
     return HttpReply::noContent();
 }
 
 HttpReply Hub::Private::health() const
 {
-    return HttpReply::json(200, compactJson({{QStringLiteral("status"), QStringLiteral("ok")},
-                                             {QStringLiteral("version"),
-                                              QStringLiteral(CONFAB_VERSION_STRING)},
-                                             {QStringLiteral("api"), protocol::ApiVersion}}));
+    return HttpReply::json(
+        200,
+        compactJson({{QStringLiteral("status"), QStringLiteral("ok")},
+                     {QStringLiteral("version"), QStringLiteral(CONFAB_VERSION_STRING)},
+                     {QStringLiteral("api"), protocol::ApiVersion}}));
 }
 
 HttpReply Hub::Private::metrics() const
 {
     QByteArray text;
-    const auto metric = [&text](const char *name, const char *type, const char *help, qint64 value) {
-        text += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n'
-                + name + ' ' + QByteArray::number(value) + '\n';
-    };
+    const auto metric
+        = [&text](const char *name, const char *type, const char *help, qint64 value) {
+              text += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type
+                  + '\n' + name + ' ' + QByteArray::number(value) + '\n';
+          };
     metric("confab_subscribers", "gauge", "Open event streams.", q->subscriberCount());
     metric("confab_connections", "gauge", "Open TCP connections.", http->connectionCount());
     metric("confab_messages_total", "counter", "Messages stored.", counters.messages);
-    metric("confab_events_sent_total", "counter", "Events written to subscribers.", counters.eventsSent);
+    metric("confab_events_sent_total", "counter", "Events written to subscribers.",
+           counters.eventsSent);
     metric("confab_bytes_sent_total", "counter", "Event-stream bytes written.", counters.bytesSent);
     metric("confab_slow_subscribers_dropped_total", "counter",
            "Subscribers dropped for not reading.", counters.slowDropped);
@@ -714,7 +728,7 @@ HttpReply Hub::Private::metrics() const
            counters.eventsReplayed);
     metric("confab_requests_refused_total", "counter", "Requests refused by the connection guard.",
            http->refusedCount());
-    return HttpReply{200, QByteArrayLiteral("text/plain; version=0.0.4"), text, {}};
+    return HttpReply {200, QByteArrayLiteral("text/plain; version=0.0.4"), text, {}};
 }
 
 HttpReply Hub::Private::staticFile(const QString &path) const
@@ -727,12 +741,13 @@ HttpReply Hub::Private::staticFile(const QString &path) const
     QFile file(QStringLiteral(":/web") + relative);
     if (!file.open(QIODevice::ReadOnly))
         return notFound();
-    HttpReply reply{200, contentTypeFor(relative), file.readAll(), {}};
+    HttpReply reply {200, contentTypeFor(relative), file.readAll(), {}};
     reply.headers = {
-            qMakePair(QByteArrayLiteral("Content-Security-Policy"), QByteArray(SecurityHeadersCsp.data())),
-            qMakePair(QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")),
-            qMakePair(QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer")),
-            qMakePair(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")),
+        qMakePair(QByteArrayLiteral("Content-Security-Policy"),
+                  QByteArray(SecurityHeadersCsp.data())),
+        qMakePair(QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")),
+        qMakePair(QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer")),
+        qMakePair(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")),
     };
     return reply;
 }
@@ -742,8 +757,7 @@ HttpReply Hub::Private::staticFile(const QString &path) const
 Hub::Hub(HubSettings settings, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this, std::move(settings)))
-{
-}
+{ }
 
 Hub::~Hub()
 {
@@ -778,8 +792,8 @@ bool Hub::start(QString *errorMessage)
         Private::Room room;
         room.id = id;
         room.title = d->settings.title.isEmpty() ? id : d->settings.title;
-        room.fanout = std::make_unique<EventFanout>(d->settings.maxUnsentBytes, d->settings.heartbeatMs,
-                                                    &d->counters);
+        room.fanout = std::make_unique<EventFanout>(d->settings.maxUnsentBytes,
+                                                    d->settings.heartbeatMs, &d->counters);
         connect(room.fanout.get(), &EventFanout::subscriberLeft, this,
                 [this](const QString &memberId) { d->streamClosed(memberId); });
         d->rooms.emplace(id, std::move(room));
@@ -797,9 +811,9 @@ bool Hub::start(QString *errorMessage)
     limits.requestTimeoutMs = d->settings.requestTimeoutMs;
     limits.idleTimeoutMs = d->settings.idleTimeoutMs;
     d->http = std::make_unique<HttpServerAdapter>(
-            limits, [this](const HttpRequest &request, PendingResponse &response) {
-                d->handle(request, response);
-            });
+        limits, [this](const HttpRequest &request, PendingResponse &response) {
+            d->handle(request, response);
+        });
     if (!d->http->listen(d->settings.bindAddress, d->settings.port, errorMessage)) {
         d->rooms.clear();
         d->http.reset();
@@ -822,7 +836,7 @@ void Hub::shutdown(const QString &reason)
     if (!d->started || d->stopped)
         return;
     d->stopped = true;
-    const QByteArray bye = sse::frame(toWire(ByeEvent{reason}));
+    const QByteArray bye = sse::frame(toWire(ByeEvent {reason}));
     for (auto &entry : d->rooms)
         entry.second.fanout->closeAll(bye);
     d->http->stopListening();
@@ -834,7 +848,7 @@ QList<Hub::RoomSummary> Hub::roomSummaries() const
 {
     QList<RoomSummary> summaries;
     for (const auto &[id, room] : d->rooms) {
-        RoomSummary summary{id, room.title, 0, 0, d->password.isSet()};
+        RoomSummary summary {id, room.title, 0, 0, d->password.isSet()};
         for (const auto &entry : d->membersById) {
             if (entry.second.room != id)
                 continue;

@@ -22,7 +22,7 @@ public:
     ~Hub() override;
 
     bool start(QString *errorMessage); // opens the store, binds, starts serving
-    quint16 port() const;              // the bound port (after start)
+    quint16 port() const; // the bound port (after start)
     void shutdown(const QString &reason); // `bye` to all, close streams and store
 
     struct RoomSummary

@@ -13,16 +13,16 @@ namespace confab {
 
 namespace hubdefaults {
 inline constexpr int MaxConnections = 2000;
-inline constexpr int MaxHeaderBytes = 16 * 1024;  // request line plus headers
+inline constexpr int MaxHeaderBytes = 16 * 1024; // request line plus headers
 inline constexpr qint64 MaxUnsentBytes = 1024 * 1024; // per subscriber, then it is dropped
-inline constexpr double MessagesPerSecond = 5.0;  // token bucket refill; 0 turns it off
-inline constexpr int MessageBurst = 20;           // token bucket size
-inline constexpr int RequestTimeoutMs = 10000;    // a request must arrive whole within this
-inline constexpr int IdleTimeoutMs = 60000;       // an idle non-stream connection is closed
-inline constexpr int OfflineGraceMs = 5000;       // a quick reconnect does not flap online/offline
-inline constexpr int TypingIntervalMs = 2000;     // at most one typing event per member per interval
-inline constexpr int MaxReplayEvents = 1000;      // further behind than this: `reset` instead
-inline constexpr int SessionExpiryDays = 30;      // tokens unused this long stop working
+inline constexpr double MessagesPerSecond = 5.0; // token bucket refill; 0 turns it off
+inline constexpr int MessageBurst = 20; // token bucket size
+inline constexpr int RequestTimeoutMs = 10000; // a request must arrive whole within this
+inline constexpr int IdleTimeoutMs = 60000; // an idle non-stream connection is closed
+inline constexpr int OfflineGraceMs = 5000; // a quick reconnect does not flap online/offline
+inline constexpr int TypingIntervalMs = 2000; // at most one typing event per member per interval
+inline constexpr int MaxReplayEvents = 1000; // further behind than this: `reset` instead
+inline constexpr int SessionExpiryDays = 30; // tokens unused this long stop working
 } // namespace hubdefaults
 
 struct HubSettings
@@ -30,9 +30,9 @@ struct HubSettings
     QHostAddress bindAddress = QHostAddress::Any;
     quint16 port = protocol::DefaultHubPort; // 0: pick a free port
     QStringList roomIds = {QString::fromLatin1(protocol::DefaultRoomId)};
-    QString title;    // shown in room lists and the beacon
+    QString title; // shown in room lists and the beacon
     QString password; // empty: open room. The hub hashes it at once and forgets the clear text.
-    QString dataDir;  // empty: QStandardPaths::AppDataLocation
+    QString dataDir; // empty: QStandardPaths::AppDataLocation
 
     int maxConnections = hubdefaults::MaxConnections;
     int maxHeaderBytes = hubdefaults::MaxHeaderBytes;

@@ -1,12 +1,12 @@
 #include "hubstore.h"
 
 #include <QDir>
-#include <algorithm>
 #include <QLoggingCategory>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcStore, "confab.hub.store")
 
@@ -23,12 +23,13 @@ ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
 {
     const qint64 id = query.value(0).toLongLong();
     const QString kind = query.value(1).toString();
-    const Member member{query.value(2).toString(), query.value(3).toString()};
+    const Member member {query.value(2).toString(), query.value(3).toString()};
     const qint64 ts = query.value(5).toLongLong();
     if (kind == KindMessage)
-        return MessageEvent{id, room, member, query.value(4).toString(), ts, query.value(6).toString()};
+        return MessageEvent {
+            id, room, member, query.value(4).toString(), ts, query.value(6).toString()};
     const PresenceState state = kind == KindJoin ? PresenceState::Join : PresenceState::Leave;
-    return PresenceEvent{state, member, room, id, ts};
+    return PresenceEvent {state, member, room, id, ts};
 }
 
 constexpr QLatin1StringView EventColumns("seq, kind, member_id, member_name, text, ts, client_id");
@@ -36,8 +37,7 @@ constexpr QLatin1StringView EventColumns("seq, kind, member_id, member_name, tex
 
 HubStore::HubStore(QString connectionName)
     : m_connectionName(std::move(connectionName))
-{
-}
+{ }
 
 HubStore::~HubStore()
 {
@@ -78,24 +78,24 @@ bool HubStore::open(const QString &directory, QString *errorMessage)
     // WAL + NORMAL: a commit survives a crash of the process (not necessarily of the OS) at a
     // fraction of the cost of FULL; that is what "committed before the reply" needs here.
     const bool ok = exec(QStringLiteral("PRAGMA journal_mode=WAL"), errorMessage)
-            && exec(QStringLiteral("PRAGMA synchronous=NORMAL"), errorMessage)
-            && exec(QStringLiteral("PRAGMA busy_timeout=2000"), errorMessage)
-            && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS events ("
-                                   " room TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
-                                   " member_id TEXT NOT NULL, member_name TEXT NOT NULL,"
-                                   " text TEXT, ts INTEGER NOT NULL, client_id TEXT,"
-                                   " PRIMARY KEY (room, seq)) WITHOUT ROWID"),
-                    errorMessage)
-            && exec(QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS events_client_id"
-                                   " ON events (room, member_id, client_id)"
-                                   " WHERE client_id IS NOT NULL"),
-                    errorMessage)
-            && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS sessions ("
-                                   " token_hash BLOB PRIMARY KEY, member_id TEXT NOT NULL,"
-                                   " member_name TEXT NOT NULL, room TEXT NOT NULL,"
-                                   " created INTEGER NOT NULL, last_used INTEGER NOT NULL)"),
-                    errorMessage)
-            && exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion), errorMessage);
+        && exec(QStringLiteral("PRAGMA synchronous=NORMAL"), errorMessage)
+        && exec(QStringLiteral("PRAGMA busy_timeout=2000"), errorMessage)
+        && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS events ("
+                               " room TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+                               " member_id TEXT NOT NULL, member_name TEXT NOT NULL,"
+                               " text TEXT, ts INTEGER NOT NULL, client_id TEXT,"
+                               " PRIMARY KEY (room, seq)) WITHOUT ROWID"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS events_client_id"
+                               " ON events (room, member_id, client_id)"
+                               " WHERE client_id IS NOT NULL"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS sessions ("
+                               " token_hash BLOB PRIMARY KEY, member_id TEXT NOT NULL,"
+                               " member_name TEXT NOT NULL, room TEXT NOT NULL,"
+                               " created INTEGER NOT NULL, last_used INTEGER NOT NULL)"),
+                errorMessage)
+        && exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion), errorMessage);
     if (!ok) {
         close();
         return false;
@@ -136,8 +136,9 @@ bool HubStore::insertEvent(const QString &room, qint64 sequence, QLatin1StringVi
                            const QString &clientId)
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(QStringLiteral("INSERT INTO events (room, seq, kind, member_id, member_name, text,"
-                                 " ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    query.prepare(
+        QStringLiteral("INSERT INTO events (room, seq, kind, member_id, member_name, text,"
+                       " ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     query.addBindValue(room);
     query.addBindValue(sequence);
     query.addBindValue(QString(kind));
@@ -169,18 +170,21 @@ bool HubStore::appendPresence(PresenceEvent &presence)
 {
     const qint64 sequence = lastSequence(presence.room) + 1;
     const QLatin1StringView kind = presence.state == PresenceState::Join ? KindJoin : KindLeave;
-    if (!insertEvent(presence.room, sequence, kind, presence.member, QString(), presence.ts, QString()))
+    if (!insertEvent(presence.room, sequence, kind, presence.member, QString(), presence.ts,
+                     QString()))
         return false;
     presence.id = sequence;
     return true;
 }
 
-std::optional<MessageEvent> HubStore::messageByClientId(const QString &room, const QString &memberId,
+std::optional<MessageEvent> HubStore::messageByClientId(const QString &room,
+                                                        const QString &memberId,
                                                         const QString &clientId) const
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND member_id = ? AND client_id = ?")
-                          .arg(EventColumns));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM events WHERE room = ? AND member_id = ? AND client_id = ?")
+            .arg(EventColumns));
     query.addBindValue(room);
     query.addBindValue(memberId);
     query.addBindValue(clientId);
@@ -198,7 +202,7 @@ std::vector<ChatEvent> HubStore::eventsAfter(const QString &room, qint64 afterId
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND seq > ? ORDER BY seq")
-                          .arg(EventColumns));
+                      .arg(EventColumns));
     query.addBindValue(room);
     query.addBindValue(afterId);
     if (!query.exec())
@@ -216,7 +220,7 @@ std::vector<ChatEvent> HubStore::eventsBefore(const QString &room, qint64 before
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND seq < ?"
                                  " ORDER BY seq DESC LIMIT ?")
-                          .arg(EventColumns));
+                      .arg(EventColumns));
     query.addBindValue(room);
     query.addBindValue(beforeId);
     query.addBindValue(limit + 1); // one more tells whether an older page exists
@@ -235,8 +239,9 @@ std::vector<ChatEvent> HubStore::eventsBefore(const QString &room, qint64 before
 bool HubStore::saveSession(const Session &session)
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(QStringLiteral("INSERT OR REPLACE INTO sessions (token_hash, member_id, member_name,"
-                                 " room, created, last_used) VALUES (?, ?, ?, ?, ?, ?)"));
+    query.prepare(
+        QStringLiteral("INSERT OR REPLACE INTO sessions (token_hash, member_id, member_name,"
+                       " room, created, last_used) VALUES (?, ?, ?, ?, ?, ?)"));
     query.addBindValue(session.tokenHash);
     query.addBindValue(session.member.id);
     query.addBindValue(session.member.name);
@@ -273,14 +278,15 @@ std::vector<HubStore::Session> HubStore::loadSessions(qint64 expiredBeforeMs)
     std::vector<Session> sessions;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
-    if (!query.exec(QStringLiteral("SELECT token_hash, member_id, member_name, room, created, last_used"
-                                   " FROM sessions")))
+    if (!query.exec(
+            QStringLiteral("SELECT token_hash, member_id, member_name, room, created, last_used"
+                           " FROM sessions")))
         return sessions;
     while (query.next()) {
-        sessions.push_back(Session{query.value(0).toByteArray(),
-                                   Member{query.value(1).toString(), query.value(2).toString()},
-                                   query.value(3).toString(), query.value(4).toLongLong(),
-                                   query.value(5).toLongLong()});
+        sessions.push_back(Session {query.value(0).toByteArray(),
+                                    Member {query.value(1).toString(), query.value(2).toString()},
+                                    query.value(3).toString(), query.value(4).toLongLong(),
+                                    query.value(5).toLongLong()});
     }
     return sessions;
 }

@@ -9,8 +9,7 @@ TokenBucket::TokenBucket(double perSecond, int burst)
     : m_perSecond(perSecond)
     , m_capacity(std::max(1, burst))
     , m_tokens(m_capacity)
-{
-}
+{ }
 
 bool TokenBucket::take(qint64 nowMs, qint64 *retryAfterMs)
 {

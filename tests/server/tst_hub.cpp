@@ -1,0 +1,832 @@
+// The hub's HTTP API and event stream over real loopback sockets (docs/protocol.md).
+
+#include "hubtestkit.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace confab;
+using namespace confab::test;
+
+namespace {
+
+QJsonObject dataOf(const SseParser::Event &event)
+{
+    return QJsonDocument::fromJson(event.data.toUtf8()).object();
+}
+
+QList<QPair<QByteArray, QByteArray>> bearer(const Session &session)
+{
+    return {qMakePair(QByteArrayLiteral("Authorization"), "Bearer " + session.token)};
+}
+
+HubSettings unlimitedRate()
+{
+    HubSettings settings;
+    settings.messagesPerSecond = 0;
+    return settings;
+}
+
+} // namespace
+
+class TestHub : public QObject
+{
+    Q_OBJECT
+private slots:
+    void streamFramingAndHeaders();
+    void subscribePostReceive();
+    void replayIsExactWhilePostsArrive();
+    void resetWhenReplayImpossible_data();
+    void resetWhenReplayImpossible();
+    void tokenAndLastEventIdInQuery();
+    void restartKeepsHistoryIdsAndSessions();
+    void idempotentRetries();
+    void historyPaging();
+    void membersRoomsHealthMetrics();
+    void presenceOnlineOfflineWithGrace();
+    void typingIsThrottled();
+    void leaveEndsSession();
+    void badInput();
+    void bodyTooLargeRefusedFromHeader();
+    void headersTooLarge();
+    void chunkedBodyNeedsLength();
+    void rateLimitedWithRetryAfter();
+    void connectionCap();
+    void passwordProtectedRoom();
+    void originAndHostChecks();
+    void unfinishedAndIdleConnectionsAreCut();
+    void pipelinedRequestDoesNotCorruptStream();
+    void slowSubscriberDroppedOthersContinue();
+    void byeOnShutdown();
+    void staticWebClient();
+};
+
+void TestHub::streamFramingAndHeaders()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY2(fixture.started(), qPrintable(fixture.error));
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    QVERIFY(!ana.token.isEmpty());
+    // At least 128 bits in URL-safe base64.
+    QVERIFY(QByteArray::fromBase64(ana.token, QByteArray::Base64UrlEncoding).size() >= 16);
+    QVERIFY(!ana.token.contains('+') && !ana.token.contains('/'));
+
+    StreamReader stream(fixture.port(), {ana.token});
+    QVERIFY(stream.waitForHead());
+    QCOMPARE(stream.status(), 200);
+    QCOMPARE(stream.header("content-type"), QByteArrayLiteral("text/event-stream; charset=utf-8"));
+    QCOMPARE(stream.header("cache-control"), QByteArrayLiteral("no-cache"));
+    QCOMPARE(stream.header("transfer-encoding"), QByteArrayLiteral("chunked"));
+    QVERIFY(stream.header("content-length").isEmpty());
+    QVERIFY(stream.waitForEvents(1)); // her own `online`
+    QCOMPARE(stream.retryMs(), std::optional<int>(protocol::DefaultRetryMs));
+
+    const QString text = QStringLiteral("line one\nline two \u00e9\u4e2d <b>");
+    const Response posted = post(fixture.port(), ana, text, QStringLiteral("c-1"));
+    QCOMPARE(posted.status, 201);
+    const qint64 id = qint64(posted.json().value(QLatin1StringView("id")).toDouble());
+    QVERIFY(id > 0);
+    QVERIFY(stream.waitForEvents(2));
+    const SseParser::Event &event = stream.events().back();
+    QCOMPARE(event.type, QStringLiteral("message"));
+    QCOMPARE(event.lastEventId, QString::number(id));
+    const QJsonObject data = dataOf(event);
+    QCOMPARE(data.value(QLatin1StringView("text")).toString(), text);
+    QCOMPARE(qint64(data.value(QLatin1StringView("id")).toDouble()), id);
+    QCOMPARE(data.value(QLatin1StringView("room")).toString(), QStringLiteral("lobby"));
+    QCOMPARE(data.value(QLatin1StringView("clientId")).toString(), QStringLiteral("c-1"));
+    QCOMPARE(data.value(QLatin1StringView("from"))
+                 .toObject()
+                 .value(QLatin1StringView("name"))
+                 .toString(),
+             QStringLiteral("Ana"));
+    QCOMPARE(qint64(data.value(QLatin1StringView("ts")).toDouble()),
+             qint64(posted.json().value(QLatin1StringView("ts")).toDouble()));
+    // Ephemeral events carry no id: the last event ID is unchanged by them.
+    const auto online = stream.eventsOfType(QStringLiteral("presence"));
+    QCOMPARE(online.size(), size_t(1));
+    QCOMPARE(dataOf(online[0]).value(QLatin1StringView("state")).toString(),
+             QStringLiteral("online"));
+}
+
+void TestHub::subscribePostReceive()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    const Session bo = signIn(fixture.port(), QStringLiteral("Bo"));
+    StreamReader boStream(fixture.port(), {bo.token});
+    QVERIFY(boStream.waitForEvents(1));
+    // Bo's second device: one member, two streams.
+    StreamReader boTablet(fixture.port(), {bo.token});
+    QVERIFY(boTablet.waitForHead());
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(
+            post(fixture.port(), ana, QStringLiteral("m%1").arg(i), QStringLiteral("a-%1").arg(i))
+                .status,
+            201);
+    QTRY_COMPARE_WITH_TIMEOUT(boStream.eventsOfType(QStringLiteral("message")).size(), size_t(5),
+                              WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(boTablet.eventsOfType(QStringLiteral("message")).size(), size_t(5),
+                              WaitMs);
+    const auto messages = boStream.eventsOfType(QStringLiteral("message"));
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(dataOf(messages[size_t(i)]).value(QLatin1StringView("text")).toString(),
+                 QStringLiteral("m%1").arg(i));
+}
+
+void TestHub::replayIsExactWhilePostsArrive()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(post(fixture.port(), ana, QStringLiteral("before %1").arg(i),
+                      QStringLiteral("b-%1").arg(i))
+                     .status,
+                 201);
+    const qint64 resumeFrom = 5;
+
+    // Posts in flight on their own connections while the resuming stream opens.
+    std::vector<std::unique_ptr<QTcpSocket>> posters;
+    const auto firePosts = [&](int first, int count) {
+        for (int i = first; i < first + count; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            const QByteArray body
+                = QJsonDocument(
+                      QJsonObject {{QStringLiteral("text"), QStringLiteral("during %1").arg(i)},
+                                   {QStringLiteral("clientId"), QStringLiteral("d-%1").arg(i)}})
+                      .toJson(QJsonDocument::Compact);
+            socket->connectToHost(QHostAddress::LocalHost, fixture.port());
+            socket->write("POST /api/v1/rooms/lobby/messages HTTP/1.1\r\nHost: 127.0.0.1:"
+                          + QByteArray::number(fixture.port()) + "\r\nAuthorization: Bearer "
+                          + ana.token + "\r\nContent-Type: application/json\r\nContent-Length: "
+                          + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            posters.push_back(std::move(socket));
+        }
+    };
+    firePosts(0, 30);
+    QTest::qWait(5);
+    StreamReader stream(fixture.port(),
+                        {ana.token, QStringLiteral("lobby"), QByteArray::number(resumeFrom)});
+    firePosts(30, 30);
+    // join (1) + 10 + 60 messages = 71 history events; expect exactly 6..71.
+    const qint64 expectedLast = 71;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const auto &events = stream.events();
+            return !events.empty() && events.back().lastEventId == QString::number(expectedLast);
+        },
+        WaitMs));
+    qint64 previous = resumeFrom;
+    QString lastSeenId;
+    for (const SseParser::Event &event : stream.events()) {
+        if (event.lastEventId == lastSeenId)
+            continue; // ephemeral event: the last event ID did not change
+        const qint64 id = event.lastEventId.toLongLong();
+        QCOMPARE(id, previous + 1); // no gap, no duplicate
+        previous = id;
+        lastSeenId = event.lastEventId;
+    }
+    QCOMPARE(previous, expectedLast);
+}
+
+void TestHub::resetWhenReplayImpossible_data()
+{
+    QTest::addColumn<QByteArray>("lastEventId");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("not a number") << QByteArrayLiteral("abc") << QStringLiteral("unknown_id");
+    QTest::newRow("ahead of the room")
+        << QByteArrayLiteral("9999") << QStringLiteral("ahead_of_room");
+    QTest::newRow("older than the replay window")
+        << QByteArrayLiteral("1") << QStringLiteral("too_old");
+}
+
+void TestHub::resetWhenReplayImpossible()
+{
+    QFETCH(QByteArray, lastEventId);
+    QFETCH(QString, reason);
+    HubSettings settings = unlimitedRate();
+    settings.maxReplayEvents = 5;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(
+            post(fixture.port(), ana, QStringLiteral("x"), QStringLiteral("r-%1").arg(i)).status,
+            201);
+    StreamReader stream(fixture.port(), {ana.token, QStringLiteral("lobby"), lastEventId});
+    QVERIFY(stream.waitForEvents(1));
+    const SseParser::Event &first = stream.events().front();
+    QCOMPARE(first.type, QStringLiteral("reset"));
+    QCOMPARE(dataOf(first).value(QLatin1StringView("reason")).toString(), reason);
+    QCOMPARE(qint64(dataOf(first).value(QLatin1StringView("lastId")).toDouble()), qint64(11));
+    // Then live, with nothing replayed.
+    QCOMPARE(post(fixture.port(), ana, QStringLiteral("live"), QStringLiteral("live")).status, 201);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(1),
+                              WaitMs);
+    QCOMPARE(stream.eventsOfType(QStringLiteral("message")).front().lastEventId,
+             QStringLiteral("12"));
+}
+
+void TestHub::tokenAndLastEventIdInQuery()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(
+            post(fixture.port(), ana, QStringLiteral("q%1").arg(i), QStringLiteral("q-%1").arg(i))
+                .status,
+            201);
+    StreamReader::Options options {ana.token, QStringLiteral("lobby"), QByteArrayLiteral("2")};
+    options.viaQuery = true;
+    StreamReader stream(fixture.port(), options);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(2),
+                              WaitMs);
+    QCOMPARE(stream.eventsOfType(QStringLiteral("message")).front().lastEventId,
+             QStringLiteral("3"));
+}
+
+void TestHub::restartKeepsHistoryIdsAndSessions()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(post(fixture.port(), ana, QStringLiteral("keep %1").arg(i),
+                      QStringLiteral("k-%1").arg(i))
+                     .status,
+                 201);
+
+    QVERIFY2(fixture.restart(), qPrintable(fixture.error));
+    // The token survived; ids continue after the stored ones.
+    const Response next
+        = post(fixture.port(), ana, QStringLiteral("after restart"), QStringLiteral("k-3"));
+    QCOMPARE(next.status, 201);
+    QCOMPARE(qint64(next.json().value(QLatin1StringView("id")).toDouble()), qint64(5));
+    // A retry of a message sent before the restart is still recognised.
+    const Response retry
+        = post(fixture.port(), ana, QStringLiteral("keep 0"), QStringLiteral("k-0"));
+    QCOMPARE(qint64(retry.json().value(QLatin1StringView("id")).toDouble()), qint64(2));
+
+    const Response history
+        = call(fixture.port(), "GET", "/api/v1/rooms/lobby/messages", {}, bearer(ana));
+    QCOMPARE(history.status, 200);
+    const QJsonArray events = history.json().value(QLatin1StringView("events")).toArray();
+    QCOMPARE(events.size(), 5); // join + 4 messages
+    QCOMPARE(events.at(0).toObject().value(QLatin1StringView("type")).toString(),
+             QStringLiteral("presence"));
+    QCOMPARE(events.at(1)
+                 .toObject()
+                 .value(QLatin1StringView("data"))
+                 .toObject()
+                 .value(QLatin1StringView("text"))
+                 .toString(),
+             QStringLiteral("keep 0"));
+
+    StreamReader stream(fixture.port(),
+                        {ana.token, QStringLiteral("lobby"), QByteArrayLiteral("3")});
+    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(2),
+                              WaitMs);
+    QCOMPARE(stream.eventsOfType(QStringLiteral("message")).front().lastEventId,
+             QStringLiteral("4"));
+}
+
+void TestHub::idempotentRetries()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    const Session bo = signIn(fixture.port(), QStringLiteral("Bo"));
+    StreamReader stream(fixture.port(), {bo.token});
+    QVERIFY(stream.waitForHead());
+    const Response first
+        = post(fixture.port(), ana, QStringLiteral("once"), QStringLiteral("same"));
+    const Response again
+        = post(fixture.port(), ana, QStringLiteral("once"), QStringLiteral("same"));
+    QCOMPARE(first.status, 201);
+    QCOMPARE(again.status, 201);
+    QCOMPARE(again.body, first.body);
+    // The same clientId from another member is another message.
+    const Response other = post(fixture.port(), bo, QStringLiteral("mine"), QStringLiteral("same"));
+    QCOMPARE(other.status, 201);
+    QVERIFY(other.body != first.body);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(2),
+                              WaitMs);
+    QTest::qWait(100);
+    QCOMPARE(stream.eventsOfType(QStringLiteral("message")).size(), size_t(2));
+}
+
+void TestHub::historyPaging()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(
+            post(fixture.port(), ana, QStringLiteral("p%1").arg(i), QStringLiteral("p-%1").arg(i))
+                .status,
+            201);
+    Response page
+        = call(fixture.port(), "GET", "/api/v1/rooms/lobby/messages?limit=2", {}, bearer(ana));
+    QCOMPARE(page.status, 200);
+    QJsonArray events = page.json().value(QLatin1StringView("events")).toArray();
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0)
+                 .toObject()
+                 .value(QLatin1StringView("data"))
+                 .toObject()
+                 .value(QLatin1StringView("text"))
+                 .toString(),
+             QStringLiteral("p3"));
+    QVERIFY(page.json().value(QLatin1StringView("hasMore")).toBool());
+    page = call(fixture.port(), "GET", "/api/v1/rooms/lobby/messages?before=3&limit=10", {},
+                bearer(ana));
+    events = page.json().value(QLatin1StringView("events")).toArray();
+    QCOMPARE(events.size(), 2); // join (1) and p0 (2)
+    QVERIFY(!page.json().value(QLatin1StringView("hasMore")).toBool());
+    QCOMPARE(call(fixture.port(), "GET", "/api/v1/rooms/lobby/messages?limit=zero", {}, bearer(ana))
+                 .status,
+             400);
+}
+
+void TestHub::membersRoomsHealthMetrics()
+{
+    HubSettings settings = unlimitedRate();
+    settings.roomIds = {QStringLiteral("lobby"), QStringLiteral("lab-3")};
+    settings.title = QStringLiteral("Lab 3");
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    QSignalSpy roomsChanged(&fixture.hub(), &Hub::roomsChanged);
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    const Session bo = signIn(fixture.port(), QStringLiteral("Bo"), QStringLiteral("lab-3"));
+    QVERIFY(!bo.token.isEmpty());
+    QVERIFY(roomsChanged.count() >= 2);
+    StreamReader stream(fixture.port(), {ana.token});
+    QVERIFY(stream.waitForEvents(1));
+
+    const Response rooms = call(fixture.port(), "GET", "/api/v1/rooms");
+    QCOMPARE(rooms.status, 200);
+    const QJsonArray list = rooms.json().value(QLatin1StringView("rooms")).toArray();
+    QCOMPARE(list.size(), 2);
+    for (const QJsonValue &room : list) {
+        QCOMPARE(room.toObject().value(QLatin1StringView("members")).toInt(), 1);
+        QCOMPARE(room.toObject().value(QLatin1StringView("title")).toString(),
+                 QStringLiteral("Lab 3"));
+    }
+    const Response members
+        = call(fixture.port(), "GET", "/api/v1/rooms/lobby/members", {}, bearer(ana));
+    QCOMPARE(members.status, 200);
+    const QJsonArray memberList = members.json().value(QLatin1StringView("members")).toArray();
+    QCOMPARE(memberList.size(), 1);
+    QCOMPARE(memberList.at(0).toObject().value(QLatin1StringView("online")).toBool(), true);
+    // A token is good for its own room only.
+    QCOMPARE(call(fixture.port(), "GET", "/api/v1/rooms/lab-3/members", {}, bearer(ana)).status,
+             401);
+
+    const Response health = call(fixture.port(), "GET", "/healthz");
+    QCOMPARE(health.status, 200);
+    QCOMPARE(health.json().value(QLatin1StringView("status")).toString(), QStringLiteral("ok"));
+    QCOMPARE(health.json().value(QLatin1StringView("api")).toInt(), 1);
+
+    QCOMPARE(post(fixture.port(), ana, QStringLiteral("count me"), QStringLiteral("m")).status,
+             201);
+    QVERIFY(stream.waitForEvents(2));
+    const Response metrics = call(fixture.port(), "GET", "/metrics");
+    QCOMPARE(metrics.status, 200);
+    QVERIFY(metrics.header("content-type").startsWith("text/plain"));
+    QVERIFY2(metrics.body.contains("\nconfab_subscribers 1\n"), metrics.body.constData());
+    QVERIFY(metrics.body.contains("\nconfab_messages_total 1\n"));
+    QVERIFY(metrics.body.contains("confab_events_sent_total "));
+    QVERIFY(metrics.body.contains("confab_bytes_sent_total "));
+    QVERIFY(metrics.body.contains("\nconfab_slow_subscribers_dropped_total 0\n"));
+    QVERIFY(metrics.body.contains("confab_events_replayed_total "));
+}
+
+void TestHub::presenceOnlineOfflineWithGrace()
+{
+    HubSettings settings = unlimitedRate();
+    settings.offlineGraceMs = 300;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    const Session bo = signIn(fixture.port(), QStringLiteral("Bo"));
+    StreamReader anaStream(fixture.port(), {ana.token});
+    QVERIFY(anaStream.waitForEvents(1));
+    const auto states = [&] {
+        QStringList out;
+        for (const auto &event : anaStream.eventsOfType(QStringLiteral("presence"))) {
+            const QJsonObject data = dataOf(event);
+            if (data.value(QLatin1StringView("member"))
+                    .toObject()
+                    .value(QLatin1StringView("name"))
+                    .toString()
+                == QLatin1StringView("Bo"))
+                out << data.value(QLatin1StringView("state")).toString();
+        }
+        return out;
+    };
+    auto boStream
+        = std::make_unique<StreamReader>(fixture.port(), StreamReader::Options {bo.token});
+    QTRY_COMPARE_WITH_TIMEOUT(states(), QStringList {QStringLiteral("online")}, WaitMs);
+    // A quick reconnect inside the grace period does not flap.
+    boStream.reset();
+    boStream = std::make_unique<StreamReader>(fixture.port(), StreamReader::Options {bo.token});
+    QVERIFY(boStream->waitForHead());
+    QTest::qWait(600);
+    QCOMPARE(states(), QStringList {QStringLiteral("online")});
+    boStream.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        states(), (QStringList {QStringLiteral("online"), QStringLiteral("offline")}), WaitMs);
+    // Name uniqueness is about members online: Bo is offline now, so the name is free again,
+    // while Ana (online) still holds hers, case-insensitively.
+    QCOMPARE(call(fixture.port(), "POST", "/api/v1/session", R"({"name":" ANA "})").status, 409);
+    QCOMPARE(call(fixture.port(), "POST", "/api/v1/session", R"({"name":"bo"})").status, 201);
+}
+
+void TestHub::typingIsThrottled()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    const Session bo = signIn(fixture.port(), QStringLiteral("Bo"));
+    StreamReader stream(fixture.port(), {bo.token});
+    QVERIFY(stream.waitForEvents(1));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(
+            call(fixture.port(), "POST", "/api/v1/rooms/lobby/typing", QByteArray(""), bearer(ana))
+                .status,
+            204);
+    QCOMPARE(post(fixture.port(), ana, QStringLiteral("marker"), QStringLiteral("t")).status, 201);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(1),
+                              WaitMs);
+    const auto typing = stream.eventsOfType(QStringLiteral("typing"));
+    QCOMPARE(typing.size(), size_t(1));
+    QVERIFY(typing[0].lastEventId.isEmpty() || typing[0].lastEventId != QStringLiteral("0"));
+    QCOMPARE(dataOf(typing[0])
+                 .value(QLatin1StringView("member"))
+                 .toObject()
+                 .value(QLatin1StringView("name"))
+                 .toString(),
+             QStringLiteral("Ana"));
+}
+
+void TestHub::leaveEndsSession()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    const Session bo = signIn(fixture.port(), QStringLiteral("Bo"));
+    StreamReader boStream(fixture.port(), {bo.token});
+    QVERIFY(boStream.waitForEvents(1));
+    StreamReader anaStream(fixture.port(), {ana.token});
+    QVERIFY(anaStream.waitForHead());
+    QCOMPARE(call(fixture.port(), "DELETE", "/api/v1/session", {}, bearer(ana)).status, 204);
+    QVERIFY(anaStream.waitForClosed());
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            for (const auto &event : boStream.eventsOfType(QStringLiteral("presence"))) {
+                if (dataOf(event).value(QLatin1StringView("state")).toString()
+                    == QLatin1StringView("leave"))
+                    return !event.lastEventId.isEmpty();
+            }
+            return false;
+        },
+        WaitMs));
+    QCOMPARE(post(fixture.port(), ana, QStringLiteral("gone"), QStringLiteral("g")).status, 401);
+    QCOMPARE(call(fixture.port(), "DELETE", "/api/v1/session", {}, bearer(ana)).status, 401);
+}
+
+void TestHub::badInput()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signIn(port, QStringLiteral("Ana"));
+
+    Response r = call(port, "POST", "/api/v1/session", "{not json");
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorCode(), QStringLiteral("bad_json"));
+    QVERIFY(r.json()
+                .value(QLatin1StringView("error"))
+                .toObject()
+                .value(QLatin1StringView("message"))
+                .isString());
+    QCOMPARE(call(port, "POST", "/api/v1/session", "[1,2]").errorCode(),
+             QStringLiteral("bad_json"));
+    QCOMPARE(call(port, "POST", "/api/v1/session", R"({"name":"   "})").errorCode(),
+             QStringLiteral("bad_name"));
+    QCOMPARE(
+        call(port, "POST", "/api/v1/session", R"({"name":"123456789012345678901234567890123"})")
+            .errorCode(),
+        QStringLiteral("bad_name"));
+    QCOMPARE(call(port, "POST", "/api/v1/session", R"({"name":42})").status, 400);
+    r = call(port, "POST", "/api/v1/session", R"({"name":"ana"})");
+    QCOMPARE(r.status, 409);
+    QCOMPARE(r.errorCode(), QStringLiteral("name_taken"));
+
+    r = call(port, "POST", "/api/v1/rooms/lobby/messages", R"({"text":"x"})");
+    QCOMPARE(r.status, 401);
+    QCOMPARE(r.errorCode(), QStringLiteral("unauthorized"));
+    QCOMPARE(call(port, "POST", "/api/v1/rooms/lobby/messages", R"({"text":"x"})",
+                  {qMakePair(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer nope"))})
+                 .status,
+             401);
+    QCOMPARE(call(port, "GET", "/api/v1/rooms/lobby/events").status, 401);
+
+    r = call(port, "GET", "/api/v1/rooms/kitchen/events", {}, bearer(ana));
+    QCOMPARE(r.status, 404);
+    QCOMPARE(r.errorCode(), QStringLiteral("unknown_room"));
+    r = call(port, "GET", "/api/v1/nothing-here");
+    QCOMPARE(r.status, 404);
+    QCOMPARE(r.errorCode(), QStringLiteral("not_found"));
+
+    r = call(port, "GET", "/api/v1/session");
+    QCOMPARE(r.status, 405);
+    QCOMPARE(r.errorCode(), QStringLiteral("method_not_allowed"));
+    QCOMPARE(r.header("allow"), QByteArrayLiteral("POST, DELETE"));
+    QCOMPARE(call(port, "POST", "/api/v1/rooms/lobby/events", "{}", bearer(ana)).header("allow"),
+             QByteArrayLiteral("GET"));
+    QCOMPARE(call(port, "DELETE", "/api/v1/rooms", {}).status, 405);
+
+    r = post(port, ana, QString(4001, QLatin1Char('x')), QStringLiteral("long"));
+    QCOMPARE(r.status, 413);
+    QCOMPARE(r.errorCode(), QStringLiteral("text_too_long"));
+    QCOMPARE(post(port, ana, QString(4000, QLatin1Char('x')), QStringLiteral("fits")).status, 201);
+    QCOMPARE(post(port, ana, QStringLiteral("   "), QStringLiteral("empty")).status, 400);
+    QCOMPARE(
+        call(port, "POST", "/api/v1/rooms/lobby/messages", "{\"text\":", bearer(ana)).errorCode(),
+        QStringLiteral("bad_json"));
+    QCOMPARE(post(port, ana, QStringLiteral("x"), QString(65, QLatin1Char('c'))).status, 400);
+
+    // The hub keeps serving after all that.
+    QCOMPARE(call(port, "GET", "/healthz").status, 200);
+}
+
+void TestHub::bodyTooLargeRefusedFromHeader()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    // Only the head is sent: the answer must come from Content-Length alone.
+    const Response r = rawRequest(
+        fixture.port(),
+        "POST /api/v1/rooms/lobby/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+            + ana.token
+            + "\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{\"text\":\"");
+    QCOMPARE(r.status, 413);
+    QCOMPARE(r.errorCode(), QStringLiteral("body_too_large"));
+    // Just over the cap with the whole body sent is refused too.
+    const QByteArray body(protocol::DefaultMaxBodyBytes + 1, 'x');
+    QCOMPARE(call(fixture.port(), "POST", "/api/v1/rooms/lobby/messages", body, bearer(ana)).status,
+             413);
+    QCOMPARE(call(fixture.port(), "GET", "/healthz").status, 200);
+}
+
+void TestHub::headersTooLarge()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Response r = rawRequest(fixture.port(),
+                                  "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+                                      + QByteArray(20 * 1024, 'a') + "\r\n\r\n");
+    QCOMPARE(r.status, 431);
+    QCOMPARE(r.errorCode(), QStringLiteral("headers_too_large"));
+    // A head that never ends is cut at the cap as well.
+    QCOMPARE(rawRequest(fixture.port(),
+                        "GET /healthz HTTP/1.1\r\nX-Endless: " + QByteArray(40 * 1024, 'b'))
+                 .status,
+             431);
+    QCOMPARE(call(fixture.port(), "GET", "/healthz").status, 200);
+}
+
+void TestHub::chunkedBodyNeedsLength()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Response r = rawRequest(
+        fixture.port(),
+        "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "d\r\n{\"name\":\"Al\"}\r\n0\r\n\r\n");
+    QCOMPARE(r.status, 411);
+    QCOMPARE(r.errorCode(), QStringLiteral("length_required"));
+}
+
+void TestHub::rateLimitedWithRetryAfter()
+{
+    HubSettings settings;
+    settings.messagesPerSecond = 1;
+    settings.messageBurst = 3;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    const Session bo = signIn(fixture.port(), QStringLiteral("Bo"));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(
+            post(fixture.port(), ana, QStringLiteral("burst"), QStringLiteral("b%1").arg(i)).status,
+            201);
+    const Response limited
+        = post(fixture.port(), ana, QStringLiteral("too many"), QStringLiteral("b3"));
+    QCOMPARE(limited.status, 429);
+    QCOMPARE(limited.errorCode(), QStringLiteral("rate_limited"));
+    QVERIFY(limited.header("retry-after").toInt() >= 1);
+    // Per member: Bo is not affected, and a retry of an accepted message is not counted.
+    QCOMPARE(post(fixture.port(), bo, QStringLiteral("hi"), QStringLiteral("b0")).status, 201);
+    QCOMPARE(post(fixture.port(), ana, QStringLiteral("burst"), QStringLiteral("b0")).status, 201);
+}
+
+void TestHub::connectionCap()
+{
+    HubSettings settings;
+    settings.maxConnections = 3;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    std::vector<std::unique_ptr<QTcpSocket>> held;
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(std::make_unique<QTcpSocket>());
+        held.back()->connectToHost(QHostAddress::LocalHost, fixture.port());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(fixture.hub().connectionCount(), 3, WaitMs);
+    const Response refused = call(fixture.port(), "GET", "/healthz");
+    QCOMPARE(refused.status, 503);
+    QCOMPARE(refused.errorCode(), QStringLiteral("too_many_connections"));
+    held.clear();
+    QTRY_COMPARE_WITH_TIMEOUT(fixture.hub().connectionCount(), 0, WaitMs);
+    QCOMPARE(call(fixture.port(), "GET", "/healthz").status, 200);
+}
+
+void TestHub::passwordProtectedRoom()
+{
+    HubSettings settings;
+    settings.password = QStringLiteral("s3cret");
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    Response r
+        = call(fixture.port(), "POST", "/api/v1/session", R"({"name":"Ana","password":"wrong"})");
+    QCOMPARE(r.status, 401);
+    QCOMPARE(r.errorCode(), QStringLiteral("wrong_password"));
+    QCOMPARE(call(fixture.port(), "POST", "/api/v1/session", R"({"name":"Ana"})").status, 401);
+    QCOMPARE(
+        call(fixture.port(), "POST", "/api/v1/session", R"({"name":"Ana","password":"s3cret"})")
+            .status,
+        201);
+    r = call(fixture.port(), "GET", "/api/v1/rooms");
+    QCOMPARE(r.json()
+                 .value(QLatin1StringView("rooms"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QLatin1StringView("locked"))
+                 .toBool(),
+             true);
+    // The clear text is not in the database file.
+    QFile file(fixture.dataDir() + QStringLiteral("/hub.sqlite"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains("s3cret"));
+}
+
+void TestHub::originAndHostChecks()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const QByteArray own = "http://127.0.0.1:" + QByteArray::number(port);
+    Response r
+        = call(port, "POST", "/api/v1/session", R"({"name":"Eve"})",
+               {qMakePair(QByteArrayLiteral("Origin"), QByteArrayLiteral("http://evil.example"))});
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.errorCode(), QStringLiteral("forbidden_origin"));
+    QCOMPARE(call(port, "POST", "/api/v1/session", R"({"name":"Ana"})",
+                  {qMakePair(QByteArrayLiteral("Origin"), own)})
+                 .status,
+             201);
+    // A Host naming another port (DNS rebinding through another service) is refused.
+    r = rawRequest(port,
+                   "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:1\r\nContent-Length: "
+                   "14\r\n\r\n{\"name\":\"Mal\"}");
+    QCOMPARE(r.status, 403);
+    // Reads are not state-changing: no check.
+    QCOMPARE(
+        call(port, "GET", "/api/v1/rooms", {},
+             {qMakePair(QByteArrayLiteral("Origin"), QByteArrayLiteral("http://evil.example"))})
+            .status,
+        200);
+}
+
+void TestHub::unfinishedAndIdleConnectionsAreCut()
+{
+    HubSettings settings;
+    settings.requestTimeoutMs = 400;
+    settings.idleTimeoutMs = 800;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    QTcpSocket partial;
+    bool partialClosed = false;
+    connect(&partial, &QTcpSocket::disconnected, this, [&] { partialClosed = true; });
+    partial.connectToHost(QHostAddress::LocalHost, fixture.port());
+    QVERIFY(partial.waitForConnected(WaitMs));
+    partial.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // never finished
+    QTcpSocket idle;
+    bool idleClosed = false;
+    connect(&idle, &QTcpSocket::disconnected, this, [&] { idleClosed = true; });
+    idle.connectToHost(QHostAddress::LocalHost, fixture.port());
+    QVERIFY(idle.waitForConnected(WaitMs));
+    QTRY_VERIFY_WITH_TIMEOUT(partialClosed, WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(idleClosed, WaitMs);
+    // A stream is never idle-closed, even with no traffic at all.
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    StreamReader stream(fixture.port(), {ana.token});
+    QVERIFY(stream.waitForHead());
+    QTest::qWait(2500);
+    QVERIFY(!stream.closed());
+}
+
+void TestHub::pipelinedRequestDoesNotCorruptStream()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    StreamReader stream(fixture.port(), {ana.token});
+    QVERIFY(stream.waitForEvents(1));
+    stream.socket()->write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QCOMPARE(post(fixture.port(), ana, QStringLiteral("still fine"), QStringLiteral("p")).status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(1),
+                              WaitMs);
+    QCOMPARE(post(fixture.port(), ana, QStringLiteral("and again"), QStringLiteral("p2")).status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(2),
+                              WaitMs);
+    for (const auto &event : stream.events())
+        QVERIFY(!event.data.contains(QLatin1StringView("HTTP/1.1")));
+}
+
+void TestHub::slowSubscriberDroppedOthersContinue()
+{
+    HubSettings settings = unlimitedRate();
+    settings.maxUnsentBytes = 256 * 1024;
+    settings.maxTextChars = 60000;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    const Session slow = signIn(fixture.port(), QStringLiteral("Slow"));
+    StreamReader good(fixture.port(), {ana.token});
+    QVERIFY(good.waitForHead());
+    StreamReader::Options slowOptions {slow.token};
+    slowOptions.receiveBufferBytes = 4096;
+    StreamReader stalled(fixture.port(), slowOptions);
+    QVERIFY(stalled.waitForHead());
+
+    const QString text(60000, QLatin1Char('z'));
+    const int count = 250; // 15 MB: far beyond the cap plus what kernel buffers absorb
+    for (int i = 0; i < count; ++i)
+        QCOMPARE(post(fixture.port(), ana, text, QStringLiteral("s%1").arg(i)).status, 201);
+    QTRY_COMPARE_WITH_TIMEOUT(good.eventsOfType(QStringLiteral("message")).size(), size_t(count),
+                              60000);
+    const Response metrics = call(fixture.port(), "GET", "/metrics");
+    QVERIFY2(metrics.body.contains("\nconfab_slow_subscribers_dropped_total 1\n"),
+             metrics.body.constData());
+    // (The stalled client cannot notice: it does not read, so it never sees the reset.)
+    QCOMPARE(fixture.hub().subscriberCount(), 1);
+}
+
+void TestHub::byeOnShutdown()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    StreamReader stream(fixture.port(), {ana.token});
+    QVERIFY(stream.waitForEvents(1));
+    fixture.hub().shutdown(QStringLiteral("maintenance"));
+    QVERIFY(stream.waitForClosed());
+    const auto bye = stream.eventsOfType(QStringLiteral("bye"));
+    QCOMPARE(bye.size(), size_t(1));
+    QCOMPARE(dataOf(bye[0]).value(QLatin1StringView("reason")).toString(),
+             QStringLiteral("maintenance"));
+    QCOMPARE(stream.events().back().type, QStringLiteral("bye"));
+}
+
+void TestHub::staticWebClient()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Response missing = call(fixture.port(), "GET", "/no-such-file.js");
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(missing.errorCode(), QStringLiteral("not_found"));
+    QCOMPARE(call(fixture.port(), "GET", "/../etc/passwd").status, 404);
+    if (!QFile::exists(QStringLiteral(":/web/index.html")))
+        QSKIP("the web client resources are not linked into this build");
+    const Response page = call(fixture.port(), "GET", "/");
+    QCOMPARE(page.status, 200);
+    QCOMPARE(page.header("content-type"), QByteArrayLiteral("text/html; charset=utf-8"));
+    QVERIFY(page.header("content-security-policy").startsWith("default-src 'self'"));
+    QVERIFY(page.header("content-security-policy").contains("frame-ancestors 'none'"));
+    QCOMPARE(page.header("x-content-type-options"), QByteArrayLiteral("nosniff"));
+    QCOMPARE(page.header("referrer-policy"), QByteArrayLiteral("no-referrer"));
+}
+
+QTEST_GUILESS_MAIN(TestHub)
+#include "tst_hub.moc"
