@@ -452,7 +452,7 @@ ChatSession::~ChatSession()
 
 void ChatSession::start(const Options &options)
 {
-    stop(false);
+    halt();
     d->options = options;
     d->roomId
         = options.roomId.isEmpty() ? QString::fromLatin1(protocol::DefaultRoomId) : options.roomId;
@@ -484,7 +484,7 @@ void ChatSession::start(const Options &options)
     }
 }
 
-void ChatSession::stop(bool leaveRoom)
+void ChatSession::halt()
 {
     ++d->generation;
     d->stepRetry.stop();
@@ -494,6 +494,11 @@ void ChatSession::stop(bool leaveRoom)
     d->loadingOlder = false;
     d->stream->stop();
     d->api->abortAll();
+}
+
+void ChatSession::stop(bool leaveRoom)
+{
+    halt();
     if (leaveRoom && !d->api->token().isEmpty()) {
         d->api->signOut({}); // best effort: the hub forgets idle tokens anyway
         d->store.forgetSession();

@@ -75,6 +75,7 @@ signals:
     void sendRejected(const QString &clientId, const QString &reason);
 
 private:
+    void halt(); // stops everything in flight, without a state change
     class Private;
     std::unique_ptr<Private> d;
 };

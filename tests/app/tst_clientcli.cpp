@@ -1,0 +1,266 @@
+// `confab listen`, `confab send` and `confab join` as processes, against the scripted server and
+// the real hub, all on 127.0.0.1.
+
+#include "hubapi.h"
+#include "hubprocess.h"
+#include "scriptedserver.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace confab;
+using confab::test::HubProcess;
+using confab::test::ScriptedServer;
+
+namespace {
+
+constexpr int Timeout = 30000;
+
+// A `confab MODE ...` child whose output is collected as it comes.
+class Child
+{
+public:
+    explicit Child(const QStringList &arguments)
+    {
+        QObject::connect(&process, &QProcess::readyReadStandardOutput,
+                         [this] { out += process.readAllStandardOutput(); });
+        QObject::connect(&process, &QProcess::readyReadStandardError,
+                         [this] { err += process.readAllStandardError(); });
+        process.start(test::confabBinary(), arguments);
+    }
+    ~Child()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+    QList<QByteArray> lines() const
+    {
+        QList<QByteArray> result = out.split('\n');
+        if (!result.isEmpty() && result.last().isEmpty())
+            result.removeLast();
+        return result;
+    }
+    bool finished() const { return process.state() == QProcess::NotRunning; }
+
+    QProcess process;
+    QByteArray out;
+    QByteArray err;
+};
+
+QJsonObject json(const QByteArray &line)
+{
+    return QJsonDocument::fromJson(line).object();
+}
+
+template<class T> ApiResult<T> wait(const std::function<void(HubApi::Callback<T>)> &call)
+{
+    ApiResult<T> result;
+    bool done = false;
+    QEventLoop loop;
+    call([&](const ApiResult<T> &answer) {
+        result = answer;
+        done = true;
+        loop.quit();
+    });
+    QTimer::singleShot(Timeout, &loop, &QEventLoop::quit);
+    if (!done)
+        loop.exec();
+    return result;
+}
+
+QStringList historyTexts(HubApi &api)
+{
+    const auto page = wait<HistoryPage>(
+        [&](auto done) { api.fetchHistory(QStringLiteral("lobby"), 0, 200, done); });
+    QStringList texts;
+    if (page.ok()) {
+        for (const ChatEvent &event : page.value->events) {
+            if (const auto *message = std::get_if<MessageEvent>(&event))
+                texts.append(message->text);
+        }
+    }
+    return texts;
+}
+
+} // namespace
+
+class TestClientCli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void listenPrintsEachEventAtOnce();
+    void listenReconnectsAtMostNTimes();
+    void listenExitsTwoOnBadStatusOrType_data();
+    void listenExitsTwoOnBadStatusOrType();
+    void listenFollowsTheRealHub();
+    void sendPrintsTheIdAndReusesTheSession();
+    void joinChatsThroughOneHub();
+};
+
+void TestClientCli::initTestCase()
+{
+    if (test::confabBinary().isEmpty())
+        QSKIP("CONFAB_BINARY is not set (run through ctest)");
+}
+
+void TestClientCli::listenPrintsEachEventAtOnce()
+{
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    server.setScripts("/s",
+                      {{ScriptedServer::send(ScriptedServer::head()
+                                             + "id: 7\nevent: note\ndata: a\ndata: \xC3\xA9\n\n"),
+                        ScriptedServer::hold()}});
+    Child listen({QStringLiteral("listen"), server.url(QStringLiteral("/s")).toString()});
+    // The stream never ends: the line must be out anyway.
+    QTRY_COMPARE_WITH_TIMEOUT(listen.lines().size(), 1, Timeout);
+    const QJsonObject line = json(listen.lines().first());
+    QCOMPARE(line.value(QLatin1StringView("type")).toString(), QStringLiteral("note"));
+    QCOMPARE(line.value(QLatin1StringView("data")).toString(), QString::fromUtf8("a\n\xC3\xA9"));
+    QCOMPARE(line.value(QLatin1StringView("lastEventId")).toString(), QStringLiteral("7"));
+    QVERIFY(!listen.finished());
+}
+
+void TestClientCli::listenReconnectsAtMostNTimes()
+{
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    server.setScripts(
+        "/s",
+        {{ScriptedServer::send(ScriptedServer::head() + "retry: 10\nid: 1\ndata: x\n\n"),
+          ScriptedServer::close()}});
+    Child listen({QStringLiteral("listen"), QStringLiteral("--reconnects"), QStringLiteral("2"),
+                  server.url(QStringLiteral("/s")).toString()});
+    QVERIFY(listen.process.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(listen.finished(), Timeout);
+    QCOMPARE(listen.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(listen.process.exitCode(), 0);
+    QCOMPARE(listen.lines().size(), 3);
+    QCOMPARE(server.connectionCount("/s"), 3);
+    QCOMPARE(server.requests("/s").at(1).headers.value("last-event-id"), QByteArray("1"));
+}
+
+void TestClientCli::listenExitsTwoOnBadStatusOrType_data()
+{
+    QTest::addColumn<QByteArray>("response");
+    QTest::newRow("500") << QByteArray(ScriptedServer::head(500, "text/plain") + "no");
+    QTest::newRow("204") << ScriptedServer::head(204, {});
+    QTest::newRow("json") << QByteArray(ScriptedServer::head(200, "application/json") + "{}");
+}
+
+void TestClientCli::listenExitsTwoOnBadStatusOrType()
+{
+    QFETCH(QByteArray, response);
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    server.setScripts("/s", {{ScriptedServer::send(response), ScriptedServer::close()}});
+    Child listen({QStringLiteral("listen"), server.url(QStringLiteral("/s")).toString()});
+    QVERIFY(listen.process.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(listen.finished(), Timeout);
+    QCOMPARE(listen.process.exitCode(), 2);
+    QCOMPARE(server.connectionCount("/s"), 1);
+    QVERIFY(listen.out.isEmpty());
+}
+
+void TestClientCli::listenFollowsTheRealHub()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    HubApi api;
+    api.setBaseUrl(hub.url());
+    const auto session
+        = wait<SessionInfo>([&](auto done) { api.signIn(QStringLiteral("Ana"), {}, {}, done); });
+    QVERIFY(session.ok());
+    Child listen({QStringLiteral("listen"), QStringLiteral("--header"),
+                  QStringLiteral("Authorization: Bearer ") + session.value->token,
+                  api.eventsUrl(QStringLiteral("lobby")).toString()});
+    // The hub sends `online` for Ana once her stream is open; then a message.
+    QTRY_VERIFY_WITH_TIMEOUT(listen.out.contains("online"), Timeout);
+    const auto posted = wait<PostedMessage>([&](auto done) {
+        api.postMessage(QStringLiteral("lobby"), QStringLiteral("hi listeners"),
+                        QStringLiteral("c-1"), done);
+    });
+    QVERIFY(posted.ok());
+    QTRY_VERIFY_WITH_TIMEOUT(listen.out.contains("hi listeners"), Timeout);
+    const QJsonObject line = json(listen.lines().last());
+    QCOMPARE(line.value(QLatin1StringView("type")).toString(), QStringLiteral("message"));
+    QCOMPARE(line.value(QLatin1StringView("lastEventId")).toString(),
+             QString::number(posted.value->id));
+}
+
+void TestClientCli::sendPrintsTheIdAndReusesTheSession()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    const QStringList common {QStringLiteral("send"),        hub.url().toString(),
+                              QStringLiteral("--name"),      QStringLiteral("Ana"),
+                              QStringLiteral("--state-dir"), dir.filePath(QStringLiteral("ana"))};
+    Child first(common + QStringList {QStringLiteral("hello"), QStringLiteral("world")});
+    QVERIFY(first.process.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(first.finished(), Timeout);
+    QCOMPARE(first.process.exitCode(), 0);
+    bool isNumber = false;
+    const qint64 firstId = first.out.trimmed().toLongLong(&isNumber);
+    QVERIFY2(isNumber, first.out.constData());
+    Child second(common + QStringList {QStringLiteral("again")});
+    QVERIFY(second.process.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(second.finished(), Timeout);
+    QCOMPARE(second.process.exitCode(), 0);
+    // The second send is the same member: no new `join` between the two messages.
+    QCOMPARE(second.out.trimmed().toLongLong(), firstId + 1);
+
+    HubApi api;
+    api.setBaseUrl(hub.url());
+    QVERIFY(wait<SessionInfo>([&](auto done) {
+                api.signIn(QStringLiteral("Reader"), {}, {}, done);
+            }).ok());
+    QCOMPARE(historyTexts(api),
+             (QStringList {QStringLiteral("hello world"), QStringLiteral("again")}));
+
+    Child bad({QStringLiteral("send"), QStringLiteral("not a url"), QStringLiteral("x")});
+    QVERIFY(bad.process.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(bad.finished(), Timeout);
+    QCOMPARE(bad.process.exitCode(), 2);
+}
+
+void TestClientCli::joinChatsThroughOneHub()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    auto joinAs = [&](const QString &name) {
+        return std::make_unique<Child>(
+            QStringList {QStringLiteral("join"), hub.url().toString(), QStringLiteral("--name"),
+                         name, QStringLiteral("--state-dir"), dir.filePath(name)});
+    };
+    auto bo = joinAs(QStringLiteral("Bo"));
+    auto cy = joinAs(QStringLiteral("Cy"));
+    QTRY_VERIFY_WITH_TIMEOUT(bo->err.contains("Connected") && cy->err.contains("Connected"),
+                             Timeout);
+    bo->process.write("hello Cy\n");
+    QTRY_VERIFY_WITH_TIMEOUT(cy->out.contains("Bo: hello Cy"), Timeout);
+    // Terminal safety: an escape sequence from the room is shown, not run.
+    cy->process.write("look \x1b[2J here\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->out.contains("Cy: look"), Timeout);
+    QVERIFY(!bo->out.contains('\x1b'));
+    // End of input: Bo leaves once his outbox is empty.
+    bo->process.write("bye all\n");
+    bo->process.closeWriteChannel();
+    QTRY_VERIFY_WITH_TIMEOUT(bo->finished(), Timeout);
+    QCOMPARE(bo->process.exitCode(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(cy->out.contains("Bo: bye all"), Timeout);
+    QCOMPARE(cy->out.count("Bo: hello Cy"), 1);
+}
+
+QTEST_GUILESS_MAIN(TestClientCli)
+#include "tst_clientcli.moc"
