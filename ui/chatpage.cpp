@@ -141,7 +141,6 @@ void ChatPage::setSession(ChatSession *session)
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
-    m_rowsAtLastOlderRequest = -1;
     m_view->setModel(session ? session->messages() : nullptr);
     m_members->setModel(session ? session->members() : nullptr);
     updateTyping({});
@@ -191,14 +190,9 @@ void ChatPage::updateHeader()
 
 void ChatPage::requestOlder()
 {
-    if (!m_session || !m_session->canLoadOlder())
-        return;
-    // One request per page: wait until the previous page has arrived.
-    const int rows = m_session->messages()->rowCount();
-    if (rows == m_rowsAtLastOlderRequest)
-        return;
-    m_rowsAtLastOlderRequest = rows;
-    m_session->loadOlder();
+    // The session asks for one page at a time; calls while a page is on its way do nothing.
+    if (m_session && m_session->canLoadOlder())
+        m_session->loadOlder();
 }
 
 } // namespace confab

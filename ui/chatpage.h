@@ -50,7 +50,6 @@ private:
     QPushButton *m_send;
     QListView *m_members;
     HostInfoPanel *m_hostInfo;
-    int m_rowsAtLastOlderRequest = -1;
 };
 
 } // namespace confab

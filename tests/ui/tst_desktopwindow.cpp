@@ -26,6 +26,7 @@
 #include <QListView>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -74,6 +75,7 @@ private slots:
     void htmlLookingMessageShownAsPlainText();
     void outboxMarkedWhileHubIsDown();
     void discoveryListsRoomAnnouncedOverLoopback();
+    void scrollingUpLoadsOlderHistory();
 
 private:
     std::unique_ptr<MainWindow> hostWindow(QTemporaryDir &dir, const QString &name);
@@ -357,6 +359,65 @@ void TestDesktopWindow::discoveryListsRoomAnnouncedOverLoopback()
     QVERIFY(window.startPage()->recentRooms()->count() >= 1);
     QVERIFY(window.startPage()->recentRooms()->item(0)->text().contains(
         QStringLiteral("Found On LAN")));
+    hub.shutdown(QString());
+}
+
+void TestDesktopWindow::scrollingUpLoadsOlderHistory()
+{
+    constexpr int MessageCount = 160; // a few history pages
+    QTemporaryDir hubDir;
+    QTemporaryDir writerDir;
+    QTemporaryDir readerDir;
+    HubSettings settings;
+    settings.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    settings.port = 0;
+    settings.dataDir = hubDir.path();
+    settings.messagesPerSecond = 0; // the writer posts faster than a person would
+    Hub hub(settings);
+    QString error;
+    QVERIFY2(hub.start(&error), qPrintable(error));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/").arg(hub.port()));
+
+    ChatSession writer;
+    writer.start({url, QString(), QStringLiteral("Writer"), QString(), writerDir.path()});
+    QTRY_COMPARE_WITH_TIMEOUT(writer.state(), ChatSession::State::Live, NetworkWaitMs);
+    for (int i = 1; i <= MessageCount; ++i)
+        writer.send(QStringLiteral("history %1").arg(i));
+    QTRY_COMPARE_WITH_TIMEOUT(writer.outboxSize(), 0, NetworkWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(writer.messages()->pendingCount(), 0, NetworkWaitMs);
+
+    auto reader = joinWindow(readerDir, url, QStringLiteral("Reader"));
+    reader->resize(800, 600);
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*reader), NetworkWaitMs);
+    MessageView *view = reader->chatPage()->messageView();
+    const QAbstractItemModel *timeline = view->model();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        rowWithText(timeline, QStringLiteral("history %1").arg(MessageCount)) >= 0, NetworkWaitMs);
+    QVERIFY2(rowWithText(timeline, QStringLiteral("history 1")) < 0,
+             "the first page should not hold everything");
+    // Opening the room shows the newest messages.
+    QTRY_VERIFY_WITH_TIMEOUT(view->isAtBottom(), NetworkWaitMs);
+
+    // Scrolling to the top asks for older pages, until the very first message is there.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            view->verticalScrollBar()->setValue(0);
+            return rowWithText(timeline, QStringLiteral("history 1")) >= 0;
+        }(),
+        NetworkWaitMs);
+    // History arrives in order, oldest first, each message once.
+    int previous = 0;
+    for (int row = 0; row < timeline->rowCount(); ++row) {
+        const QString text = timeline->index(row, 0).data(MessageModel::TextRole).toString();
+        if (!text.startsWith(QStringLiteral("history ")))
+            continue;
+        const int number = text.mid(8).toInt();
+        QCOMPARE(number, previous + 1);
+        previous = number;
+    }
+    QCOMPARE(previous, MessageCount);
+    writer.stop();
+    reader.reset();
     hub.shutdown(QString());
 }
 
