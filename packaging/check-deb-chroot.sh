@@ -36,6 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# mktemp makes the directory 0700; the system's root must be traversable by the confab user.
+mkdir -p "$root"
+chmod 755 "$root"
 if [[ ! -f "$root/etc/debian_version" ]]; then
     echo "== debootstrap bookworm (minbase) into $root"
     debootstrap --variant=minbase bookworm "$root" "$mirror" >/dev/null
