@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
@@ -25,11 +25,76 @@
     </message>
     <message numerus="yes">
         <source>%n people are typing…</source>
-        <translation><numerusform>%n 人正在输入…</numerusform></translation>
+        <translation>
+            <numerusform>%n 人正在输入…</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%1 of %n online</source>
-        <translation><numerusform>%1/%n 人在线</numerusform></translation>
+        <translation>
+            <numerusform>%1/%n 人在线</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>confab::ChatSession</name>
+    <message numerus="yes">
+        <source>Retrying in %n s.</source>
+        <translation>
+            <numerusform>%n 秒后重试。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Loading history…</source>
+        <translation>正在加载历史消息…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>There is no room “%1” on this hub.</source>
+        <translation>此服务器上没有聊天室“%1”。</translation>
+    </message>
+    <message>
+        <source>This is not a Confab hub: %1</source>
+        <translation>这不是 Confab 聊天服务器：%1</translation>
+    </message>
+    <message>
+        <source>The host has left. Waiting for it to come back…</source>
+        <translation>主持人已离开，正在等待其返回…</translation>
+    </message>
+    <message>
+        <source>The hub keeps refusing this session.</source>
+        <translation>聊天服务器一直拒绝此会话。</translation>
+    </message>
+    <message>
+        <source>Wrong password for this room.</source>
+        <translation>此聊天室的密码错误。</translation>
+    </message>
+    <message>
+        <source>Someone in the room already uses the name “%1”.</source>
+        <translation>聊天室中已有人使用名字“%1”。</translation>
+    </message>
+    <message>
+        <source>Names are 1 to %1 characters.</source>
+        <translation>名字长度为 1 到 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The hub answered %1.</source>
+        <translation>聊天服务器返回 %1。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
     </message>
 </context>
 <context>
@@ -59,7 +124,9 @@
     </message>
     <message numerus="yes">
         <source>reconnecting in %n s…</source>
-        <translation><numerusform>%n 秒后重新连接…</numerusform></translation>
+        <translation>
+            <numerusform>%n 秒后重新连接…</numerusform>
+        </translation>
     </message>
     <message>
         <source>reconnecting…</source>
@@ -83,7 +150,13 @@
     </message>
     <message numerus="yes">
         <source> · %n message(s) waiting to be sent</source>
-        <translation><numerusform> · %n 条消息等待发送</numerusform></translation>
+        <translation>
+            <numerusform> · %n 条消息等待发送</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connection lost, reconnecting…</source>
+        <translation>连接已断开，正在重新连接…</translation>
     </message>
 </context>
 <context>
@@ -193,7 +266,9 @@
     </message>
     <message numerus="yes">
         <source>Confab: %n unread message(s)</source>
-        <translation><numerusform>Confab：%n 条未读消息</numerusform></translation>
+        <translation>
+            <numerusform>Confab：%n 条未读消息</numerusform>
+        </translation>
     </message>
     <message>
         <source>Confab: hosting a room</source>
@@ -271,6 +346,17 @@
     </message>
 </context>
 <context>
+    <name>confab::MessageModel</name>
+    <message>
+        <source>%1 left</source>
+        <translation>%1 离开了</translation>
+    </message>
+    <message>
+        <source>%1 joined</source>
+        <translation>%1 加入了</translation>
+    </message>
+</context>
+<context>
     <name>confab::MessageView</name>
     <message>
         <source>%1, %2: %3</source>
@@ -344,9 +430,52 @@
     </message>
 </context>
 <context>
+    <name>confab::SseClient</name>
+    <message numerus="yes">
+        <source>Reconnecting in %n s.</source>
+        <translation>
+            <numerusform>%n 秒后重新连接。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>The server answered %1 %2</source>
+        <translation>服务器返回 %1 %2</translation>
+    </message>
+    <message>
+        <source>Not an event stream (Content-Type: %1)</source>
+        <translation>不是事件流（Content-Type：%1）</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>The stream sent an oversized line or event.</source>
+        <translation>事件流发送了过大的行或事件。</translation>
+    </message>
+    <message>
+        <source>The stream ended.</source>
+        <translation>事件流已结束。</translation>
+    </message>
+    <message numerus="yes">
+        <source>No data for %n s.</source>
+        <translation>
+            <numerusform>%n 秒内没有收到数据。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>confab::StartPage</name>
     <message>
-        <source>%1's room</source>
+        <source>%1&apos;s room</source>
         <translation>%1 的聊天室</translation>
     </message>
     <message>
@@ -430,7 +559,7 @@
         <translation>正在查找网络中的聊天室…</translation>
     </message>
     <message>
-        <source>Can't find a room?</source>
+        <source>Can&apos;t find a room?</source>
         <translation>找不到聊天室？</translation>
     </message>
     <message>
@@ -474,7 +603,7 @@
         <translation>请先输入你的名字：这是其他人在聊天室中看到的名字。</translation>
     </message>
     <message>
-        <source>That does not look like an address. Type what the host sees under "Others join at", e.g. 192.168.1.20:8848.</source>
+        <source>That does not look like an address. Type what the host sees under &quot;Others join at&quot;, e.g. 192.168.1.20:8848.</source>
         <translation>这不像是一个地址。请输入主持人在“其他人通过以下地址加入”下看到的地址，例如 192.168.1.20:8848。</translation>
     </message>
     <message>
@@ -498,7 +627,7 @@
         <translation>网络中暂未发现聊天室。有人主持聊天室时，它会自动出现在这里。</translation>
     </message>
     <message>
-        <source>This computer's addresses:</source>
+        <source>This computer&apos;s addresses:</source>
         <translation>本机地址：</translation>
     </message>
     <message>
@@ -508,9 +637,9 @@
     <message>
         <source>What to check:
 • Both computers are on the same network (same Wi-Fi or cable, same subnet: the first three numbers of the address usually match).
-• The host's firewall lets Confab in: TCP port %1 (or the port the host chose) for chatting and UDP port %2 for finding rooms.
+• The host&apos;s firewall lets Confab in: TCP port %1 (or the port the host chose) for chatting and UDP port %2 for finding rooms.
 • Guest and public Wi-Fi often keep devices apart; rooms cannot be found or joined there.
-• If the room does not appear, type the address the host sees under "Others join at" into the address field.</source>
+• If the room does not appear, type the address the host sees under &quot;Others join at&quot; into the address field.</source>
         <translation>请检查：
 • 两台电脑在同一网络中（同一 Wi-Fi 或有线网络、同一子网：地址的前三段数字通常相同）。
 • 主持人的防火墙允许 Confab 通过：聊天使用 TCP 端口 %1（或主持人选择的端口），查找聊天室使用 UDP 端口 %2。
