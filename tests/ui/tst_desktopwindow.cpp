@@ -174,6 +174,10 @@ void TestDesktopWindow::hostAndJoinInOneProcess()
                               NetworkWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(guest->session()->members()->onlineCount(), 2, NetworkWaitMs);
 
+    // The host's window has the focus: the guest's window counts what it has not seen.
+    host->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(host.get()));
+    QVERIFY(!guest->isActiveWindow());
     typeAndSend(*host, QStringLiteral("hello from the host"));
     const QAbstractItemModel *guestTimeline = guest->chatPage()->messageView()->model();
     QTRY_VERIFY_WITH_TIMEOUT(rowWithText(guestTimeline, QStringLiteral("hello from the host")) >= 0,
@@ -182,6 +186,13 @@ void TestDesktopWindow::hostAndJoinInOneProcess()
         rowWithText(guestTimeline, QStringLiteral("hello from the host")), 0);
     QCOMPARE(received.data(MessageModel::SenderNameRole).toString(), QStringLiteral("Ana"));
     QCOMPARE(received.data(MessageModel::IsOwnRole).toBool(), false);
+    QCOMPARE(guest->unreadCount(), 1);
+    QVERIFY(guest->windowTitle().startsWith(QStringLiteral("(1) ")));
+    QCOMPARE(host->unreadCount(), 0);
+    guest->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(guest.get()));
+    QTRY_COMPARE_WITH_TIMEOUT(guest->unreadCount(), 0, NetworkWaitMs);
+    QVERIFY(!guest->windowTitle().startsWith(QStringLiteral("(")));
 
     typeAndSend(*guest, QStringLiteral("hi Ana"));
     const QAbstractItemModel *hostTimeline = host->chatPage()->messageView()->model();
@@ -241,6 +252,29 @@ void TestDesktopWindow::htmlLookingMessageShownAsPlainText()
     QLabel *typing = guest->chatPage()->typingLabel();
     QTRY_VERIFY_WITH_TIMEOUT(typing->text().contains(QStringLiteral("<i>Eve</i>")), NetworkWaitMs);
     QCOMPARE(typing->textFormat(), Qt::PlainText);
+    // A link in a message is found where it is drawn, and only there.
+    const QString link = QStringLiteral("http://127.0.0.1:1/page");
+    typeAndSend(*host, QStringLiteral("see ") + link + QStringLiteral(" now"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        rowWithText(view->model(), QStringLiteral("see ") + link + QStringLiteral(" now")) >= 0,
+        NetworkWaitMs);
+    const QModelIndex linkRow = view->model()->index(
+        rowWithText(view->model(), QStringLiteral("see ") + link + QStringLiteral(" now")), 0);
+    view->scrollTo(linkRow);
+    QStyleOptionViewItem option;
+    option.initFrom(view->viewport());
+    option.rect = view->visualRect(linkRow);
+    QStringList found;
+    for (int y = option.rect.top(); y <= option.rect.bottom(); y += 2) {
+        for (int x = option.rect.left(); x <= option.rect.right(); x += 3) {
+            const QString at = view->messageDelegate()->linkAt(option, linkRow, QPoint(x, y));
+            if (!at.isEmpty() && !found.contains(at))
+                found.append(at);
+        }
+    }
+    QCOMPARE(found, QStringList {link});
+    QVERIFY(view->messageDelegate()->linkAt(option, linkRow, option.rect.topLeft()).isEmpty());
+
     // Painting the row does not crash and draws something.
     QVERIFY(!view->grab().isNull());
 }
