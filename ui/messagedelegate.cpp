@@ -308,14 +308,21 @@ QString MessageDelegate::linkAt(const QStyleOptionViewItem &option, const QModel
     return {};
 }
 
-QWidget *MessageDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &,
+QWidget *MessageDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &option,
                                        const QModelIndex &) const
 {
+    // Laid exactly over the painted text, with the same font and no frame, so the text simply
+    // becomes selectable where it is.
     auto *viewer = new QPlainTextEdit(parent);
     viewer->setReadOnly(true);
-    viewer->setFrameShape(QFrame::StyledPanel);
+    viewer->setFrameShape(QFrame::NoFrame);
+    viewer->setFont(option.font);
+    viewer->document()->setDocumentMargin(0);
     viewer->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    viewer->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    viewer->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    viewer->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    viewer->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    viewer->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     return viewer;
 }
 
@@ -331,9 +338,7 @@ void MessageDelegate::updateEditorGeometry(QWidget *editor, const QStyleOptionVi
                                            const QModelIndex &index) const
 {
     const Geometry geometry = geometryFor(option, index);
-    QRect rect = geometry.bodyRect.translated(option.rect.topLeft());
-    rect.adjust(-4, -2, 4, 2);
-    editor->setGeometry(rect);
+    editor->setGeometry(geometry.bodyRect.translated(option.rect.topLeft()));
 }
 
 } // namespace confab

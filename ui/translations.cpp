@@ -32,6 +32,11 @@ QString installTranslations(const QString &language)
         qCDebug(lcTranslations) << "using" << translator->language();
         return translator->language();
     }
+    // No translation for this language: English, whose file holds the plural forms.
+    if (translator->load(QStringLiteral(":/i18n/confab_en"))) {
+        QCoreApplication::installTranslator(translator);
+        return QStringLiteral("en");
+    }
     delete translator;
     return QStringLiteral("en");
 }

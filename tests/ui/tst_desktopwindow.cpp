@@ -57,6 +57,16 @@ void typeAndSend(MainWindow &window, const QString &text)
     QTest::keyClick(composer, Qt::Key_Return);
 }
 
+// With CONFAB_SCREENSHOT_DIR set, key moments are saved as PNGs for a person to look at.
+void saveScreenshot(QWidget &window, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QApplication::processEvents();
+    window.grab().save(dir + u'/' + name + QStringLiteral(".png"));
+}
+
 bool isLive(const MainWindow &window)
 {
     return window.session() && window.session()->state() == ChatSession::State::Live;
@@ -209,6 +219,8 @@ void TestDesktopWindow::hostAndJoinInOneProcess()
     host->chatPage()->composer()->setPlainText(QStringLiteral("typing…"));
     QTRY_VERIFY_WITH_TIMEOUT(
         guest->chatPage()->typingLabel()->text().contains(QStringLiteral("Ana")), NetworkWaitMs);
+    saveScreenshot(*host, QStringLiteral("host"));
+    saveScreenshot(*guest, QStringLiteral("guest"));
 
     // Leaving the room while hosting stops the hub and returns to the start page.
     host->leaveRoom();
@@ -275,6 +287,7 @@ void TestDesktopWindow::htmlLookingMessageShownAsPlainText()
     QCOMPARE(found, QStringList {link});
     QVERIFY(view->messageDelegate()->linkAt(option, linkRow, option.rect.topLeft()).isEmpty());
 
+    saveScreenshot(*guest, QStringLiteral("markup"));
     // Painting the row does not crash and draws something.
     QVERIFY(!view->grab().isNull());
 }
@@ -321,6 +334,7 @@ void TestDesktopWindow::outboxMarkedWhileHubIsDown()
         guest->connectionStatus()->text().contains(QStringLiteral("waiting to be sent")),
         NetworkWaitMs);
     QCOMPARE(guest->session()->outboxSize(), 1);
+    saveScreenshot(*guest, QStringLiteral("outbox"));
 
     // The hub comes back on the same port with the same store: the message goes out once.
     settings.port = port;
