@@ -26,6 +26,7 @@
     let lastId = 0;            // newest history id shown; events at or below it are replays
     let oldestId = null;       // oldest history id shown, for "load older"
     let resyncTimer = null;
+    let roomsTimer = null;
     let hubSaidBye = false;
     let unread = 0;
     let lastTypingSentAt = 0;
@@ -69,6 +70,7 @@
         const code = errorCode(result);
         const keys = {
             bad_name: 'errorName', name_taken: 'errorNameTaken', wrong_password: 'errorPassword',
+            unauthorized: 'errorPassword',
             unknown_room: 'errorRoom', rate_limited: 'errorRate', text_too_long: 'errorTooLong',
         };
         if (keys[code])
@@ -134,13 +136,19 @@
     }
 
     async function loadRooms() {
+        clearTimeout(roomsTimer);
         let result;
         try {
             result = await api('GET', '/rooms');
         } catch (e) {
+            // Keep trying while the join form is shown: the hub may be restarting.
             $('join-error').textContent = t('noHub');
+            if (!$('join-view').hidden)
+                roomsTimer = setTimeout(loadRooms, ResyncDelayMs);
             return;
         }
+        if ($('join-error').textContent === t('noHub'))
+            $('join-error').textContent = '';
         if (result.status !== 200 || !result.json || !Array.isArray(result.json.rooms)) {
             $('join-error').textContent = errorText(result);
             return;
