@@ -60,6 +60,8 @@ private slots:
     void pipelinedRequestDoesNotCorruptStream();
     void slowSubscriberDroppedOthersContinue();
     void byeOnShutdown();
+    void heartbeatComments();
+    void unusedSessionsExpire();
     void staticWebClient();
 };
 
@@ -807,6 +809,32 @@ void TestHub::byeOnShutdown()
     QCOMPARE(dataOf(bye[0]).value(QLatin1StringView("reason")).toString(),
              QStringLiteral("maintenance"));
     QCOMPARE(stream.events().back().type, QStringLiteral("bye"));
+}
+
+void TestHub::heartbeatComments()
+{
+    HubSettings settings = unlimitedRate();
+    settings.heartbeatMs = 150;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    StreamReader stream(fixture.port(), {ana.token});
+    QVERIFY(stream.waitForHead());
+    QTRY_VERIFY_WITH_TIMEOUT(stream.comments() >= 3, WaitMs);
+    // Comments are not events.
+    QCOMPARE(stream.events().size(), size_t(1));
+}
+
+void TestHub::unusedSessionsExpire()
+{
+    HubSettings settings = unlimitedRate();
+    settings.sessionExpiryDays = 0; // every token is "unused for too long" a moment later
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    QVERIFY(!ana.token.isEmpty());
+    QTest::qWait(20);
+    QCOMPARE(post(fixture.port(), ana, QStringLiteral("late"), QStringLiteral("l")).status, 401);
 }
 
 void TestHub::staticWebClient()
