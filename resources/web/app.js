@@ -18,6 +18,9 @@
     const DefaultRateLimitWaitMs = 1000;
     const ResyncDelayMs = 3000;          // when the hub cannot be reached or the stream gave up
     const NearBottomPx = 80;
+    // An EventSource cannot see the hub's heartbeat comments, so a link that died while the tab
+    // was hidden (a phone asleep) would look open forever: after this long hidden, reconnect.
+    const SilentDeathMs = 30000;
 
     const $ = (id) => document.getElementById(id);
 
@@ -29,6 +32,7 @@
     let roomsTimer = null;
     let hubSaidBye = false;
     let unread = 0;
+    let hiddenSince = 0;
     let lastTypingSentAt = 0;
     let rooms = [];
     const members = new Map(); // member id -> {id, name, online}
@@ -753,10 +757,16 @@
             if (!document.hidden && session) {
                 unread = 0;
                 updateTitle();
-                // A phone may have frozen the tab: reconnect at once if the stream gave up.
+                // A phone may have frozen the tab or slept: a stream that gave up, or one that was
+                // hidden long enough to have died silently, is reopened where the page left off.
                 if (stream && stream.readyState === EventSource.CLOSED)
                     resync();
+                else if (stream && hiddenSince && Date.now() - hiddenSince > SilentDeathMs) {
+                    setState('reconnecting');
+                    openStream();
+                }
             }
+            hiddenSince = document.hidden ? Date.now() : 0;
         });
         // The browser noticed the network is back: do not wait for the next retry.
         window.addEventListener('online', () => {

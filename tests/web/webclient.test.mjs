@@ -305,6 +305,51 @@ test('the page reloads history when the hub answers `reset`', async () => {
     }
 });
 
+test('a tab shown again after a long time hidden reopens its stream and catches up', async () => {
+    const hub = await startHub();
+    const desk = new HttpMember(hub, 'Desk');
+    try {
+        const context = await browser.newContext({ locale: 'en-US' });
+        // Count the streams the page opens (an EventSource cannot tell a silently dead link).
+        await context.addInitScript(() => {
+            const Original = window.EventSource;
+            window.__streamsOpened = 0;
+            window.EventSource = class extends Original {
+                constructor(...args) {
+                    super(...args);
+                    window.__streamsOpened += 1;
+                }
+            };
+        });
+        const ana = await context.newPage();
+        await ana.goto(hub.baseUrl);
+        await joinAs(ana, 'Ana');
+        await desk.join();
+        assert.equal(await ana.evaluate(() => window.__streamsOpened), 1);
+
+        // Hidden, then shown again "a minute later" (the page's clock is moved on).
+        await ana.evaluate(() => {
+            Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+            document.dispatchEvent(new Event('visibilitychange'));
+        });
+        await desk.send('while you were away');
+        await ana.evaluate(() => {
+            const realNow = Date.now.bind(Date);
+            Date.now = () => realNow() + 60000;
+            Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+            document.dispatchEvent(new Event('visibilitychange'));
+        });
+        await ana.waitForFunction(() => window.__streamsOpened === 2, null, { timeout: WaitMs });
+        await waitLive(ana);
+        await waitForMessageText(ana, 'while you were away', 1);
+        await desk.send('and now');
+        await waitForMessageText(ana, 'and now', 1);
+        await context.close();
+    } finally {
+        await hub.stop();
+    }
+});
+
 test('a locked room asks for its password, and names are unique', async () => {
     const dataDir = tempDir('confab-web-locked-');
     const passwordFile = path.join(dataDir, 'password.txt');
