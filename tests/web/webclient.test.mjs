@@ -1,6 +1,7 @@
 // Browser tests of the web client the hub serves: headless Debian chromium driven by
-// playwright-core, a real `confab serve` on 127.0.0.1 (random port, its own data dir) and a
-// desktop-side member speaking plain HTTP. Run by ctest through run-tests.sh.
+// playwright-core, a real `confab serve` on 127.0.0.1 (random port, its own data dir), and on the
+// desktop side a real `confab join` process or a member speaking plain HTTP as native clients do.
+// Run by ctest through run-tests.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -44,8 +45,14 @@ async function startHub() {
 async function openPage(hub, options = {}) {
     const context = await browser.newContext({ locale: 'en-US', ...options });
     const page = await context.newPage();
+    // Script errors and anything the hub's Content-Security-Policy refused fail the tests that
+    // check page.errors.
     page.on('pageerror', (error) => {
         page.errors = (page.errors || []).concat(String(error));
+    });
+    page.on('console', (message) => {
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+            page.errors = (page.errors || []).concat(message.text());
     });
     await page.goto(hub.baseUrl);
     return page;
@@ -67,7 +74,7 @@ async function send(page, text) {
     await page.locator('#message-input').press('Enter');
 }
 
-// Waits until exactly `count` messages with this exact text are shown, and returns them.
+// Waits until exactly `count` messages with this exact text are shown.
 async function waitForMessageText(page, text, count = 1) {
     await page.waitForFunction(([wanted, n]) => {
         const texts = [...document.querySelectorAll('#messages .message .text')].map((e) => e.textContent);
