@@ -264,6 +264,8 @@ test('the page recovers after the hub restarts', async () => {
         await waitForMessageText(ana, 'and back', 1);
         const texts = await messageTexts(ana);
         assert.deepEqual(texts.filter((t) => t.endsWith('restart')), ['before the restart', 'after the restart']);
+        assert.deepEqual(ana.errors || [], []);
+        assert.deepEqual(bo.errors || [], []);
         await ana.context().close();
         await bo.context().close();
     } finally {
@@ -414,6 +416,7 @@ test('Simplified Chinese follows the browser language, and the page fits a phone
         await phone.locator('#members-toggle').click();
         assert.equal(await phone.locator('#members-panel').isVisible(), true);
         await screenshot(phone, 'phone-chat');
+        assert.deepEqual(phone.errors || [], []);
         await phone.context().close();
     } finally {
         await hub.stop();
