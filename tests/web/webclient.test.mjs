@@ -273,6 +273,35 @@ test('the page recovers after the hub restarts', async () => {
     }
 });
 
+test('a message sent while the hub is away is delivered once, when it is back', async () => {
+    const hub = await startHub();
+    const port = hub.port;
+    try {
+        const ana = await openPage(hub);
+        const bo = await openPage(hub);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+
+        await hub.stop();
+        await send(ana, 'sent while the hub was away');
+        await ana.waitForSelector('#messages .message.mine.sending', { timeout: WaitMs });
+        await screenshot(ana, 'sending-offline');
+        await hub.start(port);
+        // The page retries by itself for a while; if the hub took longer to come back, the
+        // message is marked failed and a tap sends it again (same clientId, so never twice).
+        await ana.waitForSelector('#messages .message.mine:not(.sending)', { timeout: WaitMs });
+        if (await ana.locator('#messages .message.failed').count() > 0)
+            await ana.locator('#messages .message.failed').click();
+        await waitForMessageText(bo, 'sent while the hub was away', 1);
+        await waitForMessageText(ana, 'sent while the hub was away', 1);
+        await ana.waitForSelector('#messages .message.mine:not(.sending):not(.failed)', { timeout: WaitMs });
+        await ana.context().close();
+        await bo.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
 test('the page reloads history when the hub answers `reset`', async () => {
     const hub = await startHub();
     const port = hub.port;
