@@ -99,10 +99,11 @@ int runServe(const QStringList &arguments)
 
     const HubSettings defaults;
     const auto number = [](const char *name, const char *help, double fallback) {
-        return QCommandLineOption(QString::fromLatin1(name),
-                                  QCoreApplication::translate("serve", help)
-                                      + QStringLiteral(" (default %1).").arg(fallback),
-                                  QStringLiteral("N"), QString::number(fallback));
+        return QCommandLineOption(
+            QString::fromLatin1(name),
+            QCoreApplication::translate("serve", help)
+                + QStringLiteral(" (default %1).").arg(QString::number(fallback, 'g', 15)),
+            QStringLiteral("N"), QString::number(fallback, 'g', 15));
     };
     const std::vector<NumberOption> numbers = {
         {number("max-rate", "Messages per second per member; 0 turns the limit off",
@@ -138,8 +139,10 @@ int runServe(const QStringList &arguments)
         parser.addOption(entry.option);
 
     QStringList args = arguments;
-    if (args.size() > 1)
+    if (args.size() > 1) {
         args.removeAt(1); // the mode word
+        args[0] += QStringLiteral(" serve"); // so that --help shows "confab serve [options]"
+    }
     parser.process(args);
 
     HubSettings settings;
