@@ -2,6 +2,7 @@
 
 #include "messagedelegate.h"
 #include "messagemodel.h"
+#include "timelinewindow.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -24,13 +25,26 @@ constexpr int LayoutBatchSize = 200;
 constexpr int BottomSlackPx = 8;
 // Ask for older history when the top is this close (a fraction of a screen).
 constexpr int NearTopDivisor = 3;
+constexpr int TrimDelayMs = 100;
 
 } // namespace
 
 MessageView::MessageView(QWidget *parent)
     : QListView(parent)
     , m_delegate(new MessageDelegate(this))
+    , m_window(new TimelineWindow(this))
 {
+    connect(m_window, &QAbstractItemModel::rowsAboutToBeInserted, this,
+            &MessageView::rowsAboutToBeAdded);
+    connect(m_window, &QAbstractItemModel::modelReset, m_delegate, &MessageDelegate::clearCache);
+    // Trimming is coalesced: a burst of messages trims once.
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(TrimDelayMs);
+    connect(&m_trimTimer, &QTimer::timeout, this, &MessageView::trimWhileFollowing);
+    connect(m_window, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_window->rowCount() > TimelineWindow::MaxRows && !m_trimTimer.isActive())
+            m_trimTimer.start();
+    });
     setItemDelegate(m_delegate);
     setUniformItemSizes(false);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
@@ -52,16 +66,23 @@ MessageView::MessageView(QWidget *parent)
 
 void MessageView::setModel(QAbstractItemModel *model)
 {
-    if (this->model())
-        disconnect(this->model(), nullptr, this, nullptr);
-    QListView::setModel(model);
+    closeOpenViewer();
+    m_window->setSourceModel(model);
+    QListView::setModel(model ? m_window : nullptr);
     m_delegate->clearCache();
     m_anchor = Anchor::Bottom;
-    if (model) {
-        connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this,
-                &MessageView::rowsAboutToBeAdded);
-        connect(model, &QAbstractItemModel::modelReset, m_delegate, &MessageDelegate::clearCache);
-    }
+}
+
+QAbstractItemModel *MessageView::timeline() const
+{
+    return m_window->sourceModel();
+}
+
+void MessageView::trimWhileFollowing()
+{
+    // Only while the newest rows are on screen: trimming must not pull rows from under a reader.
+    if (m_anchor == Anchor::Bottom && isAtBottom())
+        m_window->trim();
 }
 
 MessageDelegate *MessageView::messageDelegate() const
@@ -115,7 +136,8 @@ void MessageView::onScrolled(int value)
         m_distanceFromBottom = bar->maximum() - value;
     else
         m_anchor = Anchor::None;
-    if (value <= viewport()->height() / NearTopDivisor && bar->maximum() > 0)
+    // Near the top: first show more of what is already in memory, then ask the hub.
+    if (value <= viewport()->height() / NearTopDivisor && bar->maximum() > 0 && !m_window->growUp())
         emit olderHistoryWanted();
 }
 

@@ -4,10 +4,12 @@
 // pages are prepended, asks for older history near the top, opens links and copies text.
 
 #include <QListView>
+#include <QTimer>
 
 namespace confab {
 
 class MessageDelegate;
+class TimelineWindow;
 
 class MessageView : public QListView
 {
@@ -15,7 +17,9 @@ class MessageView : public QListView
 public:
     explicit MessageView(QWidget *parent = nullptr);
 
+    // The view shows a window of the timeline (see TimelineWindow); model() is that window.
     void setModel(QAbstractItemModel *model) override;
+    QAbstractItemModel *timeline() const;
     MessageDelegate *messageDelegate() const;
 
     bool isAtBottom() const;
@@ -45,8 +49,11 @@ private:
     void onRangeChanged(int minimum, int maximum);
     void onScrolled(int value);
     void closeOpenViewer();
+    void trimWhileFollowing();
 
     MessageDelegate *m_delegate;
+    TimelineWindow *m_window;
+    QTimer m_trimTimer;
     Anchor m_anchor = Anchor::Bottom;
     int m_distanceFromBottom = 0;
     QPersistentModelIndex m_viewerIndex; // the row whose text viewer is open, if any
