@@ -1,6 +1,7 @@
 #include "stdinreader.h"
 
 #ifdef Q_OS_WIN
+#include <QPointer>
 #include <QThread>
 #include <cstdio>
 #else
@@ -17,28 +18,42 @@ StdinReader::StdinReader(QObject *parent)
 
 StdinReader::~StdinReader()
 {
-#ifdef Q_OS_WIN
-    if (m_thread) {
-        // The thread may sit in a blocking read; it dies with the process.
-        m_thread->setParent(nullptr);
-    }
-#endif
+    // Windows: the reader thread is left to end with the process (it may be blocked in a read;
+    // deleting a running QThread would abort).
 }
 
 void StdinReader::start()
 {
 #ifdef Q_OS_WIN
-    m_thread = QThread::create([this] {
+    // The thread may sit in a blocking read until the process exits, so it never touches this
+    // object: it posts to a relay that lives as long as the process, and the relay (on the main
+    // thread) forwards only while we still exist.
+    struct Relay : QObject
+    {
+        QPointer<StdinReader> reader;
+    };
+    auto *relay = new Relay;
+    relay->reader = this;
+    m_thread = QThread::create([relay] {
         char buffer[4096];
         while (std::fgets(buffer, sizeof buffer, stdin)) {
             const QByteArray bytes(buffer);
             QMetaObject::invokeMethod(
-                this, [this, bytes] { consume(bytes); }, Qt::QueuedConnection);
+                relay,
+                [relay, bytes] {
+                    if (relay->reader)
+                        relay->reader->consume(bytes);
+                },
+                Qt::QueuedConnection);
         }
         QMetaObject::invokeMethod(
-            this, [this] { finish(); }, Qt::QueuedConnection);
+            relay,
+            [relay] {
+                if (relay->reader)
+                    relay->reader->finish();
+            },
+            Qt::QueuedConnection);
     });
-    m_thread->setParent(this);
     m_thread->start();
 #else
     m_notifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);

@@ -81,6 +81,7 @@ private slots:
     void watchdogReconnectsASilentLink();
     void heartbeatsKeepTheLinkAlive();
     void endlessLineIsCappedAndRetried();
+    void hugeDataFieldIsCappedAndRetried();
     void unreachableHostBacksOff();
     void reconnectLimitCloses();
     void stopMeansNoReconnection();
@@ -449,6 +450,35 @@ void TestSseClient::endlessLineIsCappedAndRetried()
         saidOversized
             = saidOversized || arguments.at(1).toString().contains(QStringLiteral("oversized"));
     QVERIFY(saidOversized);
+}
+
+void TestSseClient::hugeDataFieldIsCappedAndRetried()
+{
+    // 1 MiB of short `data:` lines that never end the event, against a 64 KiB data cap.
+    ScriptedServer::Script huge {ScriptedServer::send(ScriptedServer::head() + "retry: 50\n\n")};
+    QByteArray lines;
+    for (int i = 0; i < 1024; ++i)
+        lines += "data: " + QByteArray(1017, 'y') + '\n';
+    for (int i = 0; i < 16; ++i) {
+        huge.append(ScriptedServer::send(lines.mid(i * 65536, 65536)));
+        huge.append(ScriptedServer::wait(2));
+    }
+    huge.append(ScriptedServer::hold());
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    server.setScripts(StreamPath,
+                      {huge,
+                       {ScriptedServer::send(ScriptedServer::head() + "data: small\n\n"),
+                        ScriptedServer::hold()}});
+    SseClient client;
+    EventLog log(&client);
+    confab::SseParser::Limits limits;
+    limits.maxEventDataBytes = 64 * 1024;
+    client.setParserLimits(limits);
+    client.setUrl(server.url(QStringLiteral("/stream")));
+    client.start();
+    QTRY_COMPARE_WITH_TIMEOUT(log.datas(), QStringList {QStringLiteral("small")}, Timeout);
+    QCOMPARE(server.connectionCount(StreamPath), 2);
 }
 
 void TestSseClient::unreachableHostBacksOff()
