@@ -731,6 +731,13 @@ void TestHub::unfinishedAndIdleConnectionsAreCut()
     partial.connectToHost(QHostAddress::LocalHost, fixture.port());
     QVERIFY(partial.waitForConnected(WaitMs));
     partial.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // never finished
+    QTcpSocket slowBody;
+    bool slowBodyClosed = false;
+    connect(&slowBody, &QTcpSocket::disconnected, this, [&] { slowBodyClosed = true; });
+    slowBody.connectToHost(QHostAddress::LocalHost, fixture.port());
+    QVERIFY(slowBody.waitForConnected(WaitMs));
+    slowBody.write(
+        "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"na");
     QTcpSocket idle;
     bool idleClosed = false;
     connect(&idle, &QTcpSocket::disconnected, this, [&] { idleClosed = true; });
@@ -738,6 +745,7 @@ void TestHub::unfinishedAndIdleConnectionsAreCut()
     QVERIFY(idle.waitForConnected(WaitMs));
     QTRY_VERIFY_WITH_TIMEOUT(partialClosed, WaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(idleClosed, WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(slowBodyClosed, WaitMs);
     // A stream is never idle-closed, even with no traffic at all.
     const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
     StreamReader stream(fixture.port(), {ana.token});
