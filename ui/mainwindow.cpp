@@ -79,7 +79,8 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    stopSession();
+    // Closing the app is not leaving the room: the session (and its outbox) resumes next time.
+    stopSession(false);
     m_host->stop(tr("The host closed the room."));
 }
 
@@ -231,7 +232,7 @@ void MainWindow::joinRoom(const JoinRequest &request)
 
 void MainWindow::startSession(const JoinRequest &request)
 {
-    stopSession();
+    stopSession(true);
     m_currentRoom = request;
     m_wasLive = false;
     m_session = new ChatSession(this);
@@ -267,7 +268,7 @@ void MainWindow::startSession(const JoinRequest &request)
     updateTitle();
 }
 
-void MainWindow::stopSession()
+void MainWindow::stopSession(bool leave)
 {
     if (!m_session)
         return;
@@ -275,7 +276,7 @@ void MainWindow::stopSession()
     m_session = nullptr;
     m_chatPage->setSession(nullptr);
     disconnect(session, nullptr, this, nullptr);
-    session->stop(true);
+    session->stop(leave);
     session->deleteLater();
     m_status->setState(ChatSession::State::Idle, {}, 0);
     m_status->setOutboxSize(0);
@@ -283,7 +284,7 @@ void MainWindow::stopSession()
 
 void MainWindow::leaveRoom()
 {
-    stopSession();
+    stopSession(true);
     if (m_host->isRunning())
         m_host->stop(tr("The host closed the room."));
     m_chatPage->hostInfo()->hide();
@@ -408,7 +409,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::quitApplication()
 {
     m_quitting = true;
-    leaveRoom();
+    stopSession(false);
+    m_host->stop(tr("The host closed the room."));
     QApplication::quit();
 }
 

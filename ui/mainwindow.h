@@ -61,7 +61,8 @@ private:
     void createMenus();
     void createTrayIcon();
     void startSession(const JoinRequest &request);
-    void stopSession();
+    // leave: end the membership on the hub too (Leave Room), not only disconnect (closing).
+    void stopSession(bool leave);
     void onStateChanged(int state, const QString &reason, int retryInMs);
     void onMessageArrived(const MessageEvent &message, bool own);
     void setUnread(int count);
