@@ -19,6 +19,7 @@ constexpr int HorizontalMargin = 12;
 constexpr int BodyIndent = 12;
 constexpr int RunGap = 8; // space above the header of a new run of messages
 constexpr int GroupedGap = 1; // space between messages of one run
+constexpr int NoticeGap = 4; // space above "Ana joined"
 constexpr int SeparatorPadding = 6;
 constexpr int BottomPadding = 2;
 constexpr int NameColorSaturation = 160;
@@ -164,8 +165,8 @@ MessageDelegate::Geometry MessageDelegate::geometryFor(const QStyleOptionViewIte
     const auto delivery = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
     if (delivery != MessageModel::Delivery::Delivered)
         height += QFontMetrics(smallFont(option.font)).height();
-    const int top
-        = geometry.separatorHeight + geometry.headerHeight + (grouped || notice ? GroupedGap : 0);
+    const int top = geometry.separatorHeight + geometry.headerHeight
+        + (notice ? NoticeGap : (grouped ? GroupedGap : 0));
     geometry.bodyRect = QRect(left, top, width, height);
     return geometry;
 }
