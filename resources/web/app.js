@@ -254,6 +254,7 @@
         const element = $('connection-state');
         element.textContent = t(labels[state]);
         element.dataset.state = state;
+        $('chat-view').dataset.state = state; // the stylesheet greys out presence while not live
     }
 
     function enterChat() {
