@@ -236,10 +236,7 @@ void MainWindow::startSession(const JoinRequest &request)
     m_currentRoom = request;
     m_wasLive = false;
     m_session = new ChatSession(this);
-    connect(m_session, &ChatSession::stateChanged, this,
-            [this](ChatSession::State state, const QString &reason, int retryInMs) {
-                onStateChanged(int(state), reason, retryInMs);
-            });
+    connect(m_session, &ChatSession::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_session, &ChatSession::messageArrived, this, &MainWindow::onMessageArrived);
     connect(m_session, &ChatSession::outboxChanged, m_status, &ConnectionStatus::setOutboxSize);
     connect(m_session, &ChatSession::roomTitleChanged, this, [this](const QString &title) {
@@ -294,9 +291,8 @@ void MainWindow::leaveRoom()
     updateTitle();
 }
 
-void MainWindow::onStateChanged(int stateValue, const QString &reason, int retryInMs)
+void MainWindow::onStateChanged(ChatSession::State state, const QString &reason, int retryInMs)
 {
-    const auto state = ChatSession::State(stateValue);
     m_status->setState(state, reason, retryInMs);
     statusBar()->clearMessage();
     if (state == ChatSession::State::Live && !m_wasLive) {

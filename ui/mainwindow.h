@@ -2,6 +2,7 @@
 // The Confab window: the start page, or a room. Owns the chat session, the in-process hub while
 // hosting, LAN discovery, the tray icon and the unread count.
 
+#include "chatsession.h"
 #include "desktopsettings.h"
 #include "startpage.h"
 
@@ -15,7 +16,6 @@ class QSystemTrayIcon;
 namespace confab {
 
 class ChatPage;
-class ChatSession;
 class ConnectionStatus;
 class LanDiscovery;
 struct MessageEvent;
@@ -63,7 +63,7 @@ private:
     void startSession(const JoinRequest &request);
     // leave: end the membership on the hub too (Leave Room), not only disconnect (closing).
     void stopSession(bool leave);
-    void onStateChanged(int state, const QString &reason, int retryInMs);
+    void onStateChanged(confab::ChatSession::State state, const QString &reason, int retryInMs);
     void onMessageArrived(const MessageEvent &message, bool own);
     void setUnread(int count);
     void updateTitle();
