@@ -100,7 +100,21 @@ bool HubStore::open(const QString &directory, QString *errorMessage)
         close();
         return false;
     }
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    m_insertEvent = std::make_unique<QSqlQuery>(db);
+    m_findByClientId = std::make_unique<QSqlQuery>(db);
+    if (!m_insertEvent->prepare(QStringLiteral("INSERT INTO events (room, seq, kind, member_id,"
+                                               " member_name, text, ts, client_id)"
+                                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        || !m_findByClientId->prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND"
+                                                     " member_id = ? AND client_id = ?")
+                                          .arg(EventColumns))) {
+        if (errorMessage)
+            *errorMessage = m_insertEvent->lastError().text();
+        close();
+        return false;
+    }
+    QSqlQuery query(db);
     query.exec(QStringLiteral("SELECT room, MAX(seq) FROM events GROUP BY room"));
     while (query.next())
         m_lastSequence.insert(query.value(0).toString(), query.value(1).toLongLong());
@@ -113,6 +127,8 @@ void HubStore::close()
     if (!m_open)
         return;
     m_open = false;
+    m_insertEvent.reset();
+    m_findByClientId.reset();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         db.close();
@@ -135,20 +151,21 @@ bool HubStore::insertEvent(const QString &room, qint64 sequence, QLatin1StringVi
                            const Member &member, const QString &text, qint64 ts,
                            const QString &clientId)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(
-        QStringLiteral("INSERT INTO events (room, seq, kind, member_id, member_name, text,"
-                       " ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    query.addBindValue(room);
-    query.addBindValue(sequence);
-    query.addBindValue(QString(kind));
-    query.addBindValue(member.id);
-    query.addBindValue(member.name);
-    query.addBindValue(text.isNull() ? QVariant() : QVariant(text));
-    query.addBindValue(ts);
-    query.addBindValue(clientId.isEmpty() ? QVariant() : QVariant(clientId));
+    if (!m_open)
+        return false;
+    QSqlQuery &query = *m_insertEvent;
+    query.bindValue(0, room);
+    query.bindValue(1, sequence);
+    query.bindValue(2, QString(kind));
+    query.bindValue(3, member.id);
+    query.bindValue(4, member.name);
+    query.bindValue(5, text.isNull() ? QVariant() : QVariant(text));
+    query.bindValue(6, ts);
+    query.bindValue(7, clientId.isEmpty() ? QVariant() : QVariant(clientId));
     // Autocommit: the statement is durable (WAL) when exec() returns.
-    if (!query.exec()) {
+    const bool ok = query.exec();
+    query.finish();
+    if (!ok) {
         qCWarning(lcStore) << "insert failed:" << query.lastError().text();
         return false;
     }
@@ -181,19 +198,20 @@ std::optional<MessageEvent> HubStore::messageByClientId(const QString &room,
                                                         const QString &memberId,
                                                         const QString &clientId) const
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(
-        QStringLiteral("SELECT %1 FROM events WHERE room = ? AND member_id = ? AND client_id = ?")
-            .arg(EventColumns));
-    query.addBindValue(room);
-    query.addBindValue(memberId);
-    query.addBindValue(clientId);
-    if (!query.exec() || !query.next())
+    if (!m_open)
         return std::nullopt;
-    const ChatEvent event = eventFromRow(query, room);
-    if (const auto *message = std::get_if<MessageEvent>(&event))
-        return *message;
-    return std::nullopt;
+    QSqlQuery &query = *m_findByClientId;
+    query.bindValue(0, room);
+    query.bindValue(1, memberId);
+    query.bindValue(2, clientId);
+    std::optional<MessageEvent> found;
+    if (query.exec() && query.next()) {
+        const ChatEvent event = eventFromRow(query, room);
+        if (const auto *message = std::get_if<MessageEvent>(&event))
+            found = *message;
+    }
+    query.finish();
+    return found;
 }
 
 std::vector<ChatEvent> HubStore::eventsAfter(const QString &room, qint64 afterId) const

@@ -8,8 +8,11 @@
 #include <QHash>
 #include <QString>
 
+#include <memory>
 #include <optional>
 #include <vector>
+
+class QSqlQuery;
 
 namespace confab {
 
@@ -67,6 +70,9 @@ private:
     QString m_filePath;
     bool m_open = false;
     QHash<QString, qint64> m_lastSequence;
+    // The hot statements, prepared once (a post runs both).
+    std::unique_ptr<QSqlQuery> m_insertEvent;
+    std::unique_ptr<QSqlQuery> m_findByClientId;
 };
 
 } // namespace confab
