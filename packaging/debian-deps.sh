@@ -23,8 +23,19 @@ if [[ "${1:-build}" == test ]]; then
     wanted+=("${test_packages[@]}")
 fi
 
+# A Node.js installed another way (e.g. a vendor package that bundles npm) satisfies these; Debian's
+# npm would conflict with it.
+provided_by_command() {
+    case "$1" in
+        nodejs) command -v node >/dev/null ;;
+        npm) command -v npm >/dev/null ;;
+        *) return 1 ;;
+    esac
+}
+
 missing=()
 for package in "${wanted[@]}"; do
+    provided_by_command "$package" && continue
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
         missing+=("$package")
     fi
