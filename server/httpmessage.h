@@ -32,6 +32,7 @@ struct HttpReply
     QByteArray contentType;
     QByteArray body;
     HttpHeaders headers; // extra headers (Allow, Retry-After, security headers...)
+    bool headOnly = false; // answer to HEAD: the GET head (Content-Length included), no body
 
     static HttpReply json(int status, const QByteArray &body);
     // `{"error": {"code", "message"}}`, the one error shape (docs/protocol.md "Errors").

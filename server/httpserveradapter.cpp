@@ -172,7 +172,7 @@ void PendingResponse::reply(const HttpReply &reply)
         headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
     for (const auto &[name, value] : reply.headers)
         headers.append(name, value);
-    m_responder.write(reply.body, headers, Status(reply.status));
+    m_responder.write(reply.headOnly ? QByteArray() : reply.body, headers, Status(reply.status));
 #else
     m_responder.writeStatusLine(Status(reply.status));
     if (!reply.contentType.isEmpty())
@@ -182,7 +182,7 @@ void PendingResponse::reply(const HttpReply &reply)
                                 QByteArray::number(reply.body.size()));
     for (const auto &[name, value] : reply.headers)
         m_responder.writeHeader(name, value);
-    m_responder.writeBody(reply.body);
+    m_responder.writeBody(reply.headOnly ? QByteArray() : reply.body);
 #endif
 }
 

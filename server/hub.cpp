@@ -246,6 +246,7 @@ void Hub::Private::handle(const HttpRequest &request, PendingResponse &response)
     }
     bool streamed = false;
     HttpReply reply = route(request, response, &streamed);
+    reply.headOnly = request.method == "HEAD";
     if (!streamed)
         response.reply(reply);
 }

@@ -85,7 +85,7 @@ Response rawRequest(quint16 port, const QByteArray &bytes, int timeoutMs)
                 if (bodyStart >= 0) {
                     const QByteArray value = findHeader(response.headers, "content-length");
                     length = value.isEmpty() ? -1 : value.toLongLong();
-                    if (response.status == 204)
+                    if (response.status == 204 || bytes.startsWith("HEAD "))
                         length = 0; // no body by definition
                 }
             }

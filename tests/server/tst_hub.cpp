@@ -862,6 +862,12 @@ void TestHub::staticWebClient()
     QVERIFY(page.header("content-security-policy").contains("frame-ancestors 'none'"));
     QCOMPARE(page.header("x-content-type-options"), QByteArrayLiteral("nosniff"));
     QCOMPARE(page.header("referrer-policy"), QByteArrayLiteral("no-referrer"));
+    // HEAD: the same head, no body; the connection stays usable.
+    const Response head = rawRequest(fixture.port(), "HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QVERIFY(head.complete);
+    QVERIFY(head.body.isEmpty());
+    QCOMPARE(head.status, 200);
+    QCOMPARE(head.header("content-length").toLongLong(), qint64(page.body.size()));
 }
 
 QTEST_GUILESS_MAIN(TestHub)
