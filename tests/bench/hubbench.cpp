@@ -22,6 +22,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -76,6 +77,36 @@ long long rssKiB(pid_t pid)
             return std::atoll(line.c_str() + 6);
     }
     return -1;
+}
+
+// CPU time (user + system) the process has used, in seconds.
+double cpuSeconds(pid_t pid)
+{
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const size_t close = text.rfind(')'); // the command name may contain spaces
+    if (close == std::string::npos)
+        return 0;
+    std::istringstream fields(text.substr(close + 2));
+    std::string field;
+    long long utime = 0, stime = 0;
+    for (int index = 3; fields >> field; ++index) {
+        if (index == 14)
+            utime = std::atoll(field.c_str());
+        if (index == 15) {
+            stime = std::atoll(field.c_str());
+            break;
+        }
+    }
+    return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
+double loadAverage()
+{
+    std::ifstream load("/proc/loadavg");
+    double value = 0;
+    load >> value;
+    return value;
 }
 
 void pinTo(int cpu)
@@ -513,6 +544,7 @@ int run(const Options &options)
             event.data.u32 = uint32_t(index);
             epoll_ctl(epoll, EPOLL_CTL_ADD, connection.fd, &event);
         }
+        const double cpuBefore = cpuSeconds(server.pid);
         const long long start = nowNs();
         const long long end = start + options.seconds * 1000000000LL;
         const long long interval = options.rate > 0 ? 1000000000LL / options.rate : 0;
@@ -550,11 +582,15 @@ int run(const Options &options)
                && nowNs() - publishEnd < DrainAfterPublishMs * 1000000LL)
             poll(10);
         const long long rssBusy = rssKiB(server.pid);
+        const double serverCpuSeconds = std::max(1e-6, cpuSeconds(server.pid) - cpuBefore);
+        // Load-independent efficiency: how much of a CPU the server used, and per CPU second.
+        const double serverCpu = serverCpuSeconds / (double(nowNs() - start) / 1e9);
         const double seconds
             = double(std::max(results.lastDeliveryNs, publishEnd) - results.firstPublishNs) / 1e9;
         std::printf(
             "rate=%s published=%lld (%.0f msg/s) deliveries=%lld/%lld deliveries_per_s=%.0f "
-            "p50=%.2fms p99=%.2fms max=%.2fms rss_end=%lldKiB%s\n",
+            "p50=%.2fms p99=%.2fms max=%.2fms rss_end=%lldKiB server_cpu=%.0f%% "
+            "deliveries_per_server_cpu_s=%.0f loadavg=%.1f%s\n",
             options.rate > 0 ? std::to_string(options.rate).c_str() : "max", results.published,
             double(results.published) / double(publishEnd - start) * 1e9, results.deliveries,
             expected, double(results.deliveries) / seconds,
@@ -564,7 +600,8 @@ int run(const Options &options)
                  ? 0
                  : *std::max_element(results.latencyUs.begin(), results.latencyUs.end()))
                 / 1000.0,
-            rssBusy, skipped > 0 ? " (publisher fell behind the rate)" : "");
+            rssBusy, serverCpu * 100, double(results.deliveries) / serverCpuSeconds, loadAverage(),
+            skipped > 0 ? " (publisher fell behind the rate)" : "");
     }
     for (Connection &connection : connections) {
         if (connection.fd >= 0)
