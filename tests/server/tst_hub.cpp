@@ -411,7 +411,7 @@ void TestHub::membersRoomsHealthMetrics()
 void TestHub::presenceOnlineOfflineWithGrace()
 {
     HubSettings settings = unlimitedRate();
-    settings.offlineGraceMs = 300;
+    settings.offlineGraceMs = 1500; // long enough for a reconnect on a loaded CI machine
     HubFixture fixture(settings);
     QVERIFY(fixture.started());
     const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
@@ -438,7 +438,7 @@ void TestHub::presenceOnlineOfflineWithGrace()
     boStream.reset();
     boStream = std::make_unique<StreamReader>(fixture.port(), StreamReader::Options {bo.token});
     QVERIFY(boStream->waitForHead());
-    QTest::qWait(600);
+    QTest::qWait(2000); // past the grace period
     QCOMPARE(states(), QStringList {QStringLiteral("online")});
     boStream.reset();
     QTRY_COMPARE_WITH_TIMEOUT(
@@ -451,7 +451,9 @@ void TestHub::presenceOnlineOfflineWithGrace()
 
 void TestHub::typingIsThrottled()
 {
-    HubFixture fixture(unlimitedRate());
+    HubSettings settings = unlimitedRate();
+    settings.typingIntervalMs = 30000; // the three calls below surely fall inside one interval
+    HubFixture fixture(settings);
     QVERIFY(fixture.started());
     const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
     const Session bo = signIn(fixture.port(), QStringLiteral("Bo"));
@@ -620,7 +622,7 @@ void TestHub::chunkedBodyNeedsLength()
 void TestHub::rateLimitedWithRetryAfter()
 {
     HubSettings settings;
-    settings.messagesPerSecond = 1;
+    settings.messagesPerSecond = 0.05; // no refill while the test runs, however slow the machine
     settings.messageBurst = 3;
     HubFixture fixture(settings);
     QVERIFY(fixture.started());
