@@ -6,6 +6,7 @@
 #include "chatsession.h"
 #include "composer.h"
 #include "connectionstatus.h"
+#include "desktopsettings.h"
 #include "hostinfopanel.h"
 #include "hub.h"
 #include "lanannouncer.h"
@@ -17,20 +18,25 @@
 #include "messageview.h"
 #include "qrcodewidget.h"
 #include "roomhost.h"
+#include "settingsdialog.h"
 #include "startpage.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace confab;
@@ -86,6 +92,8 @@ private slots:
     void outboxMarkedWhileHubIsDown();
     void discoveryListsRoomAnnouncedOverLoopback();
     void scrollingUpLoadsOlderHistory();
+    void closingWhileHostingAsks();
+    void settingsRoundTrip();
 
 private:
     std::unique_ptr<MainWindow> hostWindow(QTemporaryDir &dir, const QString &name);
@@ -471,6 +479,67 @@ void TestDesktopWindow::scrollingUpLoadsOlderHistory()
     writer.stop();
     reader.reset();
     hub.shutdown(QString());
+}
+
+void TestDesktopWindow::closingWhileHostingAsks()
+{
+    QTemporaryDir dir;
+    auto host = hostWindow(dir, QStringLiteral("Ana"));
+    QVERIFY(host);
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*host), NetworkWaitMs);
+    // The question is modal: answer it from the event loop it runs.
+    const auto answer = [](const QString &buttonText) {
+        QTimer::singleShot(0, [buttonText] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            const auto buttons = box->buttons();
+            for (QAbstractButton *button : buttons) {
+                const bool cancel
+                    = buttonText.isEmpty() && box->buttonRole(button) == QMessageBox::RejectRole;
+                if (cancel || (!buttonText.isEmpty() && button->text() == buttonText))
+                    return button->click();
+            }
+            QFAIL("no such button");
+        });
+    };
+    // Cancel: nothing changes.
+    answer(QString());
+    QVERIFY(!host->close());
+    QVERIFY(host->isHosting());
+    QVERIFY(host->isVisible());
+    // Stop hosting: the room closes with the window.
+    answer(QStringLiteral("Stop Hosting"));
+    QVERIFY(host->close());
+    QVERIFY(!host->isHosting());
+}
+
+void TestDesktopWindow::settingsRoundTrip()
+{
+    DesktopSettings settings;
+    settings.setName(QStringLiteral("  Ana  "));
+    settings.setNotificationsEnabled(false);
+    settings.setLanguage(QStringLiteral("zh_CN"));
+    SettingsDialog dialog;
+    dialog.load(settings);
+    QCOMPARE(dialog.findChild<QLineEdit *>()->text(), QStringLiteral("Ana"));
+    QVERIFY(!dialog.findChild<QCheckBox *>()->isChecked());
+    QCOMPARE(dialog.findChild<QComboBox *>()->currentData().toString(), QStringLiteral("zh_CN"));
+    dialog.findChild<QCheckBox *>()->setChecked(true);
+    dialog.findChild<QComboBox *>()->setCurrentIndex(0); // the system's language
+    QVERIFY(dialog.save(settings)); // a language change needs a restart
+    QVERIFY(settings.notificationsEnabled());
+    QVERIFY(settings.language().isEmpty());
+    QVERIFY(!dialog.save(settings)); // nothing changed this time
+
+    for (int i = 0; i < DesktopSettings::MaxRecentRooms + 3; ++i)
+        settings.addRecentRoom(
+            {QUrl(QStringLiteral("http://10.0.0.%1:8848/").arg(i)), QStringLiteral("lobby"), {}});
+    settings.addRecentRoom({QUrl(QStringLiteral("http://10.0.0.5:8848/")), QStringLiteral("lobby"),
+                            QStringLiteral("Again")});
+    const auto recent = settings.recentRooms();
+    QCOMPARE(recent.size(), DesktopSettings::MaxRecentRooms);
+    QCOMPARE(recent.first().title, QStringLiteral("Again")); // rejoined: first, and only once
+    QCOMPARE(std::count(recent.cbegin(), recent.cend(), recent.first()), 1);
 }
 
 QTEST_MAIN(TestDesktopWindow)
