@@ -207,7 +207,7 @@ int runServe(const QStringList &arguments)
                                              room.title,
                                              QHostInfo::localHostName(),
                                              {},
-                                             room.members,
+                                             room.online, // the beacon counts members online
                                              room.locked,
                                              protocol::ApiVersion});
             return rooms;
