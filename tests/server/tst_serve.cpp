@@ -3,6 +3,7 @@
 #include "hubtestkit.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QProcess>
 #include <QTest>
 
@@ -22,16 +23,19 @@ struct Served
     QByteArray firstLine;
 };
 
-Served startServe(const QString &dataDir)
+Served startServe(const QString &dataDir, const QStringList &extra = {})
 {
     Served served;
     served.process = std::make_unique<QProcess>();
     served.process->setProcessChannelMode(QProcess::SeparateChannels);
-    served.process->start(
-        qEnvironmentVariable("CONFAB_BINARY"),
-        {QStringLiteral("serve"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-         QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--no-announce"),
-         QStringLiteral("--data-dir"), dataDir, QStringLiteral("--max-rate"), QStringLiteral("0")});
+    const QStringList arguments
+        = QStringList {QStringLiteral("serve"),      QStringLiteral("--bind"),
+                       QStringLiteral("127.0.0.1"),  QStringLiteral("--port"),
+                       QStringLiteral("0"),          QStringLiteral("--no-announce"),
+                       QStringLiteral("--data-dir"), dataDir,
+                       QStringLiteral("--max-rate"), QStringLiteral("0")}
+        + extra;
+    served.process->start(qEnvironmentVariable("CONFAB_BINARY"), arguments);
     if (!QTest::qWaitFor(
             [&] {
                 return served.process->canReadLine()
@@ -55,6 +59,7 @@ private slots:
     void initTestCase();
     void firstLineStreamAndGracefulStop();
     void killNineRestartResume();
+    void passwordFileRoomsAndTitle();
 };
 
 void TestServe::initTestCase()
@@ -120,6 +125,32 @@ void TestServe::killNineRestartResume()
     QCOMPARE(messages.back().lastEventId, QStringLiteral("5"));
     again.process->terminate();
     QVERIFY(again.process->waitForFinished(WaitMs));
+}
+
+void TestServe::passwordFileRoomsAndTitle()
+{
+    QTemporaryDir dir;
+    QFile passwordFile(dir.filePath(QStringLiteral("password.txt")));
+    QVERIFY(passwordFile.open(QIODevice::WriteOnly));
+    passwordFile.write("open sesame\n");
+    passwordFile.close();
+    Served served
+        = startServe(dir.filePath(QStringLiteral("data")),
+                     {QStringLiteral("--password-file"), passwordFile.fileName(),
+                      QStringLiteral("--room"), QStringLiteral("lobby"), QStringLiteral("--room"),
+                      QStringLiteral("lab"), QStringLiteral("--title"), QStringLiteral("Lab 3")});
+    QVERIFY(served.port != 0);
+    QVERIFY(signIn(served.port, QStringLiteral("Ana")).token.isEmpty());
+    QVERIFY(!signIn(served.port, QStringLiteral("Ana"), QStringLiteral("lab"),
+                    QStringLiteral("open sesame"))
+                 .token.isEmpty());
+    const Response rooms = call(served.port, "GET", "/api/v1/rooms");
+    QCOMPARE(rooms.json().value(QLatin1StringView("rooms")).toArray().size(), 2);
+    QVERIFY(rooms.body.contains("\"title\":\"Lab 3\""));
+    QVERIFY(rooms.body.contains("\"locked\":true"));
+    served.process->terminate();
+    QVERIFY(served.process->waitForFinished(WaitMs));
+    QCOMPARE(served.process->exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestServe)
