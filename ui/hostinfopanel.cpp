@@ -12,6 +12,10 @@
 
 namespace confab {
 
+namespace {
+constexpr int FieldPaddingPx = 16;
+}
+
 HostInfoPanel::HostInfoPanel(QWidget *parent)
     : QWidget(parent)
     , m_rows(new QGridLayout)
@@ -62,6 +66,9 @@ void HostInfoPanel::setJoinUrls(const QList<QUrl> &urls)
         auto *field = new QLineEdit(url.toString(), m_rowsHost);
         field->setReadOnly(true);
         field->setCursorPosition(0);
+        // The whole address visible: people read it aloud or type it on another device.
+        field->setMinimumWidth(field->fontMetrics().horizontalAdvance(field->text())
+                               + FieldPaddingPx);
         auto *copy = new QToolButton(m_rowsHost);
         copy->setText(tr("Copy"));
         copy->setToolTip(tr("Copy this address"));
