@@ -97,7 +97,12 @@ ChatPage::ChatPage(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
+    m_composer->setMaxLength(protocol::DefaultMaxTextChars);
     connect(m_composer, &Composer::submitted, this, &ChatPage::send);
+    connect(m_composer, &Composer::tooLong, this, [this](int characters, int limit) {
+        m_typing->setText(
+            tr("Too long to send: %1 characters, the limit is %2.").arg(characters).arg(limit));
+    });
     connect(m_send, &QPushButton::clicked, m_composer, &Composer::submit);
     connect(m_composer, &Composer::typing, this, [this] {
         if (m_session)
@@ -161,7 +166,7 @@ void ChatPage::send(const QString &text)
 {
     if (!m_session)
         return;
-    m_session->send(text.left(protocol::DefaultMaxTextChars));
+    m_session->send(text);
     m_view->scrollToNewest();
 }
 

@@ -1,7 +1,5 @@
 #include "composer.h"
 
-#include "protocol.h"
-
 #include <QKeyEvent>
 
 namespace confab {
@@ -27,11 +25,20 @@ QSize Composer::sizeHint() const
     return {hint.width(), fontMetrics().lineSpacing() * VisibleLines + 2 * frameWidth() + 8};
 }
 
+void Composer::setMaxLength(int characters)
+{
+    m_maxLength = characters;
+}
+
 void Composer::submit()
 {
     const QString text = toPlainText().trimmed();
     if (text.isEmpty())
         return;
+    if (m_maxLength > 0 && text.size() > m_maxLength) {
+        emit tooLong(int(text.size()), m_maxLength);
+        return;
+    }
     clear();
     emit submitted(text);
 }

@@ -11,16 +11,21 @@ class Composer : public QPlainTextEdit
 public:
     explicit Composer(QWidget *parent = nullptr);
 
-    // Sends what is written (if anything) and clears the field.
+    // Sends what is written (if anything) and clears the field; text over the limit stays.
     void submit();
+    void setMaxLength(int characters);
     QSize sizeHint() const override;
 
 signals:
     void submitted(const QString &text);
     void typing(); // the user changed the text
+    void tooLong(int characters, int limit);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    int m_maxLength = 0; // 0: no limit
 };
 
 } // namespace confab

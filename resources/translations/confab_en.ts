@@ -37,6 +37,10 @@
             <numerusform>%1 of %n online</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Too long to send: %1 characters, the limit is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>confab::ChatSession</name>

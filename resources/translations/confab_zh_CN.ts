@@ -35,6 +35,10 @@
             <numerusform>%1/%n 人在线</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Too long to send: %1 characters, the limit is %2.</source>
+        <translation>内容过长，无法发送：%1 个字符，上限为 %2 个。</translation>
+    </message>
 </context>
 <context>
     <name>confab::ChatSession</name>

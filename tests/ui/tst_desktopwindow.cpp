@@ -148,6 +148,14 @@ void TestDesktopWindow::composerEnterSendsShiftEnterBreaksLine()
     QVERIFY(composer.toPlainText().isEmpty());
     QTest::keyClick(&composer, Qt::Key_Enter); // nothing written: nothing sent
     QCOMPARE(submitted.size(), 1);
+    // Over the limit: nothing is sent and nothing is lost.
+    QSignalSpy tooLong(&composer, &Composer::tooLong);
+    composer.setMaxLength(10);
+    composer.setPlainText(QStringLiteral("eleven chars"));
+    QTest::keyClick(&composer, Qt::Key_Return);
+    QCOMPARE(submitted.size(), 1);
+    QCOMPARE(tooLong.size(), 1);
+    QCOMPARE(composer.toPlainText(), QStringLiteral("eleven chars"));
 }
 
 void TestDesktopWindow::linksAreFoundInPlainText()
