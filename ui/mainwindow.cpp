@@ -33,6 +33,7 @@ namespace {
 
 constexpr int NotificationTextChars = 200;
 constexpr int NotificationTimeoutMs = 5000;
+constexpr int RejectedMessageTimeoutMs = 15000;
 constexpr int DefaultWidth = 1000;
 constexpr int DefaultHeight = 680;
 
@@ -243,6 +244,11 @@ void MainWindow::startSession(const JoinRequest &request)
         m_status->setRoomTitle(title);
         updateTitle();
     });
+    connect(m_session, &ChatSession::sendRejected, this,
+            [this](const QString &, const QString &reason) {
+                statusBar()->showMessage(tr("A message was not sent: %1").arg(reason),
+                                         RejectedMessageTimeoutMs);
+            });
     connect(m_session, &ChatSession::hostLeft, this, [this](const QString &reason) {
         statusBar()->showMessage(reason.isEmpty()
                                      ? tr("The host closed the room; waiting for it to come back.")

@@ -324,6 +324,10 @@
         <source>&lt;h3&gt;Confab %1&lt;/h3&gt;&lt;p&gt;Chat with the people on your network: host a room or join one, from this app or a web browser.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>A message was not sent: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>

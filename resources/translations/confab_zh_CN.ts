@@ -318,6 +318,10 @@
         <source>&lt;h3&gt;Confab %1&lt;/h3&gt;&lt;p&gt;Chat with the people on your network: host a room or join one, from this app or a web browser.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Confab %1&lt;/h3&gt;&lt;p&gt;与同一网络中的人聊天：主持一个聊天室或加入一个，可使用本应用或网页浏览器。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>A message was not sent: %1</source>
+        <translation>有一条消息未能发送：%1</translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>
