@@ -279,6 +279,7 @@ void MainWindow::stopSession(bool leave)
     m_session = nullptr;
     m_chatPage->setSession(nullptr);
     disconnect(session, nullptr, this, nullptr);
+    disconnect(session, nullptr, m_status, nullptr);
     session->stop(leave);
     session->deleteLater();
     m_status->setState(ChatSession::State::Idle, {}, 0);
