@@ -10,6 +10,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QUrlQuery>
+#include <memory>
 
 Q_LOGGING_CATEGORY(lcHubApi, "confab.hubapi")
 
@@ -86,6 +87,11 @@ QString HubApi::token() const
     return m_token;
 }
 
+void HubApi::setMaxResponseBytes(qint64 bytes)
+{
+    m_maxResponseBytes = bytes;
+}
+
 QUrl HubApi::apiUrl(const QString &path) const
 {
     // ApiPrefix is absolute ("/api/v1"); keep a base path prefix if the hub sits below one.
@@ -116,36 +122,54 @@ void HubApi::call(const QByteArray &method, const QUrl &url, const QJsonObject *
         request.setHeader(QNetworkRequest::ContentLengthHeader, payload.size());
     QNetworkReply *reply = m_nam->sendCustomRequest(request, method, payload);
 
-    // A hostile or broken server must not make us buffer without end.
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
-        if (received > MaxResponseBytes) {
-            qCWarning(lcHubApi) << "response too large; aborting" << reply->url().path();
-            reply->abort();
-        }
-    });
-    connect(reply, &QNetworkReply::finished, this, [reply, handler = std::move(handler)] {
+    // A hostile or broken server must not make us buffer without end. Past the cap the call ends
+    // at once, with our own error, not through the aborted reply's finished().
+    auto shared = std::make_shared<JsonHandler>(std::move(handler));
+    // readyRead, not downloadProgress: QNAM chokes the latter (at most one per 100 ms, and none
+    // for a burst that then goes quiet).
+    connect(reply, &QNetworkReply::readyRead, this,
+            [this, reply, shared, generation = m_generation, cap = m_maxResponseBytes] {
+                if (reply->bytesAvailable() <= cap)
+                    return;
+                qCWarning(lcHubApi) << "response too large; aborting" << reply->url().path();
+                disconnect(reply, nullptr, this, nullptr);
+                reply->abort();
+                reply->deleteLater();
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, shared, generation] {
+                        if (generation == m_generation)
+                            (*shared)(nullptr,
+                                      ApiError {-1, QStringLiteral("response_too_large"),
+                                                QStringLiteral("The hub's answer is too large."),
+                                                0});
+                    },
+                    Qt::QueuedConnection);
+            });
+    connect(reply, &QNetworkReply::finished, this, [reply, shared] {
+        const JsonHandler &complete = *shared;
         reply->deleteLater();
         const QByteArray bytes = reply->readAll();
         if (reply->error() != QNetworkReply::NoError) {
             const ApiError error = errorFromReply(reply, bytes);
             qCDebug(lcHubApi) << reply->operation() << reply->url().path()
                               << "failed:" << error.httpStatus << error.code << error.message;
-            handler(nullptr, error);
+            complete(nullptr, error);
             return;
         }
         if (bytes.isEmpty()) {
             const QJsonObject empty;
-            handler(&empty, {});
+            complete(&empty, {});
             return;
         }
         QJsonParseError parseError {};
         const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
         if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-            handler(nullptr, malformed(QStringLiteral("The hub's answer is not a JSON object.")));
+            complete(nullptr, malformed(QStringLiteral("The hub's answer is not a JSON object.")));
             return;
         }
         const QJsonObject object = document.object();
-        handler(&object, {});
+        complete(&object, {});
     });
 }
 
@@ -311,6 +335,7 @@ void HubApi::sendTyping(const QString &roomId, Callback<Nothing> done)
 
 void HubApi::abortAll()
 {
+    ++m_generation;
     const auto replies = m_nam->findChildren<QNetworkReply *>();
     for (QNetworkReply *reply : replies) {
         disconnect(reply, nullptr, this, nullptr);

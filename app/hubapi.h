@@ -91,6 +91,8 @@ public:
     QUrl baseUrl() const;
     void setToken(const QString &token);
     QString token() const;
+    // Answers larger than this fail with `response_too_large` (default MaxResponseBytes).
+    void setMaxResponseBytes(qint64 bytes);
 
     // URL of the room's event stream (the token goes in a header, not here).
     QUrl eventsUrl(const QString &roomId) const;
@@ -119,6 +121,8 @@ private:
     QNetworkAccessManager *m_nam;
     QUrl m_baseUrl;
     QString m_token;
+    qint64 m_maxResponseBytes = MaxResponseBytes;
+    quint64 m_generation = 0; // bumped by abortAll(): queued completions from before are dropped
 };
 
 } // namespace confab
