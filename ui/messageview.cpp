@@ -14,6 +14,7 @@
 #include <QMenu>
 #include <QScrollBar>
 #include <QTimer>
+#include <algorithm>
 
 namespace confab {
 
@@ -37,6 +38,18 @@ MessageView::MessageView(QWidget *parent)
     connect(m_window, &QAbstractItemModel::rowsAboutToBeInserted, this,
             &MessageView::rowsAboutToBeAdded);
     connect(m_window, &QAbstractItemModel::modelReset, m_delegate, &MessageDelegate::clearCache);
+    // QListView keeps row heights on dataChanged; these roles change a row's height.
+    connect(m_window, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+                static const QList<int> sizeRoles = {
+                    MessageModel::DeliveryRole, MessageModel::GroupedRole, MessageModel::NewDayRole,
+                    MessageModel::TextRole, MessageModel::SequenceRole};
+                const bool resized = roles.isEmpty()
+                    || std::any_of(roles.cbegin(), roles.cend(),
+                                   [](int role) { return sizeRoles.contains(role); });
+                if (resized)
+                    scheduleDelayedItemsLayout();
+            });
     // Trimming is coalesced: a burst of messages trims once.
     m_trimTimer.setSingleShot(true);
     m_trimTimer.setInterval(TrimDelayMs);
