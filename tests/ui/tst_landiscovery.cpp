@@ -48,6 +48,14 @@ void TestLanDiscovery::defaultRoutesOfLoopbackHubStayOnLoopback()
     const auto routes6 = LanAnnouncer::defaultRoutes(QHostAddress(QHostAddress::LocalHostIPv6));
     QCOMPARE(routes6.size(), 1);
     QVERIFY(routes6.first().destination.isLoopback());
+    // A loopback hub does not listen for queries: its socket would take the unicast announces
+    // meant for the joiners on this machine.
+    LanAnnouncer announcer(4567, [] { return QList<BeaconAnnounce> {}; });
+    announcer.setRoutes(routes);
+    QVERIFY(announcer.start());
+    QVERIFY(announcer.isRunning());
+    QCOMPARE(announcer.queryPort(), quint16(0));
+    announcer.stop();
     // A hub on every address announces on LAN interfaces only, never on loopback.
     for (const auto &route : LanAnnouncer::defaultRoutes(QHostAddress(QHostAddress::Any)))
         QVERIFY(!route.hubAddress.isLoopback());
