@@ -182,7 +182,6 @@ void ChatSession::Private::loadHistoryThenStream()
 
 void ChatSession::Private::startStream()
 {
-    stepBackoff.reset();
     stream->stop();
     stream->setUrl(api->eventsUrl(roomId));
     stream->setRawHeader("Authorization", "Bearer " + api->token().toUtf8());
@@ -211,6 +210,7 @@ void ChatSession::Private::onStreamState(SseClient::State streamState, const QSt
 void ChatSession::Private::onStreamOpened()
 {
     reauthentications = 0;
+    stepBackoff.reset();
     setState(State::Live, ChatSession::tr("Connected"));
     refreshMembers();
     outboxBackoff.reset();
@@ -222,6 +222,12 @@ void ChatSession::Private::onStreamFailed(int httpStatus, const QString &reason)
 {
     if (httpStatus == 401) {
         handleUnauthorized();
+        return;
+    }
+    // The hub is busy or on its way down (503 too_many_connections / shutting_down): a browser's
+    // EventSource would give up here, but a chat session waits and tries again.
+    if (httpStatus == 429 || httpStatus >= 500) {
+        retryLater(reason, &Private::startStream);
         return;
     }
     if (httpStatus == 404) {

@@ -7,6 +7,7 @@
 #include "hubprocess.h"
 #include "membermodel.h"
 #include "messagemodel.h"
+#include "scriptedserver.h"
 #include "sessionstore.h"
 
 #include <QEventLoop>
@@ -139,6 +140,7 @@ private slots:
     void outboxSurvivesAppRestart();
     void resetReloadsHistoryFromAnotherDatabase();
     void byeSaysHostLeftAndKeepsRetrying();
+    void busyHubIsRetried();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -505,6 +507,52 @@ void TestChatSession::byeSaysHostLeftAndKeepsRetrying()
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Reconnecting, Timeout);
     QVERIFY2(m_hub->start(m_hub->port()), qPrintable(m_hub->errorText()));
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Live, Timeout);
+}
+
+void TestChatSession::busyHubIsRetried()
+{
+    // A hub answering the stream with 503 (connection cap, or shutting down): an EventSource
+    // would give up; the session waits and tries again.
+    using test::ScriptedServer;
+    auto json = [](const QByteArray &body) {
+        return QByteArray(ScriptedServer::head(200, "application/json") + body);
+    };
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    server.setScripts(
+        "/api/v1/session",
+        {{ScriptedServer::send(
+              ScriptedServer::head(201, "application/json")
+              + R"({"token":"t","member":{"id":"m_1","name":"Bo"},"room":{"id":"lobby","title":"L"}})"),
+          ScriptedServer::close()}});
+    server.setScripts("/api/v1/rooms/lobby/messages",
+                      {{ScriptedServer::send(json(R"({"events":[],"hasMore":false})")),
+                        ScriptedServer::close()}});
+    server.setScripts(
+        "/api/v1/rooms/lobby/members",
+        {{ScriptedServer::send(json(R"({"members":[{"id":"m_1","name":"Bo","online":true}]})")),
+          ScriptedServer::close()}});
+    server.setScripts(
+        "/api/v1/rooms/lobby/events",
+        {{ScriptedServer::send(ScriptedServer::head(503, "application/json")
+                               + R"({"error":{"code":"shutting_down","message":"Bye."}})"),
+          ScriptedServer::close()},
+         {ScriptedServer::send(
+              ScriptedServer::head()
+              + "id: 1\nevent: message\ndata: {\"id\":1,\"room\":\"lobby\",\"from\":"
+                "{\"id\":\"m_2\",\"name\":\"Ana\"},\"text\":\"back\",\"ts\":1,\"clientId\":\"x\"}"
+                "\n\n"),
+          ScriptedServer::hold()}});
+    ChatSession session;
+    QSignalSpy states(&session, &ChatSession::stateChanged);
+    session.start(optionsFor(server.url(QStringLiteral("/")), QStringLiteral("Bo"),
+                             m_dir->filePath(QStringLiteral("bo"))));
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Live, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(messageTexts(session.messages()),
+                              QStringList {QStringLiteral("back")}, Timeout);
+    QCOMPARE(server.connectionCount("/api/v1/rooms/lobby/events"), 2);
+    for (const auto &arguments : std::as_const(states))
+        QVERIFY(arguments.at(0).value<ChatSession::State>() != ChatSession::State::Failed);
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)
