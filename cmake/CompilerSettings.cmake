@@ -6,8 +6,12 @@ function(confab_apply_compiler_settings target)
             target_compile_options(${target} PRIVATE /WX)
         endif()
     else()
-        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
             -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wformat=2)
+        # GCC's spelling; clang (macOS, the fuzzer build) would reject it as unknown under -Werror.
+        if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+            target_compile_options(${target} PRIVATE -Wshadow=local)
+        endif()
         if(CONFAB_WERROR)
             target_compile_options(${target} PRIVATE -Werror)
         endif()
