@@ -354,10 +354,7 @@ void ChatSession::Private::failWith(const ApiError &error)
 void ChatSession::Private::retryLater(const QString &reason, void (Private::*step)())
 {
     const int delay = stepBackoff.nextDelayMs(protocol::DefaultRetryMs);
-    setState(State::Reconnecting,
-             reason + QLatin1Char(' ')
-                 + ChatSession::tr("Retrying in %n s.", nullptr, (delay + 999) / 1000),
-             delay);
+    setState(State::Reconnecting, reason, delay);
     stepRetry.disconnect();
     QObject::connect(&stepRetry, &QTimer::timeout, q, [this, step] { (this->*step)(); });
     stepRetry.start(delay);

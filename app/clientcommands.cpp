@@ -206,9 +206,13 @@ int runListen(const QStringList &arguments)
                              QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
                      });
     QObject::connect(&client, &SseClient::stateChanged,
-                     [](SseClient::State state, const QString &reason, int) {
-                         if (state != SseClient::State::Open && !reason.isEmpty())
-                             printLine(stderr, QStringLiteral("confab listen: ") + reason);
+                     [](SseClient::State state, const QString &reason, int retryInMs) {
+                         if (state == SseClient::State::Open || reason.isEmpty())
+                             return;
+                         QString line = QStringLiteral("confab listen: ") + reason;
+                         if (retryInMs > 0)
+                             line += QLatin1Char(' ') + SseClient::reconnectNote(retryInMs);
+                         printLine(stderr, line);
                      });
     QObject::connect(&client, &SseClient::failed,
                      [&exitCode](int, const QString &) { exitCode = ExitUsage; });
@@ -327,9 +331,13 @@ public:
                 [this](const QModelIndex &, int first, int last) { printRows(first, last); });
         connect(model, &QAbstractItemModel::modelReset, this, [this] { m_newestPrinted = 0; });
         connect(session, &ChatSession::stateChanged, this,
-                [](ChatSession::State, const QString &reason, int) {
-                    if (!reason.isEmpty())
-                        printLine(stderr, QStringLiteral("* ") + reason);
+                [](ChatSession::State, const QString &reason, int retryInMs) {
+                    if (reason.isEmpty())
+                        return;
+                    QString line = QStringLiteral("* ") + reason;
+                    if (retryInMs > 0)
+                        line += QLatin1Char(' ') + SseClient::reconnectNote(retryInMs);
+                    printLine(stderr, line);
                 });
         connect(session, &ChatSession::typingChanged, this, [](const QStringList &names) {
             if (!names.isEmpty())

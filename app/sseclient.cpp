@@ -155,6 +155,11 @@ int SseClient::reconnectCount() const
     return m_reconnects;
 }
 
+QString SseClient::reconnectNote(int retryInMs)
+{
+    return tr("Reconnecting in %n s.", nullptr, secondsRoundedUp(retryInMs));
+}
+
 void SseClient::connectNow()
 {
     if (!m_running)
@@ -327,9 +332,7 @@ void SseClient::scheduleReconnect(Ending ending, const QString &why)
         m_backoff.reset();
     const int delay = m_backoff.nextDelayMs(reconnectionTimeMs());
     qCDebug(lcSseClient) << "reconnecting in" << delay << "ms:" << why;
-    setState(State::Connecting,
-             why + QLatin1Char(' ') + tr("Reconnecting in %n s.", nullptr, secondsRoundedUp(delay)),
-             delay);
+    setState(State::Connecting, why, delay);
     m_reconnectTimer.start(delay);
 }
 

@@ -66,8 +66,13 @@ public:
     int reconnectionTimeMs() const;
     int reconnectCount() const;
 
+    // "Reconnecting in 4 s." for a delay in milliseconds (rounded up to whole seconds).
+    static QString reconnectNote(int retryInMs);
+
 signals:
-    // retryInMs: while waiting to reconnect, the delay (so a UI can say "Reconnecting in 4 s").
+    // reason says why (the link broke, the host is unreachable); retryInMs is the delay before the
+    // next attempt while waiting to reconnect, 0 otherwise. Displays format the delay themselves
+    // (reconnectNote(), or a countdown), so the reason never carries a frozen number of seconds.
     void stateChanged(confab::SseClient::State state, const QString &reason, int retryInMs);
     void opened();
     void eventReceived(const QString &type, const QString &data, const QString &lastEventId);

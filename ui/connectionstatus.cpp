@@ -1,29 +1,11 @@
 #include "connectionstatus.h"
 
-#include <QCoreApplication>
-
 namespace confab {
 
 namespace {
 
 constexpr int CountdownTickMs = 1000;
 constexpr int MillisecondsPerSecond = 1000;
-
-// The session's reason ends with its own "Reconnecting in 3 s." note, frozen at the moment it
-// was written; the status bar counts down instead, so that note is dropped.
-QString withoutRetryNote(const QString &reason, int retryInMs)
-{
-    const int seconds = (retryInMs + MillisecondsPerSecond - 1) / MillisecondsPerSecond;
-    const QString notes[] = {
-        QCoreApplication::translate("confab::SseClient", "Reconnecting in %n s.", nullptr, seconds),
-        QCoreApplication::translate("confab::ChatSession", "Retrying in %n s.", nullptr, seconds),
-    };
-    for (const QString &note : notes) {
-        if (reason.endsWith(note))
-            return reason.chopped(note.size()).trimmed();
-    }
-    return reason;
-}
 
 } // namespace
 
@@ -91,9 +73,8 @@ void ConnectionStatus::refresh()
         const int seconds = (left + MillisecondsPerSecond - 1) / MillisecondsPerSecond;
         const QString retry
             = seconds > 0 ? tr("reconnecting in %n s…", nullptr, seconds) : tr("reconnecting…");
-        const QString reason = withoutRetryNote(m_reason, m_retryInMs);
-        text = reason.isEmpty() ? tr("Connection lost, %1").arg(retry)
-                                : tr("Host unreachable (%1), %2").arg(reason, retry);
+        text = m_reason.isEmpty() ? tr("Connection lost, %1").arg(retry)
+                                  : tr("Host unreachable (%1), %2").arg(m_reason, retry);
         if (seconds == 0)
             m_countdown.stop();
         break;
