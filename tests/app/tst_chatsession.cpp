@@ -4,6 +4,7 @@
 
 #include "chatsession.h"
 #include "hubapi.h"
+#include "hubapiwait.h"
 #include "hubprocess.h"
 #include "membermodel.h"
 #include "messagemodel.h"
@@ -22,24 +23,10 @@ using confab::test::HubProcess;
 
 namespace {
 
-constexpr int Timeout = 30000; // hub start-up under ASan on a busy 2-core machine is slow
+using confab::test::historyTexts;
+using confab::test::wait;
 
-// Runs one HubApi call to completion.
-template<class T> ApiResult<T> wait(const std::function<void(HubApi::Callback<T>)> &call)
-{
-    ApiResult<T> result;
-    bool done = false;
-    QEventLoop loop;
-    call([&](const ApiResult<T> &answer) {
-        result = answer;
-        done = true;
-        loop.quit();
-    });
-    QTimer::singleShot(Timeout, &loop, &QEventLoop::quit);
-    if (!done)
-        loop.exec();
-    return result;
-}
+constexpr int Timeout = 30000; // hub start-up under ASan on a busy 2-core machine is slow
 
 // Another member of the room, talking to the hub directly.
 class Poster
@@ -93,20 +80,6 @@ bool sequencesStrictlyIncrease(const MessageModel *model)
         previous = sequence;
     }
     return true;
-}
-
-QStringList historyTexts(HubApi &api)
-{
-    const auto page = wait<HistoryPage>(
-        [&](auto done) { api.fetchHistory(QStringLiteral("lobby"), 0, 200, done); });
-    QStringList texts;
-    if (page.ok()) {
-        for (const ChatEvent &event : page.value->events) {
-            if (const auto *message = std::get_if<MessageEvent>(&event))
-                texts.append(message->text);
-        }
-    }
-    return texts;
 }
 
 ChatSession::Options optionsFor(const QUrl &hub, const QString &name, const QString &storage)

@@ -2,6 +2,7 @@
 // the real hub, all on 127.0.0.1.
 
 #include "hubapi.h"
+#include "hubapiwait.h"
 #include "hubprocess.h"
 #include "scriptedserver.h"
 
@@ -18,6 +19,9 @@ using confab::test::HubProcess;
 using confab::test::ScriptedServer;
 
 namespace {
+
+using confab::test::historyTexts;
+using confab::test::wait;
 
 constexpr int Timeout = 30000;
 
@@ -57,36 +61,6 @@ public:
 QJsonObject json(const QByteArray &line)
 {
     return QJsonDocument::fromJson(line).object();
-}
-
-template<class T> ApiResult<T> wait(const std::function<void(HubApi::Callback<T>)> &call)
-{
-    ApiResult<T> result;
-    bool done = false;
-    QEventLoop loop;
-    call([&](const ApiResult<T> &answer) {
-        result = answer;
-        done = true;
-        loop.quit();
-    });
-    QTimer::singleShot(Timeout, &loop, &QEventLoop::quit);
-    if (!done)
-        loop.exec();
-    return result;
-}
-
-QStringList historyTexts(HubApi &api)
-{
-    const auto page = wait<HistoryPage>(
-        [&](auto done) { api.fetchHistory(QStringLiteral("lobby"), 0, 200, done); });
-    QStringList texts;
-    if (page.ok()) {
-        for (const ChatEvent &event : page.value->events) {
-            if (const auto *message = std::get_if<MessageEvent>(&event))
-                texts.append(message->text);
-        }
-    }
-    return texts;
 }
 
 } // namespace

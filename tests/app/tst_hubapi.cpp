@@ -2,6 +2,7 @@
 // malformed or oversized answers, and what the requests carry.
 
 #include "hubapi.h"
+#include "hubapiwait.h"
 #include "scriptedserver.h"
 
 #include <QElapsedTimer>
@@ -14,23 +15,9 @@ using confab::test::ScriptedServer;
 
 namespace {
 
-constexpr int Timeout = 20000;
+using confab::test::wait;
 
-template<class T> ApiResult<T> wait(const std::function<void(HubApi::Callback<T>)> &call)
-{
-    ApiResult<T> result;
-    bool done = false;
-    QEventLoop loop;
-    call([&](const ApiResult<T> &answer) {
-        result = answer;
-        done = true;
-        loop.quit();
-    });
-    QTimer::singleShot(Timeout, &loop, &QEventLoop::quit);
-    if (!done)
-        loop.exec();
-    return result;
-}
+constexpr int Timeout = 20000;
 
 QByteArray jsonAnswer(int status, const QByteArray &body, const QByteArray &extraHeaders = {})
 {
