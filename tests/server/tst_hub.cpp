@@ -58,6 +58,7 @@ private slots:
     void originAndHostChecks();
     void unfinishedAndIdleConnectionsAreCut();
     void pipelinedRequestDoesNotCorruptStream();
+    void requestSentWithStreamRequestDoesNotCorruptStream();
     void slowSubscriberDroppedOthersContinue();
     void byeOnShutdown();
     void heartbeatComments();
@@ -774,6 +775,33 @@ void TestHub::pipelinedRequestDoesNotCorruptStream()
                               WaitMs);
     for (const auto &event : stream.events())
         QVERIFY(!event.data.contains(QLatin1StringView("HTTP/1.1")));
+}
+
+void TestHub::requestSentWithStreamRequestDoesNotCorruptStream()
+{
+    // The second request is queued before the connection is up, so it reaches the hub together
+    // with the stream's request: the stream starts while unread bytes sit in the socket's read
+    // buffer (which the hub gives back only once they are discarded).
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    StreamReader stream(fixture.port(), {ana.token});
+    stream.socket()->write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QVERIFY(stream.waitForEvents(1));
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(
+            post(fixture.port(), ana, QStringLiteral("m%1").arg(i), QStringLiteral("c%1").arg(i))
+                .status,
+            201);
+        QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(),
+                                  size_t(i + 1), WaitMs);
+        // More bytes on the stream later are discarded too, and the stream keeps going.
+        stream.socket()->write("x");
+    }
+    for (const auto &event : stream.events())
+        QVERIFY(!event.data.contains(QLatin1StringView("HTTP/1.1")));
+    QVERIFY(!stream.closed());
+    QCOMPARE(fixture.hub().subscriberCount(), 1);
 }
 
 void TestHub::slowSubscriberDroppedOthersContinue()
