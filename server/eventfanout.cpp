@@ -113,21 +113,8 @@ void EventFanout::remove(quint64 id)
 
 void EventFanout::closeMember(const QString &memberId)
 {
-    std::vector<quint64> ids;
-    for (const auto &[id, subscriber] : m_subscribers) {
-        if (subscriber.memberId == memberId)
-            ids.push_back(id);
-    }
-    for (quint64 id : ids) {
-        const auto it = m_subscribers.find(id);
-        if (it == m_subscribers.end())
-            continue;
-        if (QTcpSocket *socket = it->second.stream->socket()) {
-            QObject::disconnect(socket, nullptr, this, nullptr);
-            socket->disconnectFromHost();
-        }
-        m_subscribers.erase(it);
-    }
+    closeWhere(
+        [&memberId](const Subscriber &subscriber) { return subscriber.memberId == memberId; });
 }
 
 void EventFanout::closeAll(const QByteArray &lastPayload)
@@ -135,20 +122,23 @@ void EventFanout::closeAll(const QByteArray &lastPayload)
     m_batch += lastPayload;
     ++m_batchEvents;
     flush();
-    std::vector<quint64> ids;
-    ids.reserve(m_subscribers.size());
-    for (const auto &entry : m_subscribers)
-        ids.push_back(entry.first);
-    for (quint64 id : ids) {
-        const auto it = m_subscribers.find(id);
-        if (it == m_subscribers.end())
+    closeWhere([](const Subscriber &) { return true; });
+}
+
+void EventFanout::closeWhere(const std::function<bool(const Subscriber &)> &matches)
+{
+    // Gracefully: disconnectFromHost() lets what is queued (a final `bye`) reach the client.
+    // Our slots are detached first, so the closes cannot re-enter remove().
+    for (auto it = m_subscribers.begin(); it != m_subscribers.end();) {
+        if (!matches(it->second)) {
+            ++it;
             continue;
-        // Graceful: the bye is flushed before the connection closes.
+        }
         if (QTcpSocket *socket = it->second.stream->socket()) {
             QObject::disconnect(socket, nullptr, this, nullptr);
             socket->disconnectFromHost();
         }
-        m_subscribers.erase(it);
+        it = m_subscribers.erase(it);
     }
 }
 

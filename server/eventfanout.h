@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -56,6 +57,7 @@ private:
         QString memberId;
     };
     void remove(quint64 id);
+    void closeWhere(const std::function<bool(const Subscriber &)> &matches);
 
     qint64 m_maxUnsentBytes;
     HubMetrics *m_metrics;
