@@ -1,2 +1,3 @@
 # LAN discovery: the joining side of the beacon (docs/protocol.md, "LAN beacon").
 target_sources(confab_app PRIVATE landiscovery.h landiscovery.cpp)
+target_sources(confab_app PRIVATE lanaddresses.h lanaddresses.cpp)

@@ -3,8 +3,8 @@
 #include "hub.h"
 #include "lanannouncer.h"
 
+#include "lanaddresses.h"
 #include <QLoggingCategory>
-#include <QNetworkInterface>
 #include <QSysInfo>
 
 Q_LOGGING_CATEGORY(lcRoomHost, "confab.ui.host")
@@ -119,16 +119,10 @@ QList<QUrl> RoomHost::joinUrls() const
     if (!isAnyAddress(m_options.bindAddress))
         return {hubUrl(m_options.bindAddress, port())};
     QList<QUrl> urls;
-    const auto interfaces = QNetworkInterface::allInterfaces();
-    for (const QNetworkInterface &interface : interfaces) {
-        const auto flags = interface.flags();
-        if (!flags.testFlag(QNetworkInterface::IsUp)
-            || flags.testFlag(QNetworkInterface::IsLoopBack))
-            continue;
-        for (const QNetworkAddressEntry &entry : interface.addressEntries()) {
-            if (entry.ip().protocol() == QAbstractSocket::IPv4Protocol)
-                urls.append(hubUrl(entry.ip(), port()));
-        }
+    for (const LanAddress &address : lanAddresses()) {
+        if (address.ip.protocol()
+            == QAbstractSocket::IPv4Protocol) // what phones and QR readers expect
+            urls.append(hubUrl(address.ip, port()));
     }
     if (urls.isEmpty())
         urls.append(localUrl()); // no network: still show something that works here

@@ -3,6 +3,7 @@
 #include "landiscovery.h"
 #include "protocol.h"
 
+#include "lanaddresses.h"
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -13,7 +14,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QNetworkInterface>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTreeWidget>
@@ -37,19 +37,8 @@ constexpr int RecentRowRole = Qt::UserRole;
 QStringList localAddresses()
 {
     QStringList lines;
-    const auto interfaces = QNetworkInterface::allInterfaces();
-    for (const QNetworkInterface &interface : interfaces) {
-        const auto flags = interface.flags();
-        if (!flags.testFlag(QNetworkInterface::IsUp)
-            || flags.testFlag(QNetworkInterface::IsLoopBack))
-            continue;
-        for (const QNetworkAddressEntry &entry : interface.addressEntries()) {
-            const QHostAddress ip = entry.ip();
-            if (ip.protocol() == QAbstractSocket::IPv4Protocol || ip.isGlobal())
-                lines.append(
-                    QStringLiteral("%1 (%2)").arg(ip.toString(), interface.humanReadableName()));
-        }
-    }
+    for (const LanAddress &address : lanAddresses())
+        lines.append(QStringLiteral("%1 (%2)").arg(address.ip.toString(), address.interfaceName));
     return lines;
 }
 
@@ -127,7 +116,8 @@ StartPage::StartPage(QWidget *parent)
     auto *help = new QPushButton(tr("Can't find a room?"), joinBox);
     help->setFlat(true);
     help->setCursor(Qt::PointingHandCursor);
-    help->setStyleSheet(QStringLiteral("QPushButton { color: palette(link); text-decoration: underline; border: none; }"));
+    help->setStyleSheet(QStringLiteral(
+        "QPushButton { color: palette(link); text-decoration: underline; border: none; }"));
 
     m_address->setPlaceholderText(tr("Address, e.g. 192.168.1.20:8848"));
     m_joinPassword->setEchoMode(QLineEdit::Password);
