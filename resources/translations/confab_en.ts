@@ -44,13 +44,6 @@
 </context>
 <context>
     <name>confab::ChatSession</name>
-    <message numerus="yes">
-        <source>Retrying in %n s.</source>
-        <translation>
-            <numerusform>Retrying in %n s.</numerusform>
-            <numerusform>Retrying in %n s.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Signing in…</source>
         <translation type="unfinished"></translation>

@@ -42,12 +42,6 @@
 </context>
 <context>
     <name>confab::ChatSession</name>
-    <message numerus="yes">
-        <source>Retrying in %n s.</source>
-        <translation>
-            <numerusform>%n 秒后重试。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
