@@ -1,18 +1,30 @@
 #pragma once
 // One room's live subscribers and the delivery of its events to them.
 //
-// Each event is framed once and the same bytes go to every subscriber; all events of one
-// event-loop turn are coalesced into one write per subscriber (a zero-timer flush). A subscriber
-// whose unsent bytes would pass the cap is aborted and dropped, so nobody waits for it.
+// Each event is framed once and kept in a short log until every subscriber has it. Every
+// subscriber remembers how far into that log it has been sent. A sweep walks the subscribers in
+// order and gives each, in one write, everything it has not had yet: the bytes for one starting
+// point are built once and shared by every subscriber at that point, never copied per subscriber.
+//
+// The sweep runs in slices of about a millisecond and returns to the event loop in between, so a
+// message posted while 1000 subscribers are being written to is read, stored and answered at once.
+// Subscribers the sweep has not reached yet then get both events in the same write, and the ones
+// it has passed get the new one on the next sweep. Under load this batches by itself (fewer,
+// larger writes); when idle each event goes out in the turn after it is published.
+//
+// A subscriber whose unsent bytes would pass the cap is aborted and dropped, so nobody waits for
+// it.
 
 #include "httpserveradapter.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
+#include <deque>
 #include <functional>
 #include <memory>
-#include <unordered_map>
+#include <vector>
 
 namespace confab {
 
@@ -33,19 +45,22 @@ public:
                 QObject *parent = nullptr);
     ~EventFanout() override;
 
-    // Queues framed SSE bytes (sse::frame or sse::comment) for every subscriber.
+    // Queues framed SSE bytes (sse::frame or sse::comment) for every current subscriber.
     void publish(const QByteArray &framedEvent);
-    // Writes the queued batch now. Called by the zero-timer, and before a new subscriber's
-    // replay so that the replay and the live stream meet with no gap and no duplicate.
+    // Delivers everything queued to every subscriber now, in one go (used before `bye`).
     void flush();
 
-    // Takes over a stream whose head (and replay) is written; returns the subscriber's id.
+    // Takes over a stream whose head (and replay) is written; returns the subscriber's id. The
+    // stream gets the events published from now on: everything published before is already
+    // committed to the store, so the caller's replay has it.
     quint64 add(std::unique_ptr<EventStream> stream, const QString &memberId);
     // Sends `lastPayload` to everyone, then closes every stream gracefully (used for `bye`).
     void closeAll(const QByteArray &lastPayload);
     // Cuts the streams of one member (their session ended).
     void closeMember(const QString &memberId);
     int count() const { return int(m_subscribers.size()); }
+    // Events published but not yet written to every subscriber.
+    int backlog() const { return int(m_log.size()); }
 
 signals:
     void subscriberLeft(const QString &memberId);
@@ -53,19 +68,39 @@ signals:
 private:
     struct Subscriber
     {
+        quint64 id = 0;
         std::unique_ptr<EventStream> stream;
         QString memberId;
+        quint64 sentUpTo = 0; // sequence number of the last event written to this stream
     };
+    std::vector<Subscriber>::iterator find(quint64 id);
+    // One slice of the sweep; with `budgetUs` < 0 it runs until everyone is up to date.
+    void sweep(qint64 budgetUs);
+    // Ends a pass over all subscribers: forgets events everyone has, and says if anyone lacks one.
+    bool finishPass();
+    // The chunk carrying every event after `sentUpTo`, built once per starting point.
+    const QByteArray &chunkAfter(quint64 sentUpTo);
     void remove(quint64 id);
     void closeWhere(const std::function<bool(const Subscriber &)> &matches);
 
     qint64 m_maxUnsentBytes;
     HubMetrics *m_metrics;
-    std::unordered_map<quint64, Subscriber> m_subscribers;
+    // Sorted by id (new ids are larger, so adding appends): a sweep's position, kept as an id,
+    // survives adds and removes. A vector, because the sweep walks it a thousand times a second.
+    std::vector<Subscriber> m_subscribers;
     quint64 m_nextId = 1;
-    QByteArray m_batch;
-    int m_batchEvents = 0;
-    QTimer m_flushTimer;
+    std::deque<QByteArray> m_log; // framed events m_logStart+1 ... m_head
+    quint64 m_logStart = 0;
+    quint64 m_head = 0;
+    quint64 m_cursor = 0; // id of the next subscriber this pass visits
+    struct CachedChunk
+    {
+        quint64 after = 0;
+        QByteArray chunk;
+    };
+    std::vector<CachedChunk> m_chunks; // valid for m_chunksHead only
+    quint64 m_chunksHead = 0;
+    QTimer m_sweepTimer;
     QTimer m_heartbeat;
 };
 

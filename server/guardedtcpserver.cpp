@@ -166,6 +166,17 @@ void GuardedTcpServer::markStreaming(QTcpSocket *socket)
     // again once the handler has returned.
     if (!releaseReadBuffer(socket))
         QTimer::singleShot(0, socket, [socket] { releaseReadBuffer(socket); });
+    parkLater(socket);
+}
+
+void GuardedTcpServer::parkLater(QTcpSocket *socket)
+{
+    // Not from inside the socket's readyRead handlers: reading re-enables the notifier.
+    QTimer::singleShot(0, socket, [this, socket] {
+        const auto it = m_connections.find(socket);
+        if (it != m_connections.end() && it->second.phase == Phase::Streaming)
+            m_idleStreams.park(socket);
+    });
 }
 
 void GuardedTcpServer::closeIdleConnections()
@@ -202,8 +213,10 @@ void GuardedTcpServer::inspectNewBytes(QTcpSocket *socket)
         if (socket->isTransactionStarted())
             socket->commitTransaction();
         socket->skip(socket->bytesAvailable());
-        if (connection.phase == Phase::Streaming)
+        if (connection.phase == Phase::Streaming) {
             releaseReadBuffer(socket);
+            parkLater(socket);
+        }
         return;
     }
     const qint64 available = socket->bytesAvailable();

@@ -5,6 +5,8 @@
 // a deadline for a request to arrive whole, and an idle timeout for non-stream connections.
 // It also finds a connection's socket by peer address and port (QtHttpServer 6.5+ hides it).
 
+#include "idlestreamwatcher.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
@@ -74,6 +76,8 @@ private:
     void forget(QTcpSocket *socket);
     void connectAfterParser();
     void reap();
+    // Parks a stream socket's read notifier once the current handler has returned.
+    void parkLater(QTcpSocket *socket);
 
     Limits m_limits;
     QObject *m_httpServer = nullptr;
@@ -82,6 +86,7 @@ private:
     std::vector<QTcpSocket *> m_newSockets; // accepted, waiting for the parser to attach
     QElapsedTimer m_clock;
     QTimer m_reaper;
+    IdleStreamWatcher m_idleStreams;
     qint64 m_refused = 0;
 };
 

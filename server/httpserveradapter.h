@@ -43,6 +43,11 @@ public:
 private:
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
+    // The fast path's own view of the socket, so that a write touches no Qt object: the
+    // descriptor, and whether Qt's write buffer may still hold bytes of ours (then order
+    // requires going through it).
+    qintptr m_descriptor = -1;
+    bool m_qtBuffered = false;
 };
 
 // A request being answered; valid only during the handler call.

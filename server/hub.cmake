@@ -5,6 +5,7 @@ target_sources(confab_server PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/httpmessage.h ${CMAKE_CURRENT_LIST_DIR}/httpmessage.cpp
     ${CMAKE_CURRENT_LIST_DIR}/httpserveradapter.h ${CMAKE_CURRENT_LIST_DIR}/httpserveradapter.cpp
     ${CMAKE_CURRENT_LIST_DIR}/guardedtcpserver.h ${CMAKE_CURRENT_LIST_DIR}/guardedtcpserver.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/idlestreamwatcher.h ${CMAKE_CURRENT_LIST_DIR}/idlestreamwatcher.cpp
     ${CMAKE_CURRENT_LIST_DIR}/eventfanout.h ${CMAKE_CURRENT_LIST_DIR}/eventfanout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/hubstore.h ${CMAKE_CURRENT_LIST_DIR}/hubstore.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenbucket.h ${CMAKE_CURRENT_LIST_DIR}/tokenbucket.cpp

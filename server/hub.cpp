@@ -513,9 +513,9 @@ HttpReply Hub::Private::openStream(const HttpRequest &request, Room &room,
         lastEventId = request.query.queryItemValue(QStringLiteral("lastEventId")).toUtf8();
     lastEventId = lastEventId.trimmed();
 
-    // Single-threaded: deliver what is queued first, then replay from the store, then go live.
-    // Nothing can be published between these steps, so there is no gap and no duplicate.
-    room.fanout->flush();
+    // Single-threaded: replay from the store, then go live. Every event with an id is committed
+    // before it is published, and the fan-out gives a new stream only what is published after
+    // add(); nothing can be published in between, so there is no gap and no duplicate.
     QByteArray first = sse::retryField(settings.retryMs);
     if (!lastEventId.isEmpty()) {
         bool ok = false;

@@ -23,6 +23,8 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <memory>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -57,6 +59,7 @@ struct Options
     int seconds = 10;
     int publishers = 4;
     int padding = 100; // extra bytes of text per message
+    std::string perMessageFile; // one line per message: when it was sent, first and last arrival
     bool hold = false;
     bool pin = true;
 };
@@ -343,8 +346,17 @@ struct Connection
     std::string buffer;
 };
 
+// When the first and the last subscriber got one message (--per-message).
+struct MessageSpread
+{
+    long long first = 0;
+    long long last = 0;
+    int count = 0;
+};
+
 struct Results
 {
+    std::unique_ptr<std::map<long long, MessageSpread>> perMessage; // by send time
     long long published = 0;
     long long deliveries = 0;
     long long firstPublishNs = 0;
@@ -367,6 +379,11 @@ void scanMarkers(Connection &connection, const char *data, size_t size, long lon
         ++results.deliveries;
         results.lastDeliveryNs = now;
         results.latencyUs.push_back(int((now - sent) / 1000));
+        if (results.perMessage) {
+            MessageSpread &spread = (*results.perMessage)[sent];
+            spread.first = spread.count++ == 0 ? now : std::min(spread.first, now);
+            spread.last = std::max(spread.last, now);
+        }
         consumed = end + 1;
     }
     buffer.erase(0, consumed);
@@ -411,6 +428,23 @@ bool takeAnswer(std::string &buffer)
         return false;
     buffer.erase(0, end);
     return true;
+}
+
+// Columns: ms since the first publish, ms to the first subscriber, ms to the last, subscribers.
+void writePerMessage(const std::string &path, const std::map<long long, MessageSpread> &spreads,
+                     long long start)
+{
+    FILE *file = std::fopen(path.c_str(), "w");
+    if (!file) {
+        std::fprintf(stderr, "hubbench: cannot write %s\n", path.c_str());
+        return;
+    }
+    std::fprintf(file, "# sent_ms first_ms last_ms subscribers\n");
+    for (const auto &[sent, spread] : spreads)
+        std::fprintf(file, "%.3f %.3f %.3f %d\n", double(sent - start) / 1e6,
+                     double(spread.first - sent) / 1e6, double(spread.last - sent) / 1e6,
+                     spread.count);
+    std::fclose(file);
 }
 
 int percentile(std::vector<int> &values, double p)
@@ -461,42 +495,56 @@ int run(const Options &options)
     const int epoll = epoll_create1(0);
     std::vector<Connection> connections(size_t(options.subscribers + options.publishers));
     Results results;
+    if (!options.perMessageFile.empty())
+        results.perMessage = std::make_unique<std::map<long long, MessageSpread>>();
     results.latencyUs.reserve(size_t(options.subscribers) * size_t(std::max(1, options.rate))
                               * size_t(options.seconds));
     int heads = 0;
     std::vector<epoll_event> events(EpollBatch);
     char readBuffer[65536];
 
-    const auto handleReadable = [&](Connection &connection, long long now) {
+    // One recv() per readiness report unless it filled the buffer: epoll is level-triggered and
+    // reports the socket again if more is waiting, and a second recv() that only says EAGAIN
+    // would double the benchmark's own system-call load (it shares nothing with the hub, but
+    // a busy benchmark reads late, and that shows up as latency).
+    const auto handleReadable = [&](Connection &connection) {
         for (;;) {
             const ssize_t n = recv(connection.fd, readBuffer, sizeof(readBuffer), 0);
             if (n <= 0)
                 return;
+            const long long now = nowNs(); // per read: a batch of 1000 sockets takes a while
+            const bool drained = size_t(n) < sizeof(readBuffer);
             if (connection.kind == Kind::Publisher) {
                 connection.buffer.append(readBuffer, size_t(n));
                 while (takeAnswer(connection.buffer))
                     connection.busy = false;
+                if (drained)
+                    return;
                 continue;
             }
             size_t offset = 0;
             if (!connection.headSeen) {
                 connection.buffer.append(readBuffer, size_t(n));
                 const size_t head = connection.buffer.find("\r\n\r\n");
-                if (head == std::string::npos)
+                if (head == std::string::npos) {
+                    if (drained)
+                        return;
                     continue;
+                }
                 connection.headSeen = true;
                 ++heads;
                 connection.buffer.clear();
                 offset = size_t(n); // nothing of interest comes with the head
             }
             scanMarkers(connection, readBuffer + offset, size_t(n) - offset, now, results);
+            if (drained)
+                return;
         }
     };
     const auto poll = [&](int timeoutMs) {
         const int ready = epoll_wait(epoll, events.data(), EpollBatch, timeoutMs);
-        const long long now = nowNs();
         for (int i = 0; i < ready; ++i)
-            handleReadable(connections[size_t(events[size_t(i)].data.u32)], now);
+            handleReadable(connections[size_t(events[size_t(i)].data.u32)]);
     };
 
     // Subscribe, a batch per turn.
@@ -602,6 +650,8 @@ int run(const Options &options)
                 / 1000.0,
             rssBusy, serverCpu * 100, double(results.deliveries) / serverCpuSeconds, loadAverage(),
             skipped > 0 ? " (publisher fell behind the rate)" : "");
+        if (results.perMessage)
+            writePerMessage(options.perMessageFile, *results.perMessage, start);
     }
     for (Connection &connection : connections) {
         if (connection.fd >= 0)
@@ -637,6 +687,8 @@ int main(int argc, char **argv)
             options.publishers = std::clamp(std::atoi(value().c_str()), 1, 64);
         else if (arg == "--padding")
             options.padding = std::clamp(std::atoi(value().c_str()), 0, 3000);
+        else if (arg == "--per-message")
+            options.perMessageFile = value();
         else if (arg == "--hold")
             options.hold = true;
         else if (arg == "--no-pin")
@@ -646,7 +698,7 @@ int main(int argc, char **argv)
                 stderr,
                 "usage: hubbench [--target confab|nchan] [--binary PATH] [--subscribers N] "
                 "[--rate MSG_PER_S|0] [--seconds S] [--publishers P] [--padding BYTES] "
-                "[--hold] [--no-pin] [--nchan-conf FILE]\n");
+                "[--hold] [--no-pin] [--nchan-conf FILE] [--per-message FILE]\n");
             return 2;
         }
     }

@@ -1,0 +1,110 @@
+#include "idlestreamwatcher.h"
+
+#include <QLoggingCategory>
+#include <QSocketNotifier>
+#include <QTcpSocket>
+
+#ifdef Q_OS_LINUX
+#include <sys/epoll.h>
+#include <unistd.h>
+#endif
+
+Q_LOGGING_CATEGORY(lcIdleWatch, "confab.hub.idlewatch")
+
+namespace confab {
+
+namespace {
+#ifdef Q_OS_LINUX
+// Descriptors handled per wake-up; more are simply reported again at the next turn.
+constexpr int WakeBatch = 256;
+
+// The read notifier Qt's socket engine keeps for this descriptor, if any.
+QSocketNotifier *readNotifierOf(QTcpSocket *socket)
+{
+    const qintptr descriptor = socket->socketDescriptor();
+    const auto notifiers = socket->findChildren<QSocketNotifier *>();
+    for (QSocketNotifier *notifier : notifiers) {
+        if (notifier->type() == QSocketNotifier::Read && notifier->socket() == descriptor)
+            return notifier;
+    }
+    return nullptr;
+}
+#endif
+} // namespace
+
+IdleStreamWatcher::IdleStreamWatcher(QObject *parent)
+    : QObject(parent)
+{
+#ifdef Q_OS_LINUX
+    m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    if (m_epoll < 0) {
+        qCWarning(lcIdleWatch) << "epoll_create1 failed; stream sockets stay in Qt's poll set";
+        return;
+    }
+    m_epollNotifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+    connect(m_epollNotifier, &QSocketNotifier::activated, this, &IdleStreamWatcher::wake);
+#endif
+}
+
+IdleStreamWatcher::~IdleStreamWatcher()
+{
+#ifdef Q_OS_LINUX
+    delete m_epollNotifier;
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+#endif
+}
+
+void IdleStreamWatcher::park(QTcpSocket *socket)
+{
+#ifdef Q_OS_LINUX
+    if (m_epoll < 0 || !socket || socket->state() != QAbstractSocket::ConnectedState
+        || socket->bytesAvailable() > 0)
+        return;
+    QSocketNotifier *notifier = readNotifierOf(socket);
+    if (!notifier || !notifier->isEnabled())
+        return;
+    const int descriptor = int(socket->socketDescriptor());
+    epoll_event event {};
+    // One-shot: after one report the descriptor stays quiet until it is parked again.
+    event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    event.data.fd = descriptor;
+    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, descriptor, &event) != 0
+        && (errno != EEXIST || epoll_ctl(m_epoll, EPOLL_CTL_MOD, descriptor, &event) != 0))
+        return;
+    notifier->setEnabled(false);
+    m_parked[descriptor] = notifier;
+    // A closed descriptor leaves the epoll set by itself; its entry here goes with the notifier.
+    connect(notifier, &QObject::destroyed, this, [this, descriptor, notifier] {
+        const auto it = m_parked.find(descriptor);
+        if (it != m_parked.end() && (it->second.isNull() || it->second == notifier))
+            m_parked.erase(it);
+    });
+#else
+    Q_UNUSED(socket);
+#endif
+}
+
+void IdleStreamWatcher::wake()
+{
+#ifdef Q_OS_LINUX
+    epoll_event events[WakeBatch];
+    const int ready = epoll_wait(m_epoll, events, WakeBatch, 0);
+    for (int i = 0; i < ready; ++i) {
+        const int descriptor = events[i].data.fd;
+        const auto it = m_parked.find(descriptor);
+        if (it == m_parked.end())
+            continue;
+        QPointer<QSocketNotifier> notifier = it->second;
+        m_parked.erase(it);
+        epoll_ctl(m_epoll, EPOLL_CTL_DEL, descriptor, nullptr);
+        if (notifier) {
+            disconnect(notifier, &QObject::destroyed, this, nullptr);
+            // Qt takes it from here: it reads, and sees end-of-file or the client's bytes.
+            notifier->setEnabled(true);
+        }
+    }
+#endif
+}
+
+} // namespace confab
