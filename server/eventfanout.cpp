@@ -43,7 +43,7 @@ EventFanout::~EventFanout()
 {
     // Streams (and the responders they hold) go before the HTTP server does.
     for (Subscriber &subscriber : m_subscribers) {
-        if (QTcpSocket *socket = subscriber.stream->socket())
+        if (QTcpSocket *socket = subscriber.stream.socket())
             QObject::disconnect(socket, nullptr, this, nullptr);
     }
     m_subscribers.clear();
@@ -80,7 +80,7 @@ void EventFanout::sweep(qint64 budgetUs)
         for (; it != m_subscribers.end(); ++it) {
             Subscriber &subscriber = *it;
             if (subscriber.sentUpTo < m_head) {
-                EventStream &stream = *subscriber.stream;
+                EventStream &stream = subscriber.stream;
                 const QByteArray &chunk = chunkAfter(subscriber.sentUpTo);
                 if (stream.unsentBytes() + chunk.size() > m_maxUnsentBytes) {
                     slow.push_back(subscriber.id);
@@ -116,7 +116,7 @@ void EventFanout::sweep(qint64 budgetUs)
             continue;
         ++m_metrics->slowDropped;
         qCInfo(lcFanout) << "dropping a slow subscriber of member" << found->memberId;
-        found->stream->abort();
+        found->stream.abort();
         remove(id);
     }
 }
@@ -162,7 +162,7 @@ quint64 EventFanout::add(std::unique_ptr<EventStream> stream, const QString &mem
 {
     const quint64 id = m_nextId++;
     QTcpSocket *socket = stream->socket();
-    m_subscribers.push_back(Subscriber {id, std::move(stream), memberId, m_head});
+    m_subscribers.push_back(Subscriber {id, std::move(*stream), memberId, m_head});
     if (socket) {
         connect(socket, &QTcpSocket::disconnected, this, [this, id] { remove(id); });
         if (socket->state() != QAbstractSocket::ConnectedState)
@@ -184,7 +184,7 @@ void EventFanout::remove(quint64 id)
     const auto it = find(id);
     if (it == m_subscribers.end() || it->id != id)
         return;
-    if (QTcpSocket *socket = it->stream->socket())
+    if (QTcpSocket *socket = it->stream.socket())
         QObject::disconnect(socket, nullptr, this, nullptr);
     const QString memberId = it->memberId;
     m_subscribers.erase(it);
@@ -214,7 +214,7 @@ void EventFanout::closeWhere(const std::function<bool(const Subscriber &)> &matc
     std::move(kept, m_subscribers.end(), std::back_inserter(closing));
     m_subscribers.erase(kept, m_subscribers.end());
     for (Subscriber &subscriber : closing) {
-        if (QTcpSocket *socket = subscriber.stream->socket()) {
+        if (QTcpSocket *socket = subscriber.stream.socket()) {
             QObject::disconnect(socket, nullptr, this, nullptr);
             socket->disconnectFromHost();
         }

@@ -69,7 +69,7 @@ private:
     struct Subscriber
     {
         quint64 id = 0;
-        std::unique_ptr<EventStream> stream;
+        EventStream stream;
         QString memberId;
         quint64 sentUpTo = 0; // sequence number of the last event written to this stream
     };

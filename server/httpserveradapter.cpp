@@ -99,6 +99,8 @@ EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSo
 }
 
 EventStream::~EventStream() = default;
+EventStream::EventStream(EventStream &&) noexcept = default;
+EventStream &EventStream::operator=(EventStream &&) noexcept = default;
 
 bool EventStream::isOpen() const
 {
@@ -107,9 +109,9 @@ bool EventStream::isOpen() const
 
 qint64 EventStream::unsentBytes() const
 {
-    if (!m_socket || (m_descriptor >= 0 && !m_qtBuffered))
+    if (m_descriptor >= 0 && !m_qtBuffered)
         return 0;
-    return m_socket->bytesToWrite();
+    return m_socket ? m_socket->bytesToWrite() : 0;
 }
 
 void EventStream::write(const QByteArray &chunk)
@@ -128,7 +130,7 @@ void EventStream::write(const QByteArray &chunk)
     // and both emit disconnected(), which takes the stream out of the fan-out first.
     if (m_qtBuffered && m_socket && m_socket->bytesToWrite() == 0)
         m_qtBuffered = false;
-    if (m_descriptor >= 0 && !m_qtBuffered && m_socket) {
+    if (m_descriptor >= 0 && !m_qtBuffered) {
         const ssize_t sent = ::send(int(m_descriptor), chunk.constData(), size_t(chunk.size()),
                                     MSG_DONTWAIT | MSG_NOSIGNAL);
         if (sent == chunk.size())

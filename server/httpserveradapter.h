@@ -28,6 +28,9 @@ public:
     ~EventStream();
     EventStream(const EventStream &) = delete;
     EventStream &operator=(const EventStream &) = delete;
+    // Movable, so that the fan-out can keep its streams side by side in one array.
+    EventStream(EventStream &&) noexcept;
+    EventStream &operator=(EventStream &&) noexcept;
 
     bool isOpen() const;
     qint64 unsentBytes() const;

@@ -73,16 +73,20 @@ void IdleStreamWatcher::park(QTcpSocket *socket)
         && (errno != EEXIST || epoll_ctl(m_epoll, EPOLL_CTL_MOD, descriptor, &event) != 0))
         return;
     notifier->setEnabled(false);
-    m_parked[descriptor] = notifier;
-    // A closed descriptor leaves the epoll set by itself; its entry here goes with the notifier.
-    connect(notifier, &QObject::destroyed, this, [this, descriptor, notifier] {
-        const auto it = m_parked.find(descriptor);
-        if (it != m_parked.end() && (it->second.isNull() || it->second == notifier))
-            m_parked.erase(it);
-    });
+    // A closed descriptor leaves the epoll set by itself, so a report always concerns the latest
+    // socket parked under that number. An entry left by a closed socket costs a few bytes until
+    // the number is reused (the kernel hands out the lowest free one), so none are tracked.
+    m_parked[descriptor] = Parked {notifier, socket};
 #else
     Q_UNUSED(socket);
 #endif
+}
+
+bool IdleStreamWatcher::isParked(const QTcpSocket *socket) const
+{
+    const auto it = m_parked.find(int(socket->socketDescriptor()));
+    return it != m_parked.end() && it->second.socket == socket && it->second.notifier
+        && !it->second.notifier->isEnabled();
 }
 
 void IdleStreamWatcher::wake()
@@ -95,14 +99,12 @@ void IdleStreamWatcher::wake()
         const auto it = m_parked.find(descriptor);
         if (it == m_parked.end())
             continue;
-        QPointer<QSocketNotifier> notifier = it->second;
+        const QPointer<QSocketNotifier> notifier = it->second.notifier;
         m_parked.erase(it);
         epoll_ctl(m_epoll, EPOLL_CTL_DEL, descriptor, nullptr);
-        if (notifier) {
-            disconnect(notifier, &QObject::destroyed, this, nullptr);
-            // Qt takes it from here: it reads, and sees end-of-file or the client's bytes.
+        // Qt takes it from here: it reads, and sees end-of-file or the client's bytes.
+        if (notifier)
             notifier->setEnabled(true);
-        }
     }
 #endif
 }

@@ -32,15 +32,20 @@ public:
     // Hands the socket's end-of-file watch to the epoll set. Call it outside the socket's own
     // signal handlers (Qt re-enables the read notifier whenever the socket is read).
     void park(QTcpSocket *socket);
-    int parkedCount() const { return int(m_parked.size()); }
+    // Whether the socket's read notifier is parked here right now.
+    bool isParked(const QTcpSocket *socket) const;
 
 private:
     void wake();
 
     int m_epoll = -1;
     QSocketNotifier *m_epollNotifier = nullptr;
-    // Descriptor -> the socket's own read notifier, disabled while it is parked.
-    std::unordered_map<int, QPointer<QSocketNotifier>> m_parked;
+    struct Parked
+    {
+        QPointer<QSocketNotifier> notifier; // the socket's own, disabled while it is parked
+        const QTcpSocket *socket = nullptr; // only compared, never used
+    };
+    std::unordered_map<int, Parked> m_parked; // by descriptor
 };
 
 } // namespace confab
