@@ -8,6 +8,7 @@ target_sources(confab_server PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/idlestreamwatcher.h ${CMAKE_CURRENT_LIST_DIR}/idlestreamwatcher.cpp
     ${CMAKE_CURRENT_LIST_DIR}/eventfanout.h ${CMAKE_CURRENT_LIST_DIR}/eventfanout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/hubstore.h ${CMAKE_CURRENT_LIST_DIR}/hubstore.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/walcheckpointer.h ${CMAKE_CURRENT_LIST_DIR}/walcheckpointer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenbucket.h ${CMAKE_CURRENT_LIST_DIR}/tokenbucket.cpp
     ${CMAKE_CURRENT_LIST_DIR}/passwordcheck.h ${CMAKE_CURRENT_LIST_DIR}/passwordcheck.cpp
 )

@@ -4,6 +4,7 @@
 // answer and fan out knowing the event survives a crash.
 
 #include "chatevent.h"
+#include "walcheckpointer.h"
 
 #include <QHash>
 #include <QString>
@@ -37,6 +38,8 @@ public:
     bool open(const QString &directory, QString *errorMessage);
     void close();
     bool isOpen() const { return m_open; }
+    // Write-ahead-log checkpoints finished on the checkpoint thread since open().
+    qint64 checkpointsCompleted() const { return m_checkpointer ? m_checkpointer->completed() : 0; }
     QString filePath() const { return m_filePath; }
 
     // The room's newest sequence number (0 when it has no history yet).
@@ -63,6 +66,7 @@ public:
 
 private:
     bool exec(const QString &statement, QString *errorMessage = nullptr);
+    bool committed(bool ok);
     bool insertEvent(const QString &room, qint64 sequence, QLatin1StringView kind,
                      const Member &member, const QString &text, qint64 ts, const QString &clientId);
 
@@ -73,6 +77,7 @@ private:
     // The hot statements, prepared once (a post runs both).
     std::unique_ptr<QSqlQuery> m_insertEvent;
     std::unique_ptr<QSqlQuery> m_findByClientId;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
 };
 
 } // namespace confab

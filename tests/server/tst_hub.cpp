@@ -1,10 +1,13 @@
 // The hub's HTTP API and event stream over real loopback sockets (docs/protocol.md).
 
+#include "hubstore.h"
 #include "hubtestkit.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace confab;
@@ -64,6 +67,7 @@ private slots:
     void heartbeatComments();
     void unusedSessionsExpire();
     void staticWebClient();
+    void storeCheckpointsOnItsOwnThread();
 };
 
 void TestHub::streamFramingAndHeaders()
@@ -898,6 +902,44 @@ void TestHub::staticWebClient()
     QVERIFY(head.body.isEmpty());
     QCOMPARE(head.status, 200);
     QCOMPARE(head.header("content-length").toLongLong(), qint64(page.body.size()));
+}
+
+// SQLite's automatic checkpoints (with their fdatasync) are off on the hub's connection; the
+// store's own thread copies the log back, so the log stays small and nothing is lost.
+void TestHub::storeCheckpointsOnItsOwnThread()
+{
+    constexpr int Messages = 2000;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const Member ana {QStringLiteral("m1"), QStringLiteral("Ana")};
+    {
+        HubStore store(QStringLiteral("checkpoint-test"));
+        QString error;
+        QVERIFY2(store.open(dir.path(), &error), qPrintable(error));
+        // In bursts, as a busy room writes: each burst asks for one checkpoint, and once that
+        // has finished the next commit starts the log over from its beginning.
+        constexpr int Burst = WalCheckpointer::CommitsPerCheckpoint;
+        for (int i = 0; i < Messages; ++i) {
+            MessageEvent message {0, QStringLiteral("lobby"),     ana, QStringLiteral("m%1").arg(i),
+                                  i, QStringLiteral("c%1").arg(i)};
+            QVERIFY(store.appendMessage(message));
+            QCOMPARE(message.id, qint64(i + 1));
+            if ((i + 1) % Burst == 0)
+                QTRY_COMPARE_WITH_TIMEOUT(store.checkpointsCompleted(), qint64((i + 1) / Burst),
+                                          WaitMs);
+        }
+        // Without those checkpoints the log would hold every message, about 20 MB here (SQLite's
+        // own fallback starts at 40 MB); with them it never grows past about one burst.
+        const qint64 walBytes = QFileInfo(store.filePath() + QStringLiteral("-wal")).size();
+        QVERIFY2(walBytes < 8 * 1024 * 1024, qPrintable(QString::number(walBytes)));
+    }
+    // close() truncated the log; everything is in the database file.
+    QCOMPARE(QFileInfo(dir.filePath(QStringLiteral("hub.sqlite-wal"))).size(), qint64(0));
+    HubStore reopened(QStringLiteral("checkpoint-test-2"));
+    QString error;
+    QVERIFY2(reopened.open(dir.path(), &error), qPrintable(error));
+    QCOMPARE(reopened.lastSequence(QStringLiteral("lobby")), qint64(Messages));
+    QCOMPARE(reopened.eventsAfter(QStringLiteral("lobby"), 0).size(), size_t(Messages));
 }
 
 QTEST_GUILESS_MAIN(TestHub)
