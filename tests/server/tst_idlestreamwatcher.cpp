@@ -34,6 +34,20 @@ struct LoopbackPair
     }
 };
 
+// A connected pair whose accepted end is parked.
+struct ParkedPair : LoopbackPair
+{
+    IdleStreamWatcher watcher;
+
+    bool openAndPark()
+    {
+        if (!open())
+            return false;
+        watcher.park(accepted);
+        return watcher.isParked(accepted);
+    }
+};
+
 bool readNotifierEnabled(QTcpSocket *socket)
 {
     const auto notifiers = socket->findChildren<QSocketNotifier *>();
@@ -76,19 +90,17 @@ void TestIdleStreamWatcher::parkedSocketLeavesQtsPollSet()
 
 void TestIdleStreamWatcher::peerBytesStillArrive()
 {
-    LoopbackPair pair;
-    QVERIFY(pair.open());
-    IdleStreamWatcher watcher;
-    watcher.park(pair.accepted);
+    ParkedPair pair;
+    QVERIFY(pair.openAndPark());
     QSignalSpy readyRead(pair.accepted, &QIODevice::readyRead);
     pair.client.write("GET / HTTP/1.1\r\n\r\n");
     QVERIFY(readyRead.wait(WaitMs));
     QCOMPARE(pair.accepted->readAll(), QByteArray("GET / HTTP/1.1\r\n\r\n"));
-    QVERIFY(!watcher.isParked(pair.accepted));
+    QVERIFY(!pair.watcher.isParked(pair.accepted));
     QVERIFY(readNotifierEnabled(pair.accepted));
     // It can be parked again, and wakes again.
-    watcher.park(pair.accepted);
-    QVERIFY(watcher.isParked(pair.accepted));
+    pair.watcher.park(pair.accepted);
+    QVERIFY(pair.watcher.isParked(pair.accepted));
     pair.client.write("x");
     QVERIFY(readyRead.wait(WaitMs));
     QCOMPARE(pair.accepted->readAll(), QByteArray("x"));
@@ -96,10 +108,8 @@ void TestIdleStreamWatcher::peerBytesStillArrive()
 
 void TestIdleStreamWatcher::peerCloseIsSeen()
 {
-    LoopbackPair pair;
-    QVERIFY(pair.open());
-    IdleStreamWatcher watcher;
-    watcher.park(pair.accepted);
+    ParkedPair pair;
+    QVERIFY(pair.openAndPark());
     QSignalSpy disconnected(pair.accepted, &QAbstractSocket::disconnected);
     pair.client.disconnectFromHost();
     QVERIFY(disconnected.wait(WaitMs));
@@ -108,10 +118,8 @@ void TestIdleStreamWatcher::peerCloseIsSeen()
 
 void TestIdleStreamWatcher::peerResetIsSeen()
 {
-    LoopbackPair pair;
-    QVERIFY(pair.open());
-    IdleStreamWatcher watcher;
-    watcher.park(pair.accepted);
+    ParkedPair pair;
+    QVERIFY(pair.openAndPark());
     QSignalSpy disconnected(pair.accepted, &QAbstractSocket::disconnected);
     // Linger 0: close() sends a reset instead of a FIN.
     struct linger hard
