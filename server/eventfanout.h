@@ -6,10 +6,10 @@
 // order and gives each, in one write, everything it has not had yet: the bytes for one starting
 // point are built once and shared by every subscriber at that point, never copied per subscriber.
 //
-// The sweep runs in slices of about a millisecond and returns to the event loop in between, so a
-// message posted while 1000 subscribers are being written to is read, stored and answered at once.
-// Subscribers the sweep has not reached yet then get both events in the same write, and the ones
-// it has passed get the new one on the next sweep. Under load this batches by itself (fewer,
+// The sweep runs in slices of about half a millisecond and returns to the event loop in between, so
+// a message posted while 1000 subscribers are being written to is read, stored and answered at
+// once. Subscribers the sweep has not reached yet then get both events in the same write, and the
+// ones it has passed get the new one on the next sweep. Under load this batches by itself (fewer,
 // larger writes); when idle each event goes out in the turn after it is published.
 //
 // A subscriber whose unsent bytes would pass the cap is aborted and dropped, so nobody waits for
