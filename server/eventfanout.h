@@ -78,7 +78,8 @@ private:
     void sweep(qint64 budgetUs);
     // Ends a pass over all subscribers: forgets events everyone has, and says if anyone lacks one.
     bool finishPass();
-    // The chunk carrying every event after `sentUpTo`, built once per starting point.
+    // The chunk carrying every event after `sentUpTo`, built once per starting point. The
+    // reference is good until the next call.
     const QByteArray &chunkAfter(quint64 sentUpTo);
     void remove(quint64 id);
     void closeWhere(const std::function<bool(const Subscriber &)> &matches);
