@@ -5,7 +5,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-Q_LOGGING_CATEGORY(lcCheckpoint, "confab.hub.store")
+Q_LOGGING_CATEGORY(lcCheckpoint, "confab.hub.store.checkpoint")
 
 namespace confab {
 
