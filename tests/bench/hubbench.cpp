@@ -516,10 +516,11 @@ int run(const Options &options)
     std::vector<epoll_event> events(EpollBatch);
     char readBuffer[65536];
 
-    // One recv() per readiness report unless it filled the buffer: epoll is level-triggered and
-    // reports the socket again if more is waiting, and a second recv() that only says EAGAIN
-    // would double the benchmark's own system-call load (it shares nothing with the hub, but
-    // a busy benchmark reads late, and that shows up as latency).
+    // One recv() per readiness report unless it filled the buffer: a TCP recv() that returns
+    // less than asked has emptied the receive queue, so with edge-triggered epoll the next bytes
+    // raise a new report. A second recv() that only says EAGAIN, or level-triggered epoll
+    // polling every reported socket once more, would add to the benchmark's own load (a busy
+    // benchmark reads late, and that shows up as latency).
     const auto handleReadable = [&](Connection &connection) {
         for (;;) {
             const ssize_t n = recv(connection.fd, readBuffer, sizeof(readBuffer), 0);
@@ -576,7 +577,7 @@ int run(const Options &options)
             sendAll(connection.fd, subscribeRequest);
             fcntl(connection.fd, F_SETFL, fcntl(connection.fd, F_GETFL) | O_NONBLOCK);
             epoll_event event {};
-            event.events = EPOLLIN;
+            event.events = EPOLLIN | EPOLLET;
             event.data.u32 = uint32_t(opened);
             epoll_ctl(epoll, EPOLL_CTL_ADD, connection.fd, &event);
         }
@@ -601,7 +602,7 @@ int run(const Options &options)
             connection.fd = connectLoopback(server.port, true);
             fcntl(connection.fd, F_SETFL, fcntl(connection.fd, F_GETFL) | O_NONBLOCK);
             epoll_event event {};
-            event.events = EPOLLIN;
+            event.events = EPOLLIN | EPOLLET;
             event.data.u32 = uint32_t(index);
             epoll_ctl(epoll, EPOLL_CTL_ADD, connection.fd, &event);
         }
