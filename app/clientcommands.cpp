@@ -60,13 +60,16 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
     return std::nullopt;
 }
 
-std::optional<QUrl> parseHttpUrl(const QString &text)
+// The hub's URL argument; when it is not one, *error says so (for usageError()).
+std::optional<QUrl> hubUrlArgument(const QString &text, QString *error)
 {
     const QUrl url = QUrl::fromUserInput(text);
     if (!url.isValid() || url.host().isEmpty()
         || (url.scheme() != QLatin1StringView("http")
-            && url.scheme() != QLatin1StringView("https")))
+            && url.scheme() != QLatin1StringView("https"))) {
+        *error = QCoreApplication::translate("cli", "Not an http(s) URL: %1").arg(text);
         return std::nullopt;
+    }
     return url;
 }
 
@@ -87,6 +90,24 @@ QString terminalSafe(const QString &text)
             out += c;
     }
     return out;
+}
+
+std::optional<QString> readPassword(const QString &path, QString *error)
+{
+    if (path.isEmpty())
+        return QString();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QCoreApplication::translate("cli", "Cannot read the password file: %1")
+                     .arg(file.errorString());
+        return std::nullopt;
+    }
+    const QByteArray bytes = file.read(MaxPasswordFileBytes);
+    QString password = QString::fromUtf8(
+        bytes.left(bytes.indexOf('\n') < 0 ? bytes.size() : bytes.indexOf('\n')));
+    if (password.endsWith(QLatin1Char('\r')))
+        password.chop(1);
+    return password;
 }
 
 struct CommonOptions
@@ -112,25 +133,26 @@ struct CommonOptions
     {
         parser.addOptions({name, passwordFile, room, stateDir});
     }
-};
 
-std::optional<QString> readPassword(const QString &path, QString *error)
-{
-    if (path.isEmpty())
-        return QString();
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QCoreApplication::translate("cli", "Cannot read the password file: %1")
-                     .arg(file.errorString());
-        return std::nullopt;
+    struct Identity
+    {
+        QString name;
+        QString password;
+    };
+    // --name (required) and the password from --password-file; on failure *error says why.
+    std::optional<Identity> identity(const QCommandLineParser &parser, QString *error) const
+    {
+        const QString trimmedName = parser.value(name).trimmed();
+        if (trimmedName.isEmpty()) {
+            *error = QCoreApplication::translate("cli", "--name is required.");
+            return std::nullopt;
+        }
+        const auto password = readPassword(parser.value(passwordFile), error);
+        if (!password)
+            return std::nullopt;
+        return Identity {trimmedName, *password};
     }
-    const QByteArray bytes = file.read(MaxPasswordFileBytes);
-    QString password = QString::fromUtf8(
-        bytes.left(bytes.indexOf('\n') < 0 ? bytes.size() : bytes.indexOf('\n')));
-    if (password.endsWith(QLatin1Char('\r')))
-        password.chop(1);
-    return password;
-}
+};
 
 } // namespace
 
@@ -169,11 +191,10 @@ int runListen(const QStringList &arguments)
     if (positional.size() != 1)
         return usageError(parser,
                           QCoreApplication::translate("cli", "listen takes exactly one URL."));
-    const auto url = parseHttpUrl(positional.first());
+    QString error;
+    const auto url = hubUrlArgument(positional.first(), &error);
     if (!url)
-        return usageError(
-            parser,
-            QCoreApplication::translate("cli", "Not an http(s) URL: %1").arg(positional.first()));
+        return usageError(parser, error);
     bool numberOk = false;
     const int reconnectLimit = parser.value(reconnects).toInt(&numberOk);
     if (!numberOk || reconnectLimit < -1)
@@ -254,19 +275,16 @@ int runSend(const QStringList &arguments)
     if (positional.size() < 2)
         return usageError(parser,
                           QCoreApplication::translate("cli", "send takes a URL and a text."));
-    const auto url = parseHttpUrl(positional.first());
-    if (!url)
-        return usageError(
-            parser,
-            QCoreApplication::translate("cli", "Not an http(s) URL: %1").arg(positional.first()));
-    const QString text = positional.mid(1).join(QLatin1Char(' '));
-    const QString name = parser.value(common.name).trimmed();
-    if (name.isEmpty())
-        return usageError(parser, QCoreApplication::translate("cli", "--name is required."));
     QString error;
-    const auto password = readPassword(parser.value(common.passwordFile), &error);
-    if (!password)
+    const auto url = hubUrlArgument(positional.first(), &error);
+    if (!url)
         return usageError(parser, error);
+    const QString text = positional.mid(1).join(QLatin1Char(' '));
+    const auto identity = common.identity(parser, &error);
+    if (!identity)
+        return usageError(parser, error);
+    const QString &name = identity->name;
+    const QString &password = identity->password;
     const QString roomId = parser.value(common.room);
 
     HubApi api;
@@ -284,7 +302,7 @@ int runSend(const QStringList &arguments)
     };
     std::function<void(bool)> post;
     auto signIn = [&] {
-        api.signIn(name, *password, roomId, [&](const ApiResult<SessionInfo> &result) {
+        api.signIn(name, password, roomId, [&](const ApiResult<SessionInfo> &result) {
             if (!result.ok())
                 return fail(result.error);
             store.saveSession({result.value->token, result.value->member, result.value->roomTitle});
@@ -409,18 +427,15 @@ int runJoin(const QStringList &arguments)
     if (positional.size() != 1)
         return usageError(parser,
                           QCoreApplication::translate("cli", "join takes exactly one URL."));
-    const auto url = parseHttpUrl(positional.first());
-    if (!url)
-        return usageError(
-            parser,
-            QCoreApplication::translate("cli", "Not an http(s) URL: %1").arg(positional.first()));
-    const QString name = parser.value(common.name).trimmed();
-    if (name.isEmpty())
-        return usageError(parser, QCoreApplication::translate("cli", "--name is required."));
     QString error;
-    const auto password = readPassword(parser.value(common.passwordFile), &error);
-    if (!password)
+    const auto url = hubUrlArgument(positional.first(), &error);
+    if (!url)
         return usageError(parser, error);
+    const auto identity = common.identity(parser, &error);
+    if (!identity)
+        return usageError(parser, error);
+    const QString &name = identity->name;
+    const QString &password = identity->password;
 
     ChatSession session;
     TerminalPrinter printer(&session);
@@ -472,7 +487,7 @@ int runJoin(const QStringList &arguments)
     options.hubUrl = *url;
     options.roomId = parser.value(common.room);
     options.name = name;
-    options.password = *password;
+    options.password = password;
     options.storageDir = parser.value(common.stateDir);
     session.start(options);
     input.start();

@@ -201,10 +201,18 @@ void TestClientCli::sendPrintsTheIdAndReusesTheSession()
     QCOMPARE(historyTexts(api),
              (QStringList {QStringLiteral("hello world"), QStringLiteral("again")}));
 
-    Child bad({QStringLiteral("send"), QStringLiteral("not a url"), QStringLiteral("x")});
+    // Usage errors: exit code 2 and a message that says what is wrong.
+    Child bad({QStringLiteral("send"), QStringLiteral("ftp://example.org/"), QStringLiteral("x"),
+               QStringLiteral("--name"), QStringLiteral("Ana")});
     QVERIFY(bad.process.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(bad.finished(), Timeout);
     QCOMPARE(bad.process.exitCode(), 2);
+    QVERIFY2(bad.err.contains("Not an http(s) URL: ftp://example.org/"), bad.err.constData());
+    Child nameless({QStringLiteral("send"), hub.url().toString(), QStringLiteral("x")});
+    QVERIFY(nameless.process.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(nameless.finished(), Timeout);
+    QCOMPARE(nameless.process.exitCode(), 2);
+    QVERIFY2(nameless.err.contains("--name is required."), nameless.err.constData());
 }
 
 void TestClientCli::joinChatsThroughOneHub()
