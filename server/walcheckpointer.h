@@ -31,12 +31,12 @@ public:
     WalCheckpointer &operator=(const WalCheckpointer &) = delete;
 
     void noteCommit();
-    // Asks for a checkpoint now (unless one is already queued).
-    void requestCheckpoint();
     // Checkpoints finished so far (read from any thread).
     qint64 completed() const { return m_completed.load(); }
 
 private:
+    // Asks for a checkpoint now (unless one is already queued).
+    void requestCheckpoint();
     class Worker;
     QThread m_thread;
     Worker *m_worker = nullptr; // lives in m_thread, deleted when it finishes
