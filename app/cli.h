@@ -6,9 +6,9 @@
 
 namespace confab::cli {
 
-int runServe(const QStringList &arguments);  // host a room with no window (server/)
+int runServe(const QStringList &arguments); // host a room with no window (server/)
 int runListen(const QStringList &arguments); // print any SSE stream as JSON lines
-int runSend(const QStringList &arguments);   // post one message
-int runJoin(const QStringList &arguments);   // terminal chat
+int runSend(const QStringList &arguments); // post one message
+int runJoin(const QStringList &arguments); // terminal chat
 
 } // namespace confab::cli

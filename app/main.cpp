@@ -57,9 +57,11 @@ int main(int argc, char **argv)
         return printUsage(stdout);
     return confab::runDesktop(argc, argv);
 #else
-    if (std::strcmp(mode, "--help") == 0 || std::strcmp(mode, "-h") == 0 || std::strcmp(mode, "help") == 0)
+    if (std::strcmp(mode, "--help") == 0 || std::strcmp(mode, "-h") == 0
+        || std::strcmp(mode, "help") == 0)
         return printUsage(stdout);
-    std::fputs("confab: this build has no window (CONFAB_GUI=OFF); use a command-line mode.\n", stderr);
+    std::fputs("confab: this build has no window (CONFAB_GUI=OFF); use a command-line mode.\n",
+               stderr);
     return printUsage(stderr);
 #endif
 }

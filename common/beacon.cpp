@@ -17,7 +17,7 @@ std::optional<QJsonObject> parse(QByteArrayView datagram)
 {
     if (datagram.isEmpty() || datagram.size() > protocol::BeaconMaxBytes)
         return std::nullopt;
-    QJsonParseError error{};
+    QJsonParseError error {};
     const QJsonDocument document = QJsonDocument::fromJson(datagram.toByteArray(), &error);
     if (error.error != QJsonParseError::NoError || !document.isObject())
         return std::nullopt;
@@ -31,33 +31,36 @@ std::optional<QJsonObject> parse(QByteArrayView datagram)
 
 QByteArray encodeAnnounce(const BeaconAnnounce &announce)
 {
-    const QJsonObject object{
-            {Magic, protocol::ApiVersion},
-            {QStringLiteral("kind"), QStringLiteral("announce")},
-            {QStringLiteral("room"), announce.roomId},
-            {QStringLiteral("title"), announce.title.left(MaxTitleChars)},
-            {QStringLiteral("host"), announce.host.left(MaxHostChars)},
-            {QStringLiteral("url"), announce.url.toString()},
-            {QStringLiteral("members"), announce.members},
-            {QStringLiteral("locked"), announce.locked},
+    const QJsonObject object {
+        {Magic, protocol::ApiVersion},
+        {QStringLiteral("kind"), QStringLiteral("announce")},
+        {QStringLiteral("room"), announce.roomId},
+        {QStringLiteral("title"), announce.title.left(MaxTitleChars)},
+        {QStringLiteral("host"), announce.host.left(MaxHostChars)},
+        {QStringLiteral("url"), announce.url.toString()},
+        {QStringLiteral("members"), announce.members},
+        {QStringLiteral("locked"), announce.locked},
     };
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 QByteArray encodeQuery()
 {
-    const QJsonObject object{{Magic, protocol::ApiVersion}, {QStringLiteral("kind"), QStringLiteral("query")}};
+    const QJsonObject object {{Magic, protocol::ApiVersion},
+                              {QStringLiteral("kind"), QStringLiteral("query")}};
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 std::optional<BeaconAnnounce> decodeAnnounce(QByteArrayView datagram)
 {
     const auto object = parse(datagram);
-    if (!object || object->value(QLatin1StringView("kind")).toString() != QLatin1StringView("announce"))
+    if (!object
+        || object->value(QLatin1StringView("kind")).toString() != QLatin1StringView("announce"))
         return std::nullopt;
     BeaconAnnounce announce;
     announce.apiVersion = object->value(Magic).toInt();
-    announce.roomId = object->value(QLatin1StringView("room")).toString().left(protocol::MaxRoomIdChars);
+    announce.roomId
+        = object->value(QLatin1StringView("room")).toString().left(protocol::MaxRoomIdChars);
     announce.title = object->value(QLatin1StringView("title")).toString().left(MaxTitleChars);
     announce.host = object->value(QLatin1StringView("host")).toString().left(MaxHostChars);
     announce.url = QUrl(object->value(QLatin1StringView("url")).toString(), QUrl::StrictMode);
@@ -73,7 +76,8 @@ std::optional<BeaconAnnounce> decodeAnnounce(QByteArrayView datagram)
 bool isQuery(QByteArrayView datagram)
 {
     const auto object = parse(datagram);
-    return object && object->value(QLatin1StringView("kind")).toString() == QLatin1StringView("query");
+    return object
+        && object->value(QLatin1StringView("kind")).toString() == QLatin1StringView("query");
 }
 
 } // namespace confab::beacon

@@ -14,7 +14,7 @@ struct BeaconAnnounce
     QString roomId;
     QString title;
     QString host; // the host's name as it wants to be shown (machine or person)
-    QUrl url;     // the hub's base URL, e.g. http://192.168.1.20:8848/
+    QUrl url; // the hub's base URL, e.g. http://192.168.1.20:8848/
     int members = 0;
     bool locked = false; // a password is needed to join
     int apiVersion = 0;
@@ -22,7 +22,7 @@ struct BeaconAnnounce
     friend bool operator==(const BeaconAnnounce &a, const BeaconAnnounce &b)
     {
         return a.roomId == b.roomId && a.title == b.title && a.host == b.host && a.url == b.url
-                && a.members == b.members && a.locked == b.locked && a.apiVersion == b.apiVersion;
+            && a.members == b.members && a.locked == b.locked && a.apiVersion == b.apiVersion;
     }
 };
 

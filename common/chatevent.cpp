@@ -20,19 +20,17 @@ QByteArray compact(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-template<class... Ts>
-struct Overloaded : Ts...
+template<class... Ts> struct Overloaded : Ts...
 {
     using Ts::operator()...;
 };
-template<class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+template<class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
 
 } // namespace
 
 QJsonObject Member::toJson() const
 {
-    return QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("name"), name}};
+    return QJsonObject {{QStringLiteral("id"), id}, {QStringLiteral("name"), name}};
 }
 
 std::optional<Member> Member::fromJson(const QJsonObject &object)
@@ -41,7 +39,7 @@ std::optional<Member> Member::fromJson(const QJsonObject &object)
     const QJsonValue name = object.value(QLatin1StringView("name"));
     if (!id.isString() || !name.isString() || id.toString().isEmpty())
         return std::nullopt;
-    return Member{id.toString(), name.toString()};
+    return Member {id.toString(), name.toString()};
 }
 
 QString presenceStateName(PresenceState state)
@@ -71,13 +69,13 @@ std::optional<PresenceState> presenceStateFromName(QStringView name)
 
 QJsonObject messageToJson(const MessageEvent &message)
 {
-    return QJsonObject{
-            {QStringLiteral("id"), message.id},
-            {QStringLiteral("room"), message.room},
-            {QStringLiteral("from"), message.from.toJson()},
-            {QStringLiteral("text"), message.text},
-            {QStringLiteral("ts"), message.ts},
-            {QStringLiteral("clientId"), message.clientId},
+    return QJsonObject {
+        {QStringLiteral("id"), message.id},
+        {QStringLiteral("room"), message.room},
+        {QStringLiteral("from"), message.from.toJson()},
+        {QStringLiteral("text"), message.text},
+        {QStringLiteral("ts"), message.ts},
+        {QStringLiteral("clientId"), message.clientId},
     };
 }
 
@@ -101,42 +99,42 @@ WireEvent toWire(const ChatEvent &event)
 {
     using namespace protocol;
     return std::visit(
-            Overloaded{
-                    [](const MessageEvent &m) {
-                        return WireEvent{EventMessage, compact(messageToJson(m)), m.id};
-                    },
-                    [](const PresenceEvent &p) {
-                        QJsonObject data{{QStringLiteral("state"), presenceStateName(p.state)},
-                                         {QStringLiteral("member"), p.member.toJson()},
-                                         {QStringLiteral("room"), p.room},
-                                         {QStringLiteral("ts"), p.ts}};
-                        if (p.isHistory())
-                            data.insert(QStringLiteral("id"), p.id);
-                        return WireEvent{EventPresence, compact(data), p.isHistory() ? p.id : 0};
-                    },
-                    [](const TypingEvent &t) {
-                        return WireEvent{EventTyping,
-                                         compact({{QStringLiteral("member"), t.member.toJson()},
-                                                  {QStringLiteral("room"), t.room}}),
-                                         0};
-                    },
-                    [](const ResetEvent &r) {
-                        return WireEvent{EventReset,
-                                         compact({{QStringLiteral("room"), r.room},
-                                                  {QStringLiteral("lastId"), r.lastId},
-                                                  {QStringLiteral("reason"), r.reason}}),
-                                         0};
-                    },
-                    [](const ByeEvent &b) {
-                        return WireEvent{EventBye, compact({{QStringLiteral("reason"), b.reason}}), 0};
-                    },
+        Overloaded {
+            [](const MessageEvent &m) {
+                return WireEvent {EventMessage, compact(messageToJson(m)), m.id};
             },
-            event);
+            [](const PresenceEvent &p) {
+                QJsonObject data {{QStringLiteral("state"), presenceStateName(p.state)},
+                                  {QStringLiteral("member"), p.member.toJson()},
+                                  {QStringLiteral("room"), p.room},
+                                  {QStringLiteral("ts"), p.ts}};
+                if (p.isHistory())
+                    data.insert(QStringLiteral("id"), p.id);
+                return WireEvent {EventPresence, compact(data), p.isHistory() ? p.id : 0};
+            },
+            [](const TypingEvent &t) {
+                return WireEvent {EventTyping,
+                                  compact({{QStringLiteral("member"), t.member.toJson()},
+                                           {QStringLiteral("room"), t.room}}),
+                                  0};
+            },
+            [](const ResetEvent &r) {
+                return WireEvent {EventReset,
+                                  compact({{QStringLiteral("room"), r.room},
+                                           {QStringLiteral("lastId"), r.lastId},
+                                           {QStringLiteral("reason"), r.reason}}),
+                                  0};
+            },
+            [](const ByeEvent &b) {
+                return WireEvent {EventBye, compact({{QStringLiteral("reason"), b.reason}}), 0};
+            },
+        },
+        event);
 }
 
 std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
 {
-    QJsonParseError error{};
+    QJsonParseError error {};
     const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &error);
     if (error.error != QJsonParseError::NoError || !document.isObject())
         return std::nullopt;
@@ -149,11 +147,13 @@ std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
         return std::nullopt;
     }
     if (type == QLatin1StringView(protocol::EventPresence)) {
-        const auto state = presenceStateFromName(object.value(QLatin1StringView("state")).toString());
+        const auto state
+            = presenceStateFromName(object.value(QLatin1StringView("state")).toString());
         const auto member = Member::fromJson(object.value(QLatin1StringView("member")).toObject());
         if (!state || !member)
             return std::nullopt;
-        PresenceEvent presence{*state, *member, room, 0, integerField(object, QLatin1StringView("ts"))};
+        PresenceEvent presence {*state, *member, room, 0,
+                                integerField(object, QLatin1StringView("ts"))};
         if (presence.isHistory())
             presence.id = integerField(object, QLatin1StringView("id"));
         return presence;
@@ -162,13 +162,13 @@ std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
         const auto member = Member::fromJson(object.value(QLatin1StringView("member")).toObject());
         if (!member)
             return std::nullopt;
-        return TypingEvent{*member, room};
+        return TypingEvent {*member, room};
     }
     if (type == QLatin1StringView(protocol::EventReset))
-        return ResetEvent{room, integerField(object, QLatin1StringView("lastId")),
-                          object.value(QLatin1StringView("reason")).toString()};
+        return ResetEvent {room, integerField(object, QLatin1StringView("lastId")),
+                           object.value(QLatin1StringView("reason")).toString()};
     if (type == QLatin1StringView(protocol::EventBye))
-        return ByeEvent{object.value(QLatin1StringView("reason")).toString()};
+        return ByeEvent {object.value(QLatin1StringView("reason")).toString()};
     return std::nullopt;
 }
 

@@ -17,7 +17,10 @@ struct Member
 
     QJsonObject toJson() const;
     static std::optional<Member> fromJson(const QJsonObject &object);
-    friend bool operator==(const Member &a, const Member &b) { return a.id == b.id && a.name == b.name; }
+    friend bool operator==(const Member &a, const Member &b)
+    {
+        return a.id == b.id && a.name == b.name;
+    }
 };
 
 struct MessageEvent

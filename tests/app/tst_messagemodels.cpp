@@ -212,7 +212,8 @@ void TestMessageModels::membersPresenceAndTyping()
     QVERIFY(model.index(0).data(MemberModel::TypingRole).toBool());
     QVERIFY(!typing.isEmpty());
     // The mark expires by itself, and the model says so.
-    QTRY_VERIFY_WITH_TIMEOUT(typing.last().at(0).toStringList().isEmpty(), MemberModel::TypingDisplayMs * 5);
+    QTRY_VERIFY_WITH_TIMEOUT(typing.last().at(0).toStringList().isEmpty(),
+                             MemberModel::TypingDisplayMs * 5);
     QVERIFY(model.typingNames().isEmpty());
     QVERIFY(!model.index(0).data(MemberModel::TypingRole).toBool());
 

@@ -28,7 +28,8 @@ Outcome parse(QByteArrayView input, quint8 chunkSeed)
     limits.maxEventDataBytes = 2048;
     SseParser parser(limits);
     Outcome outcome;
-    parser.setEventSink([&outcome](const SseParser::Event &event) { outcome.events.append(event); });
+    parser.setEventSink(
+        [&outcome](const SseParser::Event &event) { outcome.events.append(event); });
     qsizetype at = 0;
     quint32 state = chunkSeed;
     while (at < input.size()) {
@@ -54,7 +55,8 @@ bool sameEvents(const QList<SseParser::Event> &a, const QList<SseParser::Event> 
     if (a.size() != b.size())
         return false;
     for (qsizetype i = 0; i < a.size(); ++i) {
-        if (a[i].type != b[i].type || a[i].data != b[i].data || a[i].lastEventId != b[i].lastEventId)
+        if (a[i].type != b[i].type || a[i].data != b[i].data
+            || a[i].lastEventId != b[i].lastEventId)
             return false;
     }
     return true;
@@ -79,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         // The decoder never lets a lone surrogate through.
         for (qsizetype i = 0; i < event.data.size(); ++i) {
             const QChar c = event.data.at(i);
-            if (c.isHighSurrogate() && (i + 1 >= event.data.size() || !event.data.at(i + 1).isLowSurrogate()))
+            if (c.isHighSurrogate()
+                && (i + 1 >= event.data.size() || !event.data.at(i + 1).isLowSurrogate()))
                 std::abort();
             if (c.isLowSurrogate() && (i == 0 || !event.data.at(i - 1).isHighSurrogate()))
                 std::abort();
