@@ -47,6 +47,7 @@ int runDesktop(int &argc, char **argv)
     const QString rawName = nameFromRawArguments(argc, argv);
     QApplication app(argc, argv);
     setApplicationIdentity();
+    useQuietLogging();
     QApplication::setApplicationDisplayName(QStringLiteral("Confab"));
     QGuiApplication::setDesktopFileName(QStringLiteral("org.example.confab"));
     const DesktopSettings settings;
@@ -98,7 +99,7 @@ int runDesktop(int &argc, char **argv)
     if (userName.isEmpty())
         userName = settings.name();
     if (userName.isEmpty())
-        userName = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+        userName = loginDisplayName();
     if (parser.isSet(host)) {
         HostRequest request;
         request.name = userName;

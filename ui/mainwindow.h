@@ -49,7 +49,8 @@ public:
 public slots:
     bool hostRoom(const confab::HostRequest &request);
     void joinRoom(const confab::JoinRequest &request);
-    void leaveRoom();
+    // Asks first while hosting (the room closes for everyone); false when the user said no.
+    bool leaveRoom();
     void showSettings();
     void showAbout();
 
@@ -62,7 +63,14 @@ private:
     void createTrayIcon();
     void startSession(const JoinRequest &request);
     // leave: end the membership on the hub too (Leave Room), not only disconnect (closing).
-    void stopSession(bool leave);
+    // Returns the stopped session while its sign-out is still on its way (it deletes itself
+    // when done), else nullptr.
+    ChatSession *stopSession(bool leave);
+    void closeRoom(); // leaveRoom() without the question
+    enum class StopHosting { Stop, KeepInTray, Cancel };
+    StopHosting askStopHosting(bool offerTray);
+    void stopHosting(ChatSession *signingOut);
+    void askPasswordAndRejoin(const JoinRequest &request, bool wrongBefore);
     void onStateChanged(confab::ChatSession::State state, const QString &reason, int retryInMs);
     void onMessageArrived(const MessageEvent &message, bool own);
     void setUnread(int count);
@@ -83,6 +91,7 @@ private:
     JoinRequest m_currentRoom;
     bool m_wasLive = false;
     QSystemTrayIcon *m_tray = nullptr;
+    QAction *m_leaveAction = nullptr;
     int m_unread = 0;
     bool m_quitting = false;
 };
