@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QHostAddress>
+#include <QLineEdit>
 #include <QTimer>
 #include <cstdio>
 
@@ -96,6 +97,8 @@ int runDesktop(int &argc, char **argv)
     window.show();
 
     QString userName = (parser.isSet(name) ? parser.value(name) : rawName).trimmed();
+    if (!userName.isEmpty()) // given on the command line: shown on the start page too
+        window.startPage()->nameField()->setText(userName);
     if (userName.isEmpty())
         userName = settings.name();
     if (userName.isEmpty())

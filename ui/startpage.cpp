@@ -212,7 +212,8 @@ void StartPage::setDiscovery(LanDiscovery *discovery)
 void StartPage::loadSettings(const DesktopSettings &settings)
 {
     // The user's own choice first; before there is one, the login's full name as a suggestion.
-    if (m_name->text().isEmpty())
+    // Whatever the user typed here stays; what we filled in follows the settings.
+    if (m_name->text().isEmpty() || !m_name->isModified())
         m_name->setText(settings.name().isEmpty() ? loginDisplayName() : settings.name());
     if (m_hostTitle->text().isEmpty())
         m_hostTitle->setText(settings.hostTitle());

@@ -17,11 +17,11 @@
     </message>
     <message>
         <source>%1 is typing…</source>
-        <translation>%1 正在输入…</translation>
+        <translation>%1正在输入…</translation>
     </message>
     <message>
         <source>%1 and %2 are typing…</source>
-        <translation>%1 和 %2 正在输入…</translation>
+        <translation>%1和%2正在输入…</translation>
     </message>
     <message numerus="yes">
         <source>%n people are typing…</source>
@@ -134,7 +134,7 @@
     </message>
     <message>
         <source>Connected to %1</source>
-        <translation>已连接到 %1</translation>
+        <translation>已连接到“%1”</translation>
     </message>
     <message numerus="yes">
         <source>reconnecting in %n s…</source>
@@ -397,11 +397,11 @@
     <name>confab::MessageModel</name>
     <message>
         <source>%1 left</source>
-        <translation>%1 离开了</translation>
+        <translation>%1离开了</translation>
     </message>
     <message>
         <source>%1 joined</source>
-        <translation>%1 加入了</translation>
+        <translation>%1加入了</translation>
     </message>
 </context>
 <context>
@@ -656,7 +656,7 @@
     </message>
     <message>
         <source>Rejoin %1</source>
-        <translation>重新加入 %1</translation>
+        <translation>重新加入“%1”</translation>
     </message>
     <message>
         <source>Rooms you join will show here.</source>

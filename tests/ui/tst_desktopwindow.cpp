@@ -893,10 +893,16 @@ void TestDesktopWindow::windowDetails()
         QCOMPARE(page.nameField()->text(), loginDisplayName());
     }
     QVERIFY(!loginDisplayName().isEmpty());
-    settings.setName(QStringLiteral("Bo Chosen"));
     StartPage page;
     page.loadSettings(settings);
+    settings.setName(QStringLiteral("Bo Chosen")); // e.g. by --join --name, or the settings
+    page.loadSettings(settings);
     QCOMPARE(page.nameField()->text(), QStringLiteral("Bo Chosen"));
+    // What the user typed is theirs until they use it.
+    page.nameField()->clear();
+    QTest::keyClicks(page.nameField(), QStringLiteral("Cy"));
+    page.loadSettings(settings);
+    QCOMPARE(page.nameField()->text(), QStringLiteral("Cy"));
     settings.setName(QString());
 }
 
