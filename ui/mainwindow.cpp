@@ -5,6 +5,7 @@
 #include "composer.h"
 #include "connectionstatus.h"
 #include "hostinfopanel.h"
+#include "hubapi.h"
 #include "landiscovery.h"
 #include "membermodel.h"
 #include "messageview.h"
@@ -45,6 +46,9 @@ constexpr int DefaultHeight = 680;
 constexpr int SignOutTimeoutMs = 5000;
 // The host's own sign-out goes to its own hub in this thread, over loopback: milliseconds.
 constexpr int OwnSignOutTimeoutMs = 2000;
+// Signing in, loading history and opening the stream take well under a second on a LAN. Shorter
+// than one request's own timeout, whose "Operation canceled" tells the user less.
+constexpr int DefaultFirstConnectionTimeoutMs = HubApi::RequestTimeoutMs * 4 / 5;
 
 QIcon applicationIcon()
 {
@@ -63,7 +67,19 @@ MainWindow::MainWindow(QWidget *parent)
     , m_status(new ConnectionStatus(this))
     , m_discovery(new LanDiscovery(this))
     , m_host(new RoomHost(this))
+    , m_firstConnection(new QTimer(this))
 {
+    m_firstConnection->setSingleShot(true);
+    m_firstConnection->setInterval(DefaultFirstConnectionTimeoutMs);
+    connect(m_firstConnection, &QTimer::timeout, this, [this] {
+        if (!m_session || m_wasLive)
+            return;
+        const int seconds = m_firstConnection->interval() / 1000;
+        failFirstConnection(tr("No answer from %1 within %n second(s). Check the address, and "
+                               "that the host's computer is on this network.",
+                               nullptr, qMax(1, seconds))
+                                .arg(m_currentRoom.hubUrl.toString()));
+    });
     setWindowIcon(applicationIcon());
     m_pages->addWidget(m_startPage);
     m_pages->addWidget(m_chatPage);
@@ -112,6 +128,11 @@ void MainWindow::setHostBindAddress(const QHostAddress &address)
 void MainWindow::setAnnounceHostedRooms(bool announce)
 {
     m_announce = announce;
+}
+
+void MainWindow::setFirstConnectionTimeoutMs(int ms)
+{
+    m_firstConnection->setInterval(ms);
 }
 
 LanDiscovery *MainWindow::discovery() const
@@ -278,6 +299,7 @@ void MainWindow::startSession(const JoinRequest &request)
     options.name = request.name;
     options.password = request.password;
     options.storageDir = QDir(dataDir()).filePath(QStringLiteral("client"));
+    m_firstConnection->start();
     m_session->start(options);
     m_status->setOutboxSize(m_session->outboxSize());
     updateTitle();
@@ -344,6 +366,13 @@ void MainWindow::closeRoom()
     updateTitle();
 }
 
+void MainWindow::failFirstConnection(const QString &message)
+{
+    m_firstConnection->stop();
+    closeRoom();
+    m_startPage->showError(message);
+}
+
 MainWindow::StopHosting MainWindow::askStopHosting(bool offerTray)
 {
     int others = 0;
@@ -403,6 +432,7 @@ void MainWindow::onStateChanged(ChatSession::State state, const QString &reason,
     statusBar()->clearMessage();
     if (state == ChatSession::State::Live && !m_wasLive) {
         m_wasLive = true;
+        m_firstConnection->stop();
         const QString title = m_session->roomTitle();
         m_status->setRoomTitle(title);
         if (!m_host->isRunning())
@@ -427,8 +457,7 @@ void MainWindow::onStateChanged(ChatSession::State state, const QString &reason,
                  "there and hosting a room.")
                   .arg(address, reason)
             : tr("Could not join %1: %2").arg(address, reason);
-        closeRoom();
-        m_startPage->showError(message);
+        failFirstConnection(message);
         if (failure == ChatSession::Failure::PasswordNeeded
             || failure == ChatSession::Failure::WrongPassword) {
             const bool wrong = failure == ChatSession::Failure::WrongPassword;

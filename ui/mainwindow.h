@@ -11,6 +11,7 @@
 #include <QPointer>
 
 class QStackedWidget;
+class QTimer;
 class QSystemTrayIcon;
 
 namespace confab {
@@ -34,6 +35,9 @@ public:
     // Where a hosted hub listens; default: all addresses. Loopback keeps it on this machine.
     void setHostBindAddress(const QHostAddress &address);
     void setAnnounceHostedRooms(bool announce);
+    // How long a first connection may take before the start page says there is no answer (a
+    // wrong address on the LAN can leave a connection attempt pending for minutes).
+    void setFirstConnectionTimeoutMs(int ms);
 
     LanDiscovery *discovery() const;
     void startDiscovery();
@@ -72,6 +76,7 @@ private:
     void stopHosting(ChatSession *signingOut);
     void askPasswordAndRejoin(const JoinRequest &request, bool wrongBefore);
     void onStateChanged(confab::ChatSession::State state, const QString &reason, int retryInMs);
+    void failFirstConnection(const QString &message);
     void onMessageArrived(const MessageEvent &message, bool own);
     void setUnread(int count);
     void updateTitle();
@@ -90,6 +95,7 @@ private:
     QPointer<ChatSession> m_session;
     JoinRequest m_currentRoom;
     bool m_wasLive = false;
+    QTimer *m_firstConnection;
     QSystemTrayIcon *m_tray = nullptr;
     QAction *m_leaveAction = nullptr;
     int m_unread = 0;

@@ -368,6 +368,13 @@
         <source>Could not reach %1 (%2). Check the address, and that Confab is running there and hosting a room.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>No answer from %1 within %n second(s). Check the address, and that the host&apos;s computer is on this network.</source>
+        <translation>
+            <numerusform>No answer from %1 within %n second. Check the address, and that the host&apos;s computer is on this network.</numerusform>
+            <numerusform>No answer from %1 within %n seconds. Check the address, and that the host&apos;s computer is on this network.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>

@@ -362,6 +362,12 @@
         <source>Could not reach %1 (%2). Check the address, and that Confab is running there and hosting a room.</source>
         <translation>无法连接到 %1（%2）。请检查地址，并确认对方的 Confab 正在运行并主持聊天室。</translation>
     </message>
+    <message numerus="yes">
+        <source>No answer from %1 within %n second(s). Check the address, and that the host&apos;s computer is on this network.</source>
+        <translation>
+            <numerusform>%1 在 %n 秒内没有应答。请检查地址，并确认主持人的电脑在这个网络中。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>

@@ -702,6 +702,19 @@ void TestDesktopWindow::deadAddressStaysOnTheStartPage()
     QVERIFY(!window->chatPage()->isVisible());
     QCOMPARE(window->windowTitle(), QStringLiteral("Confab"));
     saveScreenshot(*window, QStringLiteral("dead-address"));
+
+    // An address where something takes the connection but never answers (or a LAN address
+    // where nobody is): a bounded wait, then the same.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    window->setFirstConnectionTimeoutMs(1500);
+    const QUrl silentUrl(QStringLiteral("http://127.0.0.1:%1/").arg(silent.serverPort()));
+    window->joinRoom({silentUrl, QString(), QStringLiteral("Bo"), QString(), QString()});
+    QTRY_VERIFY_WITH_TIMEOUT(error->isVisible(), NetworkWaitMs);
+    QVERIFY2(error->text().contains(QStringLiteral("No answer from ") + silentUrl.toString()),
+             qPrintable(error->text()));
+    QVERIFY(!window->session());
+    QVERIFY(!window->chatPage()->isVisible());
 }
 
 void TestDesktopWindow::hostLeavingClosesTheRoomForOthersAndHostingAgainListsTheHostOnce()
