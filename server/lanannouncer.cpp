@@ -47,6 +47,17 @@ void addInterfaceRoutes(QList<LanAnnouncer::Route> &routes, const QNetworkInterf
     }
 }
 
+// The loopback broadcast reaches every Confab on this machine (Linux). The unicast copy to
+// 127.0.0.1 is for systems whose loopback has no broadcast: there at least one listener gets it;
+// where both arrive, the receiver sees the same announce twice and keeps one room.
+void appendLoopbackRoutes(QList<LanAnnouncer::Route> &routes, const QHostAddress &hubAddress,
+                          quint16 beaconPort)
+{
+    routes.append(
+        {QHostAddress(QLatin1StringView(beacon::LoopbackBroadcast)), beaconPort, hubAddress, {}});
+    routes.append({QHostAddress(QHostAddress::LocalHost), beaconPort, hubAddress, {}});
+}
+
 } // namespace
 
 LanAnnouncer::LanAnnouncer(quint16 hubPort, RoomsProvider rooms, QObject *parent)
@@ -66,12 +77,11 @@ LanAnnouncer::~LanAnnouncer() = default;
 QList<LanAnnouncer::Route> LanAnnouncer::defaultRoutes(const QHostAddress &hubBindAddress,
                                                        quint16 beaconPort)
 {
-    const QHostAddress loopbackBroadcast(QLatin1StringView(beacon::LoopbackBroadcast));
     QList<Route> routes;
     if (hubBindAddress.isLoopback()) {
         // The URL keeps the hub's own address (also ::1); the datagram itself goes by IPv4,
         // which has a loopback broadcast that every Confab on the machine receives.
-        routes.append({loopbackBroadcast, beaconPort, hubBindAddress, {}});
+        appendLoopbackRoutes(routes, hubBindAddress, beaconPort);
         return routes;
     }
     const bool anyAddress = hubBindAddress == QHostAddress::Any
@@ -90,7 +100,7 @@ QList<LanAnnouncer::Route> LanAnnouncer::defaultRoutes(const QHostAddress &hubBi
         const QHostAddress hubAddress = hubBindAddress == QHostAddress::AnyIPv6
             ? QHostAddress(QHostAddress::LocalHostIPv6)
             : QHostAddress(QHostAddress::LocalHost);
-        routes.append({loopbackBroadcast, beaconPort, hubAddress, {}});
+        appendLoopbackRoutes(routes, hubAddress, beaconPort);
     }
     return routes;
 }
