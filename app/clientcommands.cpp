@@ -313,6 +313,8 @@ int runListen(const QStringList &arguments)
         if (stopping)
             return;
         stopping = true;
+        // Leaving ends the room's streams of this member: that is no news worth a line.
+        QObject::disconnect(&client, nullptr, nullptr, nullptr);
         if (api.token().isEmpty()) {
             QCoreApplication::exit(code);
             return;

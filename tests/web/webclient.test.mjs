@@ -607,7 +607,7 @@ test('room summaries use plural forms: 1 member, 2 members, and Chinese', async 
         const zh = await openPage(hub, { locale: 'zh-CN' });
         await zh.waitForFunction(() => document.querySelector('#room-summary').textContent !== '', null, { timeout: WaitMs });
         assert.match(await zh.locator('#room-summary').textContent(), /共 1 位成员$/);
-        await screenshot(zh, 'phone-join-plural-zh');
+        await screenshot(zh, 'desktop-join-plural-zh');
         await new HttpMember(hub, 'Cy').join();
         await en.reload();
         await en.waitForFunction(() => /2 members$/.test(document.querySelector('#room-summary').textContent), null, { timeout: WaitMs });
@@ -677,10 +677,14 @@ test('a phone of 390 px keeps the title and "Leave" whatever the status, in Engl
         const phoneOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
         const en = await openPage(hub, { locale: 'en-GB', ...phoneOptions });
         const zh = await openPage(hub, { locale: 'zh-CN', ...phoneOptions });
+        const zhDesktop = await openPage(hub, { locale: 'zh-CN' });
         await joinAs(en, 'Ana');
         await joinAs(zh, '小明');
+        await joinAs(zhDesktop, '小红');
         await send(zh, '会议链接 https://example.org/meeting 请看');
         await waitForMessageText(en, '会议链接 https://example.org/meeting 请看');
+        await waitForMessageText(zhDesktop, '会议链接 https://example.org/meeting 请看');
+        await screenshot(zhDesktop, 'desktop-live-zh');
         await screenshot(en, 'phone-390-live-en');
         await screenshot(zh, 'phone-390-live-zh');
         await hub.stop();
@@ -692,6 +696,8 @@ test('a phone of 390 px keeps the title and "Leave" whatever the status, in Engl
             assert.ok(layout.titleWidth >= 60, JSON.stringify(layout));
             assert.ok(layout.stateRight <= layout.leaveLeft, JSON.stringify(layout));
         }
+        await zhDesktop.waitForSelector('#connection-state[data-state="stopped"]', { timeout: WaitMs });
+        await screenshot(zhDesktop, 'desktop-host-closed-zh');
         await screenshot(en, 'phone-390-host-closed-en');
         await screenshot(zh, 'phone-390-host-closed-zh');
         await zh.locator('#members-toggle').click();
@@ -700,6 +706,7 @@ test('a phone of 390 px keeps the title and "Leave" whatever the status, in Engl
         await waitLive(en);
         await en.context().close();
         await zh.context().close();
+        await zhDesktop.context().close();
     } finally {
         await hub.stop();
     }
