@@ -18,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QQueue>
 #include <QTimer>
 #include <QUuid>
 #include <cstdio>
@@ -504,6 +505,34 @@ private:
     qint64 m_newestPrinted = 0;
 };
 
+// What `join` needs to say which line the hub refused: the length and first characters of the
+// lines recently sent, by clientId. Bounded: a refusal comes while its line is in the outbox,
+// which never holds more than a few hundred, so older entries can go.
+class SentLines
+{
+public:
+    static constexpr int MaxEntries = 1000;
+
+    struct Line
+    {
+        qsizetype length = 0;
+        QString start;
+    };
+
+    void add(const QString &clientId, const QString &text)
+    {
+        m_lines.insert(clientId, {text.size(), text.left(LinePreviewChars)});
+        m_order.enqueue(clientId);
+        while (m_order.size() > MaxEntries)
+            m_lines.remove(m_order.dequeue());
+    }
+    Line take(const QString &clientId) { return m_lines.take(clientId); }
+
+private:
+    QHash<QString, Line> m_lines;
+    QQueue<QString> m_order;
+};
+
 } // namespace
 
 int runJoin(const QStringList &arguments)
@@ -544,7 +573,7 @@ int runJoin(const QStringList &arguments)
     bool leaving = false;
     bool everLive = false; // reached the hub at least once
     int notSent = 0; // lines refused (too long for the hub) or dropped (over the reader's cap)
-    QHash<QString, QString> sentTexts; // clientId -> text, to say which line was refused
+    SentLines sentLines;
 
     // The outbox is empty: the exit status says whether every line reached the room.
     auto exitAfterDrain = [&] { QCoreApplication::exit(notSent == 0 ? ExitOk : ExitFailure); };
@@ -592,20 +621,20 @@ int runJoin(const QStringList &arguments)
                      });
     // The hub refused a line for good (too long for it: the limit is the hub's, so it is the
     // hub that says no). Nothing is cut: the whole line stays unsent, and the user is told.
-    QObject::connect(
-        &session, &ChatSession::sendRejected, [&](const QString &clientId, const QString &reason) {
-            ++notSent;
-            const QString text = sentTexts.take(clientId);
-            printLine(stderr,
-                      QStringLiteral("* ")
-                          + QCoreApplication::translate("cli",
-                                                        "Not sent (%1 characters, "
-                                                        "starting \"%2\"): %3")
-                                .arg(QString::number(text.size()),
-                                     terminalSafe(text.left(LinePreviewChars)), sentence(reason)));
-            if (leaving && session.outboxSize() == 0)
-                exitAfterDrain();
-        });
+    QObject::connect(&session, &ChatSession::sendRejected,
+                     [&](const QString &clientId, const QString &reason) {
+                         ++notSent;
+                         const SentLines::Line line = sentLines.take(clientId);
+                         printLine(stderr,
+                                   QStringLiteral("* ")
+                                       + QCoreApplication::translate("cli",
+                                                                     "Not sent (%1 characters, "
+                                                                     "starting \"%2\"): %3")
+                                             .arg(QString::number(line.length),
+                                                  terminalSafe(line.start), sentence(reason)));
+                         if (leaving && session.outboxSize() == 0)
+                             exitAfterDrain();
+                     });
     QObject::connect(&input, &StdinReader::overlongLineDropped, [&] {
         ++notSent;
         printLine(stderr,
@@ -627,7 +656,7 @@ int runJoin(const QStringList &arguments)
             return;
         const QString clientId = session.send(line);
         if (!clientId.isEmpty())
-            sentTexts.insert(clientId, line);
+            sentLines.add(clientId, line);
     });
     QObject::connect(&input, &StdinReader::endOfInput, leaveWhenSent);
     SignalWatcher termination;
