@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <initializer_list>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -79,7 +81,14 @@ int main(int argc, char **argv)
         command = confab::cli::runJoin;
 
     if (command) {
-        QCoreApplication app(argc, argv);
+        // Each mode's --help starts "Usage: confab join [options] URL": Qt takes the program
+        // name from argv[0], which here names the mode too.
+        std::string programName = std::string("confab ") + mode;
+        std::vector<char *> arguments(argv, argv + argc);
+        arguments[0] = programName.data();
+        arguments.push_back(nullptr);
+        int count = argc;
+        QCoreApplication app(count, arguments.data());
         confab::setApplicationIdentity();
         return command(QCoreApplication::arguments());
     }

@@ -178,10 +178,8 @@ int runServe(const QStringList &arguments)
         parser.addOption(entry.option);
 
     QStringList args = arguments;
-    if (args.size() > 1) {
-        args.removeAt(1); // the mode word
-        args[0] += QStringLiteral(" serve"); // so that --help shows "confab serve [options]"
-    }
+    if (args.size() > 1)
+        args.removeAt(1); // the mode word (the program name, args[0], is "confab serve")
     if (!parser.parse(args)) {
         std::fprintf(stderr, "confab serve: %s\n", qUtf8Printable(parseErrorText(parser)));
         return 2;

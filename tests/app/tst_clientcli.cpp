@@ -357,6 +357,10 @@ void TestClientCli::aUrlWithAPathIsNotAHubAddress()
         QVERIFY2(child.err.contains("Not a hub's address: http://127.0.0.1:1/some/path."),
                  child.err.constData());
         QVERIFY2(child.err.contains("like http://192.168.1.20:8848/"), child.err.constData());
+        // The usage that follows names the mode, not the binary's path.
+        QVERIFY2(child.err.contains(
+                     QByteArray("Usage: confab " + arguments.first().toUtf8() + " [options]")),
+                 child.err.constData());
     }
 }
 
