@@ -604,6 +604,7 @@ test('room summaries use plural forms: 1 member, 2 members, and Chinese', async 
         const en = await openPage(hub);
         await en.waitForFunction(() => document.querySelector('#room-summary').textContent !== '', null, { timeout: WaitMs });
         assert.match(await en.locator('#room-summary').textContent(), /, 1 member$/);
+        await screenshot(en, 'desktop-join-one-member-en');
         const zh = await openPage(hub, { locale: 'zh-CN' });
         await zh.waitForFunction(() => document.querySelector('#room-summary').textContent !== '', null, { timeout: WaitMs });
         assert.match(await zh.locator('#room-summary').textContent(), /共 1 位成员$/);
