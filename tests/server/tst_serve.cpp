@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QProcess>
+#include <QTcpSocket>
 #include <QTest>
 
 #ifdef Q_OS_UNIX
@@ -68,6 +69,7 @@ private slots:
     void anyAddressKeepsTheFirstLineAndListsUsableAddresses();
     void passwordOptionPointsToPasswordFile();
     void healthzTellsTheTextLimit();
+    void byeEndsTheChunkedBodyProperly();
 };
 
 void TestServe::initTestCase()
@@ -211,6 +213,45 @@ void TestServe::healthzTellsTheTextLimit()
     QCOMPARE(health.json().value(QLatin1StringView("maxTextChars")).toInt(), 123);
     served.process->terminate();
     QVERIFY(served.process->waitForFinished(WaitMs));
+}
+
+// Issue 14: a browser sometimes never showed "Host closed the room". The hub closed the stream
+// right after `bye` without the chunked body's last chunk; Chromium then treats the body as cut
+// and may drop the `bye` that came with the close. The stream must end as HTTP says.
+void TestServe::byeEndsTheChunkedBodyProperly()
+{
+#ifndef Q_OS_UNIX
+    QSKIP("needs POSIX signals");
+#else
+    QTemporaryDir dir;
+    Served served = startServe(dir.path());
+    QVERIFY(served.port != 0);
+    const Session ana = signIn(served.port, QStringLiteral("Ana"));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, served.port);
+    QVERIFY(socket.waitForConnected(WaitMs));
+    socket.write(
+        "GET /api/v1/rooms/lobby/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + ana.token + "\r\n\r\n");
+    QByteArray received;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            received += socket.readAll();
+            return received.contains("retry:");
+        },
+        WaitMs));
+    ::kill(pid_t(served.process->processId()), SIGTERM);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            received += socket.readAll();
+            return socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        WaitMs));
+    received += socket.readAll();
+    QVERIFY2(received.contains("event: bye"), received.constData());
+    QVERIFY2(received.endsWith("\r\n0\r\n\r\n"), received.right(80).toHex(' ').constData());
+    QVERIFY(served.process->waitForFinished(WaitMs));
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestServe)
