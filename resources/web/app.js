@@ -250,6 +250,8 @@
         document.title = unread > 0 ? '(' + unread + ') ' + base : base;
     }
 
+    // After `bye`, "Host closed the room" stays until the stream is open again: the failed
+    // reconnections that follow (refused, 503 while the hub stops) are no news.
     function setState(state) {
         const labels = {
             connecting: 'stateConnecting', live: 'stateLive', reconnecting: 'stateReconnecting',
@@ -286,7 +288,7 @@
         try {
             result = await api('GET', roomPath('/messages?limit=' + HistoryPageSize));
         } catch (e) {
-            setState('offline');
+            setState(hubSaidBye ? 'stopped' : 'offline');
             resyncTimer = setTimeout(resync, ResyncDelayMs);
             return;
         }
@@ -297,7 +299,7 @@
             return;
         }
         if (result.status !== 200 || !result.json || !Array.isArray(result.json.events)) {
-            setState('offline');
+            setState(hubSaidBye ? 'stopped' : 'offline');
             resyncTimer = setTimeout(resync, ResyncDelayMs);
             return;
         }
@@ -425,7 +427,7 @@
             if (source.readyState === EventSource.CLOSED) {
                 // The browser gave up (an HTTP error such as 401 or 503): check the session and
                 // start again from the history after a pause.
-                setState('offline');
+                setState(hubSaidBye ? 'stopped' : 'offline');
                 closeStream();
                 resyncTimer = setTimeout(resync, ResyncDelayMs);
             } else {
