@@ -4,7 +4,12 @@
 
 #include <QStringList>
 
+class QCommandLineParser;
+
 namespace confab::cli {
+
+// The parser's error, with a hint where a common mistake has a better way (--password).
+QString parseErrorText(const QCommandLineParser &parser);
 
 int runServe(const QStringList &arguments); // host a room with no window (server/)
 int runListen(const QStringList &arguments); // print any SSE stream as JSON lines

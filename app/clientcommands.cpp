@@ -14,9 +14,11 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QQueue>
 #include <QTimer>
 #include <QUuid>
 #include <cstdio>
@@ -30,6 +32,7 @@ constexpr int ExitFailure = 1; // the hub said no, or could not be reached
 constexpr int ExitUsage = 2; // bad arguments; for `listen` also: not an event stream
 constexpr int DrainOutboxTimeoutMs = 10000; // `join` at end of input: wait this long for the outbox
 constexpr qint64 MaxPasswordFileBytes = 4096;
+constexpr int LinePreviewChars = 30; // of a refused line, so that the user knows which one
 
 void printLine(FILE *stream, const QString &text)
 {
@@ -45,6 +48,15 @@ int usageError(const QCommandLineParser &parser, const QString &message)
     return ExitUsage;
 }
 
+// A status text as a sentence: the reconnect note follows it, so it needs its full stop.
+QString sentence(const QString &text)
+{
+    static const QString enders = QStringLiteral(".!?…。！？");
+    if (text.isEmpty() || enders.contains(text.back()))
+        return text;
+    return text + QLatin1Char('.');
+}
+
 // Parses "confab MODE ..." (the mode stands in for the program name). Returns an exit code when
 // there is nothing more to do (--help, or bad options).
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments)
@@ -52,7 +64,7 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
     // Our debug chatter would drown the output a user asked for; QT_LOGGING_RULES still wins.
     QLoggingCategory::setFilterRules(QStringLiteral("confab.*.debug=false\nconfab.*.info=false"));
     if (!parser.parse(arguments.mid(1)))
-        return usageError(parser, parser.errorText());
+        return usageError(parser, parseErrorText(parser));
     if (parser.isSet(QStringLiteral("help"))) {
         printLine(stdout, parser.helpText());
         return ExitOk;
@@ -60,7 +72,8 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
     return std::nullopt;
 }
 
-// The hub's URL argument; when it is not one, *error says so (for usageError()).
+// The hub's URL argument; when it is not one, *error says so (for usageError()). A hub's address
+// has no path: the API lives at fixed paths under it (docs/protocol.md).
 std::optional<QUrl> hubUrlArgument(const QString &text, QString *error)
 {
     const QUrl url = QUrl::fromUserInput(text);
@@ -70,6 +83,25 @@ std::optional<QUrl> hubUrlArgument(const QString &text, QString *error)
         *error = QCoreApplication::translate("cli", "Not an http(s) URL: %1").arg(text);
         return std::nullopt;
     }
+    return url;
+}
+
+std::optional<QUrl> hubAddressArgument(const QString &text, QString *error)
+{
+    auto url = hubUrlArgument(text, error);
+    if (!url)
+        return std::nullopt;
+    if (!url->path().isEmpty() && url->path() != QLatin1StringView("/")) {
+        *error = QCoreApplication::translate("cli",
+                                             "Not a hub's address: %1. Use the address the host "
+                                             "shows, without a path, like "
+                                             "http://192.168.1.20:8848/")
+                     .arg(text);
+        return std::nullopt;
+    }
+    url->setPath(QStringLiteral("/"));
+    url->setQuery(QString());
+    url->setFragment(QString());
     return url;
 }
 
@@ -156,6 +188,18 @@ struct CommonOptions
 
 } // namespace
 
+QString parseErrorText(const QCommandLineParser &parser)
+{
+    QString text = parser.errorText();
+    if (parser.unknownOptionNames().contains(QStringLiteral("password")))
+        text += QLatin1Char(' ')
+            + QCoreApplication::translate(
+                    "cli",
+                    "A password on the command line is visible to everyone on this computer: "
+                    "write it on the first line of a file and use --password-file FILE.");
+    return text;
+}
+
 // ---------------------------------------------------------------------------------------------
 int runListen(const QStringList &arguments)
 {
@@ -163,12 +207,15 @@ int runListen(const QStringList &arguments)
     parser.setApplicationDescription(QCoreApplication::translate(
         "cli",
         "Print every event of any text/event-stream URL as one JSON line "
-        "{\"type\", \"data\", \"lastEventId\"}.\nExit status: 0 when the stream ended "
-        "(after the allowed reconnections), 1 when it could never be reached, 2 when the "
-        "server answered with something other than an event stream."));
+        "{\"type\", \"data\", \"lastEventId\"}.\nWith --name, URL is a hub's address: sign in "
+        "and follow the room's events (leaving the room at the end).\nExit status: 0 when the "
+        "stream ended (after the allowed reconnections), 1 when it could never be reached or "
+        "the hub refused to sign in, 2 when the server answered with something other than an "
+        "event stream."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("URL"),
-                                 QCoreApplication::translate("cli", "The stream's URL."));
+    parser.addPositionalArgument(
+        QStringLiteral("URL"),
+        QCoreApplication::translate("cli", "The stream's URL, or with --name the hub's address."));
     const QCommandLineOption reconnects(QStringLiteral("reconnects"),
                                         QCoreApplication::translate("cli",
                                                                     "Reconnect at most N times "
@@ -184,6 +231,8 @@ int runListen(const QStringList &arguments)
                                     "(repeatable)."),
         QStringLiteral("HEADER"));
     parser.addOptions({reconnects, lastEventId, header});
+    const CommonOptions common;
+    parser.addOptions({common.name, common.passwordFile, common.room});
     if (const auto early = parseArguments(parser, arguments))
         return *early;
 
@@ -191,10 +240,18 @@ int runListen(const QStringList &arguments)
     if (positional.size() != 1)
         return usageError(parser,
                           QCoreApplication::translate("cli", "listen takes exactly one URL."));
+    const bool signingIn = parser.isSet(common.name);
     QString error;
-    const auto url = hubUrlArgument(positional.first(), &error);
+    const auto url = signingIn ? hubAddressArgument(positional.first(), &error)
+                               : hubUrlArgument(positional.first(), &error);
     if (!url)
         return usageError(parser, error);
+    std::optional<CommonOptions::Identity> identity;
+    if (signingIn) {
+        identity = common.identity(parser, &error);
+        if (!identity)
+            return usageError(parser, error);
+    }
     bool numberOk = false;
     const int reconnectLimit = parser.value(reconnects).toInt(&numberOk);
     if (!numberOk || reconnectLimit < -1)
@@ -230,23 +287,71 @@ int runListen(const QStringList &arguments)
                      [](SseClient::State state, const QString &reason, int retryInMs) {
                          if (state == SseClient::State::Open || reason.isEmpty())
                              return;
-                         QString line = QStringLiteral("confab listen: ") + reason;
+                         QString line = QStringLiteral("confab listen: ") + sentence(reason);
                          if (retryInMs > 0)
                              line += QLatin1Char(' ') + SseClient::reconnectNote(retryInMs);
                          printLine(stderr, line);
                      });
-    QObject::connect(&client, &SseClient::failed,
-                     [&exitCode](int, const QString &) { exitCode = ExitUsage; });
+    const bool hubRoot = url->path().isEmpty() || url->path() == QLatin1StringView("/");
+    QObject::connect(
+        &client, &SseClient::failed, [&exitCode, hubRoot, signingIn](int, const QString &) {
+            // The most likely mistake: a hub's own address, which serves the web page.
+            if (hubRoot && !signingIn)
+                printLine(
+                    stderr,
+                    QStringLiteral("confab listen: ")
+                        + QCoreApplication::translate(
+                            "cli",
+                            "To follow a Confab room, add --name NAME (and --password-file FILE "
+                            "for a locked room): listen then signs in at this address."));
+            exitCode = ExitUsage;
+        });
+
+    HubApi api;
+    bool stopping = false;
+    // Leaves the room (when signed in) before exiting, so that the member does not linger.
+    auto finish = [&](int code) {
+        if (stopping)
+            return;
+        stopping = true;
+        // Leaving ends the room's streams of this member: that is no news worth a line.
+        QObject::disconnect(&client, nullptr, nullptr, nullptr);
+        if (api.token().isEmpty()) {
+            QCoreApplication::exit(code);
+            return;
+        }
+        api.signOut([code](const ApiResult<HubApi::Nothing> &) { QCoreApplication::exit(code); });
+    };
     QObject::connect(&client, &SseClient::closed, [&] {
         if (exitCode == ExitOk && !everOpened)
             exitCode = ExitFailure;
-        QCoreApplication::exit(exitCode);
+        finish(exitCode);
     });
     SignalWatcher termination;
     QObject::connect(&termination, &SignalWatcher::terminationRequested,
-                     [] { QCoreApplication::exit(ExitOk); });
+                     [&finish] { finish(ExitOk); });
 
-    client.start();
+    if (signingIn) {
+        const QString roomId = parser.value(common.room);
+        api.setBaseUrl(*url);
+        api.signIn(
+            identity->name, identity->password, roomId,
+            [&, roomId](const ApiResult<SessionInfo> &result) {
+                if (!result.ok()) {
+                    printLine(stderr,
+                              QStringLiteral("confab listen: ") + sentence(result.error.message));
+                    stopping = true;
+                    QCoreApplication::exit(ExitFailure);
+                    return;
+                }
+                api.setToken(result.value->token);
+                client.setUrl(api.eventsUrl(roomId));
+                client.setRawHeader("Authorization", "Bearer " + result.value->token.toUtf8());
+                client.start();
+            });
+    } else {
+        client.start();
+    }
     const int code = QCoreApplication::exec();
     client.disconnect();
     return code;
@@ -276,7 +381,7 @@ int runSend(const QStringList &arguments)
         return usageError(parser,
                           QCoreApplication::translate("cli", "send takes a URL and a text."));
     QString error;
-    const auto url = hubUrlArgument(positional.first(), &error);
+    const auto url = hubAddressArgument(positional.first(), &error);
     if (!url)
         return usageError(parser, error);
     const QString text = positional.mid(1).join(QLatin1Char(' '));
@@ -352,7 +457,7 @@ public:
                 [](ChatSession::State, const QString &reason, int retryInMs) {
                     if (reason.isEmpty())
                         return;
-                    QString line = QStringLiteral("* ") + reason;
+                    QString line = QStringLiteral("* ") + sentence(reason);
                     if (retryInMs > 0)
                         line += QLatin1Char(' ') + SseClient::reconnectNote(retryInMs);
                     printLine(stderr, line);
@@ -364,11 +469,6 @@ public:
                               + ChatSession::tr("%1 typing…")
                                     .arg(terminalSafe(names.join(QStringLiteral(", ")))));
         });
-        connect(session, &ChatSession::sendRejected, this,
-                [](const QString &, const QString &reason) {
-                    printLine(stderr,
-                              QStringLiteral("* ") + ChatSession::tr("Not sent: %1").arg(reason));
-                });
     }
 
 private:
@@ -405,6 +505,34 @@ private:
     qint64 m_newestPrinted = 0;
 };
 
+// What `join` needs to say which line the hub refused: the length and first characters of the
+// lines recently sent, by clientId. Bounded: a refusal comes while its line is in the outbox,
+// which never holds more than a few hundred, so older entries can go.
+class SentLines
+{
+public:
+    static constexpr int MaxEntries = 1000;
+
+    struct Line
+    {
+        qsizetype length = 0;
+        QString start;
+    };
+
+    void add(const QString &clientId, const QString &text)
+    {
+        m_lines.insert(clientId, {text.size(), text.left(LinePreviewChars)});
+        m_order.enqueue(clientId);
+        while (m_order.size() > MaxEntries)
+            m_lines.remove(m_order.dequeue());
+    }
+    Line take(const QString &clientId) { return m_lines.take(clientId); }
+
+private:
+    QHash<QString, Line> m_lines;
+    QQueue<QString> m_order;
+};
+
 } // namespace
 
 int runJoin(const QStringList &arguments)
@@ -428,7 +556,7 @@ int runJoin(const QStringList &arguments)
         return usageError(parser,
                           QCoreApplication::translate("cli", "join takes exactly one URL."));
     QString error;
-    const auto url = hubUrlArgument(positional.first(), &error);
+    const auto url = hubAddressArgument(positional.first(), &error);
     if (!url)
         return usageError(parser, error);
     const auto identity = common.identity(parser, &error);
@@ -443,31 +571,80 @@ int runJoin(const QStringList &arguments)
     QTimer drainDeadline;
     drainDeadline.setSingleShot(true);
     bool leaving = false;
+    bool everLive = false; // reached the hub at least once
+    int notSent = 0; // lines refused (too long for the hub) or dropped (over the reader's cap)
+    SentLines sentLines;
 
+    // The outbox is empty: the exit status says whether every line reached the room.
+    auto exitAfterDrain = [&] { QCoreApplication::exit(notSent == 0 ? ExitOk : ExitFailure); };
     auto leaveWhenSent = [&] {
         leaving = true;
-        if (session.outboxSize() == 0 || session.state() == ChatSession::State::Failed) {
-            QCoreApplication::exit(session.outboxSize() == 0 ? ExitOk : ExitFailure);
+        if (session.state() == ChatSession::State::Failed) {
+            QCoreApplication::exit(ExitFailure);
+            return;
+        }
+        // Not even connected yet (end of input can come at once): wait for the hub as long as
+        // for an outbox, so that "nothing to send" never hides "never reached the hub".
+        if (everLive && session.outboxSize() == 0) {
+            exitAfterDrain();
             return;
         }
         drainDeadline.start(DrainOutboxTimeoutMs);
     };
-    QObject::connect(&drainDeadline, &QTimer::timeout, [&session] {
-        printLine(stderr,
-                  QStringLiteral("* ")
-                      + ChatSession::tr("%n message(s) not sent; they stay in the outbox.", nullptr,
-                                        session.outboxSize()));
+    QObject::connect(&drainDeadline, &QTimer::timeout, [&] {
+        if (!everLive)
+            printLine(stderr,
+                      QStringLiteral("* ")
+                          + QCoreApplication::translate(
+                                "cli", "Could not reach the hub at %1; nothing was sent.")
+                                .arg(url->toString()));
+        else
+            printLine(stderr,
+                      QStringLiteral("* ")
+                          + ChatSession::tr("%n message(s) not sent; they stay in the outbox.",
+                                            nullptr, session.outboxSize()));
         QCoreApplication::exit(ExitFailure);
     });
     QObject::connect(&session, &ChatSession::outboxChanged, [&](int size) {
-        if (leaving && size == 0)
-            QCoreApplication::exit(ExitOk);
+        if (leaving && everLive && size == 0)
+            exitAfterDrain();
     });
     QObject::connect(&session, &ChatSession::stateChanged,
                      [&](ChatSession::State state, const QString &, int) {
                          if (state == ChatSession::State::Failed)
                              QCoreApplication::exit(ExitFailure);
+                         if (state == ChatSession::State::Live) {
+                             everLive = true;
+                             if (leaving && session.outboxSize() == 0)
+                                 exitAfterDrain();
+                         }
                      });
+    // The hub refused a line for good (too long for it: the limit is the hub's, so it is the
+    // hub that says no). Nothing is cut: the whole line stays unsent, and the user is told.
+    QObject::connect(&session, &ChatSession::sendRejected,
+                     [&](const QString &clientId, const QString &reason) {
+                         ++notSent;
+                         const SentLines::Line line = sentLines.take(clientId);
+                         printLine(stderr,
+                                   QStringLiteral("* ")
+                                       + QCoreApplication::translate("cli",
+                                                                     "Not sent (%1 characters, "
+                                                                     "starting \"%2\"): %3")
+                                             .arg(QString::number(line.length),
+                                                  terminalSafe(line.start), sentence(reason)));
+                         if (leaving && session.outboxSize() == 0)
+                             exitAfterDrain();
+                     });
+    QObject::connect(&input, &StdinReader::overlongLineDropped, [&] {
+        ++notSent;
+        printLine(stderr,
+                  QStringLiteral("* ")
+                      + QCoreApplication::translate("cli",
+                                                    "Not sent: a line of more than %1 KiB. "
+                                                    "Nothing of it was sent; split it into "
+                                                    "shorter lines.")
+                            .arg(StdinReader::MaxLineBytes / 1024));
+    });
     QObject::connect(&input, &StdinReader::lineRead, [&](const QString &line) {
         if (leaving)
             return;
@@ -475,8 +652,11 @@ int runJoin(const QStringList &arguments)
             leaveWhenSent();
             return;
         }
-        if (!line.trimmed().isEmpty())
-            session.send(line.left(protocol::DefaultMaxTextChars));
+        if (line.trimmed().isEmpty())
+            return;
+        const QString clientId = session.send(line);
+        if (!clientId.isEmpty())
+            sentLines.add(clientId, line);
     });
     QObject::connect(&input, &StdinReader::endOfInput, leaveWhenSent);
     SignalWatcher termination;

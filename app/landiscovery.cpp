@@ -40,6 +40,8 @@ LanDiscovery::LanDiscovery(QObject *parent)
     m_queryTargets = {
         {QHostAddress(QLatin1StringView(protocol::BeaconMulticastV4)), protocol::BeaconPort},
         {QHostAddress(QHostAddress::Broadcast), protocol::BeaconPort},
+        // Hosts on this machine bound to loopback listen there (see beacon::LoopbackBroadcast).
+        {QHostAddress(QLatin1StringView(beacon::LoopbackBroadcast)), protocol::BeaconPort},
         {QHostAddress(QLatin1StringView(protocol::BeaconMulticastV6)), protocol::BeaconPort},
     };
     connect(&m_expiryTimer, &QTimer::timeout, this, &LanDiscovery::expire);

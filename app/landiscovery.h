@@ -39,8 +39,8 @@ public:
     explicit LanDiscovery(QObject *parent = nullptr);
     ~LanDiscovery() override;
 
-    // Defaults: all IPv4 addresses on the beacon port; queries to the multicast groups and the
-    // IPv4 broadcast. Tests set loopback addresses and free ports.
+    // Defaults: all IPv4 addresses on the beacon port; queries to the multicast groups, the IPv4
+    // broadcast and the loopback broadcast. Tests set loopback addresses and free ports.
     void setListenAddress(const QHostAddress &address, quint16 port);
     void setQueryTargets(const QList<Target> &targets);
     void setExpiryMs(int expiryMs);

@@ -11,6 +11,9 @@
 #include <QCoreApplication>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -25,6 +28,40 @@ int printUsage(FILE *stream)
                "       confab --version\n",
                stream);
     return stream == stdout ? 0 : 2;
+}
+
+#ifdef CONFAB_WITH_GUI
+// The window's own options. Printed here, before any QApplication exists: --help must answer on
+// a machine without a display (an ssh session, a server), where creating the window's
+// application would abort in Qt's platform plugin.
+void printWindowOptions()
+{
+    std::fputs("\nWindow options:\n"
+               "  --host            Host a room right away.\n"
+               "  --join URL        Join the room at URL right away.\n"
+               "  --name NAME       Your name in the room.\n"
+               "  --bind ADDRESS    Address a hosted room listens on (default: all; 127.0.0.1\n"
+               "                    keeps it on this computer).\n"
+               "  --port PORT       Port a hosted room listens on.\n"
+               "  -h, --help        Show this help.\n"
+               "  -v, --version     Show the version.\n",
+               stdout);
+}
+#endif
+
+bool isOneOf(const char *argument, std::initializer_list<const char *> names)
+{
+    for (const char *name : names) {
+        if (std::strcmp(argument, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+int printVersion()
+{
+    std::printf("confab %s\n", CONFAB_VERSION_STRING);
+    return 0;
 }
 
 } // namespace
@@ -44,22 +81,37 @@ int main(int argc, char **argv)
         command = confab::cli::runJoin;
 
     if (command) {
-        QCoreApplication app(argc, argv);
+        // Each mode's --help starts "Usage: confab join [options] URL": Qt takes the program
+        // name from argv[0], which here names the mode too.
+        std::string programName = std::string("confab ") + mode;
+        std::vector<char *> arguments(argv, argv + argc);
+        arguments[0] = programName.data();
+        arguments.push_back(nullptr);
+        int count = argc;
+        QCoreApplication app(count, arguments.data());
         confab::setApplicationIdentity();
         return command(QCoreApplication::arguments());
     }
-    if (std::strcmp(mode, "--version") == 0 || std::strcmp(mode, "-v") == 0) {
-        std::printf("confab %s\n", CONFAB_VERSION_STRING);
-        return 0;
+    // The window's --help and --version anywhere among its arguments (as its parser would take
+    // them) are answered without a window.
+    for (int i = 1; i < argc; ++i) {
+        if (isOneOf(argv[i], {"--join", "--name", "-name", "--bind", "--port"})) {
+            ++i; // its value, which may be anything (a name "-v")
+            continue;
+        }
+        if (isOneOf(argv[i], {"--version", "-v"}))
+            return printVersion();
+        if (isOneOf(argv[i], {"--help", "-h", "-?", "--help-all", "help"})) {
+            printUsage(stdout);
+#ifdef CONFAB_WITH_GUI
+            printWindowOptions();
+#endif
+            return 0;
+        }
     }
 #ifdef CONFAB_WITH_GUI
-    if (std::strcmp(mode, "help") == 0)
-        return printUsage(stdout);
     return confab::runDesktop(argc, argv);
 #else
-    if (std::strcmp(mode, "--help") == 0 || std::strcmp(mode, "-h") == 0
-        || std::strcmp(mode, "help") == 0)
-        return printUsage(stdout);
     std::fputs("confab: this build has no window (CONFAB_GUI=OFF); use a command-line mode.\n",
                stderr);
     return printUsage(stderr);

@@ -2,6 +2,7 @@
 // exactly one line, `listening on http://ADDR:PORT/`, which scripts and tests wait for.
 
 #include "cli.h"
+#include "lanaddresses.h"
 #include "signalwatcher.h"
 
 #include "hub.h"
@@ -51,6 +52,44 @@ QString urlHost(const QHostAddress &address)
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
         return QLatin1Char('[') + address.toString() + QLatin1Char(']');
     return address.toString();
+}
+
+QString hubUrl(const QHostAddress &address, quint16 port)
+{
+    return QStringLiteral("http://%1:%2/").arg(urlHost(address)).arg(port);
+}
+
+// "0.0.0.0" is where the hub listens, not an address anyone can open: list the ones that are,
+// as the window does while hosting.
+void printJoinAddresses(const QHostAddress &bindAddress, quint16 port)
+{
+    const bool any = bindAddress == QHostAddress::Any || bindAddress == QHostAddress::AnyIPv4
+        || bindAddress == QHostAddress::AnyIPv6;
+    if (!any)
+        return;
+    const bool ipv6Only = bindAddress == QHostAddress::AnyIPv6;
+    QStringList lines;
+    for (const LanAddress &lan : lanAddresses()) {
+        const bool v6 = lan.ip.protocol() == QAbstractSocket::IPv6Protocol;
+        if (v6 || !ipv6Only)
+            lines.append(QStringLiteral("  %1  (%2)").arg(hubUrl(lan.ip, port), lan.interfaceName));
+    }
+    const QHostAddress loopback(ipv6Only ? QHostAddress::LocalHostIPv6 : QHostAddress::LocalHost);
+    if (lines.isEmpty())
+        std::printf("%s\n",
+                    qUtf8Printable(QCoreApplication::translate(
+                                       "serve",
+                                       "No network address: only this computer can join, at "
+                                       "%1")
+                                       .arg(hubUrl(loopback, port))));
+    else
+        std::printf(
+            "%s\n%s\n%s\n",
+            qUtf8Printable(
+                QCoreApplication::translate("serve", "Join from other computers and phones at:")),
+            qUtf8Printable(lines.join(QLatin1Char('\n'))),
+            qUtf8Printable(QCoreApplication::translate("serve", "and on this computer at %1")
+                               .arg(hubUrl(loopback, port))));
 }
 
 struct NumberOption
@@ -139,11 +178,14 @@ int runServe(const QStringList &arguments)
         parser.addOption(entry.option);
 
     QStringList args = arguments;
-    if (args.size() > 1) {
-        args.removeAt(1); // the mode word
-        args[0] += QStringLiteral(" serve"); // so that --help shows "confab serve [options]"
+    if (args.size() > 1)
+        args.removeAt(1); // the mode word (the program name, args[0], is "confab serve")
+    if (!parser.parse(args)) {
+        std::fprintf(stderr, "confab serve: %s\n", qUtf8Printable(parseErrorText(parser)));
+        return 2;
     }
-    parser.process(args);
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
 
     HubSettings settings;
     if (parser.isSet(bindOption)) {
@@ -193,13 +235,16 @@ int runServe(const QStringList &arguments)
         std::fprintf(stderr, "confab serve: %s\n", qPrintable(error));
         return 1;
     }
+    // Scripts read this first line; the lines after it are for people.
     std::printf("listening on http://%s:%u/\n", qPrintable(urlHost(bindAddress)),
                 unsigned(hub.port()));
+    printJoinAddresses(bindAddress, hub.port());
     std::fflush(stdout);
 
     std::unique_ptr<LanAnnouncer> announcer;
-    // A hub bound to loopback is reachable from this machine only: nothing to tell the LAN.
-    if (!parser.isSet(noAnnounceOption) && !bindAddress.isLoopback()) {
+    // A hub bound to loopback is announced on loopback only (LanAnnouncer::defaultRoutes), so
+    // that the windows on this machine list it.
+    if (!parser.isSet(noAnnounceOption)) {
         announcer = std::make_unique<LanAnnouncer>(hub.port(), [&hub] {
             QList<BeaconAnnounce> rooms;
             for (const Hub::RoomSummary &room : hub.roomSummaries())

@@ -91,9 +91,9 @@ void StdinReader::consume(const QByteArray &bytes)
         m_overlong = false;
     }
     if (m_pending.size() > MaxLineBytes) {
-        // Deliver what fits and drop the rest of this line.
+        // Drop this line whole: half a message sent as if it were all would be worse.
         if (!m_overlong)
-            emit lineRead(QString::fromUtf8(m_pending.left(MaxLineBytes)));
+            emit overlongLineDropped();
         m_overlong = true;
         m_pending.clear();
     }

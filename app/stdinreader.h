@@ -14,7 +14,8 @@ class StdinReader : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr qsizetype MaxLineBytes = 64 * 1024; // longer lines are cut, not buffered
+    // Longer lines are not buffered: they are dropped whole (never cut) and reported.
+    static constexpr qsizetype MaxLineBytes = 64 * 1024;
 
     explicit StdinReader(QObject *parent = nullptr);
     ~StdinReader() override;
@@ -23,6 +24,7 @@ public:
 
 signals:
     void lineRead(const QString &line); // without the line end
+    void overlongLineDropped(); // a line of more than MaxLineBytes was read and dropped
     void endOfInput();
 
 private:

@@ -32,6 +32,12 @@ struct BeaconQuery
 
 namespace beacon {
 
+// Where beacons travel between processes on one machine. Every socket bound to the beacon port on
+// "any address" (with SO_REUSEADDR, as all of Confab's are) gets its own copy of a datagram sent
+// to the loopback broadcast address, whereas a unicast datagram to 127.0.0.1 reaches only one of
+// them, and the loopback interface usually has no multicast (docs/protocol.md, "LAN beacon").
+inline constexpr char LoopbackBroadcast[] = "127.255.255.255";
+
 QByteArray encodeAnnounce(const BeaconAnnounce &announce);
 QByteArray encodeQuery();
 

@@ -218,6 +218,7 @@ void EventFanout::closeWhere(const std::function<bool(const Subscriber &)> &matc
     for (Subscriber &subscriber : closing) {
         if (QTcpSocket *socket = subscriber.stream.socket()) {
             QObject::disconnect(socket, nullptr, this, nullptr);
+            subscriber.stream.finish();
             socket->disconnectFromHost();
         }
     }

@@ -152,6 +152,16 @@ void EventStream::write(const QByteArray &chunk)
 #endif
 }
 
+void EventStream::finish()
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    if (isOpen())
+        m_responder->writeEndChunk(QByteArray());
+#else
+    write(QByteArrayLiteral("0\r\n\r\n"));
+#endif
+}
+
 void EventStream::abort()
 {
     if (m_socket)

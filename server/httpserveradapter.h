@@ -36,6 +36,10 @@ public:
     qint64 unsentBytes() const;
     // `chunk` comes from frameChunk(): the same bytes can go to every stream.
     void write(const QByteArray &chunk);
+    // Ends the chunked body (the zero-length last chunk) before a graceful close. Without it a
+    // browser sees a truncated body, and Chromium then may drop the last event it read with the
+    // close (the `bye`).
+    void finish();
     void abort();
     QTcpSocket *socket() const { return m_socket; }
 

@@ -705,7 +705,9 @@ HttpReply Hub::Private::health() const
         200,
         compactJson({{QStringLiteral("status"), QStringLiteral("ok")},
                      {QStringLiteral("version"), QStringLiteral(CONFAB_VERSION_STRING)},
-                     {QStringLiteral("api"), protocol::ApiVersion}}));
+                     {QStringLiteral("api"), protocol::ApiVersion},
+                     // Clients refuse longer messages before sending (nothing is cut).
+                     {QStringLiteral("maxTextChars"), settings.maxTextChars}}));
 }
 
 HttpReply Hub::Private::metrics() const

@@ -47,6 +47,17 @@ void addInterfaceRoutes(QList<LanAnnouncer::Route> &routes, const QNetworkInterf
     }
 }
 
+// The loopback broadcast reaches every Confab on this machine (Linux). The unicast copy to
+// 127.0.0.1 is for systems whose loopback has no broadcast: there at least one listener gets it;
+// where both arrive, the receiver sees the same announce twice and keeps one room.
+void appendLoopbackRoutes(QList<LanAnnouncer::Route> &routes, const QHostAddress &hubAddress,
+                          quint16 beaconPort)
+{
+    routes.append(
+        {QHostAddress(QLatin1StringView(beacon::LoopbackBroadcast)), beaconPort, hubAddress, {}});
+    routes.append({QHostAddress(QHostAddress::LocalHost), beaconPort, hubAddress, {}});
+}
+
 } // namespace
 
 LanAnnouncer::LanAnnouncer(quint16 hubPort, RoomsProvider rooms, QObject *parent)
@@ -68,12 +79,9 @@ QList<LanAnnouncer::Route> LanAnnouncer::defaultRoutes(const QHostAddress &hubBi
 {
     QList<Route> routes;
     if (hubBindAddress.isLoopback()) {
-        const bool v6 = hubBindAddress.protocol() == QAbstractSocket::IPv6Protocol;
-        routes.append(
-            {v6 ? QHostAddress(QHostAddress::LocalHostIPv6) : QHostAddress(QHostAddress::LocalHost),
-             beaconPort,
-             hubBindAddress,
-             {}});
+        // The URL keeps the hub's own address (also ::1); the datagram itself goes by IPv4,
+        // which has a loopback broadcast that every Confab on the machine receives.
+        appendLoopbackRoutes(routes, hubBindAddress, beaconPort);
         return routes;
     }
     const bool anyAddress = hubBindAddress == QHostAddress::Any
@@ -84,6 +92,15 @@ QList<LanAnnouncer::Route> LanAnnouncer::defaultRoutes(const QHostAddress &hubBi
         if (isUsableLanInterface(interface))
             addInterfaceRoutes(routes, interface, anyAddress ? QHostAddress() : hubBindAddress,
                                beaconPort);
+    }
+    // No LAN at all (a laptop off the network, a container): the hub is still reachable from
+    // this machine. With a LAN, the windows here already get the LAN announces (the kernel loops
+    // multicast and broadcast back), so a loopback one would only list the room twice.
+    if (routes.isEmpty() && anyAddress) {
+        const QHostAddress hubAddress = hubBindAddress == QHostAddress::AnyIPv6
+            ? QHostAddress(QHostAddress::LocalHostIPv6)
+            : QHostAddress(QHostAddress::LocalHost);
+        appendLoopbackRoutes(routes, hubAddress, beaconPort);
     }
     return routes;
 }
@@ -117,15 +134,13 @@ bool LanAnnouncer::start(QString *errorMessage)
     const bool loopbackOnly = !m_routes.isEmpty()
         && std::all_of(m_routes.cbegin(), m_routes.cend(),
                        [](const Route &route) { return route.destination.isLoopback(); });
-    if (!m_queryAddressSet && loopbackOnly) {
-        // Queries travel by multicast and broadcast, which never reach a loopback socket. Worse,
-        // a socket on 127.0.0.1:8849 would take the unicast announces meant for the joiners on
-        // this machine (the kernel hands a unicast datagram to one socket only, the most specific).
-        announceNow();
-        return true;
+    if (!m_queryAddressSet) {
+        // Loopback only: queries from this machine arrive by loopback broadcast, and a socket on
+        // that address gets nothing from the LAN. Never a socket on 127.0.0.1 itself: it would
+        // take unicast datagrams meant for another process on this machine.
+        m_queryAddress = loopbackOnly ? QHostAddress(QLatin1StringView(beacon::LoopbackBroadcast))
+                                      : QHostAddress(QHostAddress::AnyIPv4);
     }
-    if (!m_queryAddressSet)
-        m_queryAddress = QHostAddress(QHostAddress::AnyIPv4);
     m_querySocket = new QUdpSocket(this);
     // Shared, because joiners on this machine listen on the same beacon port.
     if (!m_querySocket->bind(m_queryAddress, m_queryPort,
@@ -188,8 +203,11 @@ QUdpSocket *LanAnnouncer::socketFor(const QHostAddress &destination)
     QUdpSocket *&socket = v6 ? m_socketV6 : m_socketV4;
     if (!socket) {
         socket = new QUdpSocket(this);
+        // A loopback destination (also the loopback broadcast) is sent from loopback, so the
+        // datagram never leaves the machine.
         const QHostAddress bindAddress = destination.isLoopback()
-            ? destination
+            ? (v6 ? QHostAddress(QHostAddress::LocalHostIPv6)
+                  : QHostAddress(QHostAddress::LocalHost))
             : (v6 ? QHostAddress(QHostAddress::AnyIPv6) : QHostAddress(QHostAddress::AnyIPv4));
         if (!socket->bind(bindAddress, 0))
             qCWarning(lcAnnounce) << "cannot open beacon socket:" << socket->errorString();

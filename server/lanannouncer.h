@@ -5,7 +5,9 @@
 // Where the datagrams go is a list of routes. The default routes follow the hub's bind address:
 // a hub bound to a loopback address is announced on loopback only (nobody else could reach it
 // anyway, and tests must never touch the real network); a hub bound to all addresses is announced
-// on every LAN interface, each datagram carrying the hub URL that is reachable on that interface.
+// on every LAN interface, each datagram carrying the hub URL that is reachable on that interface,
+// or, on a machine without any LAN interface, on loopback. On loopback the datagrams go to the
+// loopback broadcast address, so that every Confab on the machine gets them.
 
 #include "beacon.h"
 #include "protocol.h"
@@ -45,8 +47,9 @@ public:
     void setRoutes(const QList<Route> &routes);
     QList<Route> routes() const;
 
-    // Where queries are listened for. Default: the beacon port on all IPv4 addresses; not at all
-    // when every route is loopback (queries cannot arrive there). Port 0 picks a free port (tests).
+    // Where queries are listened for. Default: the beacon port on all IPv4 addresses, or on the
+    // loopback broadcast address when every route is loopback (then only queries from this
+    // machine arrive). Port 0 picks a free port (tests).
     void setQueryListenAddress(const QHostAddress &address, quint16 port);
     void setIntervalMs(int intervalMs);
 

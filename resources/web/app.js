@@ -4,7 +4,7 @@
 'use strict';
 
 (function () {
-    const { t, locale, translateDocument } = window.ConfabI18n;
+    const { t, tn, locale, formatLocales, translateDocument } = window.ConfabI18n;
 
     const ApiPrefix = '/api/v1';
     const SessionKey = 'confab.session'; // localStorage: a reload (or a phone killing the tab) resumes
@@ -35,6 +35,7 @@
     let hiddenSince = 0;
     let lastTypingSentAt = 0;
     let rooms = [];
+    let maxTextChars = 0;      // the hub's message limit from /healthz; 0 while unknown
     const members = new Map(); // member id -> {id, name, online}
     const typists = new Map(); // member id -> {name, timer}
     const pending = new Map(); // clientId -> <li> of a message this page sent and has not seen back
@@ -135,7 +136,10 @@
         const room = selectedRoom();
         $('password-field').hidden = !(room && room.locked) && $('password-field').dataset.forced !== '1';
         $('room-summary').textContent = room
-            ? t('roomSummary', { room: String(room.title || room.id), online: room.online, members: room.members })
+            ? t('roomSummary', {
+                room: String(room.title || room.id), online: room.online,
+                members: tn('memberCount', Number(room.members) || 0),
+            })
             : '';
     }
 
@@ -246,6 +250,8 @@
         document.title = unread > 0 ? '(' + unread + ') ' + base : base;
     }
 
+    // After `bye`, "Host closed the room" stays until the stream is open again: the failed
+    // reconnections that follow (refused, 503 while the hub stops) are no news.
     function setState(state) {
         const labels = {
             connecting: 'stateConnecting', live: 'stateLive', reconnecting: 'stateReconnecting',
@@ -254,7 +260,10 @@
         const element = $('connection-state');
         element.textContent = t(labels[state]);
         element.dataset.state = state;
+        element.title = element.textContent; // the whole text where a phone's top bar cuts it
         $('chat-view').dataset.state = state; // the stylesheet greys out presence while not live
+        $('members-note').textContent = state === 'stopped' ? t('roomClosed') : '';
+        $('members-note').hidden = state !== 'stopped';
     }
 
     function enterChat() {
@@ -279,7 +288,7 @@
         try {
             result = await api('GET', roomPath('/messages?limit=' + HistoryPageSize));
         } catch (e) {
-            setState('offline');
+            setState(hubSaidBye ? 'stopped' : 'offline');
             resyncTimer = setTimeout(resync, ResyncDelayMs);
             return;
         }
@@ -290,13 +299,29 @@
             return;
         }
         if (result.status !== 200 || !result.json || !Array.isArray(result.json.events)) {
-            setState('offline');
+            setState(hubSaidBye ? 'stopped' : 'offline');
             resyncTimer = setTimeout(resync, ResyncDelayMs);
             return;
         }
         showHistory(result.json.events, Boolean(result.json.hasMore));
         refreshMembers();
+        loadLimits(); // a hub started again may have other limits
         openStream();
+    }
+
+    // The hub's message limit, so that a message too long is refused here, whole, before it is
+    // sent (nothing is ever cut). Without an answer the hub's own 413 still refuses it.
+    async function loadLimits() {
+        try {
+            const response = await fetch('/healthz', { cache: 'no-store' });
+            const health = await response.json();
+            const limit = Number(health && health.maxTextChars);
+            if (Number.isInteger(limit) && limit > 0)
+                maxTextChars = limit;
+        } catch (e) {
+            return;
+        }
+        checkComposerLength();
     }
 
     function sessionEnded() {
@@ -402,7 +427,7 @@
             if (source.readyState === EventSource.CLOSED) {
                 // The browser gave up (an HTTP error such as 401 or 503): check the session and
                 // start again from the history after a pause.
-                setState('offline');
+                setState(hubSaidBye ? 'stopped' : 'offline');
                 closeStream();
                 resyncTimer = setTimeout(resync, ResyncDelayMs);
             } else {
@@ -509,8 +534,15 @@
             appendNotice(t('reset'));
     }
 
+    // The host closed the room: nobody is online any more, whatever the list said. The stream
+    // keeps trying; when the room is open again, `open` reloads the members.
     function onByeEvent() {
         hubSaidBye = true;
+        for (const member of members.values())
+            member.online = false;
+        for (const id of [...typists.keys()])
+            stopTyping(id);
+        renderMembers();
         setState('stopped');
         appendNotice(t('bye'));
     }
@@ -526,7 +558,9 @@
 
     // ---- rendering (textContent only) ---------------------------------------------------------
 
-    const timeFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+    // The browser's locale decides 24- or 12-hour time (the interface language alone cannot:
+    // English is both).
+    const timeFormat = new Intl.DateTimeFormat(formatLocales, { hour: 'numeric', minute: '2-digit' });
 
     function timeElement(ts) {
         const element = document.createElement('time');
@@ -552,9 +586,64 @@
         meta.append(author, ' ', timeElement(data.ts));
         const text = document.createElement('div');
         text.className = 'text';
-        text.textContent = String(data.text || '');
+        appendWithLinks(text, String(data.text || ''));
         item.append(meta, text);
         return item;
+    }
+
+    // http(s) addresses in a message become links; everything else stays text. Built from text
+    // nodes and <a> elements whose href went through the URL parser and is http(s) only, so no
+    // remote text is ever parsed as HTML and no other scheme (javascript:, data:) is linked.
+    const LinkPattern = /\bhttps?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+/gi;
+    const TrailingPunctuation = /[.,;:!?'"]$/;
+
+    function linkEnd(candidate) {
+        let end = candidate.length;
+        for (;;) {
+            const last = candidate[end - 1];
+            if (TrailingPunctuation.test(last)) {
+                end -= 1;
+                continue;
+            }
+            // "(see http://x.org/a)": the parenthesis closes the sentence's, unless the address
+            // opened one itself (http://x.org/a_(b)).
+            if (last === ')') {
+                const part = candidate.slice(0, end);
+                if (part.split(')').length > part.split('(').length) {
+                    end -= 1;
+                    continue;
+                }
+            }
+            return end;
+        }
+    }
+
+    function safeHref(candidate) {
+        try {
+            const url = new URL(candidate);
+            return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+        } catch (e) {
+            return null;
+        }
+    }
+
+    function appendWithLinks(parent, text) {
+        let shown = 0;
+        for (const match of text.matchAll(LinkPattern)) {
+            const address = match[0].slice(0, linkEnd(match[0]));
+            const href = safeHref(address);
+            if (!href)
+                continue;
+            parent.append(text.slice(shown, match.index));
+            const link = document.createElement('a');
+            link.href = href;
+            link.textContent = address;
+            link.target = '_blank';
+            link.rel = 'noopener noreferrer';
+            parent.append(link);
+            shown = match.index + address.length;
+        }
+        parent.append(text.slice(shown));
     }
 
     function renderPresence(data) {
@@ -595,8 +684,31 @@
         timeline.scrollTop = timeline.scrollHeight;
     }
 
+    // One row per name. Names are unique among members online (case-insensitive), but a session
+    // the person no longer uses stays listed, away, until it ends: after the host hosts again
+    // from another address, or a browser that forgot its session, the same person would show
+    // twice, once online and once away. The row is online when any of them is.
+    function membersByName() {
+        const byName = new Map();
+        for (const member of members.values()) {
+            const key = member.name.toLocaleLowerCase();
+            const mine = Boolean(session && member.id === session.member.id);
+            const known = byName.get(key);
+            if (!known) {
+                byName.set(key, { id: member.id, name: member.name, online: member.online, mine });
+            } else {
+                known.online = known.online || member.online;
+                known.mine = known.mine || mine;
+                if (member.online || mine)
+                    known.name = member.name;
+            }
+        }
+        return [...byName.values()];
+    }
+
     function renderMembers() {
-        const sorted = [...members.values()].sort((a, b) =>
+        const rows = membersByName();
+        const sorted = rows.sort((a, b) =>
             (b.online - a.online) || a.name.localeCompare(b.name, locale));
         const list = $('member-list');
         list.replaceChildren();
@@ -610,11 +722,11 @@
             name.className = 'name';
             name.textContent = member.name;
             item.append(dot, name);
-            if (session && member.id === session.member.id)
+            if (member.mine)
                 item.append(' ', t('you'));
             list.append(item);
         }
-        $('members-count').textContent = String([...members.values()].filter((m) => m.online).length);
+        $('members-count').textContent = String(rows.filter((m) => m.online).length);
     }
 
     function renderTyping() {
@@ -631,13 +743,31 @@
 
     // ---- sending ------------------------------------------------------------------------------
 
+    // True when the text fits the hub's limit; otherwise the refusal stays under the composer,
+    // where the user is looking, until the text changes, and Send is off. Nothing is cut.
+    function checkComposerLength() {
+        const input = $('message-input');
+        const length = input.value.trim().length;
+        const tooLong = maxTextChars > 0 && length > maxTextChars;
+        $('composer-error').textContent = tooLong ? t('tooLong', { count: length, max: maxTextChars }) : '';
+        $('composer-error').hidden = !tooLong;
+        input.setAttribute('aria-invalid', String(tooLong));
+        $('send-button').disabled = tooLong;
+        return !tooLong;
+    }
+
     function onComposerSubmit(event) {
         event.preventDefault();
         const input = $('message-input');
         const text = input.value.trim();
         if (!text || !session)
             return;
+        if (!checkComposerLength()) {
+            input.focus();
+            return;
+        }
         input.value = '';
+        checkComposerLength();
         fitComposer();
         const clientId = 'w-' + randomId();
         const item = renderMessage({ from: session.member, text, ts: Date.now(), clientId });
@@ -700,6 +830,7 @@
 
     function onComposerInput() {
         fitComposer();
+        checkComposerLength();
         const now = Date.now();
         if (!session || !$('message-input').value.trim() || now - lastTypingSentAt < TypingSendIntervalMs)
             return;
@@ -774,6 +905,7 @@
             if (session && (!stream || stream.readyState !== EventSource.OPEN))
                 resync();
         });
+        loadLimits();
         session = loadSession();
         if (session)
             enterChat();

@@ -9,7 +9,8 @@
             appName: 'Confab',
             joinIntro: 'Chat with the people on this network.',
             room: 'Room',
-            roomSummary: '{room} · {online} online, {members} members',
+            roomSummary: '{room} · {online} online, {members}',
+            memberCount: { one: '{count} member', other: '{count} members' },
             name: 'Your name',
             password: 'Room password',
             join: 'Join',
@@ -23,7 +24,7 @@
             stateLive: 'Connected',
             stateReconnecting: 'Reconnecting…',
             stateOffline: 'Offline',
-            stateHubStopped: 'Hub stopped, reconnecting…',
+            stateHubStopped: 'Host closed the room',
             joined: '{name} joined',
             left: '{name} left',
             you: '(you)',
@@ -34,7 +35,8 @@
             typingMany: 'Several people are typing…',
             sending: 'Sending…',
             failed: 'Not sent. Tap to retry.',
-            bye: 'The hub is shutting down. Confab reconnects when it is back.',
+            bye: 'The host closed the room. This page reconnects by itself when the room is open again.',
+            roomClosed: 'The room is closed: nobody is online until the host opens it again.',
             reset: 'The hub’s history changed; reloaded.',
             noHub: 'Cannot reach the hub.',
             errorName: 'Names have 1 to 32 characters.',
@@ -42,7 +44,8 @@
             errorPassword: 'Wrong password.',
             errorRoom: 'This room does not exist.',
             errorRate: 'Too many messages; wait a moment.',
-            errorTooLong: 'Messages are limited to 4000 characters.',
+            errorTooLong: 'Too long for this room.',
+            tooLong: 'Too long to send: {count} characters, and this room takes at most {max} in one message. Shorten it or split it into several messages.',
             errorGeneric: 'Something went wrong ({code}).',
             sessionEnded: 'Your session ended. Join again.',
         },
@@ -50,7 +53,8 @@
             appName: 'Confab',
             joinIntro: '与本网络中的人聊天。',
             room: '房间',
-            roomSummary: '{room} · {online} 人在线，共 {members} 位成员',
+            roomSummary: '{room} · {online} 人在线，{members}',
+            memberCount: { other: '共 {count} 位成员' },
             name: '你的名字',
             password: '房间密码',
             join: '加入',
@@ -64,7 +68,7 @@
             stateLive: '已连接',
             stateReconnecting: '正在重新连接…',
             stateOffline: '离线',
-            stateHubStopped: '服务器已停止，正在重新连接…',
+            stateHubStopped: '主持人已关闭房间',
             joined: '{name} 加入了',
             left: '{name} 离开了',
             you: '（你）',
@@ -75,7 +79,8 @@
             typingMany: '多人正在输入…',
             sending: '正在发送…',
             failed: '未发送。点击重试。',
-            bye: '服务器正在关闭。恢复后 Confab 会自动重新连接。',
+            bye: '主持人已关闭房间。房间重新开放后，本页面会自动重新连接。',
+            roomClosed: '房间已关闭：在主持人重新开放之前，没有人在线。',
             reset: '服务器的历史记录已变化，已重新加载。',
             noHub: '无法连接到服务器。',
             errorName: '名字须为 1 到 32 个字符。',
@@ -83,7 +88,8 @@
             errorPassword: '密码错误。',
             errorRoom: '该房间不存在。',
             errorRate: '消息太多，请稍候。',
-            errorTooLong: '消息最多 4000 个字符。',
+            errorTooLong: '消息太长，本房间不接受。',
+            tooLong: '消息太长，无法发送：共 {count} 个字符，本房间每条消息最多 {max} 个字符。请缩短，或分成几条发送。',
             errorGeneric: '出错了（{code}）。',
             sessionEnded: '会话已结束，请重新加入。',
         },
@@ -108,12 +114,28 @@
     const locale = pickLocale(languages);
     const catalog = catalogs[locale];
 
-    function t(key, values) {
-        const template = catalog[key] !== undefined ? catalog[key] : catalogs.en[key];
-        if (template === undefined)
-            return key;
+    function fill(template, values) {
         return template.replace(/\{(\w+)\}/g,
             (whole, name) => (values && name in values ? String(values[name]) : whole));
+    }
+
+    function t(key, values) {
+        const template = catalog[key] !== undefined ? catalog[key] : catalogs.en[key];
+        if (typeof template !== 'string')
+            return key;
+        return fill(template, values);
+    }
+
+    // A text with a number in it, in the plural form the language uses for that number ("1
+    // member", "2 members"; Chinese has one form). {count} is the number, formatted.
+    const pluralRules = new Intl.PluralRules(locale);
+    const numberFormat = new Intl.NumberFormat(locale);
+    function tn(key, count, values) {
+        const forms = catalog[key] !== undefined ? catalog[key] : catalogs.en[key];
+        if (!forms || typeof forms !== 'object')
+            return key;
+        const template = forms[pluralRules.select(count)] || forms.other;
+        return fill(template, { ...values, count: numberFormat.format(count) });
     }
 
     // Static texts of index.html: data-i18n sets textContent, data-i18n-placeholder the placeholder.
@@ -125,5 +147,9 @@
             element.placeholder = t(element.dataset.i18nPlaceholder);
     }
 
-    window.ConfabI18n = { locale, t, translateDocument };
+    // Dates and times follow the browser's own locale (en-GB: 24-hour, en-US: 12-hour), which is
+    // more precise than the two interface languages.
+    const formatLocales = Array.from(languages, String);
+
+    window.ConfabI18n = { locale, formatLocales, t, tn, translateDocument };
 })();

@@ -10,6 +10,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -29,8 +31,11 @@ constexpr int Timeout = 30000;
 class Child
 {
 public:
-    explicit Child(const QStringList &arguments)
+    explicit Child(const QStringList &arguments,
+                   const QProcessEnvironment &environment
+                   = QProcessEnvironment::systemEnvironment())
     {
+        process.setProcessEnvironment(environment);
         QObject::connect(&process, &QProcess::readyReadStandardOutput,
                          [this] { out += process.readAllStandardOutput(); });
         QObject::connect(&process, &QProcess::readyReadStandardError,
@@ -77,6 +82,13 @@ private slots:
     void listenFollowsTheRealHub();
     void sendPrintsTheIdAndReusesTheSession();
     void joinChatsThroughOneHub();
+    void helpAndVersionNeedNoDisplay_data();
+    void helpAndVersionNeedNoDisplay();
+    void joinRefusesTooLongLinesWholeAndSaysSo();
+    void joinToADeadHubFailsAtEndOfInput();
+    void aUrlWithAPathIsNotAHubAddress();
+    void passwordOptionPointsToPasswordFile();
+    void listenSignsInWithNameOnAHubAddress();
 };
 
 void TestClientCli::initTestCase()
@@ -242,6 +254,164 @@ void TestClientCli::joinChatsThroughOneHub()
     QCOMPARE(bo->process.exitCode(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(cy->out.contains("Bo: bye all"), Timeout);
     QCOMPARE(cy->out.count("Bo: hello Cy"), 1);
+}
+
+void TestClientCli::helpAndVersionNeedNoDisplay_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("--help") << QStringList {QStringLiteral("--help")} << QByteArray("--join URL");
+    QTest::newRow("-h after an option")
+        << QStringList {QStringLiteral("--name"), QStringLiteral("Ana"), QStringLiteral("-h")}
+        << QByteArray("--join URL");
+    QTest::newRow("--version") << QStringList {QStringLiteral("--version")}
+                               << QByteArray("confab ");
+}
+
+// Issue 14: `confab --help` on a machine without a display aborted in Qt's platform plugin.
+void TestClientCli::helpAndVersionNeedNoDisplay()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, expected);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("DISPLAY"));
+    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("no-such-platform"));
+    Child child(arguments, environment);
+    QVERIFY(child.process.waitForFinished(Timeout));
+    QCOMPARE(child.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(child.process.exitCode(), 0);
+    QVERIFY2(child.out.contains(expected), child.out.constData());
+}
+
+// Issue 14: a line longer than the hub allows was cut to 4000 characters and sent. The whole
+// line is refused instead, with the hub's own limit (here 100), and the exit status says so.
+void TestClientCli::joinRefusesTooLongLinesWholeAndSaysSo()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")),
+                   {QStringLiteral("--max-text-chars"), QStringLiteral("100")});
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    Child jo({QStringLiteral("join"), hub.url().toString(), QStringLiteral("--name"),
+              QStringLiteral("Jo"), QStringLiteral("--state-dir"),
+              dir.filePath(QStringLiteral("jo"))});
+    QVERIFY(jo.process.waitForStarted());
+    jo.process.write(QByteArray(150, 'x') + "\nshort one\n");
+    // Longer than the reader holds: dropped whole, never a first part of it.
+    jo.process.write(QByteArray(70 * 1024, 'y') + "\nlast one\n");
+    jo.process.closeWriteChannel();
+    QTRY_VERIFY_WITH_TIMEOUT(jo.finished(), Timeout);
+    QCOMPARE(jo.process.exitCode(), 1);
+    QVERIFY2(jo.err.contains("Not sent (150 characters, starting \"xxx"), jo.err.constData());
+    QVERIFY2(jo.err.contains("Messages are limited to 100 characters."), jo.err.constData());
+    QVERIFY2(jo.err.contains("Not sent: a line of more than 64 KiB."), jo.err.constData());
+
+    HubApi api;
+    api.setBaseUrl(hub.url());
+    QVERIFY(wait<SessionInfo>([&](auto done) {
+                api.signIn(QStringLiteral("Reader"), {}, {}, done);
+            }).ok());
+    QCOMPARE(historyTexts(api),
+             (QStringList {QStringLiteral("short one"), QStringLiteral("last one")}));
+}
+
+// Issue 14: `confab join` to a hub that never answered exited 0 at the end of input, and its
+// retry line ran two sentences together ("Connection refused Reconnecting in 3 s.").
+void TestClientCli::joinToADeadHubFailsAtEndOfInput()
+{
+    QTemporaryDir dir;
+    quint16 deadPort = 0;
+    {
+        QTcpServer probe; // a port nobody listens on once the probe is gone
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        deadPort = probe.serverPort();
+    }
+    const QString url = QStringLiteral("http://127.0.0.1:%1/").arg(deadPort);
+    Child jo({QStringLiteral("join"), url, QStringLiteral("--name"), QStringLiteral("Jo"),
+              QStringLiteral("--state-dir"), dir.path()});
+    QVERIFY(jo.process.waitForStarted());
+    jo.process.write("hello\n");
+    jo.process.closeWriteChannel();
+    QTRY_VERIFY_WITH_TIMEOUT(jo.finished(), Timeout);
+    QCOMPARE(jo.process.exitCode(), 1);
+    QVERIFY2(jo.err.contains(QString(QStringLiteral("Could not reach the hub at ") + url).toUtf8()),
+             jo.err.constData());
+    QVERIFY2(QRegularExpression(QStringLiteral("[.…] Reconnecting in \\d+ s\\."))
+                 .match(QString::fromUtf8(jo.err))
+                 .hasMatch(),
+             jo.err.constData());
+}
+
+// Issue 14: a URL with a path got the hub's "This route does not take that method.".
+void TestClientCli::aUrlWithAPathIsNotAHubAddress()
+{
+    const QStringList common {QStringLiteral("http://127.0.0.1:1/some/path"),
+                              QStringLiteral("--name"), QStringLiteral("Jo")};
+    const QList<QStringList> commands {QStringList {QStringLiteral("join")} + common,
+                                       QStringList {QStringLiteral("send")} + common
+                                           + QStringList {QStringLiteral("text")}};
+    for (const QStringList &arguments : commands) {
+        Child child(arguments);
+        QVERIFY(child.process.waitForFinished(Timeout));
+        QCOMPARE(child.process.exitCode(), 2);
+        QVERIFY2(child.err.contains("Not a hub's address: http://127.0.0.1:1/some/path."),
+                 child.err.constData());
+        QVERIFY2(child.err.contains("like http://192.168.1.20:8848/"), child.err.constData());
+        // The usage that follows names the mode, not the binary's path.
+        QVERIFY2(child.err.contains(
+                     QByteArray("Usage: confab " + arguments.first().toUtf8() + " [options]")),
+                 child.err.constData());
+    }
+}
+
+void TestClientCli::passwordOptionPointsToPasswordFile()
+{
+    Child child({QStringLiteral("join"), QStringLiteral("http://127.0.0.1:1/"),
+                 QStringLiteral("--name"), QStringLiteral("Jo"), QStringLiteral("--password"),
+                 QStringLiteral("x")});
+    QVERIFY(child.process.waitForFinished(Timeout));
+    QCOMPARE(child.process.exitCode(), 2);
+    QVERIFY2(child.err.contains("--password-file FILE"), child.err.constData());
+}
+
+// Issue 14: `confab listen` on a hub's own address said only "Not an event stream". With --name
+// it signs in, follows the room, and leaves it when stopped.
+void TestClientCli::listenSignsInWithNameOnAHubAddress()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+
+    Child plain({QStringLiteral("listen"), hub.url().toString()});
+    QVERIFY(plain.process.waitForFinished(Timeout));
+    QCOMPARE(plain.process.exitCode(), 2);
+    QVERIFY2(plain.err.contains("add --name NAME"), plain.err.constData());
+
+    Child listen({QStringLiteral("listen"), hub.url().toString(), QStringLiteral("--name"),
+                  QStringLiteral("Lu")});
+    QTRY_VERIFY_WITH_TIMEOUT(listen.out.contains("\\\"Lu\\\""), Timeout); // Lu's `online`
+    HubApi api;
+    api.setBaseUrl(hub.url());
+    QVERIFY(wait<SessionInfo>([&](auto done) {
+                api.signIn(QStringLiteral("Ana"), {}, {}, done);
+            }).ok());
+    QVERIFY(wait<PostedMessage>([&](auto done) {
+                api.postMessage(QStringLiteral("lobby"), QStringLiteral("hi Lu"),
+                                QStringLiteral("c-lu"), done);
+            }).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(listen.out.contains("hi Lu"), Timeout);
+    const QJsonObject line = json(listen.lines().last());
+    QCOMPARE(line.value(QLatin1StringView("type")).toString(), QStringLiteral("message"));
+
+    listen.process.terminate();
+    QVERIFY(listen.process.waitForFinished(Timeout));
+    QCOMPARE(listen.process.exitCode(), 0);
+    // Lu left the room on the way out.
+    const auto members = wait<std::vector<MemberInfo>>(
+        [&](auto done) { api.fetchMembers(QStringLiteral("lobby"), done); });
+    QVERIFY(members.ok());
+    for (const MemberInfo &member : *members.value)
+        QVERIFY(member.member.name != QStringLiteral("Lu"));
 }
 
 QTEST_GUILESS_MAIN(TestClientCli)

@@ -451,3 +451,264 @@ test('Simplified Chinese follows the browser language, and the page fits a phone
         await hub.stop();
     }
 });
+
+// ---- issue 14 -------------------------------------------------------------------------------
+
+// Everything inside the viewport: the title keeps some room and "Leave" is not clipped.
+async function topBarLayout(page) {
+    return page.evaluate(() => {
+        const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+        const leave = box('#leave-button');
+        const title = box('#room-title');
+        const state = box('#connection-state');
+        return {
+            width: window.innerWidth,
+            scrollWidth: document.documentElement.scrollWidth,
+            leaveLeft: leave.left, leaveRight: leave.right,
+            titleWidth: title.width, titleRight: title.right,
+            stateRight: state.right, stateWidth: state.width,
+        };
+    });
+}
+
+test('a message longer than the hub allows is refused whole, with the hub\'s limit, until the text changes', async () => {
+    const hub = await new Hub(tempDir('confab-web-hub-'), ['--max-text-chars', '50']).start(0);
+    try {
+        const watcher = await new HttpMember(hub, 'Watcher').join();
+        await watcher.listen();
+        const page = await openPage(hub);
+        await joinAs(page, 'Ana');
+        const long = 'x'.repeat(120);
+        // A paste longer than the limit stays whole in the composer (no maxlength cutting it).
+        await page.locator('#message-input').fill(long);
+        assert.equal((await page.locator('#message-input').inputValue()).length, 120);
+        await page.locator('#message-input').press('Enter');
+        await page.locator('#composer-error').waitFor({ state: 'visible', timeout: WaitMs });
+        const refusal = await page.locator('#composer-error').textContent();
+        assert.match(refusal, /120 characters/);
+        assert.match(refusal, /at most 50/);
+        assert.equal(await page.locator('#send-button').isDisabled(), true);
+        assert.equal((await page.locator('#message-input').inputValue()).length, 120);
+        assert.equal(await page.locator('#messages .message').count(), 0);
+        await screenshot(page, 'desktop-too-long-en');
+        // Typing (not sending) keeps the refusal where the user looks; shortening clears it.
+        await page.locator('#message-input').press('End');
+        await page.locator('#message-input').type('y');
+        assert.equal(await page.locator('#composer-error').isVisible(), true);
+        await page.locator('#message-input').fill('x'.repeat(50));
+        assert.equal(await page.locator('#composer-error').isVisible(), false);
+        assert.equal(await page.locator('#send-button').isDisabled(), false);
+        await page.locator('#message-input').press('Enter');
+        await waitForMessageText(page, 'x'.repeat(50));
+        await watcher.waitForMessage('x'.repeat(50));
+        // Nothing else reached the room: no first 50 characters of the long one.
+        assert.deepEqual(watcher.events.filter((e) => e.type === 'message').map((e) => e.data.text.length), [50]);
+        assert.deepEqual(page.errors || [], []);
+        watcher.close();
+        await page.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('a 10,000-character paste is refused with the default limit of 4000 (phone, Chinese)', async () => {
+    const hub = await startHub();
+    try {
+        const page = await openPage(hub, {
+            locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+            deviceScaleFactor: 2,
+        });
+        await joinAs(page, '小明');
+        await page.locator('#message-input').fill('长'.repeat(10000));
+        await page.locator('#send-button').click({ force: true });
+        await page.locator('#composer-error').waitFor({ state: 'visible', timeout: WaitMs });
+        assert.match(await page.locator('#composer-error').textContent(), /10000 个字符.*最多 4000/);
+        await screenshot(page, 'phone-390-too-long-zh');
+        assert.equal((await page.locator('#message-input').inputValue()).length, 10000);
+        const history = await request(hub.baseUrl, 'GET', '/healthz');
+        assert.equal(history.json.maxTextChars, 4000);
+        assert.equal(await page.locator('#messages .message').count(), 0);
+        await page.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('http(s) links in messages are clickable and safe; other schemes stay text', async () => {
+    const hub = await startHub();
+    try {
+        const bo = await new HttpMember(hub, 'Bo').join();
+        const page = await openPage(hub, { locale: 'en-GB' });
+        await joinAs(page, 'Ana');
+        const text = 'see https://example.org/a_(b)?q=1&r=2. and (http://lab.test/x), '
+            + 'javascript:alert(1) <a href="http://evil.test">no</a> 看http://cn.test/路径这里';
+        await bo.send(text);
+        await waitForMessageText(page, text);
+        const links = await page.$$eval('#messages .message .text a', (anchors) => anchors.map((a) => ({
+            href: a.getAttribute('href'), text: a.textContent, rel: a.rel, target: a.target,
+        })));
+        assert.deepEqual(links.map((l) => l.text),
+            ['https://example.org/a_(b)?q=1&r=2', 'http://lab.test/x', 'http://evil.test', 'http://cn.test/']);
+        for (const link of links) {
+            assert.match(link.href, /^https?:\/\//);
+            assert.equal(link.rel, 'noopener noreferrer');
+            assert.equal(link.target, '_blank');
+        }
+        // The markup in the text is shown as text, not parsed.
+        assert.equal(await page.locator('#messages .message .text a[href="http://evil.test"]').count(), 0);
+        assert.equal(await page.locator('#messages .message .text').first().textContent(), text);
+        // 24-hour time with en-GB.
+        const time = await page.locator('#messages .message time').first().textContent();
+        assert.match(time, /^\d{2}:\d{2}$/);
+        await screenshot(page, 'desktop-links-en-GB');
+        assert.deepEqual(page.errors || [], []);
+        await page.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('times follow the browser locale: 12-hour for en-US, 24-hour for en-GB and zh-CN', async () => {
+    const hub = await startHub();
+    try {
+        const bo = await new HttpMember(hub, 'Bo').join();
+        // 13:05 local time: a time that differs between 12- and 24-hour clocks.
+        await bo.send('noon-ish');
+        const formats = {};
+        for (const locale of ['en-US', 'en-GB', 'zh-CN']) {
+            const page = await openPage(hub, { locale, timezoneId: 'UTC' });
+            await joinAs(page, 'P' + locale.replace('-', ''));
+            await waitForMessageText(page, 'noon-ish');
+            formats[locale] = await page.evaluate(() => {
+                const format = new Intl.DateTimeFormat(navigator.languages, { hour: 'numeric', minute: '2-digit' });
+                return { shown: document.querySelector('#messages .message time').textContent,
+                    expected13: format.format(new Date(Date.UTC(2024, 0, 1, 13, 5))) };
+            });
+            await page.context().close();
+        }
+        assert.match(formats['en-US'].expected13, /1:05\s?PM/);
+        assert.match(formats['en-GB'].expected13, /^13:05$/);
+        assert.match(formats['zh-CN'].expected13, /13:05/);
+        assert.match(formats['en-US'].shown, /[AP]M/);
+        assert.match(formats['en-GB'].shown, /^\d{2}:\d{2}$/);
+        assert.doesNotMatch(formats['zh-CN'].shown, /[AP]M|上午|下午/);
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('room summaries use plural forms: 1 member, 2 members, and Chinese', async () => {
+    const hub = await startHub();
+    try {
+        await new HttpMember(hub, 'Bo').join();
+        const en = await openPage(hub);
+        await en.waitForFunction(() => document.querySelector('#room-summary').textContent !== '', null, { timeout: WaitMs });
+        assert.match(await en.locator('#room-summary').textContent(), /, 1 member$/);
+        await screenshot(en, 'desktop-join-one-member-en');
+        const zh = await openPage(hub, { locale: 'zh-CN' });
+        await zh.waitForFunction(() => document.querySelector('#room-summary').textContent !== '', null, { timeout: WaitMs });
+        assert.match(await zh.locator('#room-summary').textContent(), /共 1 位成员$/);
+        await screenshot(zh, 'desktop-join-plural-zh');
+        await new HttpMember(hub, 'Cy').join();
+        await en.reload();
+        await en.waitForFunction(() => /2 members$/.test(document.querySelector('#room-summary').textContent), null, { timeout: WaitMs });
+        await screenshot(en, 'desktop-join-plural-en');
+        await en.context().close();
+        await zh.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('when the host closes the room nobody shows online, and after it is open again everyone shows once', async () => {
+    const hub = await new Hub(tempDir('confab-web-hub-'), ['--offline-grace-ms', '200']).start(0);
+    const port = hub.port;
+    try {
+        const host = await new HttpMember(hub, 'Host').join();
+        await host.listen();
+        const page = await openPage(hub, { locale: 'en-GB' });
+        await joinAs(page, 'Web');
+        await page.waitForFunction(() => document.querySelectorAll('#member-list li.online').length === 2, null, { timeout: WaitMs });
+
+        host.close();
+        await hub.stop(); // `bye`
+        await page.waitForSelector('#connection-state[data-state="stopped"]', { timeout: WaitMs });
+        assert.equal(await page.locator('#connection-state').textContent(), 'Host closed the room');
+        assert.equal(await page.locator('#member-list li.online').count(), 0);
+        assert.equal(await page.locator('#members-count').textContent(), '0');
+        assert.equal(await page.locator('#members-note').isVisible(), true);
+        assert.match(await page.locator('#messages .notice').last().textContent(), /host closed the room/i);
+        await screenshot(page, 'desktop-host-closed-en');
+
+        // Open again on the same port and data; the host signs in anew (a second session under
+        // the same name, as a window hosting again from another address does).
+        await hub.start(port);
+        const host2 = await new HttpMember(hub, 'Host').join();
+        await host2.listen();
+        await waitLive(page);
+        await page.waitForFunction(() => document.querySelectorAll('#member-list li.online').length === 2, null, { timeout: WaitMs });
+        const rows = await page.$$eval('#member-list li .name', (names) => names.map((n) => n.textContent));
+        assert.deepEqual(rows.sort(), ['Host', 'Web']);
+        assert.equal(await page.locator('#members-note').isVisible(), false);
+
+        // A browser that lost its session joins again under the same name: still one row.
+        await page.context().close();
+        const again = await openPage(hub, { locale: 'en-GB' });
+        await again.waitForFunction(async () => true);
+        await new Promise((resolve) => setTimeout(resolve, 1500)); // past the offline grace
+        await joinAs(again, 'Web');
+        await again.waitForFunction(() => document.querySelectorAll('#member-list li').length >= 2, null, { timeout: WaitMs });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const members = await request(hub.baseUrl, 'GET', '/api/v1/rooms/lobby/members', { token: host2.token });
+        assert.equal(members.json.members.filter((m) => m.name === 'Web').length, 2); // two sessions
+        const shown = await again.$$eval('#member-list li', (items) => items.map((i) => i.className + ' ' + i.querySelector('.name').textContent));
+        assert.deepEqual(shown.sort(), ['online Host', 'online Web']);
+        assert.deepEqual(again.errors || [], []);
+        host2.close();
+        await again.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('a phone of 390 px keeps the title and "Leave" whatever the status, in English and Chinese', async () => {
+    const hub = await new Hub(tempDir('confab-web-hub-'), ['--title', 'Physics lab 3, second floor, room 214']).start(0);
+    const port = hub.port;
+    try {
+        const phoneOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+        const en = await openPage(hub, { locale: 'en-GB', ...phoneOptions });
+        const zh = await openPage(hub, { locale: 'zh-CN', ...phoneOptions });
+        const zhDesktop = await openPage(hub, { locale: 'zh-CN' });
+        await joinAs(en, 'Ana');
+        await joinAs(zh, '小明');
+        await joinAs(zhDesktop, '小红');
+        await send(zh, '会议链接 https://example.org/meeting 请看');
+        await waitForMessageText(en, '会议链接 https://example.org/meeting 请看');
+        await waitForMessageText(zhDesktop, '会议链接 https://example.org/meeting 请看');
+        await screenshot(zhDesktop, 'desktop-live-zh');
+        await screenshot(en, 'phone-390-live-en');
+        await screenshot(zh, 'phone-390-live-zh');
+        await hub.stop();
+        for (const page of [en, zh]) {
+            await page.waitForSelector('#connection-state[data-state="stopped"]', { timeout: WaitMs });
+            const layout = await topBarLayout(page);
+            assert.ok(layout.scrollWidth <= layout.width, JSON.stringify(layout));
+            assert.ok(layout.leaveLeft >= 0 && layout.leaveRight <= layout.width, JSON.stringify(layout));
+            assert.ok(layout.titleWidth >= 60, JSON.stringify(layout));
+            assert.ok(layout.stateRight <= layout.leaveLeft, JSON.stringify(layout));
+        }
+        await zhDesktop.waitForSelector('#connection-state[data-state="stopped"]', { timeout: WaitMs });
+        await screenshot(zhDesktop, 'desktop-host-closed-zh');
+        await screenshot(en, 'phone-390-host-closed-en');
+        await screenshot(zh, 'phone-390-host-closed-zh');
+        await zh.locator('#members-toggle').click();
+        await screenshot(zh, 'phone-390-host-closed-members-zh');
+        await hub.start(port);
+        await waitLive(en);
+        await en.context().close();
+        await zh.context().close();
+        await zhDesktop.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
