@@ -5,6 +5,7 @@
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QtGlobal>
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
@@ -82,13 +83,42 @@ QTcpSocket *socketOf(const QHttpServerRequest &request, QHttpServerResponder &re
 
 using Status = QHttpServerResponder::StatusCode;
 
+// A stream closed gracefully whose client does not take the queued bytes is cut after this long.
+constexpr int ClosingStreamTimeoutMs = 30000;
+
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+// From 6.5 on, QtHttpServer's per-connection object (QHttpServerStream, from 6.8
+// QHttpServerHttp1ProtocolHandler) owns the socket, and when a held responder is destroyed while
+// the socket is not connected, its responderDestroyed() deletes that object, and the socket with
+// it, at the next event-loop turn. A socket closed with disconnectFromHost() is in ClosingState
+// until Qt's write buffer is empty, so destroying the responder then throws away whatever is still
+// queued, such as the final `bye`. (6.4's responder is inert and its QHttpServer deletes a socket
+// only once it has disconnected.) This holds the responder until the socket has disconnected.
+class ClosingResponder : public QObject
+{
+public:
+    ClosingResponder(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
+                     QObject *parent)
+        : QObject(parent)
+        , m_responder(std::move(responder))
+    {
+        connect(socket, &QAbstractSocket::disconnected, this, &QObject::deleteLater);
+    }
+
+private:
+    std::unique_ptr<QHttpServerResponder> m_responder;
+};
+#endif
+
 } // namespace
 
 // --- EventStream -------------------------------------------------------------------------------
 
-EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket)
+EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
+                         QObject *closingOwner)
     : m_responder(std::move(responder))
     , m_socket(socket)
+    , m_closingOwner(closingOwner)
 {
 #if QT_VERSION < QT_VERSION_CHECK(6, 8, 0) && defined(Q_OS_UNIX)
     if (socket) {
@@ -98,7 +128,21 @@ EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSo
 #endif
 }
 
-EventStream::~EventStream() = default;
+EventStream::~EventStream()
+{
+    // Closing gracefully (disconnectFromHost() with bytes still queued): the close completes after
+    // this object is gone. A client that never reads would keep the socket open, so it gets a
+    // deadline.
+    if (!m_socket || m_socket->state() != QAbstractSocket::ClosingState)
+        return;
+    QTcpSocket *socket = m_socket;
+    QTimer::singleShot(ClosingStreamTimeoutMs, socket, [socket] { socket->abort(); });
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    if (m_responder && m_closingOwner)
+        new ClosingResponder(std::move(m_responder), socket, m_closingOwner);
+#endif
+}
+
 EventStream::EventStream(EventStream &&) noexcept = default;
 EventStream &EventStream::operator=(EventStream &&) noexcept = default;
 
@@ -187,24 +231,15 @@ void PendingResponse::reply(const HttpReply &reply)
     if (m_answered)
         return;
     m_answered = true;
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    QHttpHeaders headers;
-    if (!reply.contentType.isEmpty())
-        headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
-    for (const auto &[name, value] : reply.headers)
-        headers.append(name, value);
-    m_responder.write(reply.headOnly ? QByteArray() : reply.body, headers, Status(reply.status));
-#else
-    m_responder.writeStatusLine(Status(reply.status));
-    if (!reply.contentType.isEmpty())
-        m_responder.writeHeader(QByteArrayLiteral("Content-Type"), reply.contentType);
-    if (reply.status != 204)
-        m_responder.writeHeader(QByteArrayLiteral("Content-Length"),
-                                QByteArray::number(reply.body.size()));
-    for (const auto &[name, value] : reply.headers)
-        m_responder.writeHeader(name, value);
-    m_responder.writeBody(reply.headOnly ? QByteArray() : reply.body);
-#endif
+    // Our own bytes on every Qt version, straight to the socket (see http::serializeReply for why
+    // not through the responder). QtHttpServer writes nothing for a request whose responder
+    // stays unused, and it parses the connection's next request only after the handler returns,
+    // so the answers of pipelined requests keep their order.
+    if (!m_socket) {
+        qCWarning(lcHttp) << "no socket for a request: answer dropped";
+        return;
+    }
+    m_socket->write(http::serializeReply(reply));
 }
 
 std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &extraHeaders,
@@ -225,7 +260,7 @@ std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &ext
         headers.append(name, value);
     responder->writeBeginChunked(headers);
     responder->writeChunk(firstPayload);
-    return std::make_unique<EventStream>(std::move(responder), m_socket);
+    return std::make_unique<EventStream>(std::move(responder), m_socket, m_guard);
 #elif QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     // 6.4's responder keeps no state of its own: the head and the first chunk go out in one
     // send through the stream's fast path, so no Qt write buffer is ever allocated for the
@@ -235,7 +270,7 @@ std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &ext
     for (const auto &[name, value] : extraHeaders)
         head += name + ": " + value + "\r\n";
     head += "\r\n" + EventStream::frameChunk(firstPayload);
-    auto stream = std::make_unique<EventStream>(std::move(responder), m_socket);
+    auto stream = std::make_unique<EventStream>(std::move(responder), m_socket, m_guard);
     stream->write(head);
     return stream;
 #else
@@ -247,7 +282,7 @@ std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &ext
         responder->writeHeader(name, value);
     // The first body write ends the header block.
     responder->writeBody(EventStream::frameChunk(firstPayload));
-    return std::make_unique<EventStream>(std::move(responder), m_socket);
+    return std::make_unique<EventStream>(std::move(responder), m_socket, m_guard);
 #endif
 }
 
@@ -300,7 +335,7 @@ bool HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QStrin
 #else
     m_httpServer->bind(m_tcpServer);
 #endif
-    m_tcpServer->setHttpServer(m_httpServer.get());
+    m_tcpServer->followHttpServer();
     qCDebug(lcHttp) << "listening on" << m_tcpServer->serverAddress() << m_tcpServer->serverPort();
     return true;
 }

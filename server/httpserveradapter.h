@@ -21,10 +21,15 @@ class QTcpSocket;
 namespace confab {
 
 // One `text/event-stream` answer held open. Destroy it before the adapter.
+// Closing it gracefully is the socket's disconnectFromHost(): the stream object may be destroyed
+// right after, and what is still queued (a final `bye`) reaches the client all the same.
 class EventStream
 {
 public:
-    EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket);
+    // `closingOwner` keeps what must outlive a gracefully closing stream (see the destructor);
+    // it must be destroyed before the QHttpServer.
+    EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
+                QObject *closingOwner);
     ~EventStream();
     EventStream(const EventStream &) = delete;
     EventStream &operator=(const EventStream &) = delete;
@@ -46,6 +51,7 @@ public:
 private:
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
+    QObject *m_closingOwner = nullptr;
     // The fast path's own view of the socket, so that a write touches no Qt object: the
     // descriptor, and whether Qt's write buffer may still hold bytes of ours (then order
     // requires going through it).
@@ -89,7 +95,9 @@ public:
     qint64 refusedCount() const;
 
 private:
-    GuardedTcpServer *m_tcpServer = nullptr; // child: destroyed after m_httpServer
+    // Our child until bind(), then the QHttpServer's (QAbstractHttpServer::bind() re-parents it,
+    // on 6.4 as on 6.8); either way the destructor deletes it before the QHttpServer.
+    GuardedTcpServer *m_tcpServer = nullptr;
     std::unique_ptr<QHttpServer> m_httpServer;
     Handler m_handler;
 };
