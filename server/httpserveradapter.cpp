@@ -81,8 +81,6 @@ QTcpSocket *socketOf(const QHttpServerRequest &request, QHttpServerResponder &re
 #endif
 }
 
-using Status = QHttpServerResponder::StatusCode;
-
 // A stream closed gracefully whose client does not take the queued bytes is cut after this long.
 constexpr int ClosingStreamTimeoutMs = 30000;
 
@@ -120,7 +118,7 @@ EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSo
     , m_socket(socket)
     , m_closingOwner(closingOwner)
 {
-#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0) && defined(Q_OS_UNIX)
+#ifdef Q_OS_UNIX
     if (socket) {
         m_descriptor = socket->socketDescriptor();
         m_qtBuffered = socket->bytesToWrite() > 0;
@@ -160,10 +158,6 @@ qint64 EventStream::unsentBytes() const
 
 void EventStream::write(const QByteArray &chunk)
 {
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    if (isOpen())
-        m_responder->writeChunk(chunk);
-#else
 #ifdef Q_OS_UNIX
     // Fast path: with nothing queued in Qt, hand the bytes straight to the kernel. This skips a
     // write-notifier round trip through the event loop per subscriber, which dominates fan-out
@@ -193,7 +187,6 @@ void EventStream::write(const QByteArray &chunk)
         return;
     // The socket's write buffer keeps a reference to the shared bytes, not a copy.
     m_socket->write(chunk);
-#endif
 }
 
 void EventStream::abort()
@@ -204,9 +197,6 @@ void EventStream::abort()
 
 QByteArray EventStream::frameChunk(QByteArrayView payload)
 {
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    return payload.toByteArray();
-#else
     QByteArray chunk;
     chunk.reserve(payload.size() + 16);
     chunk += QByteArray::number(payload.size(), 16);
@@ -214,7 +204,6 @@ QByteArray EventStream::frameChunk(QByteArrayView payload)
     chunk += payload;
     chunk += "\r\n";
     return chunk;
-#endif
 }
 
 // --- PendingResponse ---------------------------------------------------------------------------
@@ -249,41 +238,24 @@ std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &ext
         return nullptr;
     m_answered = true;
     m_guard->markStreaming(m_socket);
-    const QByteArray contentType = QByteArrayLiteral("text/event-stream; charset=utf-8");
-    const QByteArray noCache = QByteArrayLiteral("no-cache");
-    auto responder = std::make_unique<QHttpServerResponder>(std::move(m_responder));
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    QHttpHeaders headers;
-    headers.append(QHttpHeaders::WellKnownHeader::ContentType, contentType);
-    headers.append(QHttpHeaders::WellKnownHeader::CacheControl, noCache);
-    for (const auto &[name, value] : extraHeaders)
-        headers.append(name, value);
-    responder->writeBeginChunked(headers);
-    responder->writeChunk(firstPayload);
-    return std::make_unique<EventStream>(std::move(responder), m_socket, m_guard);
-#elif QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
-    // 6.4's responder keeps no state of its own: the head and the first chunk go out in one
-    // send through the stream's fast path, so no Qt write buffer is ever allocated for the
-    // stream (about 4 KiB of resident memory per subscriber).
-    QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: " + contentType
-        + "\r\nCache-Control: " + noCache + "\r\nTransfer-Encoding: chunked\r\n";
+    // The same bytes on every Qt version, written by us like every answer: the head and the first
+    // chunk in one send through the stream's fast path, so that no Qt write buffer is allocated
+    // for an idle stream. Not through 6.8's writeBeginChunked()/writeChunk(): four socket writes
+    // per event and subscriber, each through Qt's write buffer and notifier; with those, hubbench
+    // on 6.8 delivered about a third as much per hub CPU second and an idle subscriber cost
+    // 21 KiB instead of 13 (tests/bench/README.md). The connection is plain HTTP/1.1 (the hub
+    // serves no TLS, so 6.8 never negotiates HTTP/2 on it). The responder is held only as the
+    // lock on the connection: from 6.5 on, QtHttpServer reads no further requests on it while the
+    // responder lives; 6.4's is inert.
+    QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                      "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
     for (const auto &[name, value] : extraHeaders)
         head += name + ": " + value + "\r\n";
     head += "\r\n" + EventStream::frameChunk(firstPayload);
-    auto stream = std::make_unique<EventStream>(std::move(responder), m_socket, m_guard);
+    auto stream = std::make_unique<EventStream>(
+        std::make_unique<QHttpServerResponder>(std::move(m_responder)), m_socket, m_guard);
     stream->write(head);
     return stream;
-#else
-    responder->writeStatusLine(Status::Ok);
-    responder->writeHeader(QByteArrayLiteral("Content-Type"), contentType);
-    responder->writeHeader(QByteArrayLiteral("Cache-Control"), noCache);
-    responder->writeHeader(QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked"));
-    for (const auto &[name, value] : extraHeaders)
-        responder->writeHeader(name, value);
-    // The first body write ends the header block.
-    responder->writeBody(EventStream::frameChunk(firstPayload));
-    return std::make_unique<EventStream>(std::move(responder), m_socket, m_guard);
-#endif
 }
 
 // --- HttpServerAdapter -------------------------------------------------------------------------

@@ -1,8 +1,16 @@
 #pragma once
 // The one place that knows QtHttpServer's version differences (6.4 ... 6.8+): the handler's
-// responder parameter, finding a request's socket, writing answers and the event-stream head,
-// writing chunks, and bind(). Everything else in the hub sees HttpRequest / HttpReply /
-// EventStream only. QtHttpServer parses and routes; GuardedTcpServer owns the sockets.
+// responder parameter, the request's header type, finding a request's socket, keeping a closing
+// stream's responder alive, and bind()'s result. Everything else in the hub sees HttpRequest /
+// HttpReply / EventStream only. QtHttpServer parses and routes; GuardedTcpServer owns the sockets,
+// and the adapter writes every answer and stream byte itself, the same bytes on every version.
+//
+// Each QT_VERSION branch is compiled by CI: the "< 6.5" / "< 6.8" ones by Debian 12 (Qt 6.4.2),
+// the ">= 6.5" / ">= 6.8" ones by packaging/check-qt-newer.sh (Debian 13, Qt 6.8.2). Qt 6.5 to 6.7
+// take the 6.4 side of the 6.8 checks and the 6.8 side of the 6.5 checks; their headers (tags
+// v6.5.0 to v6.7.3 of qt/qthttpserver) declare what those branches use with the same signatures:
+// a route handler taking `QHttpServerResponder &&`, `QList<QPair<QByteArray, QByteArray>>
+// headers()`, `remotePort()`, `void bind(QTcpServer *)`, and the responder's move constructor.
 
 #include "guardedtcpserver.h"
 #include "httpmessage.h"
@@ -44,8 +52,7 @@ public:
     void abort();
     QTcpSocket *socket() const { return m_socket; }
 
-    // HTTP chunked framing of an event-stream payload (by hand before Qt 6.8, where the
-    // responder frames it).
+    // HTTP chunked framing of an event-stream payload.
     static QByteArray frameChunk(QByteArrayView payload);
 
 private:
