@@ -154,6 +154,7 @@ in_chroot() {
 log "packages (packaging/debian-deps.sh test, in the chroot; log: $root/var/log/confab-deps.log)"
 in_chroot /bin/sh -c '/src/packaging/debian-deps.sh test >/var/log/confab-deps.log 2>&1' ||
     { tail -n 30 "$root/var/log/confab-deps.log" >&2; fail "installing the packages failed"; }
+in_chroot apt-get clean # the downloaded .debs: about 600 MB the chroot does not need again
 qt_version=$(in_chroot dpkg-query -W -f='${Version}' qt6-base-dev)
 log "Qt in the chroot: qt6-base-dev $qt_version"
 step_done "packages"
