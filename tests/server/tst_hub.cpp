@@ -886,6 +886,10 @@ void TestHub::headAndNoContentAnswersHaveNoBody()
     QCOMPARE(head.header("content-length").toLongLong(), qint64(put.body.size()));
     QCOMPARE(head.header("content-type"), QByteArrayLiteral("application/json"));
     QCOMPARE(head.header("allow"), QByteArrayLiteral("GET"));
+    // The hub writes its own heads, so the bytes are the same on every Qt version (6.8's
+    // responder would send lower-case names).
+    QVERIFY(head.headers.contains(
+        qMakePair(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"))));
     const Response noContent = client.next();
     QVERIFY(noContent.complete);
     QCOMPARE(noContent.status, 204);
