@@ -142,6 +142,7 @@ private slots:
     void headAndNoContentAnswersHaveNoBody();
     void everyRequestOnAKeepAliveConnectionIsChecked();
     void byeReachesAClientThatReadsLate();
+    void hubDestroyedWhileAStreamIsClosing();
     void requestSentWithStreamRequestDoesNotCorruptStream();
     void slowSubscriberDroppedOthersContinue();
     void byeOnShutdown();
@@ -973,6 +974,39 @@ void TestHub::byeReachesAClientThatReadsLate()
         messages += event.type == QLatin1StringView("message") ? 1 : 0;
     QCOMPARE(messages, count);
     QCOMPARE(events.back().type, QStringLiteral("bye"));
+}
+
+void TestHub::hubDestroyedWhileAStreamIsClosing()
+{
+    // As above, but the hub goes away while the close still waits for the client: what waits
+    // (on Qt 6.5+ a held responder) must be released before QtHttpServer, without touching freed
+    // memory (ASan), and the client sees its connection end.
+    HubSettings settings = unlimitedRate();
+    settings.maxUnsentBytes = 64 * 1024 * 1024;
+    settings.maxTextChars = 60000;
+    auto fixture = std::make_unique<HubFixture>(settings);
+    QVERIFY(fixture->started());
+    const Session ana = signIn(fixture->port(), QStringLiteral("Ana"));
+    QTcpSocket client;
+    client.setReadBufferSize(4096);
+    client.connectToHost(QHostAddress::LocalHost, fixture->port());
+    QVERIFY(client.waitForConnected(WaitMs));
+    client.write("GET /api/v1/rooms/lobby/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 "Accept: text/event-stream\r\nAuthorization: Bearer "
+                 + ana.token + "\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(fixture->hub().subscriberCount(), 1, WaitMs);
+    const QString text(60000, QLatin1Char('d'));
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(post(fixture->port(), ana, text, QStringLiteral("d%1").arg(i)).status, 201);
+    QTest::qWait(100);
+    fixture->hub().shutdown(QStringLiteral("maintenance"));
+    QTest::qWait(100);
+    fixture.reset();
+
+    client.setReadBufferSize(0);
+    QObject::connect(&client, &QTcpSocket::readyRead, &client, [&] { client.readAll(); });
+    client.readAll();
+    QTRY_VERIFY_WITH_TIMEOUT(client.state() == QAbstractSocket::UnconnectedState, WaitMs);
 }
 
 void TestHub::requestSentWithStreamRequestDoesNotCorruptStream()
