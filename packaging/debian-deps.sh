@@ -16,6 +16,8 @@ test_packages=(
     chromium nodejs npm         # browser tests (playwright-core drives Debian's chromium)
     curl iproute2 procps
     dpkg-dev file lintian desktop-file-utils appstream gzip   # packaging checks
+    clang-format                # .ci/run's formatting check (Debian 12: clang-format 14)
+    debootstrap                 # packaging/check-qt-newer.sh: the Qt 6.8 (Debian 13) chroot
 )
 
 wanted=("${build_packages[@]}")

@@ -90,11 +90,11 @@ GuardedTcpServer::~GuardedTcpServer()
     m_connections.clear();
 }
 
-void GuardedTcpServer::setHttpServer(QObject *httpServer)
+void GuardedTcpServer::followHttpServer()
 {
-    m_httpServer = httpServer;
-    // Connected after QtHttpServer's own newConnection handler (bind() came first), so the
-    // "after the parser" hook lands behind the parser's readyRead connection.
+    // QtHttpServer (6.4 to 6.8) takes a connection on pendingConnectionAvailable, which
+    // addPendingConnection() emits inside incomingConnection(); QTcpServer emits newConnection
+    // after that, so the "after the parser" hook lands behind the parser's readyRead connection.
     connect(this, &QTcpServer::newConnection, this, &GuardedTcpServer::connectAfterParser);
 }
 
@@ -143,9 +143,10 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
 void GuardedTcpServer::connectAfterParser()
 {
     for (QTcpSocket *socket : std::exchange(m_newSockets, {})) {
-        if (m_connections.count(socket))
-            connect(socket, &QTcpSocket::readyRead, this,
-                    [this, socket] { rememberUnread(socket); });
+        const auto it = m_connections.find(socket);
+        if (it != m_connections.end())
+            it->second.afterParser = connect(socket, &QTcpSocket::readyRead, this,
+                                             [this, socket] { rememberUnread(socket); });
     }
 }
 
@@ -197,8 +198,13 @@ QTcpSocket *GuardedTcpServer::findSocket(const QHostAddress &peer, quint16 peerP
 
 void GuardedTcpServer::detachParser(QTcpSocket *socket)
 {
-    if (m_httpServer)
-        QObject::disconnect(socket, &QIODevice::readyRead, m_httpServer, nullptr);
+    // QtHttpServer's reader is the QHttpServer itself on 6.4, and from 6.5 on a per-connection
+    // object that owns the socket (which also disconnects its reader while a responder lives, and
+    // connects it again when the responder goes). Rather than knowing which: every reader goes,
+    // and ours is connected again. We are usually inside a readyRead emission here; a slot
+    // connected during an emission is first called at the next one.
+    QObject::disconnect(socket, &QIODevice::readyRead, nullptr, nullptr);
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspectNewBytes(socket); });
 }
 
 void GuardedTcpServer::inspectNewBytes(QTcpSocket *socket)
@@ -230,9 +236,19 @@ void GuardedTcpServer::inspectNewBytes(QTcpSocket *socket)
 void GuardedTcpServer::rememberUnread(QTcpSocket *socket)
 {
     const auto it = m_connections.find(socket);
-    if (it != m_connections.end() && it->second.phase != Phase::Streaming
-        && it->second.phase != Phase::Refused)
-        it->second.seenUnread = socket->bytesAvailable();
+    if (it == m_connections.end() || it->second.phase == Phase::Streaming
+        || it->second.phase == Phase::Refused)
+        return;
+    it->second.seenUnread = socket->bytesAvailable();
+    // This slot must run after QtHttpServer's reader. From 6.5 on, that reader disconnects itself
+    // while a request's responder lives and connects itself again when the responder is destroyed
+    // (for an ordinary answer: at the end of its own readyRead handler, so in the middle of this
+    // emission), which puts it behind us. Connected anew, we are behind it again from the next
+    // emission on. Otherwise seenUnread would count bytes the parser consumes right after, and the
+    // guard would skip that many bytes of the connection's next request.
+    QObject::disconnect(it->second.afterParser);
+    it->second.afterParser
+        = connect(socket, &QTcpSocket::readyRead, this, [this, socket] { rememberUnread(socket); });
 }
 
 bool GuardedTcpServer::scanBytes(QTcpSocket *socket, Connection &connection, QByteArrayView bytes)

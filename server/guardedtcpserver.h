@@ -36,9 +36,9 @@ public:
     explicit GuardedTcpServer(const Limits &limits, QObject *parent = nullptr);
     ~GuardedTcpServer() override;
 
-    // The QtHttpServer instance bound to this server: its readyRead handler is detached from
-    // refused and streaming connections.
-    void setHttpServer(QObject *httpServer);
+    // Call after QtHttpServer's bind(): from then on each new connection also gets a readyRead
+    // slot behind QtHttpServer's reader (see rememberUnread()).
+    void followHttpServer();
 
     // The connection now carries an event stream: never reaped, and anything the client sends
     // afterwards is read and discarded (QtHttpServer 6.4 would answer it into the stream).
@@ -64,6 +64,7 @@ private:
         qint64 lastActivityMs = 0;
         QHostAddress peer;
         quint16 peerPort = 0;
+        QMetaObject::Connection afterParser; // rememberUnread(), kept behind QtHttpServer's reader
     };
 
     void inspectNewBytes(QTcpSocket *socket);
@@ -80,7 +81,6 @@ private:
     void parkLater(QTcpSocket *socket);
 
     Limits m_limits;
-    QObject *m_httpServer = nullptr;
     std::unordered_map<QTcpSocket *, Connection> m_connections;
     QHash<QPair<QHostAddress, quint16>, QTcpSocket *> m_byPeer;
     std::vector<QTcpSocket *> m_newSockets; // accepted, waiting for the parser to attach

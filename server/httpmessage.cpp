@@ -40,6 +40,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Created");
     case 204:
         return QByteArrayLiteral("No Content");
+    case 304:
+        return QByteArrayLiteral("Not Modified");
     case 400:
         return QByteArrayLiteral("Bad Request");
     case 401:
@@ -76,6 +78,31 @@ QByteArray errorBody(QLatin1StringView code, const QString &message)
     const QJsonObject error {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
     return QJsonDocument(QJsonObject {{QStringLiteral("error"), error}})
         .toJson(QJsonDocument::Compact);
+}
+
+bool statusHasBody(int status)
+{
+    return status >= 200 && status != 204 && status != 304;
+}
+
+QByteArray serializeReply(const HttpReply &reply)
+{
+    const bool hasBody = statusHasBody(reply.status);
+    QByteArray out;
+    out.reserve(256 + (hasBody && !reply.headOnly ? reply.body.size() : 0));
+    out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status)
+        + "\r\n";
+    if (!reply.contentType.isEmpty())
+        out += "Content-Type: " + reply.contentType + "\r\n";
+    // A HEAD answer announces the length the GET body has.
+    if (hasBody)
+        out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+    for (const auto &[name, value] : reply.headers)
+        out += name + ": " + value + "\r\n";
+    out += "\r\n";
+    if (hasBody && !reply.headOnly)
+        out += reply.body;
+    return out;
 }
 
 QByteArray rawClosingReply(int status, QLatin1StringView code, const QString &message)

@@ -43,6 +43,13 @@ struct HttpReply
 namespace http {
 QByteArray reasonPhrase(int status);
 QByteArray errorBody(QLatin1StringView code, const QString &message);
+// Whether an answer with this status has a body (RFC 9110: never for 1xx, 204 and 304).
+bool statusHasBody(int status);
+// `reply` as HTTP/1.1 bytes: status line, Content-Type, Content-Length, the extra headers, and the
+// body. The one writer of answers on every QtHttpServer version, so that the bytes are the same on
+// all of them: Qt 6.8's responder derives Content-Length from the bytes it is given, which is wrong
+// for HEAD (the GET body's length, no body) and for 204 (no Content-Length at all).
+QByteArray serializeReply(const HttpReply &reply);
 // A complete HTTP/1.1 answer that closes the connection, for refusals before QtHttpServer parses.
 QByteArray rawClosingReply(int status, QLatin1StringView code, const QString &message);
 } // namespace http

@@ -1,8 +1,16 @@
 #pragma once
 // The one place that knows QtHttpServer's version differences (6.4 ... 6.8+): the handler's
-// responder parameter, finding a request's socket, writing answers and the event-stream head,
-// writing chunks, and bind(). Everything else in the hub sees HttpRequest / HttpReply /
-// EventStream only. QtHttpServer parses and routes; GuardedTcpServer owns the sockets.
+// responder parameter, the request's header type, finding a request's socket, keeping a closing
+// stream's responder alive, and bind()'s result. Everything else in the hub sees HttpRequest /
+// HttpReply / EventStream only. QtHttpServer parses and routes; GuardedTcpServer owns the sockets,
+// and the adapter writes every answer and stream byte itself, the same bytes on every version.
+//
+// Each QT_VERSION branch is compiled by CI: the "< 6.5" / "< 6.8" ones by Debian 12 (Qt 6.4.2),
+// the ">= 6.5" / ">= 6.8" ones by packaging/check-qt-newer.sh (Debian 13, Qt 6.8.2). Qt 6.5 to 6.7
+// take the 6.4 side of the 6.8 checks and the 6.8 side of the 6.5 checks; their headers (tags
+// v6.5.0 to v6.7.3 of qt/qthttpserver) declare what those branches use with the same signatures:
+// a route handler taking `QHttpServerResponder &&`, `QList<QPair<QByteArray, QByteArray>>
+// headers()`, `remotePort()`, `void bind(QTcpServer *)`, and the responder's move constructor.
 
 #include "guardedtcpserver.h"
 #include "httpmessage.h"
@@ -21,10 +29,15 @@ class QTcpSocket;
 namespace confab {
 
 // One `text/event-stream` answer held open. Destroy it before the adapter.
+// Closing it gracefully is the socket's disconnectFromHost(): the stream object may be destroyed
+// right after, and what is still queued (a final `bye`) reaches the client all the same.
 class EventStream
 {
 public:
-    EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket);
+    // `closingOwner` keeps what must outlive a gracefully closing stream (see the destructor);
+    // it must be destroyed before the QHttpServer.
+    EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
+                QObject *closingOwner);
     ~EventStream();
     EventStream(const EventStream &) = delete;
     EventStream &operator=(const EventStream &) = delete;
@@ -43,13 +56,13 @@ public:
     void abort();
     QTcpSocket *socket() const { return m_socket; }
 
-    // HTTP chunked framing of an event-stream payload (by hand before Qt 6.8, where the
-    // responder frames it).
+    // HTTP chunked framing of an event-stream payload.
     static QByteArray frameChunk(QByteArrayView payload);
 
 private:
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
+    QObject *m_closingOwner = nullptr;
     // The fast path's own view of the socket, so that a write touches no Qt object: the
     // descriptor, and whether Qt's write buffer may still hold bytes of ours (then order
     // requires going through it).
@@ -93,7 +106,9 @@ public:
     qint64 refusedCount() const;
 
 private:
-    GuardedTcpServer *m_tcpServer = nullptr; // child: destroyed after m_httpServer
+    // Our child until bind(), then the QHttpServer's (QAbstractHttpServer::bind() re-parents it,
+    // on 6.4 as on 6.8); either way the destructor deletes it before the QHttpServer.
+    GuardedTcpServer *m_tcpServer = nullptr;
     std::unique_ptr<QHttpServer> m_httpServer;
     Handler m_handler;
 };
