@@ -191,12 +191,9 @@ void EventStream::write(const QByteArray &chunk)
 
 void EventStream::finish()
 {
-#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    if (isOpen())
-        m_responder->writeEndChunk(QByteArray());
-#else
+    // The hub writes the stream's head and chunk framing itself on every Qt version, so the
+    // chunked body's last chunk is ours to write too (Qt's responder never began a chunked body).
     write(QByteArrayLiteral("0\r\n\r\n"));
-#endif
 }
 
 void EventStream::abort()
