@@ -95,13 +95,13 @@ std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
     return message;
 }
 
-WireEvent toWire(const ChatEvent &event)
+JsonEvent toJsonEvent(const ChatEvent &event)
 {
     using namespace protocol;
     return std::visit(
         Overloaded {
             [](const MessageEvent &m) {
-                return WireEvent {EventMessage, compact(messageToJson(m)), m.id};
+                return JsonEvent {EventMessage, messageToJson(m), m.id};
             },
             [](const PresenceEvent &p) {
                 QJsonObject data {{QStringLiteral("state"), presenceStateName(p.state)},
@@ -110,35 +110,30 @@ WireEvent toWire(const ChatEvent &event)
                                   {QStringLiteral("ts"), p.ts}};
                 if (p.isHistory())
                     data.insert(QStringLiteral("id"), p.id);
-                return WireEvent {EventPresence, compact(data), p.isHistory() ? p.id : 0};
+                return JsonEvent {EventPresence, data, p.isHistory() ? p.id : 0};
             },
             [](const TypingEvent &t) {
-                return WireEvent {EventTyping,
-                                  compact({{QStringLiteral("member"), t.member.toJson()},
-                                           {QStringLiteral("room"), t.room}}),
+                return JsonEvent {EventTyping,
+                                  QJsonObject {{QStringLiteral("member"), t.member.toJson()},
+                                               {QStringLiteral("room"), t.room}},
                                   0};
             },
             [](const ResetEvent &r) {
-                return WireEvent {EventReset,
-                                  compact({{QStringLiteral("room"), r.room},
-                                           {QStringLiteral("lastId"), r.lastId},
-                                           {QStringLiteral("reason"), r.reason}}),
+                return JsonEvent {EventReset,
+                                  QJsonObject {{QStringLiteral("room"), r.room},
+                                               {QStringLiteral("lastId"), r.lastId},
+                                               {QStringLiteral("reason"), r.reason}},
                                   0};
             },
             [](const ByeEvent &b) {
-                return WireEvent {EventBye, compact({{QStringLiteral("reason"), b.reason}}), 0};
+                return JsonEvent {EventBye, QJsonObject {{QStringLiteral("reason"), b.reason}}, 0};
             },
         },
         event);
 }
 
-std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
+std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &object)
 {
-    QJsonParseError error {};
-    const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return std::nullopt;
-    const QJsonObject object = document.object();
     const QString room = object.value(QLatin1StringView("room")).toString();
 
     if (type == QLatin1StringView(protocol::EventMessage)) {
@@ -170,6 +165,21 @@ std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
     if (type == QLatin1StringView(protocol::EventBye))
         return ByeEvent {object.value(QLatin1StringView("reason")).toString()};
     return std::nullopt;
+}
+
+WireEvent toWire(const ChatEvent &event)
+{
+    JsonEvent json = toJsonEvent(event);
+    return WireEvent {std::move(json.type), compact(json.data), json.id};
+}
+
+std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
+{
+    QJsonParseError error {};
+    const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return std::nullopt;
+    return fromJsonEvent(type, document.object());
 }
 
 qint64 eventSequence(const ChatEvent &event)

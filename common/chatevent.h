@@ -82,6 +82,18 @@ std::optional<PresenceState> presenceStateFromName(QStringView name);
 QJsonObject messageToJson(const MessageEvent &message);
 std::optional<MessageEvent> messageFromJson(const QJsonObject &object);
 
+// An event as a JSON value: its SSE `event:` name and its `data:` object (history pages carry
+// events in this shape, so the stream and a page are written and read by the same code).
+struct JsonEvent
+{
+    QByteArray type;
+    QJsonObject data;
+    qint64 id = 0; // 0: ephemeral
+};
+JsonEvent toJsonEvent(const ChatEvent &event);
+// nullopt when the type is unknown or the data is malformed.
+std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &data);
+
 WireEvent toWire(const ChatEvent &event);
 // Parses one dispatched SSE event; nullopt when the type is unknown or the data is malformed.
 std::optional<ChatEvent> fromWire(QStringView type, QStringView data);

@@ -32,6 +32,37 @@ inline constexpr char EventTyping[] = "typing";
 inline constexpr char EventReset[] = "reset";
 inline constexpr char EventBye[] = "bye";
 
+// Error codes: the `code` of an error body (docs/protocol.md, "Errors"). Stable machine words that
+// clients may branch on; the hub answers with these and nothing else.
+namespace error {
+inline constexpr char BadJson[] = "bad_json";
+inline constexpr char BadRequest[] = "bad_request";
+inline constexpr char BadName[] = "bad_name";
+inline constexpr char Unauthorized[] = "unauthorized";
+inline constexpr char WrongPassword[] = "wrong_password";
+inline constexpr char ForbiddenOrigin[] = "forbidden_origin";
+inline constexpr char NotFound[] = "not_found";
+inline constexpr char UnknownRoom[] = "unknown_room";
+inline constexpr char MethodNotAllowed[] = "method_not_allowed";
+inline constexpr char NameTaken[] = "name_taken";
+inline constexpr char LengthRequired[] = "length_required";
+inline constexpr char BodyTooLarge[] = "body_too_large";
+inline constexpr char TextTooLong[] = "text_too_long";
+inline constexpr char RateLimited[] = "rate_limited";
+inline constexpr char HeadersTooLarge[] = "headers_too_large";
+inline constexpr char StoreFailed[] = "store_failed";
+inline constexpr char Internal[] = "internal";
+inline constexpr char TooManyConnections[] = "too_many_connections";
+inline constexpr char ShuttingDown[] = "shutting_down";
+} // namespace error
+
+// `reason` of a `reset` event.
+namespace resetreason {
+inline constexpr char UnknownId[] = "unknown_id";
+inline constexpr char AheadOfRoom[] = "ahead_of_room";
+inline constexpr char TooOld[] = "too_old";
+} // namespace resetreason
+
 // LAN beacon (UDP). See docs/protocol.md "LAN beacon".
 inline constexpr quint16 BeaconPort = 8849;
 inline constexpr char BeaconMulticastV4[] = "239.255.77.88";

@@ -1,7 +1,7 @@
 // The hub's HTTP API and event stream over real loopback sockets (docs/protocol.md).
 
-#include "hubstore.h"
 #include "hubtestkit.h"
+#include "store/sqlitechatstore.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -915,7 +915,7 @@ void TestHub::storeCheckpointsOnItsOwnThread()
     QVERIFY(dir.isValid());
     const Member ana {QStringLiteral("m1"), QStringLiteral("Ana")};
     {
-        HubStore store(QStringLiteral("checkpoint-test"));
+        SqliteChatStore store(QStringLiteral("checkpoint-test"));
         QString error;
         QVERIFY2(store.open(dir.path(), &error), qPrintable(error));
         // In bursts, as a busy room writes: each burst asks for one checkpoint, and once that
@@ -937,7 +937,7 @@ void TestHub::storeCheckpointsOnItsOwnThread()
     }
     // close() truncated the log; everything is in the database file.
     QCOMPARE(QFileInfo(dir.filePath(QStringLiteral("hub.sqlite-wal"))).size(), qint64(0));
-    HubStore reopened(QStringLiteral("checkpoint-test-2"));
+    SqliteChatStore reopened(QStringLiteral("checkpoint-test-2"));
     QString error;
     QVERIFY2(reopened.open(dir.path(), &error), qPrintable(error));
     QCOMPARE(reopened.lastSequence(QStringLiteral("lobby")), qint64(Messages));

@@ -1,4 +1,4 @@
-#include "hubstore.h"
+#include "sqlitechatstore.h"
 
 #include <QDir>
 #include <QLoggingCategory>
@@ -36,16 +36,16 @@ ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
 constexpr QLatin1StringView EventColumns("seq, kind, member_id, member_name, text, ts, client_id");
 } // namespace
 
-HubStore::HubStore(QString connectionName)
+SqliteChatStore::SqliteChatStore(QString connectionName)
     : m_connectionName(std::move(connectionName))
 { }
 
-HubStore::~HubStore()
+SqliteChatStore::~SqliteChatStore()
 {
     close();
 }
 
-bool HubStore::exec(const QString &statement, QString *errorMessage)
+bool SqliteChatStore::exec(const QString &statement, QString *errorMessage)
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     if (query.exec(statement))
@@ -56,7 +56,7 @@ bool HubStore::exec(const QString &statement, QString *errorMessage)
     return false;
 }
 
-bool HubStore::open(const QString &directory, QString *errorMessage)
+bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
 {
     if (!QDir().mkpath(directory)) {
         if (errorMessage)
@@ -130,14 +130,14 @@ bool HubStore::open(const QString &directory, QString *errorMessage)
     return true;
 }
 
-bool HubStore::committed(bool ok)
+bool SqliteChatStore::noteCommitted(bool ok)
 {
     if (ok && m_checkpointer)
         m_checkpointer->noteCommit();
     return ok;
 }
 
-void HubStore::close()
+void SqliteChatStore::close()
 {
     if (!m_open)
         return;
@@ -155,19 +155,9 @@ void HubStore::close()
     qCInfo(lcStore) << "closed" << m_filePath;
 }
 
-qint64 HubStore::firstSequence(const QString &room) const
-{
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(QStringLiteral("SELECT MIN(seq) FROM events WHERE room = ?"));
-    query.addBindValue(room);
-    if (query.exec() && query.next())
-        return query.value(0).toLongLong();
-    return 0;
-}
-
-bool HubStore::insertEvent(const QString &room, qint64 sequence, QLatin1StringView kind,
-                           const Member &member, const QString &text, qint64 ts,
-                           const QString &clientId)
+bool SqliteChatStore::insertEvent(const QString &room, qint64 sequence, QLatin1StringView kind,
+                                  const Member &member, const QString &text, qint64 ts,
+                                  const QString &clientId)
 {
     if (!m_open)
         return false;
@@ -188,33 +178,35 @@ bool HubStore::insertEvent(const QString &room, qint64 sequence, QLatin1StringVi
         return false;
     }
     m_lastSequence.insert(room, sequence);
-    return committed(true);
+    return noteCommitted(true);
 }
 
-bool HubStore::appendMessage(MessageEvent &message)
+std::optional<PublishableEvent> SqliteChatStore::appendMessage(MessageEvent &message)
 {
     const qint64 sequence = lastSequence(message.room) + 1;
     if (!insertEvent(message.room, sequence, KindMessage, message.from, message.text, message.ts,
                      message.clientId))
-        return false;
+        return std::nullopt;
     message.id = sequence;
-    return true;
+    return committed(message);
 }
 
-bool HubStore::appendPresence(PresenceEvent &presence)
+std::optional<PublishableEvent> SqliteChatStore::appendPresence(PresenceEvent &presence)
 {
+    if (!presence.isHistory())
+        return std::nullopt; // online/offline are not stored
     const qint64 sequence = lastSequence(presence.room) + 1;
     const QLatin1StringView kind = presence.state == PresenceState::Join ? KindJoin : KindLeave;
     if (!insertEvent(presence.room, sequence, kind, presence.member, QString(), presence.ts,
                      QString()))
-        return false;
+        return std::nullopt;
     presence.id = sequence;
-    return true;
+    return committed(presence);
 }
 
-std::optional<MessageEvent> HubStore::messageByClientId(const QString &room,
-                                                        const QString &memberId,
-                                                        const QString &clientId) const
+std::optional<MessageEvent> SqliteChatStore::messageByClientId(const QString &room,
+                                                               const QString &memberId,
+                                                               const QString &clientId) const
 {
     if (!m_open)
         return std::nullopt;
@@ -232,7 +224,7 @@ std::optional<MessageEvent> HubStore::messageByClientId(const QString &room,
     return found;
 }
 
-std::vector<ChatEvent> HubStore::eventsAfter(const QString &room, qint64 afterId) const
+std::vector<ChatEvent> SqliteChatStore::eventsAfter(const QString &room, qint64 afterId) const
 {
     std::vector<ChatEvent> events;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
@@ -248,8 +240,8 @@ std::vector<ChatEvent> HubStore::eventsAfter(const QString &room, qint64 afterId
     return events;
 }
 
-std::vector<ChatEvent> HubStore::eventsBefore(const QString &room, qint64 beforeId, int limit,
-                                              bool *hasMore) const
+std::vector<ChatEvent> SqliteChatStore::eventsBefore(const QString &room, qint64 beforeId,
+                                                     int limit, bool *hasMore) const
 {
     std::vector<ChatEvent> events;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
@@ -272,7 +264,7 @@ std::vector<ChatEvent> HubStore::eventsBefore(const QString &room, qint64 before
     return events;
 }
 
-bool HubStore::saveSession(const Session &session)
+bool SqliteChatStore::saveSession(const Session &session)
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(
@@ -284,27 +276,27 @@ bool HubStore::saveSession(const Session &session)
     query.addBindValue(session.room);
     query.addBindValue(session.createdMs);
     query.addBindValue(session.lastUsedMs);
-    return committed(query.exec());
+    return noteCommitted(query.exec());
 }
 
-bool HubStore::touchSession(const QByteArray &tokenHash, qint64 lastUsedMs)
+bool SqliteChatStore::touchSession(const QByteArray &tokenHash, qint64 lastUsedMs)
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("UPDATE sessions SET last_used = ? WHERE token_hash = ?"));
     query.addBindValue(lastUsedMs);
     query.addBindValue(tokenHash);
-    return committed(query.exec());
+    return noteCommitted(query.exec());
 }
 
-bool HubStore::deleteSession(const QByteArray &tokenHash)
+bool SqliteChatStore::deleteSession(const QByteArray &tokenHash)
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("DELETE FROM sessions WHERE token_hash = ?"));
     query.addBindValue(tokenHash);
-    return committed(query.exec());
+    return noteCommitted(query.exec());
 }
 
-std::vector<HubStore::Session> HubStore::loadSessions(qint64 expiredBeforeMs)
+std::vector<ChatStore::Session> SqliteChatStore::loadSessions(qint64 expiredBeforeMs)
 {
     QSqlQuery purge(QSqlDatabase::database(m_connectionName, false));
     purge.prepare(QStringLiteral("DELETE FROM sessions WHERE last_used < ?"));

@@ -1,0 +1,111 @@
+#pragma once
+// The REST bodies of the hub's HTTP API (docs/protocol.md, "Routes") as typed values, each with
+// its one JSON writer and reader. The hub writes answers and reads requests with these; HubApi
+// writes requests and reads answers with the same functions, so the two ends cannot drift apart.
+// Readers return nullopt for a body that is not the shape asked for.
+
+#include "chatevent.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace confab {
+
+// POST /api/v1/session
+struct SessionRequest
+{
+    QString name;
+    std::optional<QString> password; // only when the hub has one
+    std::optional<QString> room; // absent: the hub's default room
+
+    QJsonObject toJson() const;
+    static std::optional<SessionRequest> fromJson(const QJsonObject &object);
+};
+
+struct SessionInfo
+{
+    QString token;
+    Member member;
+    QString roomId;
+    QString roomTitle;
+
+    QJsonObject toJson() const;
+    static std::optional<SessionInfo> fromJson(const QJsonObject &object);
+};
+
+// POST /api/v1/rooms/{room}/messages
+struct MessageRequest
+{
+    QString text;
+    QString clientId; // empty: none sent (no deduplication)
+
+    QJsonObject toJson() const;
+    static std::optional<MessageRequest> fromJson(const QJsonObject &object);
+};
+
+struct PostedMessage
+{
+    qint64 id = 0;
+    qint64 ts = 0;
+
+    QJsonObject toJson() const;
+    static std::optional<PostedMessage> fromJson(const QJsonObject &object);
+};
+
+// GET /api/v1/rooms/{room}/messages
+struct HistoryPage
+{
+    std::vector<ChatEvent> events; // oldest first
+    bool hasMore = false;
+
+    QJsonObject toJson() const;
+    // Events of unknown types are skipped (a newer hub may send more kinds).
+    static std::optional<HistoryPage> fromJson(const QJsonObject &object);
+};
+
+// GET /api/v1/rooms/{room}/members
+struct MemberInfo
+{
+    Member member;
+    bool online = false;
+};
+QJsonObject memberListToJson(const std::vector<MemberInfo> &members);
+std::optional<std::vector<MemberInfo>> memberListFromJson(const QJsonObject &object);
+
+// GET /api/v1/rooms
+struct RoomInfo
+{
+    QString id;
+    QString title;
+    int members = 0;
+    int online = 0;
+    bool locked = false;
+};
+QJsonObject roomListToJson(const std::vector<RoomInfo> &rooms);
+std::optional<std::vector<RoomInfo>> roomListFromJson(const QJsonObject &object);
+
+// `{"error": {"code", "message"}}`: the one error shape; `code` is one of protocol::error.
+struct ErrorBody
+{
+    QString code;
+    QString message;
+
+    QJsonObject toJson() const;
+    static std::optional<ErrorBody> fromJson(const QJsonObject &object);
+};
+
+// GET /healthz
+struct HealthInfo
+{
+    QString status;
+    QString version;
+    int api = 0;
+
+    QJsonObject toJson() const;
+    static std::optional<HealthInfo> fromJson(const QJsonObject &object);
+};
+
+} // namespace confab

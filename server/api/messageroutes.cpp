@@ -1,0 +1,56 @@
+// POST and GET /api/v1/rooms/{room}/messages.
+
+#include "chat/conversationservice.h"
+#include "chat/identityservice.h"
+#include "chat/messageservice.h"
+#include "jsonbody.h"
+#include "routes.h"
+
+namespace confab {
+
+namespace {
+constexpr int DefaultHistoryPage = 50;
+} // namespace
+
+void addMessageRoutes(Router &router, HubServices &services)
+{
+    const QString path
+        = QLatin1StringView(protocol::ApiPrefix) + QLatin1StringView("/rooms/{room}/messages");
+    router.add("GET", path, Router::Access::Member, [&services](RouteContext &context) {
+        const QString room = context.param(u"room");
+        if (auto refused = refuseRoomAccess(services, context, room))
+            return *refused;
+        const QUrlQuery &query = context.request.query;
+        bool ok = true;
+        std::optional<qint64> before;
+        if (query.hasQueryItem(QStringLiteral("before")))
+            before = query.queryItemValue(QStringLiteral("before")).toLongLong(&ok);
+        int limit = DefaultHistoryPage;
+        if (ok && query.hasQueryItem(QStringLiteral("limit")))
+            limit = query.queryItemValue(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || limit < 1 || before.value_or(0) < 0)
+            return apiError(400, protocol::error::BadRequest,
+                            QStringLiteral("before and limit must be positive numbers."));
+        limit = std::min(limit, protocol::MaxHistoryPage);
+        return jsonReply(200, services.messages.history(room, before, limit).toJson());
+    });
+    router.add("POST", path, Router::Access::Member, [&services](RouteContext &context) {
+        const QString room = context.param(u"room");
+        if (auto refused = refuseRoomAccess(services, context, room))
+            return *refused;
+        const auto body = parseObject(context.request.body);
+        if (!body)
+            return badJson();
+        const auto request = MessageRequest::fromJson(*body);
+        if (!request)
+            return apiError(400, protocol::error::BadRequest,
+                            QStringLiteral("Expected {\"text\": string, \"clientId\": string}."));
+        const Outcome<PostedMessage> posted
+            = services.messages.post(context.identity->member, room, *request);
+        if (!posted.ok())
+            return refusal(posted.error);
+        return jsonReply(201, posted.value->toJson());
+    });
+}
+
+} // namespace confab

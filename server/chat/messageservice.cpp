@@ -1,0 +1,93 @@
+#include "messageservice.h"
+
+#include "bus/eventbus.h"
+#include "bus/eventfanout.h"
+#include "protocol.h"
+
+#include <QDateTime>
+
+namespace confab {
+
+MessageService::MessageService(ChatStore &store, EventBus &bus, Limits limits, HubMetrics &metrics)
+    : m_store(store)
+    , m_bus(bus)
+    , m_limits(limits)
+    , m_metrics(metrics)
+{
+    m_monotonic.start();
+}
+
+Outcome<PostedMessage> MessageService::post(const Member &from, const QString &room,
+                                            const MessageRequest &request)
+{
+    // Check.
+    if (request.text.trimmed().isEmpty())
+        return ServiceError {400, protocol::error::BadRequest,
+                             QStringLiteral("The message is empty.")};
+    if (request.text.size() > m_limits.maxTextChars)
+        return ServiceError {
+            413, protocol::error::TextTooLong,
+            QStringLiteral("Messages are limited to %1 characters.").arg(m_limits.maxTextChars)};
+    if (request.clientId.size() > protocol::MaxClientIdChars)
+        return ServiceError {
+            400, protocol::error::BadRequest,
+            QStringLiteral("clientId is 1 to %1 characters.").arg(protocol::MaxClientIdChars)};
+
+    // Deduplicate: a retry of a message we already have gets the same answer, stores nothing
+    // new and takes no rate-limit token.
+    if (!request.clientId.isEmpty()) {
+        if (const auto existing = m_store.messageByClientId(room, from.id, request.clientId))
+            return PostedMessage {existing->id, existing->ts};
+    }
+
+    // Rate-limit.
+    auto bucket = m_buckets.find(from.id);
+    if (bucket == m_buckets.end())
+        bucket = m_buckets.insert(from.id,
+                                  TokenBucket(m_limits.messagesPerSecond, m_limits.messageBurst));
+    qint64 retryAfterMs = 0;
+    if (!bucket->take(m_monotonic.elapsed(), &retryAfterMs))
+        return ServiceError {429, protocol::error::RateLimited,
+                             QStringLiteral("Too many messages; slow down."),
+                             int(std::max<qint64>(1, (retryAfterMs + 999) / 1000))};
+
+    // Store (committed when this returns), then publish.
+    MessageEvent message {
+        0, room, from, request.text, QDateTime::currentMSecsSinceEpoch(), request.clientId};
+    const auto committed = m_store.appendMessage(message);
+    if (!committed)
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not store the message.")};
+    ++m_metrics.messages;
+    m_bus.publish(*committed, Audience::conversation(room));
+    return PostedMessage {message.id, message.ts};
+}
+
+HistoryPage MessageService::history(const QString &room, std::optional<qint64> before,
+                                    int limit) const
+{
+    HistoryPage page;
+    const qint64 upTo = before.value_or(m_store.lastSequence(room) + 1);
+    page.events = m_store.eventsBefore(room, upTo, limit, &page.hasMore);
+    return page;
+}
+
+std::variant<std::vector<ChatEvent>, ResetEvent>
+MessageService::resume(const QString &room, const QByteArray &lastEventId) const
+{
+    bool ok = false;
+    const qint64 after = lastEventId.toLongLong(&ok);
+    const qint64 newest = m_store.lastSequence(room);
+    const char *reason = nullptr;
+    if (!ok || after < 0)
+        reason = protocol::resetreason::UnknownId;
+    else if (after > newest)
+        reason = protocol::resetreason::AheadOfRoom;
+    else if (newest - after > m_limits.maxReplayEvents)
+        reason = protocol::resetreason::TooOld;
+    if (reason)
+        return ResetEvent {room, newest, QString::fromLatin1(reason)};
+    return m_store.eventsAfter(room, after);
+}
+
+} // namespace confab

@@ -1,0 +1,68 @@
+#pragma once
+// The hub's durable state, as the services see it: each conversation's history with its sequence
+// numbers, and the members' sessions. Sequence numbers come from here, never from a map in a
+// service. Every write is committed before the call returns; an append hands back the committed
+// event as the only kind of history event the bus accepts ("commit, then publish", see
+// bus/publishableevent.h). SqliteChatStore is the implementation.
+
+#include "bus/publishableevent.h"
+#include "chatevent.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace confab {
+
+class ChatStore
+{
+public:
+    struct Session
+    {
+        QByteArray tokenHash; // SHA-256 of the token; the token itself is never stored
+        Member member;
+        QString room;
+        qint64 createdMs = 0;
+        qint64 lastUsedMs = 0;
+    };
+
+    virtual ~ChatStore() = default;
+
+    virtual bool open(const QString &directory, QString *errorMessage) = 0;
+    virtual void close() = 0;
+    virtual QString location() const = 0; // for logs
+
+    // The room's newest sequence number (0 when it has no history yet).
+    virtual qint64 lastSequence(const QString &room) const = 0;
+
+    // Assign the next sequence number (written into the argument), store, commit. nullopt when the
+    // database refused; nothing is then stored or published.
+    virtual std::optional<PublishableEvent> appendMessage(MessageEvent &message) = 0;
+    virtual std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) = 0;
+    virtual std::optional<MessageEvent> messageByClientId(const QString &room,
+                                                          const QString &memberId,
+                                                          const QString &clientId) const = 0;
+
+    // History events (messages, join, leave) with id > afterId, oldest first.
+    virtual std::vector<ChatEvent> eventsAfter(const QString &room, qint64 afterId) const = 0;
+    // The newest `limit` history events with id < beforeId, oldest first.
+    virtual std::vector<ChatEvent> eventsBefore(const QString &room, qint64 beforeId, int limit,
+                                                bool *hasMore) const = 0;
+
+    virtual bool saveSession(const Session &session) = 0;
+    virtual bool touchSession(const QByteArray &tokenHash, qint64 lastUsedMs) = 0;
+    virtual bool deleteSession(const QByteArray &tokenHash) = 0;
+    // Live sessions; those unused since `expiredBeforeMs` are deleted instead.
+    virtual std::vector<Session> loadSessions(qint64 expiredBeforeMs) = 0;
+
+protected:
+    // For implementations, after their commit: the event may now be published.
+    static PublishableEvent committed(ChatEvent event)
+    {
+        return PublishableEvent(std::move(event));
+    }
+};
+
+} // namespace confab
