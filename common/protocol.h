@@ -61,6 +61,8 @@ namespace resetreason {
 inline constexpr char UnknownId[] = "unknown_id";
 inline constexpr char AheadOfRoom[] = "ahead_of_room";
 inline constexpr char TooOld[] = "too_old";
+// The id was handed out before the hub's data was upgraded to hub-wide sequence numbers.
+inline constexpr char BeforeUpgrade[] = "before_upgrade";
 } // namespace resetreason
 
 // LAN beacon (UDP). See docs/protocol.md "LAN beacon".

@@ -13,6 +13,7 @@
 #include "passwordcheck.h"
 #include "store/sqlitechatstore.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -179,8 +180,16 @@ bool Hub::start(QString *errorMessage)
     if (!d->store->open(dataDir, errorMessage))
         return false;
 
-    for (const QString &id : std::as_const(d->settings.roomIds))
-        d->conversations->addRoom(id, d->settings.title.isEmpty() ? id : d->settings.title);
+    for (const QString &id : std::as_const(d->settings.roomIds)) {
+        const QString title = d->settings.title.isEmpty() ? id : d->settings.title;
+        if (!d->store->ensureChannel(id, title, QDateTime::currentMSecsSinceEpoch())) {
+            if (errorMessage)
+                *errorMessage = QStringLiteral("cannot record the channel %1").arg(id);
+            d->store->close();
+            return false;
+        }
+        d->conversations->addRoom(id, title);
+    }
     d->identity->restore();
 
     GuardedTcpServer::Limits limits;

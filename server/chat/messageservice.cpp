@@ -75,19 +75,24 @@ HistoryPage MessageService::history(const QString &room, std::optional<qint64> b
 std::variant<std::vector<ChatEvent>, ResetEvent>
 MessageService::resume(const QString &room, const QByteArray &lastEventId) const
 {
+    // Ids are hub-wide, so the room's events after `after` are not `newest - after` many: ask
+    // the store for one more than the window allows, and a full answer means "too far behind".
     bool ok = false;
     const qint64 after = lastEventId.toLongLong(&ok);
-    const qint64 newest = m_store.lastSequence(room);
     const char *reason = nullptr;
+    std::vector<ChatEvent> missed;
     if (!ok || after < 0)
         reason = protocol::resetreason::UnknownId;
-    else if (after > newest)
+    else if (after > m_store.newestSequence())
         reason = protocol::resetreason::AheadOfRoom;
-    else if (newest - after > m_limits.maxReplayEvents)
+    else if (after > 0 && after <= m_store.replayFloor())
+        reason = protocol::resetreason::BeforeUpgrade;
+    else if ((missed = m_store.eventsAfter(room, after, m_limits.maxReplayEvents + 1)).size()
+             > size_t(m_limits.maxReplayEvents))
         reason = protocol::resetreason::TooOld;
     if (reason)
-        return ResetEvent {room, newest, QString::fromLatin1(reason)};
-    return m_store.eventsAfter(room, after);
+        return ResetEvent {room, m_store.lastSequence(room), QString::fromLatin1(reason)};
+    return missed;
 }
 
 } // namespace confab

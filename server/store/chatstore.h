@@ -34,10 +34,22 @@ public:
     virtual void close() = 0;
     virtual QString location() const = 0; // for logs
 
-    // The room's newest sequence number (0 when it has no history yet).
-    virtual qint64 lastSequence(const QString &room) const = 0;
+    // Sequence numbers are hub-wide: one sequence orders every event of every conversation.
+    // The conversation's newest one (0 when it has no history yet).
+    virtual qint64 lastSequence(const QString &conversation) const = 0;
+    // The newest of all (the next event gets a larger one).
+    virtual qint64 newestSequence() const = 0;
+    // Numbers up to this one were handed out by an older schema (API v1 kept one sequence per
+    // room), so a client resuming from one cannot be told what it missed: it gets `reset`.
+    virtual qint64 replayFloor() const = 0;
 
-    // Assign the next sequence number (written into the argument), store, commit. nullopt when the
+    // A channel the hub serves (a v1 room); nothing happens when it exists already.
+    virtual bool ensureChannel(const QString &id, const QString &title, qint64 createdMs) = 0;
+    // The conversations a member belongs to (a join adds one, a leave removes it).
+    virtual std::vector<QString> membershipsOf(const QString &memberId) const = 0;
+
+    // Assign the next sequence number (written into the argument), store, commit. A join or leave
+    // also adds or removes the membership, in the same transaction. nullopt when the
     // database refused; nothing is then stored or published.
     virtual std::optional<PublishableEvent> appendMessage(MessageEvent &message) = 0;
     virtual std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) = 0;
@@ -45,8 +57,9 @@ public:
                                                           const QString &memberId,
                                                           const QString &clientId) const = 0;
 
-    // History events (messages, join, leave) with id > afterId, oldest first.
-    virtual std::vector<ChatEvent> eventsAfter(const QString &room, qint64 afterId) const = 0;
+    // At most `limit` history events (messages, join, leave) with id > afterId, oldest first.
+    virtual std::vector<ChatEvent> eventsAfter(const QString &conversation, qint64 afterId,
+                                               int limit) const = 0;
     // The newest `limit` history events with id < beforeId, oldest first.
     virtual std::vector<ChatEvent> eventsBefore(const QString &room, qint64 beforeId, int limit,
                                                 bool *hasMore) const = 0;

@@ -17,7 +17,9 @@ constexpr QLatin1StringView FileName("hub.sqlite");
 constexpr QLatin1StringView KindMessage("message");
 constexpr QLatin1StringView KindJoin("join");
 constexpr QLatin1StringView KindLeave("leave");
-constexpr int SchemaVersion = 1;
+// 1: one sequence per room (API v1). 2: one hub-wide sequence, conversations, memberships.
+constexpr int SchemaVersion = 2;
+constexpr QLatin1StringView KindChannel("channel");
 constexpr int FallbackCheckpointPages = 10000;
 
 ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
@@ -78,7 +80,7 @@ bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
     m_open = true;
     // WAL + NORMAL: a commit survives a crash of the process (not necessarily of the OS) at a
     // fraction of the cost of FULL; that is what "committed before the reply" needs here.
-    const bool ok = exec(QStringLiteral("PRAGMA journal_mode=WAL"), errorMessage)
+    bool ok = exec(QStringLiteral("PRAGMA journal_mode=WAL"), errorMessage)
         && exec(QStringLiteral("PRAGMA synchronous=NORMAL"), errorMessage)
         && exec(QStringLiteral("PRAGMA busy_timeout=2000"), errorMessage)
         // Checkpoints run on WalCheckpointer's thread instead of inside a commit. SQLite's own
@@ -86,48 +88,151 @@ bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
         // never finishes while writes keep coming faster than it copies): 10,000 pages, 40 MB.
         && exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(FallbackCheckpointPages),
                 errorMessage)
-        && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS events ("
-                               " room TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
-                               " member_id TEXT NOT NULL, member_name TEXT NOT NULL,"
-                               " text TEXT, ts INTEGER NOT NULL, client_id TEXT,"
-                               " PRIMARY KEY (room, seq)) WITHOUT ROWID"),
+        && upgradeSchema(errorMessage);
+    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (ok) {
+        m_insertEvent = std::make_unique<QSqlQuery>(db);
+        m_findByClientId = std::make_unique<QSqlQuery>(db);
+        ok = m_insertEvent->prepare(QStringLiteral("INSERT INTO events (seq, conversation, kind,"
+                                                   " member_id, member_name, text, ts, client_id)"
+                                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+            && m_findByClientId->prepare(QStringLiteral("SELECT %1 FROM events WHERE"
+                                                        " conversation = ? AND member_id = ? AND"
+                                                        " client_id = ?")
+                                             .arg(EventColumns));
+        if (!ok && errorMessage)
+            *errorMessage = m_insertEvent->lastError().text();
+    }
+    if (!ok) {
+        close();
+        return false;
+    }
+    QSqlQuery query(db);
+    query.exec(QStringLiteral("SELECT conversation, MAX(seq) FROM events GROUP BY conversation"));
+    while (query.next()) {
+        const qint64 last = query.value(1).toLongLong();
+        m_lastSequence.insert(query.value(0).toString(), last);
+        m_newestSequence = std::max(m_newestSequence, last);
+    }
+    query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'replay_floor'"));
+    if (query.next())
+        m_replayFloor = query.value(0).toLongLong();
+    // Sequence numbers are never handed out twice, even if the newest events were deleted.
+    m_newestSequence = std::max(m_newestSequence, m_replayFloor);
+    m_checkpointer
+        = std::make_unique<WalCheckpointer>(m_filePath, m_connectionName + QLatin1String("-wal"));
+    qCInfo(lcStore) << "opened" << m_filePath;
+    return true;
+}
+
+bool SqliteChatStore::createSchema2(QString *errorMessage)
+{
+    // One hub-wide sequence: `seq` orders every event of every conversation; a conversation's
+    // own events are those with its id, in the same order (events_by_conversation).
+    return exec(QStringLiteral("CREATE TABLE events ("
+                               " seq INTEGER PRIMARY KEY, conversation TEXT NOT NULL,"
+                               " kind TEXT NOT NULL, member_id TEXT NOT NULL,"
+                               " member_name TEXT NOT NULL, text TEXT, ts INTEGER NOT NULL,"
+                               " client_id TEXT)"),
                 errorMessage)
-        && exec(QStringLiteral("CREATE UNIQUE INDEX IF NOT EXISTS events_client_id"
-                               " ON events (room, member_id, client_id)"
+        && exec(QStringLiteral("CREATE INDEX events_by_conversation ON events (conversation, seq)"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE UNIQUE INDEX events_client_id"
+                               " ON events (conversation, member_id, client_id)"
                                " WHERE client_id IS NOT NULL"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE TABLE conversations ("
+                               " id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,"
+                               " topic TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL)"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE TABLE memberships ("
+                               " conversation TEXT NOT NULL, member_id TEXT NOT NULL,"
+                               " joined INTEGER NOT NULL, last_read INTEGER NOT NULL DEFAULT 0,"
+                               " PRIMARY KEY (conversation, member_id)) WITHOUT ROWID"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE INDEX memberships_by_member ON memberships (member_id)"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"),
                 errorMessage)
         && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS sessions ("
                                " token_hash BLOB PRIMARY KEY, member_id TEXT NOT NULL,"
                                " member_name TEXT NOT NULL, room TEXT NOT NULL,"
                                " created INTEGER NOT NULL, last_used INTEGER NOT NULL)"),
-                errorMessage)
-        && exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion), errorMessage);
-    if (!ok) {
-        close();
-        return false;
-    }
-    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    m_insertEvent = std::make_unique<QSqlQuery>(db);
-    m_findByClientId = std::make_unique<QSqlQuery>(db);
-    if (!m_insertEvent->prepare(QStringLiteral("INSERT INTO events (room, seq, kind, member_id,"
-                                               " member_name, text, ts, client_id)"
-                                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
-        || !m_findByClientId->prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND"
-                                                     " member_id = ? AND client_id = ?")
-                                          .arg(EventColumns))) {
+                errorMessage);
+}
+
+bool SqliteChatStore::upgradeSchema(QString *errorMessage)
+{
+    QSqlQuery version(QSqlDatabase::database(m_connectionName, false));
+    if (!version.exec(QStringLiteral("PRAGMA user_version")) || !version.next()) {
         if (errorMessage)
-            *errorMessage = m_insertEvent->lastError().text();
-        close();
+            *errorMessage = version.lastError().text();
         return false;
     }
-    QSqlQuery query(db);
-    query.exec(QStringLiteral("SELECT room, MAX(seq) FROM events GROUP BY room"));
-    while (query.next())
-        m_lastSequence.insert(query.value(0).toString(), query.value(1).toLongLong());
-    m_checkpointer
-        = std::make_unique<WalCheckpointer>(m_filePath, m_connectionName + QLatin1String("-wal"));
-    qCInfo(lcStore) << "opened" << m_filePath;
-    return true;
+    const int found = version.value(0).toInt();
+    version.finish();
+    if (found == SchemaVersion)
+        return true;
+    if (found > SchemaVersion) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("%1 was written by a newer Confab (schema %2; this one "
+                                           "knows %3 and older)")
+                                .arg(m_filePath)
+                                .arg(found)
+                                .arg(SchemaVersion);
+        return false;
+    }
+    // All or nothing: SQLite's schema changes are transactional, so a failed or interrupted
+    // upgrade leaves the file as it was, and the next start tries again.
+    if (!exec(QStringLiteral("BEGIN IMMEDIATE"), errorMessage))
+        return false;
+    bool ok = true;
+    if (found == 0) {
+        ok = createSchema2(errorMessage);
+    } else if (found == 1) {
+        qCInfo(lcStore) << "upgrading" << m_filePath
+                        << "from schema 1 (rooms) to 2 (conversations)";
+        // Schema 1 kept one sequence per room. Its events get hub-wide numbers, each room's in
+        // its own order (rooms one after the other: the order within a room is what history and
+        // v1 streams show; across rooms nothing depended on it). Every number a client could
+        // hold from before is at most `replay_floor`: resuming from one gets `reset`, never a
+        // silent gap. Every session's member becomes a member of its room's channel, with
+        // everything before the upgrade counted as read.
+        ok = exec(QStringLiteral("DROP INDEX events_client_id"), errorMessage)
+            && exec(QStringLiteral("ALTER TABLE events RENAME TO events_v1"), errorMessage)
+            && createSchema2(errorMessage)
+            && exec(QStringLiteral("INSERT INTO events (conversation, kind, member_id,"
+                                   " member_name, text, ts, client_id)"
+                                   " SELECT room, kind, member_id, member_name, text, ts,"
+                                   " client_id FROM events_v1 ORDER BY room, seq"),
+                    errorMessage)
+            && exec(QStringLiteral("INSERT OR IGNORE INTO conversations (id, kind, title, created)"
+                                   " SELECT room, 'channel', room, MIN(ts) FROM events_v1"
+                                   " GROUP BY room"),
+                    errorMessage)
+            && exec(QStringLiteral("INSERT OR IGNORE INTO conversations (id, kind, title, created)"
+                                   " SELECT room, 'channel', room, MIN(created) FROM sessions"
+                                   " GROUP BY room"),
+                    errorMessage)
+            && exec(QStringLiteral("INSERT INTO meta (key, value) VALUES ('replay_floor',"
+                                   " (SELECT IFNULL(MAX(seq), 0) FROM events))"),
+                    errorMessage)
+            && exec(QStringLiteral("INSERT OR IGNORE INTO memberships (conversation, member_id,"
+                                   " joined, last_read) SELECT room, member_id, created,"
+                                   " (SELECT value FROM meta WHERE key = 'replay_floor')"
+                                   " FROM sessions"),
+                    errorMessage)
+            && exec(QStringLiteral("DROP TABLE events_v1"), errorMessage);
+    } else {
+        ok = false;
+        if (errorMessage)
+            *errorMessage = QStringLiteral("unknown schema version %1").arg(found);
+    }
+    ok = ok && exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion), errorMessage)
+        && exec(QStringLiteral("COMMIT"), errorMessage);
+    if (!ok)
+        exec(QStringLiteral("ROLLBACK"));
+    return ok;
 }
 
 bool SqliteChatStore::noteCommitted(bool ok)
@@ -155,53 +260,118 @@ void SqliteChatStore::close()
     qCInfo(lcStore) << "closed" << m_filePath;
 }
 
-bool SqliteChatStore::insertEvent(const QString &room, qint64 sequence, QLatin1StringView kind,
+bool SqliteChatStore::insertEvent(const QString &conversation, QLatin1StringView kind,
                                   const Member &member, const QString &text, qint64 ts,
-                                  const QString &clientId)
+                                  const QString &clientId, qint64 *sequence)
 {
     if (!m_open)
         return false;
+    const qint64 next = m_newestSequence + 1;
     QSqlQuery &query = *m_insertEvent;
-    query.bindValue(0, room);
-    query.bindValue(1, sequence);
+    query.bindValue(0, next);
+    query.bindValue(1, conversation);
     query.bindValue(2, QString(kind));
     query.bindValue(3, member.id);
     query.bindValue(4, member.name);
     query.bindValue(5, text.isNull() ? QVariant() : QVariant(text));
     query.bindValue(6, ts);
     query.bindValue(7, clientId.isEmpty() ? QVariant() : QVariant(clientId));
-    // Autocommit: the statement is durable (WAL) when exec() returns.
     const bool ok = query.exec();
     query.finish();
     if (!ok) {
         qCWarning(lcStore) << "insert failed:" << query.lastError().text();
         return false;
     }
-    m_lastSequence.insert(room, sequence);
-    return noteCommitted(true);
+    *sequence = next;
+    return true;
+}
+
+void SqliteChatStore::noteAppended(const QString &conversation, qint64 sequence)
+{
+    m_newestSequence = sequence;
+    m_lastSequence.insert(conversation, sequence);
 }
 
 std::optional<PublishableEvent> SqliteChatStore::appendMessage(MessageEvent &message)
 {
-    const qint64 sequence = lastSequence(message.room) + 1;
-    if (!insertEvent(message.room, sequence, KindMessage, message.from, message.text, message.ts,
-                     message.clientId))
+    // Autocommit: the statement is durable (WAL) when exec() returns.
+    qint64 sequence = 0;
+    if (!insertEvent(message.room, KindMessage, message.from, message.text, message.ts,
+                     message.clientId, &sequence))
         return std::nullopt;
+    noteAppended(message.room, sequence);
+    noteCommitted(true);
     message.id = sequence;
     return committed(message);
 }
 
 std::optional<PublishableEvent> SqliteChatStore::appendPresence(PresenceEvent &presence)
 {
-    if (!presence.isHistory())
+    if (!presence.isHistory() || !m_open)
         return std::nullopt; // online/offline are not stored
-    const qint64 sequence = lastSequence(presence.room) + 1;
-    const QLatin1StringView kind = presence.state == PresenceState::Join ? KindJoin : KindLeave;
-    if (!insertEvent(presence.room, sequence, kind, presence.member, QString(), presence.ts,
-                     QString()))
+    const bool joining = presence.state == PresenceState::Join;
+    // The event and the membership it records change together, or not at all.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.transaction())
         return std::nullopt;
+    qint64 sequence = 0;
+    bool ok = insertEvent(presence.room, joining ? KindJoin : KindLeave, presence.member, QString(),
+                          presence.ts, QString(), &sequence);
+    if (ok) {
+        QSqlQuery membership(db);
+        if (joining) {
+            membership.prepare(
+                QStringLiteral("INSERT OR REPLACE INTO memberships (conversation,"
+                               " member_id, joined, last_read) VALUES (?, ?, ?, ?)"));
+            membership.addBindValue(presence.room);
+            membership.addBindValue(presence.member.id);
+            membership.addBindValue(presence.ts);
+            membership.addBindValue(sequence);
+        } else {
+            membership.prepare(QStringLiteral("DELETE FROM memberships WHERE conversation = ? AND"
+                                              " member_id = ?"));
+            membership.addBindValue(presence.room);
+            membership.addBindValue(presence.member.id);
+        }
+        ok = membership.exec();
+        if (!ok)
+            qCWarning(lcStore) << "membership change failed:" << membership.lastError().text();
+    }
+    if (!ok || !db.commit()) {
+        db.rollback();
+        return std::nullopt;
+    }
+    noteAppended(presence.room, sequence);
+    noteCommitted(true);
     presence.id = sequence;
     return committed(presence);
+}
+
+bool SqliteChatStore::ensureChannel(const QString &id, const QString &title, qint64 createdMs)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT OR IGNORE INTO conversations (id, kind, title, created)"
+                                 " VALUES (?, ?, ?, ?)"));
+    query.addBindValue(id);
+    query.addBindValue(QString(KindChannel));
+    query.addBindValue(title);
+    query.addBindValue(createdMs);
+    return noteCommitted(query.exec());
+}
+
+std::vector<QString> SqliteChatStore::membershipsOf(const QString &memberId) const
+{
+    std::vector<QString> conversations;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT conversation FROM memberships WHERE member_id = ?"
+                                 " ORDER BY conversation"));
+    query.addBindValue(memberId);
+    if (query.exec()) {
+        while (query.next())
+            conversations.push_back(query.value(0).toString());
+    }
+    return conversations;
 }
 
 std::optional<MessageEvent> SqliteChatStore::messageByClientId(const QString &room,
@@ -224,15 +394,19 @@ std::optional<MessageEvent> SqliteChatStore::messageByClientId(const QString &ro
     return found;
 }
 
-std::vector<ChatEvent> SqliteChatStore::eventsAfter(const QString &room, qint64 afterId) const
+std::vector<ChatEvent> SqliteChatStore::eventsAfter(const QString &room, qint64 afterId,
+                                                    int limit) const
 {
     std::vector<ChatEvent> events;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND seq > ? ORDER BY seq")
-                      .arg(EventColumns));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM events WHERE conversation = ? AND seq > ? ORDER BY seq"
+                       " LIMIT ?")
+            .arg(EventColumns));
     query.addBindValue(room);
     query.addBindValue(afterId);
+    query.addBindValue(limit);
     if (!query.exec())
         return events;
     while (query.next())
@@ -246,7 +420,7 @@ std::vector<ChatEvent> SqliteChatStore::eventsBefore(const QString &room, qint64
     std::vector<ChatEvent> events;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE room = ? AND seq < ?"
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE conversation = ? AND seq < ?"
                                  " ORDER BY seq DESC LIMIT ?")
                       .arg(EventColumns));
     query.addBindValue(room);

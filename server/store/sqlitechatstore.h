@@ -1,7 +1,8 @@
 #pragma once
-// ChatStore in SQLite (QtSql, WAL): each room's history with its sequence numbers, and the
-// members' sessions. Every write is committed before the call returns, so the hub can answer and
-// fan out knowing the event survives a crash.
+// ChatStore in SQLite (QtSql, WAL): every conversation's history under one hub-wide sequence, the
+// conversations, memberships and sessions. Every write is committed before the call returns, so
+// the hub can answer and fan out knowing the event survives a crash. A data directory of an older
+// schema is upgraded in place when opened (docs/protocol.md, "Upgrading a data directory").
 
 #include "chatstore.h"
 #include "walcheckpointer.h"
@@ -34,17 +35,22 @@ public:
     qint64 checkpointsCompleted() const { return m_checkpointer ? m_checkpointer->completed() : 0; }
     QString filePath() const { return m_filePath; }
 
-    qint64 lastSequence(const QString &room) const override
+    qint64 lastSequence(const QString &conversation) const override
     {
-        return m_lastSequence.value(room, 0);
+        return m_lastSequence.value(conversation, 0);
     }
+    qint64 newestSequence() const override { return m_newestSequence; }
+    qint64 replayFloor() const override { return m_replayFloor; }
+    bool ensureChannel(const QString &id, const QString &title, qint64 createdMs) override;
+    std::vector<QString> membershipsOf(const QString &memberId) const override;
 
     std::optional<PublishableEvent> appendMessage(MessageEvent &message) override;
     std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) override;
     std::optional<MessageEvent> messageByClientId(const QString &room, const QString &memberId,
                                                   const QString &clientId) const override;
 
-    std::vector<ChatEvent> eventsAfter(const QString &room, qint64 afterId) const override;
+    std::vector<ChatEvent> eventsAfter(const QString &conversation, qint64 afterId,
+                                       int limit) const override;
     std::vector<ChatEvent> eventsBefore(const QString &room, qint64 beforeId, int limit,
                                         bool *hasMore) const override;
 
@@ -56,13 +62,18 @@ public:
 private:
     bool exec(const QString &statement, QString *errorMessage = nullptr);
     bool noteCommitted(bool ok);
-    bool insertEvent(const QString &room, qint64 sequence, QLatin1StringView kind,
-                     const Member &member, const QString &text, qint64 ts, const QString &clientId);
+    bool upgradeSchema(QString *errorMessage);
+    bool createSchema2(QString *errorMessage);
+    bool insertEvent(const QString &conversation, QLatin1StringView kind, const Member &member,
+                     const QString &text, qint64 ts, const QString &clientId, qint64 *sequence);
+    void noteAppended(const QString &conversation, qint64 sequence);
 
     QString m_connectionName;
     QString m_filePath;
     bool m_open = false;
-    QHash<QString, qint64> m_lastSequence;
+    QHash<QString, qint64> m_lastSequence; // by conversation
+    qint64 m_newestSequence = 0;
+    qint64 m_replayFloor = 0;
     // The hot statements, prepared once (a post runs both).
     std::unique_ptr<QSqlQuery> m_insertEvent;
     std::unique_ptr<QSqlQuery> m_findByClientId;
