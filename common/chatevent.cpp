@@ -72,6 +72,7 @@ QJsonObject messageToJson(const MessageEvent &message)
     return QJsonObject {
         {QStringLiteral("id"), message.id},
         {QStringLiteral("room"), message.room},
+        {QStringLiteral("conversation"), message.room},
         {QStringLiteral("from"), message.from.toJson()},
         {QStringLiteral("text"), message.text},
         {QStringLiteral("ts"), message.ts},
@@ -88,6 +89,8 @@ std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
     if (!from || !text.isString() || message.id <= 0)
         return std::nullopt;
     message.room = object.value(QLatin1StringView("room")).toString();
+    if (message.room.isEmpty())
+        message.room = object.value(QLatin1StringView("conversation")).toString();
     message.from = *from;
     message.text = text.toString();
     message.ts = integerField(object, QLatin1StringView("ts"));
@@ -107,6 +110,7 @@ JsonEvent toJsonEvent(const ChatEvent &event)
                 QJsonObject data {{QStringLiteral("state"), presenceStateName(p.state)},
                                   {QStringLiteral("member"), p.member.toJson()},
                                   {QStringLiteral("room"), p.room},
+                                  {QStringLiteral("conversation"), p.room},
                                   {QStringLiteral("ts"), p.ts}};
                 if (p.isHistory())
                     data.insert(QStringLiteral("id"), p.id);
@@ -115,7 +119,8 @@ JsonEvent toJsonEvent(const ChatEvent &event)
             [](const TypingEvent &t) {
                 return JsonEvent {EventTyping,
                                   QJsonObject {{QStringLiteral("member"), t.member.toJson()},
-                                               {QStringLiteral("room"), t.room}},
+                                               {QStringLiteral("room"), t.room},
+                                               {QStringLiteral("conversation"), t.room}},
                                   0};
             },
             [](const ResetEvent &r) {
@@ -123,6 +128,12 @@ JsonEvent toJsonEvent(const ChatEvent &event)
                                   QJsonObject {{QStringLiteral("room"), r.room},
                                                {QStringLiteral("lastId"), r.lastId},
                                                {QStringLiteral("reason"), r.reason}},
+                                  0};
+            },
+            [](const ReadEvent &r) {
+                return JsonEvent {EventRead,
+                                  QJsonObject {{QStringLiteral("conversation"), r.conversation},
+                                               {QStringLiteral("upTo"), r.upTo}},
                                   0};
             },
             [](const ByeEvent &b) {
@@ -134,7 +145,10 @@ JsonEvent toJsonEvent(const ChatEvent &event)
 
 std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &object)
 {
-    const QString room = object.value(QLatin1StringView("room")).toString();
+    // API v1 names the conversation `room`; v2 events carry both names.
+    QString room = object.value(QLatin1StringView("room")).toString();
+    if (room.isEmpty())
+        room = object.value(QLatin1StringView("conversation")).toString();
 
     if (type == QLatin1StringView(protocol::EventMessage)) {
         if (auto message = messageFromJson(object))
@@ -162,6 +176,8 @@ std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &obje
     if (type == QLatin1StringView(protocol::EventReset))
         return ResetEvent {room, integerField(object, QLatin1StringView("lastId")),
                            object.value(QLatin1StringView("reason")).toString()};
+    if (type == QLatin1StringView(protocol::EventRead))
+        return ReadEvent {room, integerField(object, QLatin1StringView("upTo"))};
     if (type == QLatin1StringView(protocol::EventBye))
         return ByeEvent {object.value(QLatin1StringView("reason")).toString()};
     return std::nullopt;

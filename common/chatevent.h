@@ -60,13 +60,21 @@ struct ResetEvent
     QString reason;
 };
 
+// API v2, to one member's own streams: they read a conversation up to an id (on some device).
+struct ReadEvent
+{
+    QString conversation;
+    qint64 upTo = 0;
+};
+
 // The hub is shutting down.
 struct ByeEvent
 {
     QString reason;
 };
 
-using ChatEvent = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent>;
+using ChatEvent
+    = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent, ReadEvent>;
 
 // An event as it travels: SSE `event:` name, one line of compact JSON for `data:`, optional id.
 struct WireEvent

@@ -176,6 +176,148 @@ std::optional<std::vector<RoomInfo>> roomListFromJson(const QJsonObject &object)
     return rooms;
 }
 
+QJsonObject HubSession::toJson() const
+{
+    return QJsonObject {{QStringLiteral("token"), token},
+                        {QStringLiteral("member"), member.toJson()}};
+}
+
+std::optional<HubSession> HubSession::fromJson(const QJsonObject &object)
+{
+    const QString token = object.value(QLatin1StringView("token")).toString();
+    const auto member = Member::fromJson(object.value(QLatin1StringView("member")).toObject());
+    if (token.isEmpty() || !member)
+        return std::nullopt;
+    return HubSession {token, *member};
+}
+
+QJsonObject ChannelRequest::toJson() const
+{
+    QJsonObject object {{QStringLiteral("title"), title}};
+    if (!id.isEmpty())
+        object.insert(QStringLiteral("id"), id);
+    if (!topic.isEmpty())
+        object.insert(QStringLiteral("topic"), topic);
+    return object;
+}
+
+std::optional<ChannelRequest> ChannelRequest::fromJson(const QJsonObject &object)
+{
+    const QJsonValue title = object.value(QLatin1StringView("title"));
+    std::optional<QString> id;
+    std::optional<QString> topic;
+    if (!title.isString() || !optionalString(object, QLatin1StringView("id"), &id)
+        || !optionalString(object, QLatin1StringView("topic"), &topic))
+        return std::nullopt;
+    return ChannelRequest {id.value_or(QString()), title.toString(), topic.value_or(QString())};
+}
+
+QJsonObject ChannelInfo::toJson() const
+{
+    return QJsonObject {{QStringLiteral("id"), id},
+                        {QStringLiteral("title"), title},
+                        {QStringLiteral("topic"), topic},
+                        {QStringLiteral("members"), members}};
+}
+
+std::optional<ChannelInfo> ChannelInfo::fromJson(const QJsonObject &object)
+{
+    const QString id = object.value(QLatin1StringView("id")).toString();
+    if (id.isEmpty())
+        return std::nullopt;
+    return ChannelInfo {id, object.value(QLatin1StringView("title")).toString(),
+                        object.value(QLatin1StringView("topic")).toString(),
+                        object.value(QLatin1StringView("members")).toInt()};
+}
+
+QJsonObject channelListToJson(const std::vector<ChannelInfo> &channels)
+{
+    QJsonArray list;
+    for (const ChannelInfo &channel : channels)
+        list.append(channel.toJson());
+    return QJsonObject {{QStringLiteral("channels"), list}};
+}
+
+std::optional<std::vector<ChannelInfo>> channelListFromJson(const QJsonObject &object)
+{
+    std::vector<ChannelInfo> channels;
+    for (const QJsonValue &value : object.value(QLatin1StringView("channels")).toArray()) {
+        if (auto channel = ChannelInfo::fromJson(value.toObject()))
+            channels.push_back(std::move(*channel));
+    }
+    return channels;
+}
+
+QJsonObject DmRequest::toJson() const
+{
+    return QJsonObject {{QStringLiteral("member"), member}};
+}
+
+std::optional<DmRequest> DmRequest::fromJson(const QJsonObject &object)
+{
+    const QJsonValue member = object.value(QLatin1StringView("member"));
+    if (!member.isString())
+        return std::nullopt;
+    return DmRequest {member.toString()};
+}
+
+QJsonObject ConversationInfo::toJson() const
+{
+    QJsonObject object {
+        {QStringLiteral("id"), id},         {QStringLiteral("kind"), kind},
+        {QStringLiteral("title"), title},   {QStringLiteral("lastEventId"), lastEventId},
+        {QStringLiteral("unread"), unread}, {QStringLiteral("mentions"), mentions}};
+    if (with)
+        object.insert(QStringLiteral("with"), with->toJson());
+    return object;
+}
+
+std::optional<ConversationInfo> ConversationInfo::fromJson(const QJsonObject &object)
+{
+    ConversationInfo info;
+    info.id = object.value(QLatin1StringView("id")).toString();
+    info.kind = object.value(QLatin1StringView("kind")).toString();
+    if (info.id.isEmpty() || info.kind.isEmpty())
+        return std::nullopt;
+    info.title = object.value(QLatin1StringView("title")).toString();
+    info.lastEventId = integerField(object, QLatin1StringView("lastEventId"));
+    info.unread = object.value(QLatin1StringView("unread")).toInt();
+    info.mentions = object.value(QLatin1StringView("mentions")).toInt();
+    info.with = Member::fromJson(object.value(QLatin1StringView("with")).toObject());
+    return info;
+}
+
+QJsonObject conversationListToJson(const std::vector<ConversationInfo> &conversations)
+{
+    QJsonArray list;
+    for (const ConversationInfo &conversation : conversations)
+        list.append(conversation.toJson());
+    return QJsonObject {{QStringLiteral("conversations"), list}};
+}
+
+std::optional<std::vector<ConversationInfo>> conversationListFromJson(const QJsonObject &object)
+{
+    std::vector<ConversationInfo> conversations;
+    for (const QJsonValue &value : object.value(QLatin1StringView("conversations")).toArray()) {
+        if (auto conversation = ConversationInfo::fromJson(value.toObject()))
+            conversations.push_back(std::move(*conversation));
+    }
+    return conversations;
+}
+
+QJsonObject ReadRequest::toJson() const
+{
+    return QJsonObject {{QStringLiteral("upTo"), upTo}};
+}
+
+std::optional<ReadRequest> ReadRequest::fromJson(const QJsonObject &object)
+{
+    const QJsonValue upTo = object.value(QLatin1StringView("upTo"));
+    if (!upTo.isDouble() || upTo.toDouble() < 0)
+        return std::nullopt;
+    return ReadRequest {qint64(upTo.toDouble())};
+}
+
 QJsonObject ErrorBody::toJson() const
 {
     return QJsonObject {

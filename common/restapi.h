@@ -87,6 +87,78 @@ struct RoomInfo
 QJsonObject roomListToJson(const std::vector<RoomInfo> &rooms);
 std::optional<std::vector<RoomInfo>> roomListFromJson(const QJsonObject &object);
 
+// ---- API v2 -------------------------------------------------------------------------------
+
+// POST /api/v2/session answers (the request is SessionRequest without `room`).
+struct HubSession
+{
+    QString token;
+    Member member;
+
+    QJsonObject toJson() const;
+    static std::optional<HubSession> fromJson(const QJsonObject &object);
+};
+
+// POST /api/v2/channels
+struct ChannelRequest
+{
+    QString id; // empty: derived from the title
+    QString title;
+    QString topic;
+
+    QJsonObject toJson() const;
+    static std::optional<ChannelRequest> fromJson(const QJsonObject &object);
+};
+
+// GET /api/v2/channels (and the answer to POST, one of them)
+struct ChannelInfo
+{
+    QString id;
+    QString title;
+    QString topic;
+    int members = 0;
+
+    QJsonObject toJson() const;
+    static std::optional<ChannelInfo> fromJson(const QJsonObject &object);
+};
+QJsonObject channelListToJson(const std::vector<ChannelInfo> &channels);
+std::optional<std::vector<ChannelInfo>> channelListFromJson(const QJsonObject &object);
+
+// POST /api/v2/dms
+struct DmRequest
+{
+    QString member; // the other member's id
+
+    QJsonObject toJson() const;
+    static std::optional<DmRequest> fromJson(const QJsonObject &object);
+};
+
+// GET /api/v2/conversations (and the answer to POST /api/v2/dms, one of them)
+struct ConversationInfo
+{
+    QString id;
+    QString kind; // protocol::KindChannel or protocol::KindDm
+    QString title; // a DM's: the other member's name
+    qint64 lastEventId = 0;
+    int unread = 0;
+    int mentions = 0;
+    std::optional<Member> with; // a DM's other member
+
+    QJsonObject toJson() const;
+    static std::optional<ConversationInfo> fromJson(const QJsonObject &object);
+};
+QJsonObject conversationListToJson(const std::vector<ConversationInfo> &conversations);
+std::optional<std::vector<ConversationInfo>> conversationListFromJson(const QJsonObject &object);
+
+// POST /api/v2/conversations/{cid}/read
+struct ReadRequest
+{
+    qint64 upTo = 0;
+
+    QJsonObject toJson() const;
+    static std::optional<ReadRequest> fromJson(const QJsonObject &object);
+};
+
 // `{"error": {"code", "message"}}`: the one error shape; `code` is one of protocol::error.
 struct ErrorBody
 {

@@ -19,6 +19,8 @@ target_sources(confab_server PRIVATE
     ${_hub}/api/roomroutes.cpp
     ${_hub}/api/messageroutes.cpp
     ${_hub}/api/eventroutes.cpp
+    ${_hub}/api/channelroutes.cpp
+    ${_hub}/api/conversationroutes.cpp
     ${_hub}/api/opsroutes.cpp
     ${_hub}/api/staticroutes.cpp
     ${_hub}/chat/outcome.h

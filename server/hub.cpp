@@ -78,10 +78,12 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
                                 settings.messageBurst, settings.maxReplayEvents},
         counters);
     services = std::make_unique<HubServices>(
-        HubServices {settings, *identity, *conversations, *messages, *bus, password, counters,
-                     [this] { return http ? http->connectionCount() : 0; },
+        HubServices {settings, *identity, *conversations, *messages, *bus, *store, password,
+                     counters, [this] { return http ? http->connectionCount() : 0; },
                      [this] { return http ? http->refusedCount() : qint64(0); }});
 
+    bus->setMemberResolver(
+        [this](const QString &conversation) { return conversations->membersOf(conversation); });
     QObject::connect(bus.get(), &EventBus::subscriberLeft, conversations.get(),
                      &ConversationService::streamClosed);
     QObject::connect(identity.get(), &IdentityService::sessionEnded, q,
@@ -96,6 +98,8 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
     addRoomRoutes(*router, *services);
     addMessageRoutes(*router, *services);
     addEventRoutes(*router, *services);
+    addChannelRoutes(*router, *services);
+    addConversationRoutes(*router, *services);
     addOpsRoutes(*router, *services);
     addStaticRoutes(*router);
 }
@@ -179,6 +183,7 @@ bool Hub::start(QString *errorMessage)
     d->settings.dataDir = dataDir;
     if (!d->store->open(dataDir, errorMessage))
         return false;
+    d->conversations->load();
 
     for (const QString &id : std::as_const(d->settings.roomIds)) {
         const QString title = d->settings.title.isEmpty() ? id : d->settings.title;

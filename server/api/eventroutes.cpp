@@ -1,4 +1,4 @@
-// GET /api/v1/rooms/{room}/events: the event stream.
+// GET /api/v1/rooms/{room}/events (one room) and GET /api/v2/events (one member): event streams.
 
 #include "bus/eventbus.h"
 #include "bus/eventfanout.h"
@@ -25,6 +25,39 @@ QByteArray lastEventIdOf(const HttpRequest &request)
 }
 } // namespace
 
+namespace {
+// The stream's first chunk: `retry`, then the replay or a `reset`.
+QByteArray streamStart(HubServices &services,
+                       const std::variant<std::vector<ChatEvent>, ResetEvent> &resumed)
+{
+    QByteArray first = sse::retryField(services.settings.retryMs);
+    if (const auto *reset = std::get_if<ResetEvent>(&resumed)) {
+        first += sse::frame(toWire(*reset));
+    } else {
+        const auto &events = std::get<std::vector<ChatEvent>>(resumed);
+        for (const ChatEvent &event : events)
+            first += sse::frame(toWire(event));
+        services.metrics.eventsReplayed += qint64(events.size());
+    }
+    return first;
+}
+
+std::unique_ptr<EventStream> startStream(RouteContext &context, const QByteArray &first)
+{
+    return context.response.startStream(
+        {qMakePair(QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no"))}, first);
+}
+
+HttpReply streamFailed()
+{
+    return apiError(500, protocol::error::Internal,
+                    QStringLiteral("The stream could not be opened."));
+}
+} // namespace
+
+// Single-threaded: replay from the store, then subscribe, in one turn. Every event with an id is
+// committed before it is published, and the bus gives a new stream only what is published after
+// the subscribe; nothing can be published in between, so there is no gap and no duplicate.
 void addEventRoutes(Router &router, HubServices &services)
 {
     const QString path
@@ -33,32 +66,32 @@ void addEventRoutes(Router &router, HubServices &services)
         const QString room = context.param(u"room");
         if (auto refused = refuseRoomAccess(services, context, room))
             return *refused;
-
-        // Single-threaded: replay from the store, then subscribe, in this one turn. Every event
-        // with an id is committed before it is published, and the bus gives a new stream only
-        // what is published after subscribe(); nothing can be published in between, so there
-        // is no gap and no duplicate.
-        QByteArray first = sse::retryField(services.settings.retryMs);
         const QByteArray lastEventId = lastEventIdOf(context.request);
-        if (!lastEventId.isEmpty()) {
-            const auto resumed = services.messages.resume(room, lastEventId);
-            if (const auto *reset = std::get_if<ResetEvent>(&resumed)) {
-                first += sse::frame(toWire(*reset));
-            } else {
-                const auto &events = std::get<std::vector<ChatEvent>>(resumed);
-                for (const ChatEvent &event : events)
-                    first += sse::frame(toWire(event));
-                services.metrics.eventsReplayed += qint64(events.size());
-            }
-        }
-        std::unique_ptr<EventStream> stream = context.response.startStream(
-            {qMakePair(QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no"))}, first);
+        const QByteArray first = lastEventId.isEmpty()
+            ? sse::retryField(services.settings.retryMs)
+            : streamStart(services, services.messages.resume(room, lastEventId));
+        std::unique_ptr<EventStream> stream = startStream(context, first);
         if (!stream)
-            return apiError(500, protocol::error::Internal,
-                            QStringLiteral("The stream could not be opened."));
+            return streamFailed();
         context.streamed = true;
         services.bus.subscribe(room, std::move(stream), context.identity->member.id);
         services.conversations.streamOpened(context.identity->member, room);
+        return HttpReply {};
+    });
+
+    const QString v2 = QLatin1StringView(protocol::ApiV2Prefix) + QLatin1StringView("/events");
+    router.add("GET", v2, Router::Access::Member, [&services](RouteContext &context) {
+        const Member &member = context.identity->member;
+        const QByteArray lastEventId = lastEventIdOf(context.request);
+        const QByteArray first = lastEventId.isEmpty()
+            ? sse::retryField(services.settings.retryMs)
+            : streamStart(services, services.messages.resumeMember(member.id, lastEventId));
+        std::unique_ptr<EventStream> stream = startStream(context, first);
+        if (!stream)
+            return streamFailed();
+        context.streamed = true;
+        services.bus.subscribeMember(member.id, std::move(stream));
+        services.conversations.streamOpened(member, QString());
         return HttpReply {};
     });
 }

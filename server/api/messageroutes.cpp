@@ -1,4 +1,4 @@
-// POST and GET /api/v1/rooms/{room}/messages.
+// POST and GET /api/v1/rooms/{room}/messages and /api/v2/conversations/{cid}/messages.
 
 #include "chat/conversationservice.h"
 #include "chat/identityservice.h"
@@ -12,45 +12,64 @@ namespace {
 constexpr int DefaultHistoryPage = 50;
 } // namespace
 
+namespace {
+using AccessCheck = std::function<std::optional<HttpReply>(const HubServices &,
+                                                           const RouteContext &, const QString &)>;
+
+void addMessagesOf(Router &router, HubServices &services, const QString &path, const QString &param,
+                   AccessCheck refuse)
+{
+    router.add(
+        "GET", path, Router::Access::Member, [&services, param, refuse](RouteContext &context) {
+            const QString conversation = context.param(param);
+            if (auto refused = refuse(services, context, conversation))
+                return *refused;
+            const QUrlQuery &query = context.request.query;
+            bool ok = true;
+            std::optional<qint64> before;
+            if (query.hasQueryItem(QStringLiteral("before")))
+                before = query.queryItemValue(QStringLiteral("before")).toLongLong(&ok);
+            int limit = DefaultHistoryPage;
+            if (ok && query.hasQueryItem(QStringLiteral("limit")))
+                limit = query.queryItemValue(QStringLiteral("limit")).toInt(&ok);
+            if (!ok || limit < 1 || before.value_or(0) < 0)
+                return apiError(400, protocol::error::BadRequest,
+                                QStringLiteral("before and limit must be positive numbers."));
+            limit = std::min(limit, protocol::MaxHistoryPage);
+            return jsonReply(200, services.messages.history(conversation, before, limit).toJson());
+        });
+    router.add("POST", path, Router::Access::Member,
+               [&services, param, refuse](RouteContext &context) {
+                   const QString conversation = context.param(param);
+                   if (auto refused = refuse(services, context, conversation))
+                       return *refused;
+                   const auto body = parseObject(context.request.body);
+                   if (!body)
+                       return badJson();
+                   const auto request = MessageRequest::fromJson(*body);
+                   if (!request)
+                       return apiError(
+                           400, protocol::error::BadRequest,
+                           QStringLiteral("Expected {\"text\": string, \"clientId\": string}."));
+                   const Outcome<PostedMessage> posted
+                       = services.messages.post(context.identity->member, conversation, *request);
+                   if (!posted.ok())
+                       return refusal(posted.error);
+                   return jsonReply(201, posted.value->toJson());
+               });
+}
+} // namespace
+
 void addMessageRoutes(Router &router, HubServices &services)
 {
-    const QString path
-        = QLatin1StringView(protocol::ApiPrefix) + QLatin1StringView("/rooms/{room}/messages");
-    router.add("GET", path, Router::Access::Member, [&services](RouteContext &context) {
-        const QString room = context.param(u"room");
-        if (auto refused = refuseRoomAccess(services, context, room))
-            return *refused;
-        const QUrlQuery &query = context.request.query;
-        bool ok = true;
-        std::optional<qint64> before;
-        if (query.hasQueryItem(QStringLiteral("before")))
-            before = query.queryItemValue(QStringLiteral("before")).toLongLong(&ok);
-        int limit = DefaultHistoryPage;
-        if (ok && query.hasQueryItem(QStringLiteral("limit")))
-            limit = query.queryItemValue(QStringLiteral("limit")).toInt(&ok);
-        if (!ok || limit < 1 || before.value_or(0) < 0)
-            return apiError(400, protocol::error::BadRequest,
-                            QStringLiteral("before and limit must be positive numbers."));
-        limit = std::min(limit, protocol::MaxHistoryPage);
-        return jsonReply(200, services.messages.history(room, before, limit).toJson());
-    });
-    router.add("POST", path, Router::Access::Member, [&services](RouteContext &context) {
-        const QString room = context.param(u"room");
-        if (auto refused = refuseRoomAccess(services, context, room))
-            return *refused;
-        const auto body = parseObject(context.request.body);
-        if (!body)
-            return badJson();
-        const auto request = MessageRequest::fromJson(*body);
-        if (!request)
-            return apiError(400, protocol::error::BadRequest,
-                            QStringLiteral("Expected {\"text\": string, \"clientId\": string}."));
-        const Outcome<PostedMessage> posted
-            = services.messages.post(context.identity->member, room, *request);
-        if (!posted.ok())
-            return refusal(posted.error);
-        return jsonReply(201, posted.value->toJson());
-    });
+    addMessagesOf(router, services,
+                  QLatin1StringView(protocol::ApiPrefix)
+                      + QLatin1StringView("/rooms/{room}/messages"),
+                  QStringLiteral("room"), refuseRoomAccess);
+    addMessagesOf(router, services,
+                  QLatin1StringView(protocol::ApiV2Prefix)
+                      + QLatin1StringView("/conversations/{cid}/messages"),
+                  QStringLiteral("cid"), refuseConversationAccess);
 }
 
 } // namespace confab

@@ -25,6 +25,23 @@ std::optional<HttpReply> refuseRoomAccess(const HubServices &services, const Rou
     return std::nullopt;
 }
 
+std::optional<HttpReply> refuseConversationAccess(const HubServices &services,
+                                                  const RouteContext &context,
+                                                  const QString &conversation)
+{
+    switch (services.conversations.access(context.identity->member.id, conversation)) {
+    case ConversationService::Access::Member:
+        return std::nullopt;
+    case ConversationService::Access::NotAMember:
+        return apiError(403, protocol::error::NotAMember,
+                        QStringLiteral("Join the channel first."));
+    case ConversationService::Access::Hidden:
+        break;
+    }
+    return apiError(404, protocol::error::UnknownConversation,
+                    QStringLiteral("No such conversation."));
+}
+
 std::vector<RoomInfo> roomInfos(const HubServices &services)
 {
     std::vector<RoomInfo> rooms;

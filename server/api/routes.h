@@ -1,7 +1,7 @@
 #pragma once
-// The hub's resources, one routes file each: every add*Routes() puts that resource's lines into
-// the router's table. Handlers parse the request (restapi.h), call one service, and write the
-// answer (restapi.h); they keep no state of their own.
+// The hub's resources, one routes file each (API v1 and v2 side by side): every add*Routes() puts
+// that resource's lines into the router's table. Handlers parse the request (restapi.h), call one
+// service, and write the answer (restapi.h); they keep no state of their own.
 
 #include "router.h"
 
@@ -11,6 +11,7 @@
 
 namespace confab {
 
+class ChatStore;
 class ConversationService;
 class EventBus;
 class IdentityService;
@@ -27,6 +28,7 @@ struct HubServices
     ConversationService &conversations;
     MessageService &messages;
     EventBus &bus;
+    const ChatStore &store; // reads only (counts, newest ids); writes go through the services
     const PasswordCheck &password;
     HubMetrics &metrics;
     // From the HTTP layer, for /metrics.
@@ -39,6 +41,13 @@ struct HubServices
 std::optional<HttpReply> refuseRoomAccess(const HubServices &services, const RouteContext &context,
                                           const QString &room);
 
+// API v2's access rule for /conversations/{cid}/...: 404 `unknown_conversation` for none and for
+// a DM the member is not in (so its existence does not leak), 403 `not_a_member` for a channel
+// not joined; nullopt when the member may go on.
+std::optional<HttpReply> refuseConversationAccess(const HubServices &services,
+                                                  const RouteContext &context,
+                                                  const QString &conversation);
+
 // The rooms with their member and online counts (GET /api/v1/rooms, the beacon, the window).
 std::vector<RoomInfo> roomInfos(const HubServices &services);
 
@@ -46,6 +55,8 @@ void addSessionRoutes(Router &router, HubServices &services);
 void addRoomRoutes(Router &router, HubServices &services);
 void addMessageRoutes(Router &router, HubServices &services);
 void addEventRoutes(Router &router, HubServices &services);
+void addChannelRoutes(Router &router, HubServices &services);
+void addConversationRoutes(Router &router, HubServices &services);
 void addOpsRoutes(Router &router, HubServices &services);
 void addStaticRoutes(Router &router);
 

@@ -8,14 +8,16 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
+#include <set>
 
 namespace confab {
 
 class EventStream;
 
-// Who gets an event: everyone following one conversation (a v1 room), or one member alone (on
-// every stream of theirs).
+// Who gets an event: everyone following one conversation (the conversation's v1 room streams and
+// the member streams of its members), or one member alone (on every member stream of theirs).
 struct Audience
 {
     enum class Kind { Conversation, Member };
@@ -35,12 +37,21 @@ public:
     // Only committed history events and ephemeral ones exist as PublishableEvent (see there).
     virtual void publish(const PublishableEvent &event, const Audience &audience) = 0;
 
-    // Takes over a stream whose head and replay are written; it gets the conversation's events
-    // published from now on. The caller replays from the store first and subscribes in the same
-    // event-loop turn: everything published before is committed, so the replay has it.
+    // The members of a conversation, as the bus routes by them (nullptr: none). Set once, before
+    // anything is published.
+    using MemberResolver = std::function<const std::set<QString> *(const QString &conversation)>;
+    virtual void setMemberResolver(MemberResolver resolver) = 0;
+
+    // Takes over a stream whose head and replay are written; it gets the events published from
+    // now on. The caller replays from the store first and subscribes in the same event-loop
+    // turn: everything published before is committed, so the replay has it.
+    // API v1: a room's stream gets that conversation's events.
     virtual void subscribe(const QString &conversation, std::unique_ptr<EventStream> stream,
                            const QString &memberId)
         = 0;
+    // API v2: a member's stream gets the events of every conversation the member is in at the
+    // time of each publish, and those addressed to the member.
+    virtual void subscribeMember(const QString &memberId, std::unique_ptr<EventStream> stream) = 0;
     // Ends every stream of one member (their session ended).
     virtual void closeMember(const QString &memberId) = 0;
     // Sends `last` to everyone, then closes every stream gracefully.

@@ -67,28 +67,6 @@ void EventFanout::flush()
     sweep(-1);
 }
 
-void EventFanout::publishToMember(const QString &memberId, const QByteArray &framedEvent)
-{
-    const auto isMember = [&memberId](const Subscriber &s) { return s.memberId == memberId; };
-    if (std::none_of(m_subscribers.begin(), m_subscribers.end(), isMember))
-        return;
-    flush();
-    const QByteArray chunk = EventStream::frameChunk(framedEvent);
-    std::vector<quint64> slow;
-    for (Subscriber &subscriber : m_subscribers) {
-        if (!isMember(subscriber))
-            continue;
-        if (subscriber.stream.unsentBytes() + chunk.size() > m_maxUnsentBytes) {
-            slow.push_back(subscriber.id);
-            continue;
-        }
-        subscriber.stream.write(chunk);
-        ++m_metrics->eventsSent;
-        m_metrics->bytesSent += chunk.size();
-    }
-    dropSlow(slow);
-}
-
 void EventFanout::sweep(qint64 budgetUs)
 {
     m_sweepTimer.stop();

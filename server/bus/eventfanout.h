@@ -49,10 +49,6 @@ public:
     void publish(const QByteArray &framedEvent);
     // Delivers everything queued to every subscriber now, in one go (used before `bye`).
     void flush();
-    // Writes framed bytes to the streams of one member only, after everything queued before, so
-    // the order of the member's events is kept. For events addressed to one member (rare): it
-    // flushes the whole log first.
-    void publishToMember(const QString &memberId, const QByteArray &framedEvent);
 
     // Takes over a stream whose head (and replay) is written; returns the subscriber's id. The
     // stream gets the events published from now on: everything published before is already

@@ -4,8 +4,9 @@
 // committed it, so that a subscriber never sees an event a crash could take back, and a replay
 // from the store plus the live events that follow it have no gap. The bus publishes nothing but
 // PublishableEvents; one carrying a history event can be made only by a ChatStore, after its
-// commit (ChatStore::committed). Ephemeral events (online/offline, typing, bye) carry no sequence
-// number and are made here by anyone, through constructors that cannot make a history event.
+// commit (ChatStore::committed). Ephemeral events (online/offline, typing, read, bye) carry no
+// sequence number and are made here by anyone, through constructors that cannot make a history
+// event.
 
 #include "chatevent.h"
 
@@ -29,6 +30,10 @@ public:
     static PublishableEvent bye(const QString &reason)
     {
         return PublishableEvent(ByeEvent {reason});
+    }
+    static PublishableEvent read(const QString &conversation, qint64 upTo)
+    {
+        return PublishableEvent(ReadEvent {conversation, upTo});
     }
 
     const ChatEvent &event() const { return m_event; }

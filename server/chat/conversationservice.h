@@ -1,8 +1,10 @@
 #pragma once
-// Conversations and who is in them: the hub's rooms (API v1), joining and leaving (stored
-// history events), presence (online while a stream is open, offline after a grace period) and
-// typing (throttled per member). Publishes through the bus only.
+// Conversations and who is in them: channels (the hub's v1 rooms among them) and direct
+// messages, joining and leaving (stored history events), who may read what, presence (online
+// while a stream is open, offline after a grace period) and typing (throttled per member).
+// Publishes through the bus only.
 
+#include "outcome.h"
 #include "store/chatstore.h"
 
 #include <QElapsedTimer>
@@ -11,6 +13,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 namespace confab {
@@ -31,13 +34,42 @@ public:
                         QObject *parent = nullptr);
     ~ConversationService() override;
 
+    struct Conversation
+    {
+        QString id;
+        QString kind; // protocol::KindChannel or protocol::KindDm
+        QString title;
+        QString topic;
+        std::set<QString> members;
+        bool isDm() const;
+    };
+    // What a member may do with a conversation (docs/protocol.md, API v2 "Access").
+    enum class Access { Member, NotAMember, Hidden };
+
+    // The conversations and memberships from the store (after it opened).
+    void load();
     void addRoom(const QString &id, const QString &title);
     const Room *findRoom(const QString &id) const;
     std::vector<Room> rooms() const;
 
-    // Store and publish a `join` / `leave`. join() is false when the store refused.
+    // Store and publish a `join` / `leave` of a channel. join() is false when the store refused.
     bool join(const Member &member, const QString &room, qint64 ts);
     void leave(const Member &member, const QString &room, qint64 ts);
+    // Closes every stream of the member (their session ended).
+    void closeStreamsOf(const QString &memberId);
+
+    const Conversation *findConversation(const QString &id) const;
+    // Hidden: no such conversation, or a DM the member is not in (its existence does not leak).
+    Access access(const QString &memberId, const QString &conversation) const;
+    const std::set<QString> *membersOf(const QString &conversation) const;
+    std::vector<const Conversation *> conversationsOf(const QString &memberId) const;
+    std::vector<const Conversation *> channels() const;
+    // A new channel (`id` empty: derived from the title) that the creator joins.
+    Outcome<const Conversation *> createChannel(const Member &creator, QString id,
+                                                const QString &title, const QString &topic);
+    // The one DM between two members; `*created` tells whether it is new.
+    Outcome<const Conversation *> openDm(const QString &memberId, const QString &otherId,
+                                         bool *created);
 
     // A stream of the member opened (subscribed to `room`) / closed.
     void streamOpened(const Member &member, const QString &room);
@@ -46,6 +78,9 @@ public:
     // Online, or with a stream open (the offline event may still be waiting for its grace).
     bool isPresent(const QString &memberId) const;
     bool hasEverStreamed(const QString &memberId) const;
+
+    // Moves the member's read mark (never back) and tells their other devices.
+    bool markRead(const QString &memberId, const QString &conversation, qint64 upTo);
 
     // Publishes a `typing` event unless the member sent one less than the interval ago.
     void typing(const Member &member, const QString &room);
@@ -76,7 +111,9 @@ private:
     int m_typingIntervalMs;
     QElapsedTimer m_monotonic;
     bool m_stopped = false;
-    std::map<QString, Room> m_rooms;
+    std::map<QString, Room> m_rooms; // API v1's rooms: the channels named in the settings
+    std::map<QString, Conversation> m_conversations;
+    std::map<QString, std::set<QString>> m_conversationsOf; // member id → conversation ids
     std::map<QString, Presence> m_presence; // by member id
 };
 

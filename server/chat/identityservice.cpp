@@ -98,12 +98,9 @@ bool IdentityService::nameTaken(const QString &room, const QString &name) const
     return false;
 }
 
-Outcome<SessionInfo> IdentityService::signIn(const SessionRequest &request)
+Outcome<IdentityService::NewSession> IdentityService::newSession(const SessionRequest &request,
+                                                                 const QString &room)
 {
-    const QString roomId = request.room.value_or(QString::fromLatin1(protocol::DefaultRoomId));
-    const ConversationService::Room *room = m_conversations.findRoom(roomId);
-    if (!room)
-        return ServiceError {404, protocol::error::UnknownRoom, QStringLiteral("No such room.")};
     if (!m_password.matches(request.password.value_or(QString())))
         return ServiceError {401, protocol::error::WrongPassword,
                              QStringLiteral("The room password is wrong.")};
@@ -112,7 +109,7 @@ Outcome<SessionInfo> IdentityService::signIn(const SessionRequest &request)
         return ServiceError {
             400, protocol::error::BadName,
             QStringLiteral("Names are 1 to %1 printable characters.").arg(protocol::MaxNameChars)};
-    if (nameTaken(room->id, name))
+    if (nameTaken(room, name))
         return ServiceError {409, protocol::error::NameTaken,
                              QStringLiteral("Someone online already uses that name.")};
 
@@ -120,23 +117,61 @@ Outcome<SessionInfo> IdentityService::signIn(const SessionRequest &request)
         = randomBytes(TokenBytes)
               .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     const qint64 now = nowMs();
-    const ChatStore::Session session {
+    ChatStore::Session session {
         hashToken(token),
         Member {QStringLiteral("m_") + QString::fromLatin1(randomBytes(MemberIdBytes).toHex()),
                 name},
-        room->id, now, now};
+        room, now, now};
     if (!m_store.saveSession(session))
         return ServiceError {500, protocol::error::StoreFailed,
                              QStringLiteral("The hub could not save the session.")};
-    if (!m_conversations.join(session.member, room->id, now)) {
-        m_store.deleteSession(session.tokenHash);
+    return NewSession {session, QString::fromLatin1(token)};
+}
+
+Outcome<SessionInfo> IdentityService::signIn(const SessionRequest &request)
+{
+    const QString roomId = request.room.value_or(QString::fromLatin1(protocol::DefaultRoomId));
+    const ConversationService::Room *room = m_conversations.findRoom(roomId);
+    if (!room)
+        return ServiceError {404, protocol::error::UnknownRoom, QStringLiteral("No such room.")};
+    const Outcome<NewSession> created = newSession(request, room->id);
+    if (!created.ok())
+        return created.error;
+    const ChatStore::Session *session = &created.value->session;
+    if (!m_conversations.join(session->member, room->id, session->createdMs)) {
+        m_store.deleteSession(session->tokenHash);
         return ServiceError {500, protocol::error::StoreFailed,
                              QStringLiteral("The hub could not save the session.")};
     }
-    add(session, true);
+    add(*session, true);
     m_conversations.notifyChanged();
-    qCInfo(lcIdentity) << "session started for" << name << "in" << room->id;
-    return SessionInfo {QString::fromLatin1(token), session.member, room->id, room->title};
+    qCInfo(lcIdentity) << "session started for" << session->member.name << "in" << room->id;
+    return SessionInfo {created.value->token, session->member, room->id, room->title};
+}
+
+Outcome<HubSession> IdentityService::signInToHub(const SessionRequest &request)
+{
+    const Outcome<NewSession> created = newSession(request, QString());
+    if (!created.ok())
+        return created.error;
+    const ChatStore::Session *session = &created.value->session;
+    const QString lobby = QString::fromLatin1(protocol::DefaultRoomId);
+    if (m_conversations.findConversation(lobby)
+        && !m_conversations.join(session->member, lobby, session->createdMs)) {
+        m_store.deleteSession(session->tokenHash);
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not save the session.")};
+    }
+    add(*session, true);
+    m_conversations.notifyChanged();
+    qCInfo(lcIdentity) << "hub session started for" << session->member.name;
+    return HubSession {created.value->token, session->member};
+}
+
+const Identity *IdentityService::findMember(const QString &memberId) const
+{
+    const auto it = m_byId.find(memberId);
+    return it == m_byId.end() ? nullptr : &it->second;
 }
 
 Identity *IdentityService::authenticate(const QByteArray &token)
@@ -166,7 +201,16 @@ void IdentityService::endSession(const Identity &identity)
     m_store.deleteSession(identity.tokenHash);
     m_idByTokenHash.remove(identity.tokenHash);
     m_byId.erase(who.id);
-    m_conversations.leave(who, room, nowMs());
+    if (!room.isEmpty()) {
+        m_conversations.leave(who, room, nowMs());
+    } else {
+        // A hub-wide member leaves every channel; DMs keep both sides (their history stays).
+        for (const auto *conversation : m_conversations.conversationsOf(who.id)) {
+            if (!conversation->isDm())
+                m_conversations.leave(who, conversation->id, nowMs());
+        }
+    }
+    m_conversations.closeStreamsOf(who.id);
     qCInfo(lcIdentity) << "session ended for" << who.name;
     m_conversations.notifyChanged();
     emit sessionEnded(who.id);

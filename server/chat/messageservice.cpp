@@ -95,4 +95,26 @@ MessageService::resume(const QString &room, const QByteArray &lastEventId) const
     return missed;
 }
 
+std::variant<std::vector<ChatEvent>, ResetEvent>
+MessageService::resumeMember(const QString &memberId, const QByteArray &lastEventId) const
+{
+    bool ok = false;
+    const qint64 after = lastEventId.toLongLong(&ok);
+    const char *reason = nullptr;
+    std::vector<ChatEvent> missed;
+    if (!ok || after < 0)
+        reason = protocol::resetreason::UnknownId;
+    else if (after > m_store.newestSequence())
+        reason = protocol::resetreason::AheadOfRoom;
+    else if (after > 0 && after <= m_store.replayFloor())
+        reason = protocol::resetreason::BeforeUpgrade;
+    else if ((missed = m_store.memberEventsAfter(memberId, after, m_limits.maxReplayEvents + 1))
+                 .size()
+             > size_t(m_limits.maxReplayEvents))
+        reason = protocol::resetreason::TooOld;
+    if (reason)
+        return ResetEvent {QString(), m_store.newestSequence(), QString::fromLatin1(reason)};
+    return missed;
+}
+
 } // namespace confab

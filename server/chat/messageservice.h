@@ -40,6 +40,9 @@ public:
     // events, or a `reset` when they cannot be replayed.
     std::variant<std::vector<ChatEvent>, ResetEvent> resume(const QString &room,
                                                             const QByteArray &lastEventId) const;
+    // The same for a member's stream (API v2): the missed events of all their conversations.
+    std::variant<std::vector<ChatEvent>, ResetEvent>
+    resumeMember(const QString &memberId, const QByteArray &lastEventId) const;
     // The member's session ended: forget their rate budget.
     void forget(const QString &memberId) { m_buckets.remove(memberId); }
 

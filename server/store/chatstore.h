@@ -10,6 +10,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <vector>
@@ -26,6 +27,25 @@ public:
         QString room;
         qint64 createdMs = 0;
         qint64 lastUsedMs = 0;
+    };
+
+    struct Conversation
+    {
+        QString id;
+        QString kind; // protocol::KindChannel or protocol::KindDm
+        QString title; // empty for a DM (each side sees the other's name)
+        QString topic;
+    };
+    struct Membership
+    {
+        QString conversation;
+        QString memberId;
+        qint64 lastRead = 0; // sequence number read up to
+    };
+    struct Unread
+    {
+        int messages = 0; // after lastRead, from others
+        int mentions = 0; // of those, the ones with `@name`
     };
 
     virtual ~ChatStore() = default;
@@ -47,6 +67,21 @@ public:
     virtual bool ensureChannel(const QString &id, const QString &title, qint64 createdMs) = 0;
     // The conversations a member belongs to (a join adds one, a leave removes it).
     virtual std::vector<QString> membershipsOf(const QString &memberId) const = 0;
+    // A new conversation with its first members (no join events: a DM's two sides); false when
+    // the id exists or the database refused, and then nothing is stored.
+    virtual bool createConversation(const Conversation &conversation, qint64 createdMs,
+                                    const QStringList &memberIds)
+        = 0;
+    virtual std::vector<Conversation> loadConversations() const = 0;
+    virtual std::vector<Membership> loadMemberships() const = 0;
+    // Messages from others after the member's read mark.
+    virtual Unread unread(const QString &conversation, const QString &memberId,
+                          const QString &memberName) const = 0;
+    virtual bool setLastRead(const QString &conversation, const QString &memberId, qint64 upTo) = 0;
+    // At most `limit` history events with id > afterId of every conversation the member
+    // belongs to, oldest first (the replay of a member's stream).
+    virtual std::vector<ChatEvent> memberEventsAfter(const QString &memberId, qint64 afterId,
+                                                     int limit) const = 0;
 
     // Assign the next sequence number (written into the argument), store, commit. A join or leave
     // also adds or removes the membership, in the same transaction. nullopt when the

@@ -35,6 +35,12 @@ ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
     return PresenceEvent {state, member, room, id, ts};
 }
 
+// A null QString binds as SQL NULL; the text columns that must not be NULL get '' instead.
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
 constexpr QLatin1StringView EventColumns("seq, kind, member_id, member_name, text, ts, client_id");
 } // namespace
 
@@ -147,7 +153,8 @@ bool SqliteChatStore::createSchema2(QString *errorMessage)
                 errorMessage)
         && exec(QStringLiteral("CREATE TABLE memberships ("
                                " conversation TEXT NOT NULL, member_id TEXT NOT NULL,"
-                               " joined INTEGER NOT NULL, last_read INTEGER NOT NULL DEFAULT 0,"
+                               " joined INTEGER NOT NULL, joined_seq INTEGER NOT NULL DEFAULT 0,"
+                               " last_read INTEGER NOT NULL DEFAULT 0,"
                                " PRIMARY KEY (conversation, member_id)) WITHOUT ROWID"),
                 errorMessage)
         && exec(QStringLiteral("CREATE INDEX memberships_by_member ON memberships (member_id)"),
@@ -374,6 +381,127 @@ std::vector<QString> SqliteChatStore::membershipsOf(const QString &memberId) con
     return conversations;
 }
 
+bool SqliteChatStore::createConversation(const Conversation &conversation, qint64 createdMs,
+                                         const QStringList &memberIds)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!m_open || !db.transaction())
+        return false;
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO conversations (id, kind, title, topic, created)"
+                                 " VALUES (?, ?, ?, ?, ?)"));
+    query.addBindValue(conversation.id);
+    query.addBindValue(conversation.kind);
+    query.addBindValue(notNull(conversation.title));
+    query.addBindValue(notNull(conversation.topic));
+    query.addBindValue(createdMs);
+    bool ok = query.exec();
+    if (!ok)
+        qCWarning(lcStore) << "conversation not stored:" << query.lastError().text();
+    for (const QString &memberId : memberIds) {
+        if (!ok)
+            break;
+        QSqlQuery member(db);
+        // Members from now on: their stream replays only what comes after this.
+        member.prepare(QStringLiteral("INSERT INTO memberships (conversation, member_id, joined,"
+                                      " joined_seq, last_read) VALUES (?, ?, ?, ?, ?)"));
+        member.addBindValue(conversation.id);
+        member.addBindValue(memberId);
+        member.addBindValue(createdMs);
+        member.addBindValue(m_newestSequence + 1);
+        member.addBindValue(m_newestSequence);
+        ok = member.exec();
+    }
+    if (!ok || !db.commit()) {
+        db.rollback();
+        return false;
+    }
+    return noteCommitted(true);
+}
+
+std::vector<ChatStore::Conversation> SqliteChatStore::loadConversations() const
+{
+    std::vector<Conversation> conversations;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    if (query.exec(QStringLiteral("SELECT id, kind, title, topic FROM conversations"))) {
+        while (query.next())
+            conversations.push_back({query.value(0).toString(), query.value(1).toString(),
+                                     query.value(2).toString(), query.value(3).toString()});
+    }
+    return conversations;
+}
+
+std::vector<ChatStore::Membership> SqliteChatStore::loadMemberships() const
+{
+    std::vector<Membership> memberships;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    if (query.exec(QStringLiteral("SELECT conversation, member_id, last_read FROM memberships"))) {
+        while (query.next())
+            memberships.push_back({query.value(0).toString(), query.value(1).toString(),
+                                   query.value(2).toLongLong()});
+    }
+    return memberships;
+}
+
+ChatStore::Unread SqliteChatStore::unread(const QString &conversation, const QString &memberId,
+                                          const QString &memberName) const
+{
+    Unread counts;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    // instr(), not LIKE: a name may hold % or _, and a mention is the exact `@name`.
+    query.prepare(QStringLiteral("SELECT COUNT(*), IFNULL(SUM(instr(text, ?) > 0), 0)"
+                                 " FROM events WHERE conversation = ? AND kind = 'message'"
+                                 " AND member_id != ? AND seq > IFNULL((SELECT last_read FROM"
+                                 " memberships WHERE conversation = ? AND member_id = ?), 0)"));
+    query.addBindValue(QString(QLatin1Char('@') + memberName));
+    query.addBindValue(conversation);
+    query.addBindValue(memberId);
+    query.addBindValue(conversation);
+    query.addBindValue(memberId);
+    if (query.exec() && query.next()) {
+        counts.messages = query.value(0).toInt();
+        counts.mentions = query.value(1).toInt();
+    }
+    return counts;
+}
+
+bool SqliteChatStore::setLastRead(const QString &conversation, const QString &memberId, qint64 upTo)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("UPDATE memberships SET last_read = MAX(last_read, ?)"
+                                 " WHERE conversation = ? AND member_id = ?"));
+    query.addBindValue(upTo);
+    query.addBindValue(conversation);
+    query.addBindValue(memberId);
+    return noteCommitted(query.exec());
+}
+
+std::vector<ChatEvent> SqliteChatStore::memberEventsAfter(const QString &memberId, qint64 afterId,
+                                                          int limit) const
+{
+    std::vector<ChatEvent> events;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    // Only what happened while a member: a channel joined later is read through paging.
+    query.prepare(QStringLiteral("SELECT %1, e.conversation FROM events e JOIN memberships m"
+                                 " ON m.conversation = e.conversation AND m.member_id = ?"
+                                 " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
+                                 " LIMIT ?")
+                      .arg(QStringLiteral("e.seq, e.kind, e.member_id, e.member_name, e.text, e.ts,"
+                                          " e.client_id")));
+    query.addBindValue(memberId);
+    query.addBindValue(afterId);
+    query.addBindValue(limit);
+    if (!query.exec())
+        return events;
+    while (query.next())
+        events.push_back(eventFromRow(query, query.value(7).toString()));
+    return events;
+}
+
 std::optional<MessageEvent> SqliteChatStore::messageByClientId(const QString &room,
                                                                const QString &memberId,
                                                                const QString &clientId) const
@@ -447,7 +575,8 @@ bool SqliteChatStore::saveSession(const Session &session)
     query.addBindValue(session.tokenHash);
     query.addBindValue(session.member.id);
     query.addBindValue(session.member.name);
-    query.addBindValue(session.room);
+    // A hub-wide (v2) session has no room: stored as '' (the column predates v2 and is NOT NULL).
+    query.addBindValue(notNull(session.room));
     query.addBindValue(session.createdMs);
     query.addBindValue(session.lastUsedMs);
     return noteCommitted(query.exec());

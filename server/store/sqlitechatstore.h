@@ -9,6 +9,7 @@
 
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
@@ -43,6 +44,15 @@ public:
     qint64 replayFloor() const override { return m_replayFloor; }
     bool ensureChannel(const QString &id, const QString &title, qint64 createdMs) override;
     std::vector<QString> membershipsOf(const QString &memberId) const override;
+    bool createConversation(const Conversation &conversation, qint64 createdMs,
+                            const QStringList &memberIds) override;
+    std::vector<Conversation> loadConversations() const override;
+    std::vector<Membership> loadMemberships() const override;
+    Unread unread(const QString &conversation, const QString &memberId,
+                  const QString &memberName) const override;
+    bool setLastRead(const QString &conversation, const QString &memberId, qint64 upTo) override;
+    std::vector<ChatEvent> memberEventsAfter(const QString &memberId, qint64 afterId,
+                                             int limit) const override;
 
     std::optional<PublishableEvent> appendMessage(MessageEvent &message) override;
     std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) override;

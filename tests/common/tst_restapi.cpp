@@ -29,6 +29,8 @@ private slots:
     void historyPageCarriesStreamEvents();
     void memberAndRoomLists();
     void errorBodyShape();
+    void v2Bodies();
+    void v2EventsNameTheirConversation();
 };
 
 void TestRestApi::sessionRequestOptionalFields()
@@ -165,6 +167,68 @@ void TestRestApi::errorBodyShape()
     QCOMPARE(back->code, error.code);
     QCOMPARE(back->message, error.message);
     QVERIFY(!ErrorBody::fromJson(parse(R"({"error":"text"})")));
+}
+
+void TestRestApi::v2Bodies()
+{
+    const auto channel = ChannelRequest::fromJson(parse(R"({"title":"Lab"})"));
+    QVERIFY(channel);
+    QVERIFY(channel->id.isEmpty());
+    QCOMPARE(ChannelRequest::fromJson(channel->toJson())->title, QStringLiteral("Lab"));
+    QVERIFY(!ChannelRequest::fromJson(parse(R"({"id":"x"})")));
+    QVERIFY(!ChannelRequest::fromJson(parse(R"({"title":"x","topic":3})")));
+    QVERIFY(!DmRequest::fromJson(parse(R"({"member":1})")));
+    QVERIFY(!ReadRequest::fromJson(parse(R"({"upTo":"5"})")));
+    QVERIFY(!ReadRequest::fromJson(parse(R"({"upTo":-1})")));
+    QCOMPARE(ReadRequest::fromJson(parse(R"({"upTo":5})"))->upTo, qint64(5));
+
+    ConversationInfo dm;
+    dm.id = QStringLiteral("dm:m_1:m_2");
+    dm.kind = QString::fromLatin1(protocol::KindDm);
+    dm.title = QStringLiteral("博");
+    dm.lastEventId = 9;
+    dm.unread = 2;
+    dm.mentions = 1;
+    dm.with = Member {QStringLiteral("m_2"), QStringLiteral("博")};
+    const auto list = conversationListFromJson(conversationListToJson({dm}));
+    QVERIFY(list && list->size() == 1);
+    QCOMPARE(list->front().id, dm.id);
+    QCOMPARE(list->front().lastEventId, qint64(9));
+    QCOMPARE(list->front().unread, 2);
+    QCOMPARE(list->front().mentions, 1);
+    QVERIFY(list->front().with == dm.with);
+
+    const HubSession session {QStringLiteral("t"),
+                              Member {QStringLiteral("m_1"), QStringLiteral("A")}};
+    QCOMPARE(HubSession::fromJson(session.toJson())->member, session.member);
+    QVERIFY(!session.toJson().contains(QLatin1StringView("room")));
+}
+
+void TestRestApi::v2EventsNameTheirConversation()
+{
+    const MessageEvent message {7,
+                                QStringLiteral("dev"),
+                                Member {QStringLiteral("m_1"), QStringLiteral("A")},
+                                QStringLiteral("x"),
+                                1,
+                                {}};
+    const JsonEvent json = toJsonEvent(message);
+    QCOMPARE(json.data.value(QLatin1StringView("conversation")).toString(), QStringLiteral("dev"));
+    QCOMPARE(json.data.value(QLatin1StringView("room")).toString(), QStringLiteral("dev"));
+    // A reader that only knows `conversation` still places the event.
+    QJsonObject onlyConversation = json.data;
+    onlyConversation.remove(QStringLiteral("room"));
+    const auto back = fromJsonEvent(u"message", onlyConversation);
+    QVERIFY(back);
+    QCOMPARE(std::get<MessageEvent>(*back).room, QStringLiteral("dev"));
+
+    const WireEvent read = toWire(ReadEvent {QStringLiteral("dev"), 7});
+    QCOMPARE(read.type, QByteArrayLiteral("read"));
+    QCOMPARE(read.id, qint64(0));
+    const auto readBack = fromWire(u"read", QString::fromUtf8(read.data));
+    QVERIFY(readBack);
+    QCOMPARE(std::get<ReadEvent>(*readBack).upTo, qint64(7));
+    QCOMPARE(std::get<ReadEvent>(*readBack).conversation, QStringLiteral("dev"));
 }
 
 QTEST_GUILESS_MAIN(TestRestApi)
