@@ -69,7 +69,7 @@ std::optional<PresenceState> presenceStateFromName(QStringView name)
 
 QJsonObject messageToJson(const MessageEvent &message)
 {
-    return QJsonObject {
+    QJsonObject object {
         {QStringLiteral("id"), message.id},
         {QStringLiteral("room"), message.room},
         {QStringLiteral("conversation"), message.room},
@@ -78,6 +78,11 @@ QJsonObject messageToJson(const MessageEvent &message)
         {QStringLiteral("ts"), message.ts},
         {QStringLiteral("clientId"), message.clientId},
     };
+    if (message.editedTs > 0)
+        object.insert(QStringLiteral("edited"), message.editedTs);
+    if (message.deleted)
+        object.insert(QStringLiteral("deleted"), true);
+    return object;
 }
 
 std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
@@ -95,6 +100,8 @@ std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
     message.text = text.toString();
     message.ts = integerField(object, QLatin1StringView("ts"));
     message.clientId = object.value(QLatin1StringView("clientId")).toString();
+    message.editedTs = integerField(object, QLatin1StringView("edited"));
+    message.deleted = object.value(QLatin1StringView("deleted")).toBool();
     return message;
 }
 
@@ -129,6 +136,27 @@ JsonEvent toJsonEvent(const ChatEvent &event)
                                                {QStringLiteral("lastId"), r.lastId},
                                                {QStringLiteral("reason"), r.reason}},
                                   0};
+            },
+            [](const MessageEditedEvent &e) {
+                return JsonEvent {EventMessageEdited,
+                                  QJsonObject {{QStringLiteral("id"), e.id},
+                                               {QStringLiteral("conversation"), e.conversation},
+                                               {QStringLiteral("room"), e.conversation},
+                                               {QStringLiteral("messageId"), e.messageId},
+                                               {QStringLiteral("by"), e.by.toJson()},
+                                               {QStringLiteral("text"), e.text},
+                                               {QStringLiteral("ts"), e.ts}},
+                                  e.id};
+            },
+            [](const MessageDeletedEvent &e) {
+                return JsonEvent {EventMessageDeleted,
+                                  QJsonObject {{QStringLiteral("id"), e.id},
+                                               {QStringLiteral("conversation"), e.conversation},
+                                               {QStringLiteral("room"), e.conversation},
+                                               {QStringLiteral("messageId"), e.messageId},
+                                               {QStringLiteral("by"), e.by.toJson()},
+                                               {QStringLiteral("ts"), e.ts}},
+                                  e.id};
             },
             [](const ReadEvent &r) {
                 return JsonEvent {EventRead,
@@ -176,6 +204,21 @@ std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &obje
     if (type == QLatin1StringView(protocol::EventReset))
         return ResetEvent {room, integerField(object, QLatin1StringView("lastId")),
                            object.value(QLatin1StringView("reason")).toString()};
+    if (type == QLatin1StringView(protocol::EventMessageEdited)
+        || type == QLatin1StringView(protocol::EventMessageDeleted)) {
+        const auto by = Member::fromJson(object.value(QLatin1StringView("by")).toObject());
+        const qint64 id = integerField(object, QLatin1StringView("id"));
+        const qint64 messageId = integerField(object, QLatin1StringView("messageId"));
+        const qint64 ts = integerField(object, QLatin1StringView("ts"));
+        if (!by || id <= 0 || messageId <= 0)
+            return std::nullopt;
+        if (type == QLatin1StringView(protocol::EventMessageDeleted))
+            return MessageDeletedEvent {id, room, messageId, *by, ts};
+        const QJsonValue text = object.value(QLatin1StringView("text"));
+        if (!text.isString())
+            return std::nullopt;
+        return MessageEditedEvent {id, room, messageId, *by, text.toString(), ts};
+    }
     if (type == QLatin1StringView(protocol::EventRead))
         return ReadEvent {room, integerField(object, QLatin1StringView("upTo"))};
     if (type == QLatin1StringView(protocol::EventBye))
@@ -202,6 +245,10 @@ qint64 eventSequence(const ChatEvent &event)
 {
     if (const auto *message = std::get_if<MessageEvent>(&event))
         return message->id;
+    if (const auto *edited = std::get_if<MessageEditedEvent>(&event))
+        return edited->id;
+    if (const auto *deleted = std::get_if<MessageDeletedEvent>(&event))
+        return deleted->id;
     if (const auto *presence = std::get_if<PresenceEvent>(&event))
         return presence->isHistory() ? presence->id : 0;
     return 0;

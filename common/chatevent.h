@@ -31,6 +31,29 @@ struct MessageEvent
     QString text;
     qint64 ts = 0; // milliseconds since the Unix epoch, UTC, set by the hub
     QString clientId;
+    qint64 editedTs = 0; // API v2: when its author last edited it (0: never)
+    bool deleted = false; // API v2: its author deleted it (text is then empty)
+};
+
+// API v2: a message's author changed its text. A history event of its own (it has an id).
+struct MessageEditedEvent
+{
+    qint64 id = 0; // this event's sequence number
+    QString conversation;
+    qint64 messageId = 0;
+    Member by;
+    QString text;
+    qint64 ts = 0;
+};
+
+// API v2: a message's author deleted it.
+struct MessageDeletedEvent
+{
+    qint64 id = 0;
+    QString conversation;
+    qint64 messageId = 0;
+    Member by;
+    qint64 ts = 0;
 };
 
 enum class PresenceState { Join, Leave, Online, Offline };
@@ -73,8 +96,8 @@ struct ByeEvent
     QString reason;
 };
 
-using ChatEvent
-    = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent, ReadEvent>;
+using ChatEvent = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent,
+                               ReadEvent, MessageEditedEvent, MessageDeletedEvent>;
 
 // An event as it travels: SSE `event:` name, one line of compact JSON for `data:`, optional id.
 struct WireEvent

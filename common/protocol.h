@@ -38,6 +38,8 @@ inline constexpr char EventTyping[] = "typing";
 inline constexpr char EventReset[] = "reset";
 inline constexpr char EventBye[] = "bye";
 inline constexpr char EventRead[] = "read"; // API v2, to the member alone
+inline constexpr char EventMessageEdited[] = "message_edited"; // API v2
+inline constexpr char EventMessageDeleted[] = "message_deleted"; // API v2
 
 // Error codes: the `code` of an error body (docs/protocol.md, "Errors"). Stable machine words that
 // clients may branch on; the hub answers with these and nothing else.
@@ -69,6 +71,8 @@ inline constexpr char ChannelTaken[] = "channel_taken"; // 409
 inline constexpr char BadChannel[] = "bad_channel"; // 400: malformed id, title or topic
 inline constexpr char UnknownMember[] = "unknown_member"; // 404
 inline constexpr char DmWithSelf[] = "dm_with_self"; // 400
+inline constexpr char UnknownMessage[] = "unknown_message"; // 404
+inline constexpr char NotAuthor[] = "not_author"; // 403: editing or deleting another's message
 } // namespace error
 
 // `reason` of a `reset` event.

@@ -305,6 +305,19 @@ std::optional<std::vector<ConversationInfo>> conversationListFromJson(const QJso
     return conversations;
 }
 
+QJsonObject EditRequest::toJson() const
+{
+    return QJsonObject {{QStringLiteral("text"), text}};
+}
+
+std::optional<EditRequest> EditRequest::fromJson(const QJsonObject &object)
+{
+    const QJsonValue text = object.value(QLatin1StringView("text"));
+    if (!text.isString())
+        return std::nullopt;
+    return EditRequest {text.toString()};
+}
+
 QJsonObject ReadRequest::toJson() const
 {
     return QJsonObject {{QStringLiteral("upTo"), upTo}};

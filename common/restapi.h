@@ -150,6 +150,16 @@ struct ConversationInfo
 QJsonObject conversationListToJson(const std::vector<ConversationInfo> &conversations);
 std::optional<std::vector<ConversationInfo>> conversationListFromJson(const QJsonObject &object);
 
+// PATCH /api/v2/conversations/{cid}/messages/{id} (answered, as DELETE is, with PostedMessage:
+// the id and ts of the message_edited / message_deleted event)
+struct EditRequest
+{
+    QString text;
+
+    QJsonObject toJson() const;
+    static std::optional<EditRequest> fromJson(const QJsonObject &object);
+};
+
 // POST /api/v2/conversations/{cid}/read
 struct ReadRequest
 {

@@ -70,6 +70,49 @@ void addMessageRoutes(Router &router, HubServices &services)
                   QLatin1StringView(protocol::ApiV2Prefix)
                       + QLatin1StringView("/conversations/{cid}/messages"),
                   QStringLiteral("cid"), refuseConversationAccess);
+
+    // API v2: the author edits or deletes a message.
+    const QString one = QLatin1StringView(protocol::ApiV2Prefix)
+        + QLatin1StringView("/conversations/{cid}/messages/{mid}");
+    const auto target
+        = [&services](RouteContext &context, qint64 *messageId) -> std::optional<HttpReply> {
+        const QString conversation = context.param(u"cid");
+        if (auto refused = refuseConversationAccess(services, context, conversation))
+            return refused;
+        bool ok = false;
+        *messageId = context.param(u"mid").toLongLong(&ok);
+        if (!ok || *messageId <= 0)
+            return apiError(404, protocol::error::UnknownMessage,
+                            QStringLiteral("No such message here."));
+        return std::nullopt;
+    };
+    router.add("PATCH", one, Router::Access::Member, [&services, target](RouteContext &context) {
+        qint64 messageId = 0;
+        if (auto refused = target(context, &messageId))
+            return *refused;
+        const auto body = parseObject(context.request.body);
+        if (!body)
+            return badJson();
+        const auto request = EditRequest::fromJson(*body);
+        if (!request)
+            return apiError(400, protocol::error::BadRequest,
+                            QStringLiteral("Expected {\"text\": string}."));
+        const Outcome<PostedMessage> edited = services.messages.edit(
+            context.identity->member, context.param(u"cid"), messageId, request->text);
+        if (!edited.ok())
+            return refusal(edited.error);
+        return jsonReply(200, edited.value->toJson());
+    });
+    router.add("DELETE", one, Router::Access::Member, [&services, target](RouteContext &context) {
+        qint64 messageId = 0;
+        if (auto refused = target(context, &messageId))
+            return *refused;
+        const Outcome<PostedMessage> removed
+            = services.messages.remove(context.identity->member, context.param(u"cid"), messageId);
+        if (!removed.ok())
+            return refusal(removed.error);
+        return jsonReply(200, removed.value->toJson());
+    });
 }
 
 } // namespace confab

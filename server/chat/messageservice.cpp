@@ -21,13 +21,8 @@ Outcome<PostedMessage> MessageService::post(const Member &from, const QString &r
                                             const MessageRequest &request)
 {
     // Check.
-    if (request.text.trimmed().isEmpty())
-        return ServiceError {400, protocol::error::BadRequest,
-                             QStringLiteral("The message is empty.")};
-    if (request.text.size() > m_limits.maxTextChars)
-        return ServiceError {
-            413, protocol::error::TextTooLong,
-            QStringLiteral("Messages are limited to %1 characters.").arg(m_limits.maxTextChars)};
+    if (auto refused = checkText(request.text))
+        return *refused;
     if (request.clientId.size() > protocol::MaxClientIdChars)
         return ServiceError {
             400, protocol::error::BadRequest,
@@ -61,6 +56,65 @@ Outcome<PostedMessage> MessageService::post(const Member &from, const QString &r
     ++m_metrics.messages;
     m_bus.publish(*committed, Audience::conversation(room));
     return PostedMessage {message.id, message.ts};
+}
+
+std::optional<ServiceError> MessageService::checkText(const QString &text) const
+{
+    if (text.trimmed().isEmpty())
+        return ServiceError {400, protocol::error::BadRequest,
+                             QStringLiteral("The message is empty.")};
+    if (text.size() > m_limits.maxTextChars)
+        return ServiceError {
+            413, protocol::error::TextTooLong,
+            QStringLiteral("Messages are limited to %1 characters.").arg(m_limits.maxTextChars)};
+    return std::nullopt;
+}
+
+Outcome<MessageEvent> MessageService::ownMessage(const Member &by, const QString &conversation,
+                                                 qint64 messageId) const
+{
+    const auto message = m_store.messageById(conversation, messageId);
+    if (!message || message->deleted)
+        return ServiceError {404, protocol::error::UnknownMessage,
+                             QStringLiteral("No such message here.")};
+    if (message->from.id != by.id)
+        return ServiceError {403, protocol::error::NotAuthor,
+                             QStringLiteral("Only its author may change a message.")};
+    return *message;
+}
+
+Outcome<PostedMessage> MessageService::edit(const Member &by, const QString &conversation,
+                                            qint64 messageId, const QString &text)
+{
+    if (auto refused = checkText(text))
+        return *refused;
+    const Outcome<MessageEvent> message = ownMessage(by, conversation, messageId);
+    if (!message.ok())
+        return message.error;
+    MessageEditedEvent edit {0,  conversation, messageId,
+                             by, text,         QDateTime::currentMSecsSinceEpoch()};
+    const auto committed = m_store.appendEdit(edit);
+    if (!committed)
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not store the change.")};
+    m_bus.publish(*committed, Audience::conversation(conversation));
+    return PostedMessage {edit.id, edit.ts};
+}
+
+Outcome<PostedMessage> MessageService::remove(const Member &by, const QString &conversation,
+                                              qint64 messageId)
+{
+    const Outcome<MessageEvent> message = ownMessage(by, conversation, messageId);
+    if (!message.ok())
+        return message.error;
+    MessageDeletedEvent deletion {0, conversation, messageId, by,
+                                  QDateTime::currentMSecsSinceEpoch()};
+    const auto committed = m_store.appendDelete(deletion);
+    if (!committed)
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not store the change.")};
+    m_bus.publish(*committed, Audience::conversation(conversation));
+    return PostedMessage {deletion.id, deletion.ts};
 }
 
 HistoryPage MessageService::history(const QString &room, std::optional<qint64> before,

@@ -34,6 +34,11 @@ public:
     // with a clientId already stored gets the first answer, stores and publishes nothing.
     Outcome<PostedMessage> post(const Member &from, const QString &room,
                                 const MessageRequest &request);
+    // API v2: the author changes or deletes their message (text checked as for a post). 404
+    // unknown_message for none in this conversation (or one already deleted), 403 not_author.
+    Outcome<PostedMessage> edit(const Member &by, const QString &conversation, qint64 messageId,
+                                const QString &text);
+    Outcome<PostedMessage> remove(const Member &by, const QString &conversation, qint64 messageId);
     // The newest `limit` history events with id < `before` (none: all), oldest first.
     HistoryPage history(const QString &room, std::optional<qint64> before, int limit) const;
     // What a stream resuming after `lastEventId` (as sent) gets first: the missed history
@@ -47,6 +52,11 @@ public:
     void forget(const QString &memberId) { m_buckets.remove(memberId); }
 
 private:
+    std::optional<ServiceError> checkText(const QString &text) const;
+    // The author's own, not yet deleted, message; else the refusal.
+    Outcome<MessageEvent> ownMessage(const Member &by, const QString &conversation,
+                                     qint64 messageId) const;
+
     ChatStore &m_store;
     EventBus &m_bus;
     Limits m_limits;

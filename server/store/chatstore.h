@@ -88,6 +88,13 @@ public:
     // database refused; nothing is then stored or published.
     virtual std::optional<PublishableEvent> appendMessage(MessageEvent &message) = 0;
     virtual std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) = 0;
+    // API v2: an edit or deletion of a message: an event of its own, and the message row takes
+    // its result, in one transaction. nullopt when the store refused (nothing changed).
+    virtual std::optional<PublishableEvent> appendEdit(MessageEditedEvent &edit) = 0;
+    virtual std::optional<PublishableEvent> appendDelete(MessageDeletedEvent &deletion) = 0;
+    // A message (not a join, leave or edit) of the conversation by its id.
+    virtual std::optional<MessageEvent> messageById(const QString &conversation,
+                                                    qint64 id) const = 0;
     virtual std::optional<MessageEvent> messageByClientId(const QString &room,
                                                           const QString &memberId,
                                                           const QString &clientId) const = 0;

@@ -17,20 +17,32 @@ constexpr QLatin1StringView FileName("hub.sqlite");
 constexpr QLatin1StringView KindMessage("message");
 constexpr QLatin1StringView KindJoin("join");
 constexpr QLatin1StringView KindLeave("leave");
+constexpr QLatin1StringView KindEdit("edit");
+constexpr QLatin1StringView KindDelete("delete");
 // 1: one sequence per room (API v1). 2: one hub-wide sequence, conversations, memberships.
 constexpr int SchemaVersion = 2;
 constexpr QLatin1StringView KindChannel("channel");
 constexpr int FallbackCheckpointPages = 10000;
 
+// A row of EventColumns (below) as the event it records.
 ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
 {
     const qint64 id = query.value(0).toLongLong();
     const QString kind = query.value(1).toString();
     const Member member {query.value(2).toString(), query.value(3).toString()};
     const qint64 ts = query.value(5).toLongLong();
-    if (kind == KindMessage)
-        return MessageEvent {
+    if (kind == KindMessage) {
+        MessageEvent message {
             id, room, member, query.value(4).toString(), ts, query.value(6).toString()};
+        message.editedTs = query.value(7).toLongLong();
+        message.deleted = query.value(8).toBool();
+        return message;
+    }
+    if (kind == KindEdit)
+        return MessageEditedEvent {
+            id, room, query.value(9).toLongLong(), member, query.value(4).toString(), ts};
+    if (kind == KindDelete)
+        return MessageDeletedEvent {id, room, query.value(9).toLongLong(), member, ts};
     const PresenceState state = kind == KindJoin ? PresenceState::Join : PresenceState::Leave;
     return PresenceEvent {state, member, room, id, ts};
 }
@@ -41,7 +53,10 @@ QString notNull(const QString &text)
     return text.isNull() ? QStringLiteral("") : text;
 }
 
-constexpr QLatin1StringView EventColumns("seq, kind, member_id, member_name, text, ts, client_id");
+constexpr QLatin1StringView EventColumns(
+    "seq, kind, member_id, member_name, text, ts, client_id, edited_ts, deleted, target");
+// History pages show messages (with their latest text) and joins and leaves, not the edits.
+constexpr QLatin1StringView PageKinds("kind IN ('message', 'join', 'leave')");
 } // namespace
 
 SqliteChatStore::SqliteChatStore(QString connectionName)
@@ -139,7 +154,8 @@ bool SqliteChatStore::createSchema2(QString *errorMessage)
                                " seq INTEGER PRIMARY KEY, conversation TEXT NOT NULL,"
                                " kind TEXT NOT NULL, member_id TEXT NOT NULL,"
                                " member_name TEXT NOT NULL, text TEXT, ts INTEGER NOT NULL,"
-                               " client_id TEXT)"),
+                               " client_id TEXT, edited_ts INTEGER NOT NULL DEFAULT 0,"
+                               " deleted INTEGER NOT NULL DEFAULT 0, target INTEGER)"),
                 errorMessage)
         && exec(QStringLiteral("CREATE INDEX events_by_conversation ON events (conversation, seq)"),
                 errorMessage)
@@ -454,6 +470,7 @@ ChatStore::Unread SqliteChatStore::unread(const QString &conversation, const QSt
     // instr(), not LIKE: a name may hold % or _, and a mention is the exact `@name`.
     query.prepare(QStringLiteral("SELECT COUNT(*), IFNULL(SUM(instr(text, ?) > 0), 0)"
                                  " FROM events WHERE conversation = ? AND kind = 'message'"
+                                 " AND deleted = 0"
                                  " AND member_id != ? AND seq > IFNULL((SELECT last_read FROM"
                                  " memberships WHERE conversation = ? AND member_id = ?), 0)"));
     query.addBindValue(QString(QLatin1Char('@') + memberName));
@@ -491,15 +508,88 @@ std::vector<ChatEvent> SqliteChatStore::memberEventsAfter(const QString &memberI
                                  " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
                                  " LIMIT ?")
                       .arg(QStringLiteral("e.seq, e.kind, e.member_id, e.member_name, e.text, e.ts,"
-                                          " e.client_id")));
+                                          " e.client_id, e.edited_ts, e.deleted, e.target")));
     query.addBindValue(memberId);
     query.addBindValue(afterId);
     query.addBindValue(limit);
     if (!query.exec())
         return events;
     while (query.next())
-        events.push_back(eventFromRow(query, query.value(7).toString()));
+        events.push_back(eventFromRow(query, query.value(10).toString()));
     return events;
+}
+
+std::optional<MessageEvent> SqliteChatStore::messageById(const QString &conversation,
+                                                         qint64 id) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE seq = ? AND conversation = ? AND"
+                                 " kind = 'message'")
+                      .arg(EventColumns));
+    query.addBindValue(id);
+    query.addBindValue(conversation);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    const ChatEvent event = eventFromRow(query, conversation);
+    if (const auto *message = std::get_if<MessageEvent>(&event))
+        return *message;
+    return std::nullopt;
+}
+
+bool SqliteChatStore::appendChange(const QString &conversation, QLatin1StringView kind,
+                                   const Member &by, const QString &text, qint64 ts,
+                                   qint64 messageId, qint64 *sequence)
+{
+    // The change is an event of its own (streams and replays carry it), and the message row
+    // takes its result (pages show the latest text): both, or neither.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!m_open || !db.transaction())
+        return false;
+    bool ok = insertEvent(conversation, kind, by, text, ts, QString(), sequence);
+    if (ok) {
+        QSqlQuery target(db);
+        target.prepare(QStringLiteral("UPDATE events SET target = ? WHERE seq = ?"));
+        target.addBindValue(messageId);
+        target.addBindValue(*sequence);
+        QSqlQuery message(db);
+        if (kind == KindEdit) {
+            message.prepare(QStringLiteral("UPDATE events SET text = ?, edited_ts = ?"
+                                           " WHERE seq = ? AND kind = 'message'"));
+            message.addBindValue(text);
+            message.addBindValue(ts);
+        } else {
+            message.prepare(QStringLiteral("UPDATE events SET text = '', deleted = 1"
+                                           " WHERE seq = ? AND kind = 'message'"));
+        }
+        message.addBindValue(messageId);
+        ok = target.exec() && message.exec() && message.numRowsAffected() == 1;
+    }
+    if (!ok || !db.commit()) {
+        db.rollback();
+        return false;
+    }
+    noteAppended(conversation, *sequence);
+    return noteCommitted(true);
+}
+
+std::optional<PublishableEvent> SqliteChatStore::appendEdit(MessageEditedEvent &edit)
+{
+    qint64 sequence = 0;
+    if (!appendChange(edit.conversation, KindEdit, edit.by, edit.text, edit.ts, edit.messageId,
+                      &sequence))
+        return std::nullopt;
+    edit.id = sequence;
+    return committed(edit);
+}
+
+std::optional<PublishableEvent> SqliteChatStore::appendDelete(MessageDeletedEvent &deletion)
+{
+    qint64 sequence = 0;
+    if (!appendChange(deletion.conversation, KindDelete, deletion.by, QString(), deletion.ts,
+                      deletion.messageId, &sequence))
+        return std::nullopt;
+    deletion.id = sequence;
+    return committed(deletion);
 }
 
 std::optional<MessageEvent> SqliteChatStore::messageByClientId(const QString &room,
@@ -548,9 +638,9 @@ std::vector<ChatEvent> SqliteChatStore::eventsBefore(const QString &room, qint64
     std::vector<ChatEvent> events;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE conversation = ? AND seq < ?"
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE conversation = ? AND seq < ? AND %2"
                                  " ORDER BY seq DESC LIMIT ?")
-                      .arg(EventColumns));
+                      .arg(EventColumns, PageKinds));
     query.addBindValue(room);
     query.addBindValue(beforeId);
     query.addBindValue(limit + 1); // one more tells whether an older page exists

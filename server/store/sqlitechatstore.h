@@ -56,6 +56,9 @@ public:
 
     std::optional<PublishableEvent> appendMessage(MessageEvent &message) override;
     std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) override;
+    std::optional<PublishableEvent> appendEdit(MessageEditedEvent &edit) override;
+    std::optional<PublishableEvent> appendDelete(MessageDeletedEvent &deletion) override;
+    std::optional<MessageEvent> messageById(const QString &conversation, qint64 id) const override;
     std::optional<MessageEvent> messageByClientId(const QString &room, const QString &memberId,
                                                   const QString &clientId) const override;
 
@@ -77,6 +80,8 @@ private:
     bool insertEvent(const QString &conversation, QLatin1StringView kind, const Member &member,
                      const QString &text, qint64 ts, const QString &clientId, qint64 *sequence);
     void noteAppended(const QString &conversation, qint64 sequence);
+    bool appendChange(const QString &conversation, QLatin1StringView kind, const Member &by,
+                      const QString &text, qint64 ts, qint64 messageId, qint64 *sequence);
 
     QString m_connectionName;
     QString m_filePath;

@@ -85,6 +85,7 @@ private slots:
     void directMessagesArePrivate();
     void badInputIsRefusedAndStoresNothing();
     void v1AndV2SeeTheSameLobby();
+    void authorsEditAndDeleteTheirMessages();
 };
 
 void TestHubV2::sessionAndChannels()
@@ -405,6 +406,82 @@ void TestHubV2::v1AndV2SeeTheSameLobby()
     QTRY_COMPARE_WITH_TIMEOUT(v2.eventsOfType(QStringLiteral("message")).size(), size_t(2), WaitMs);
     QCOMPARE(v1.eventsOfType(QStringLiteral("message")).back().lastEventId,
              v2.eventsOfType(QStringLiteral("message")).back().lastEventId);
+}
+
+void TestHubV2::authorsEditAndDeleteTheirMessages()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const QString lobby = QStringLiteral("lobby");
+    const Response posted = callAs(port, ana, "POST", messagesPath(lobby),
+                                   messageBody(QStringLiteral("teh typo"), QStringLiteral("a1")));
+    QCOMPARE(posted.status, 201);
+    const QByteArray one = messagesPath(lobby) + '/' + QByteArray::number(idOf(posted));
+    StreamReader boStream(port, memberStream(bo));
+    QVERIFY(boStream.waitForHead());
+
+    // Someone else's: 403, and nothing changes.
+    Response r = callAs(port, bo, "PATCH", one, R"({"text":"hijacked"})");
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.errorCode(), QStringLiteral("not_author"));
+    QCOMPARE(callAs(port, bo, "DELETE", one).status, 403);
+    QCOMPARE(callAs(port, ana, "PATCH", messagesPath(lobby) + "/99999", R"({"text":"x"})").status,
+             404);
+    QCOMPARE(callAs(port, ana, "PATCH", one, R"({"text":"  "})").status, 400);
+    QCOMPARE(callAs(port, ana, "PATCH", one, R"({"text":5})").status, 400);
+
+    r = callAs(port, ana, "PATCH", one, R"({"text":"the fix"})");
+    QCOMPARE(r.status, 200);
+    const qint64 editId = idOf(r);
+    QVERIFY(editId > idOf(posted));
+    QTRY_COMPARE_WITH_TIMEOUT(boStream.eventsOfType(QStringLiteral("message_edited")).size(),
+                              size_t(1), WaitMs);
+    const SseParser::Event edited = boStream.eventsOfType(QStringLiteral("message_edited")).front();
+    QCOMPARE(edited.lastEventId, QString::number(editId));
+    QCOMPARE(qint64(dataOf(edited).value(QLatin1StringView("messageId")).toDouble()), idOf(posted));
+    QCOMPARE(dataOf(edited).value(QLatin1StringView("text")).toString(), QStringLiteral("the fix"));
+
+    // History shows the latest text, not the edit itself.
+    Response page = callAs(port, bo, "GET", messagesPath(lobby));
+    QJsonArray events = page.json().value(QLatin1StringView("events")).toArray();
+    QJsonObject last = events.last().toObject().value(QLatin1StringView("data")).toObject();
+    QCOMPARE(last.value(QLatin1StringView("text")).toString(), QStringLiteral("the fix"));
+    QVERIFY(last.value(QLatin1StringView("edited")).toDouble() > 0);
+    for (const QJsonValue &value : events)
+        QCOMPARE(value.toObject().value(QLatin1StringView("type")).toString()
+                     == QLatin1StringView("message_edited"),
+                 false);
+
+    QCOMPARE(callAs(port, ana, "DELETE", one).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(boStream.eventsOfType(QStringLiteral("message_deleted")).size(),
+                              size_t(1), WaitMs);
+    page = callAs(port, bo, "GET", messagesPath(lobby));
+    last = page.json()
+               .value(QLatin1StringView("events"))
+               .toArray()
+               .last()
+               .toObject()
+               .value(QLatin1StringView("data"))
+               .toObject();
+    QVERIFY(last.value(QLatin1StringView("deleted")).toBool());
+    QVERIFY(last.value(QLatin1StringView("text")).toString().isEmpty());
+    // Deleted is gone: no second delete, no edit; and it no longer counts as unread.
+    QCOMPARE(callAs(port, ana, "DELETE", one).status, 404);
+    QCOMPARE(callAs(port, ana, "PATCH", one, R"({"text":"back"})").status, 404);
+    QCOMPARE(conversationIn(callAs(port, bo, "GET", "/api/v2/conversations"), lobby)
+                 .value(QLatin1StringView("unread"))
+                 .toInt(),
+             0);
+
+    // A stream resuming from before the message replays it (latest state) and both changes.
+    StreamReader replay(port, memberStream(bo, QByteArray::number(idOf(posted) - 1)));
+    QVERIFY(replay.waitForEvents(3));
+    QCOMPARE(replay.events()[0].type, QStringLiteral("message"));
+    QCOMPARE(replay.events()[1].type, QStringLiteral("message_edited"));
+    QCOMPARE(replay.events()[2].type, QStringLiteral("message_deleted"));
 }
 
 QTEST_GUILESS_MAIN(TestHubV2)
