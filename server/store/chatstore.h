@@ -9,6 +9,7 @@
 #include "chatevent.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -74,9 +75,10 @@ public:
         = 0;
     virtual std::vector<Conversation> loadConversations() const = 0;
     virtual std::vector<Membership> loadMemberships() const = 0;
-    // Messages from others after the member's read mark.
-    virtual Unread unread(const QString &conversation, const QString &memberId,
-                          const QString &memberName) const = 0;
+    // Messages from others after the member's read mark, for every conversation of theirs that
+    // has any (one query, whatever their number: the conversation list must stay fast at 500).
+    virtual QHash<QString, Unread> unreadFor(const QString &memberId,
+                                             const QString &memberName) const = 0;
     virtual bool setLastRead(const QString &conversation, const QString &memberId, qint64 upTo) = 0;
     // At most `limit` history events with id > afterId of every conversation the member
     // belongs to, oldest first (the replay of a member's stream).

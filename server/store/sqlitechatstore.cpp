@@ -461,26 +461,25 @@ std::vector<ChatStore::Membership> SqliteChatStore::loadMemberships() const
     return memberships;
 }
 
-ChatStore::Unread SqliteChatStore::unread(const QString &conversation, const QString &memberId,
-                                          const QString &memberName) const
+QHash<QString, ChatStore::Unread> SqliteChatStore::unreadFor(const QString &memberId,
+                                                             const QString &memberName) const
 {
-    Unread counts;
+    QHash<QString, Unread> counts;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
     // instr(), not LIKE: a name may hold % or _, and a mention is the exact `@name`.
-    query.prepare(QStringLiteral("SELECT COUNT(*), IFNULL(SUM(instr(text, ?) > 0), 0)"
-                                 " FROM events WHERE conversation = ? AND kind = 'message'"
-                                 " AND deleted = 0"
-                                 " AND member_id != ? AND seq > IFNULL((SELECT last_read FROM"
-                                 " memberships WHERE conversation = ? AND member_id = ?), 0)"));
+    query.prepare(QStringLiteral("SELECT m.conversation, COUNT(e.seq),"
+                                 " IFNULL(SUM(instr(e.text, ?) > 0), 0)"
+                                 " FROM memberships m JOIN events e"
+                                 " ON e.conversation = m.conversation AND e.seq > m.last_read"
+                                 " WHERE m.member_id = ? AND e.kind = 'message' AND e.deleted = 0"
+                                 " AND e.member_id != m.member_id GROUP BY m.conversation"));
     query.addBindValue(QString(QLatin1Char('@') + memberName));
-    query.addBindValue(conversation);
     query.addBindValue(memberId);
-    query.addBindValue(conversation);
-    query.addBindValue(memberId);
-    if (query.exec() && query.next()) {
-        counts.messages = query.value(0).toInt();
-        counts.mentions = query.value(1).toInt();
+    if (query.exec()) {
+        while (query.next())
+            counts.insert(query.value(0).toString(),
+                          Unread {query.value(1).toInt(), query.value(2).toInt()});
     }
     return counts;
 }

@@ -48,8 +48,8 @@ public:
                             const QStringList &memberIds) override;
     std::vector<Conversation> loadConversations() const override;
     std::vector<Membership> loadMemberships() const override;
-    Unread unread(const QString &conversation, const QString &memberId,
-                  const QString &memberName) const override;
+    QHash<QString, Unread> unreadFor(const QString &memberId,
+                                     const QString &memberName) const override;
     bool setLastRead(const QString &conversation, const QString &memberId, qint64 upTo) override;
     std::vector<ChatEvent> memberEventsAfter(const QString &memberId, qint64 afterId,
                                              int limit) const override;
