@@ -147,6 +147,23 @@ void TestHubV2::sessionAndChannels()
              403);
     QCOMPARE(historySize(port, ana, lab), 4); // join, join, message, leave
     QCOMPARE(callAs(port, bo, "PUT", "/api/v2/channels/nowhere/members/me").status, 404);
+
+    // Ending a hub-wide session: the member leaves every channel, the token stops working, and
+    // the member's streams are closed.
+    StreamReader boStream(port, memberStream(bo));
+    QVERIFY(boStream.waitForHead());
+    QCOMPARE(callAs(port, bo, "DELETE", "/api/v2/session").status, 204);
+    QVERIFY(boStream.waitForClosed());
+    QCOMPARE(callAs(port, bo, "GET", "/api/v2/conversations").status, 401);
+    const Response lobby = callAs(port, ana, "GET", messagesPath(QStringLiteral("lobby")));
+    const QJsonArray events = lobby.json().value(QLatin1StringView("events")).toArray();
+    const QJsonObject last = events.last().toObject().value(QLatin1StringView("data")).toObject();
+    QCOMPARE(last.value(QLatin1StringView("state")).toString(), QStringLiteral("leave"));
+    QCOMPARE(last.value(QLatin1StringView("member"))
+                 .toObject()
+                 .value(QLatin1StringView("id"))
+                 .toString(),
+             bo.memberId);
 }
 
 void TestHubV2::memberStreamCarriesEveryConversation()
