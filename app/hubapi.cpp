@@ -34,10 +34,10 @@ ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body)
         error.message = reply->errorString();
         return error;
     }
-    const QJsonObject details
-        = QJsonDocument::fromJson(body).object().value(QLatin1StringView("error")).toObject();
-    error.code = details.value(QLatin1StringView("code")).toString();
-    error.message = details.value(QLatin1StringView("message")).toString().left(500);
+    if (const auto details = ErrorBody::fromJson(QJsonDocument::fromJson(body).object())) {
+        error.code = details->code;
+        error.message = details->message.left(500);
+    }
     if (error.code.isEmpty())
         error.code = QStringLiteral("http_%1").arg(error.httpStatus);
     if (error.message.isEmpty())
@@ -176,30 +176,23 @@ void HubApi::call(const QByteArray &method, const QUrl &url, const QJsonObject *
 void HubApi::signIn(const QString &name, const QString &password, const QString &roomId,
                     Callback<SessionInfo> done)
 {
-    QJsonObject body {{QStringLiteral("name"), name}};
+    SessionRequest request {name, std::nullopt, std::nullopt};
     if (!password.isEmpty())
-        body.insert(QStringLiteral("password"), password);
+        request.password = password;
     if (!roomId.isEmpty())
-        body.insert(QStringLiteral("room"), roomId);
+        request.room = roomId;
+    const QJsonObject body = request.toJson();
     call("POST", apiUrl(QStringLiteral("session")), &body,
          [this, done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
              ApiResult<SessionInfo> result;
              result.error = error;
              if (answer) {
-                 SessionInfo info;
-                 info.token = answer->value(QLatin1StringView("token")).toString();
-                 const auto member
-                     = Member::fromJson(answer->value(QLatin1StringView("member")).toObject());
-                 const QJsonObject room = answer->value(QLatin1StringView("room")).toObject();
-                 info.roomId = room.value(QLatin1StringView("id")).toString();
-                 info.roomTitle = room.value(QLatin1StringView("title")).toString();
-                 if (info.token.isEmpty() || !member) {
+                 if (auto info = SessionInfo::fromJson(*answer)) {
+                     m_token = info->token;
+                     result.value = std::move(*info);
+                 } else {
                      result.error = malformed(
                          QStringLiteral("The hub's session answer lacks a token or member."));
-                 } else {
-                     info.member = *member;
-                     m_token = info.token;
-                     result.value = info;
                  }
              }
              done(result);
@@ -222,18 +215,14 @@ void HubApi::signOut(Callback<Nothing> done)
 void HubApi::postMessage(const QString &roomId, const QString &text, const QString &clientId,
                          Callback<PostedMessage> done)
 {
-    const QJsonObject body {{QStringLiteral("text"), text}, {QStringLiteral("clientId"), clientId}};
+    const QJsonObject body = MessageRequest {text, clientId}.toJson();
     call("POST", apiUrl(roomPath(roomId, QLatin1StringView("/messages"))), &body,
          [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
              ApiResult<PostedMessage> result;
              result.error = error;
              if (answer) {
-                 const PostedMessage posted {
-                     qint64(answer->value(QLatin1StringView("id")).toDouble()),
-                     qint64(answer->value(QLatin1StringView("ts")).toDouble())};
-                 if (posted.id > 0)
-                     result.value = posted;
-                 else
+                 result.value = PostedMessage::fromJson(*answer);
+                 if (!result.value)
                      result.error
                          = malformed(QStringLiteral("The hub's answer lacks the message id."));
              }
@@ -255,23 +244,8 @@ void HubApi::fetchHistory(const QString &roomId, qint64 beforeId, int limit,
          [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
              ApiResult<HistoryPage> result;
              result.error = error;
-             if (answer) {
-                 HistoryPage page;
-                 page.hasMore = answer->value(QLatin1StringView("hasMore")).toBool();
-                 const QJsonArray events = answer->value(QLatin1StringView("events")).toArray();
-                 page.events.reserve(size_t(events.size()));
-                 for (const QJsonValue &value : events) {
-                     const QJsonObject event = value.toObject();
-                     const QByteArray data
-                         = QJsonDocument(event.value(QLatin1StringView("data")).toObject())
-                               .toJson(QJsonDocument::Compact);
-                     // The same decoder as for the stream: history and live events cannot disagree.
-                     if (auto decoded = fromWire(event.value(QLatin1StringView("type")).toString(),
-                                                 QString::fromUtf8(data)))
-                         page.events.push_back(std::move(*decoded));
-                 }
-                 result.value = std::move(page);
-             }
+             if (answer)
+                 result.value = HistoryPage::fromJson(*answer);
              done(result);
          });
 }
@@ -282,17 +256,8 @@ void HubApi::fetchMembers(const QString &roomId, Callback<std::vector<MemberInfo
          [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
              ApiResult<std::vector<MemberInfo>> result;
              result.error = error;
-             if (answer) {
-                 std::vector<MemberInfo> members;
-                 for (const QJsonValue &value :
-                      answer->value(QLatin1StringView("members")).toArray()) {
-                     const QJsonObject object = value.toObject();
-                     if (const auto member = Member::fromJson(object))
-                         members.push_back(
-                             {*member, object.value(QLatin1StringView("online")).toBool()});
-                 }
-                 result.value = std::move(members);
-             }
+             if (answer)
+                 result.value = memberListFromJson(*answer);
              done(result);
          });
 }
@@ -303,19 +268,8 @@ void HubApi::fetchRooms(Callback<std::vector<RoomInfo>> done)
          [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
              ApiResult<std::vector<RoomInfo>> result;
              result.error = error;
-             if (answer) {
-                 std::vector<RoomInfo> rooms;
-                 for (const QJsonValue &value :
-                      answer->value(QLatin1StringView("rooms")).toArray()) {
-                     const QJsonObject object = value.toObject();
-                     rooms.push_back({object.value(QLatin1StringView("id")).toString(),
-                                      object.value(QLatin1StringView("title")).toString(),
-                                      object.value(QLatin1StringView("members")).toInt(),
-                                      object.value(QLatin1StringView("online")).toInt(),
-                                      object.value(QLatin1StringView("locked")).toBool()});
-                 }
-                 result.value = std::move(rooms);
-             }
+             if (answer)
+                 result.value = roomListFromJson(*answer);
              done(result);
          });
 }

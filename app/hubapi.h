@@ -5,6 +5,7 @@
 // hub's `{"error": {"code", "message"}}` when there is one.
 
 #include "chatevent.h"
+#include "restapi.h" // the bodies: SessionInfo, PostedMessage, HistoryPage, MemberInfo, RoomInfo
 
 #include <QObject>
 #include <QUrl>
@@ -35,41 +36,6 @@ template<class T> struct ApiResult
     std::optional<T> value;
     ApiError error;
     bool ok() const { return value.has_value(); }
-};
-
-struct SessionInfo
-{
-    QString token;
-    Member member;
-    QString roomId;
-    QString roomTitle;
-};
-
-struct PostedMessage
-{
-    qint64 id = 0;
-    qint64 ts = 0;
-};
-
-struct HistoryPage
-{
-    std::vector<ChatEvent> events; // oldest first
-    bool hasMore = false;
-};
-
-struct MemberInfo
-{
-    Member member;
-    bool online = false;
-};
-
-struct RoomInfo
-{
-    QString id;
-    QString title;
-    int members = 0;
-    int online = 0;
-    bool locked = false;
 };
 
 class HubApi : public QObject

@@ -69,14 +69,20 @@ std::optional<PresenceState> presenceStateFromName(QStringView name)
 
 QJsonObject messageToJson(const MessageEvent &message)
 {
-    return QJsonObject {
+    QJsonObject object {
         {QStringLiteral("id"), message.id},
         {QStringLiteral("room"), message.room},
+        {QStringLiteral("conversation"), message.room},
         {QStringLiteral("from"), message.from.toJson()},
         {QStringLiteral("text"), message.text},
         {QStringLiteral("ts"), message.ts},
         {QStringLiteral("clientId"), message.clientId},
     };
+    if (message.editedTs > 0)
+        object.insert(QStringLiteral("edited"), message.editedTs);
+    if (message.deleted)
+        object.insert(QStringLiteral("deleted"), true);
+    return object;
 }
 
 std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
@@ -88,58 +94,89 @@ std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
     if (!from || !text.isString() || message.id <= 0)
         return std::nullopt;
     message.room = object.value(QLatin1StringView("room")).toString();
+    if (message.room.isEmpty())
+        message.room = object.value(QLatin1StringView("conversation")).toString();
     message.from = *from;
     message.text = text.toString();
     message.ts = integerField(object, QLatin1StringView("ts"));
     message.clientId = object.value(QLatin1StringView("clientId")).toString();
+    message.editedTs = integerField(object, QLatin1StringView("edited"));
+    message.deleted = object.value(QLatin1StringView("deleted")).toBool();
     return message;
 }
 
-WireEvent toWire(const ChatEvent &event)
+JsonEvent toJsonEvent(const ChatEvent &event)
 {
     using namespace protocol;
     return std::visit(
         Overloaded {
             [](const MessageEvent &m) {
-                return WireEvent {EventMessage, compact(messageToJson(m)), m.id};
+                return JsonEvent {EventMessage, messageToJson(m), m.id};
             },
             [](const PresenceEvent &p) {
                 QJsonObject data {{QStringLiteral("state"), presenceStateName(p.state)},
                                   {QStringLiteral("member"), p.member.toJson()},
                                   {QStringLiteral("room"), p.room},
+                                  {QStringLiteral("conversation"), p.room},
                                   {QStringLiteral("ts"), p.ts}};
                 if (p.isHistory())
                     data.insert(QStringLiteral("id"), p.id);
-                return WireEvent {EventPresence, compact(data), p.isHistory() ? p.id : 0};
+                return JsonEvent {EventPresence, data, p.isHistory() ? p.id : 0};
             },
             [](const TypingEvent &t) {
-                return WireEvent {EventTyping,
-                                  compact({{QStringLiteral("member"), t.member.toJson()},
-                                           {QStringLiteral("room"), t.room}}),
+                return JsonEvent {EventTyping,
+                                  QJsonObject {{QStringLiteral("member"), t.member.toJson()},
+                                               {QStringLiteral("room"), t.room},
+                                               {QStringLiteral("conversation"), t.room}},
                                   0};
             },
             [](const ResetEvent &r) {
-                return WireEvent {EventReset,
-                                  compact({{QStringLiteral("room"), r.room},
-                                           {QStringLiteral("lastId"), r.lastId},
-                                           {QStringLiteral("reason"), r.reason}}),
+                return JsonEvent {EventReset,
+                                  QJsonObject {{QStringLiteral("room"), r.room},
+                                               {QStringLiteral("lastId"), r.lastId},
+                                               {QStringLiteral("reason"), r.reason}},
+                                  0};
+            },
+            [](const MessageEditedEvent &e) {
+                return JsonEvent {EventMessageEdited,
+                                  QJsonObject {{QStringLiteral("id"), e.id},
+                                               {QStringLiteral("conversation"), e.conversation},
+                                               {QStringLiteral("room"), e.conversation},
+                                               {QStringLiteral("messageId"), e.messageId},
+                                               {QStringLiteral("by"), e.by.toJson()},
+                                               {QStringLiteral("text"), e.text},
+                                               {QStringLiteral("ts"), e.ts}},
+                                  e.id};
+            },
+            [](const MessageDeletedEvent &e) {
+                return JsonEvent {EventMessageDeleted,
+                                  QJsonObject {{QStringLiteral("id"), e.id},
+                                               {QStringLiteral("conversation"), e.conversation},
+                                               {QStringLiteral("room"), e.conversation},
+                                               {QStringLiteral("messageId"), e.messageId},
+                                               {QStringLiteral("by"), e.by.toJson()},
+                                               {QStringLiteral("ts"), e.ts}},
+                                  e.id};
+            },
+            [](const ReadEvent &r) {
+                return JsonEvent {EventRead,
+                                  QJsonObject {{QStringLiteral("conversation"), r.conversation},
+                                               {QStringLiteral("upTo"), r.upTo}},
                                   0};
             },
             [](const ByeEvent &b) {
-                return WireEvent {EventBye, compact({{QStringLiteral("reason"), b.reason}}), 0};
+                return JsonEvent {EventBye, QJsonObject {{QStringLiteral("reason"), b.reason}}, 0};
             },
         },
         event);
 }
 
-std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
+std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &object)
 {
-    QJsonParseError error {};
-    const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return std::nullopt;
-    const QJsonObject object = document.object();
-    const QString room = object.value(QLatin1StringView("room")).toString();
+    // API v1 names the conversation `room`; v2 events carry both names.
+    QString room = object.value(QLatin1StringView("room")).toString();
+    if (room.isEmpty())
+        room = object.value(QLatin1StringView("conversation")).toString();
 
     if (type == QLatin1StringView(protocol::EventMessage)) {
         if (auto message = messageFromJson(object))
@@ -167,15 +204,51 @@ std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
     if (type == QLatin1StringView(protocol::EventReset))
         return ResetEvent {room, integerField(object, QLatin1StringView("lastId")),
                            object.value(QLatin1StringView("reason")).toString()};
+    if (type == QLatin1StringView(protocol::EventMessageEdited)
+        || type == QLatin1StringView(protocol::EventMessageDeleted)) {
+        const auto by = Member::fromJson(object.value(QLatin1StringView("by")).toObject());
+        const qint64 id = integerField(object, QLatin1StringView("id"));
+        const qint64 messageId = integerField(object, QLatin1StringView("messageId"));
+        const qint64 ts = integerField(object, QLatin1StringView("ts"));
+        if (!by || id <= 0 || messageId <= 0)
+            return std::nullopt;
+        if (type == QLatin1StringView(protocol::EventMessageDeleted))
+            return MessageDeletedEvent {id, room, messageId, *by, ts};
+        const QJsonValue text = object.value(QLatin1StringView("text"));
+        if (!text.isString())
+            return std::nullopt;
+        return MessageEditedEvent {id, room, messageId, *by, text.toString(), ts};
+    }
+    if (type == QLatin1StringView(protocol::EventRead))
+        return ReadEvent {room, integerField(object, QLatin1StringView("upTo"))};
     if (type == QLatin1StringView(protocol::EventBye))
         return ByeEvent {object.value(QLatin1StringView("reason")).toString()};
     return std::nullopt;
+}
+
+WireEvent toWire(const ChatEvent &event)
+{
+    JsonEvent json = toJsonEvent(event);
+    return WireEvent {std::move(json.type), compact(json.data), json.id};
+}
+
+std::optional<ChatEvent> fromWire(QStringView type, QStringView data)
+{
+    QJsonParseError error {};
+    const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return std::nullopt;
+    return fromJsonEvent(type, document.object());
 }
 
 qint64 eventSequence(const ChatEvent &event)
 {
     if (const auto *message = std::get_if<MessageEvent>(&event))
         return message->id;
+    if (const auto *edited = std::get_if<MessageEditedEvent>(&event))
+        return edited->id;
+    if (const auto *deleted = std::get_if<MessageDeletedEvent>(&event))
+        return deleted->id;
     if (const auto *presence = std::get_if<PresenceEvent>(&event))
         return presence->isHistory() ? presence->id : 0;
     return 0;

@@ -31,6 +31,29 @@ struct MessageEvent
     QString text;
     qint64 ts = 0; // milliseconds since the Unix epoch, UTC, set by the hub
     QString clientId;
+    qint64 editedTs = 0; // API v2: when its author last edited it (0: never)
+    bool deleted = false; // API v2: its author deleted it (text is then empty)
+};
+
+// API v2: a message's author changed its text. A history event of its own (it has an id).
+struct MessageEditedEvent
+{
+    qint64 id = 0; // this event's sequence number
+    QString conversation;
+    qint64 messageId = 0;
+    Member by;
+    QString text;
+    qint64 ts = 0;
+};
+
+// API v2: a message's author deleted it.
+struct MessageDeletedEvent
+{
+    qint64 id = 0;
+    QString conversation;
+    qint64 messageId = 0;
+    Member by;
+    qint64 ts = 0;
 };
 
 enum class PresenceState { Join, Leave, Online, Offline };
@@ -60,13 +83,21 @@ struct ResetEvent
     QString reason;
 };
 
+// API v2, to one member's own streams: they read a conversation up to an id (on some device).
+struct ReadEvent
+{
+    QString conversation;
+    qint64 upTo = 0;
+};
+
 // The hub is shutting down.
 struct ByeEvent
 {
     QString reason;
 };
 
-using ChatEvent = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent>;
+using ChatEvent = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent,
+                               ReadEvent, MessageEditedEvent, MessageDeletedEvent>;
 
 // An event as it travels: SSE `event:` name, one line of compact JSON for `data:`, optional id.
 struct WireEvent
@@ -81,6 +112,18 @@ std::optional<PresenceState> presenceStateFromName(QStringView name);
 
 QJsonObject messageToJson(const MessageEvent &message);
 std::optional<MessageEvent> messageFromJson(const QJsonObject &object);
+
+// An event as a JSON value: its SSE `event:` name and its `data:` object (history pages carry
+// events in this shape, so the stream and a page are written and read by the same code).
+struct JsonEvent
+{
+    QByteArray type;
+    QJsonObject data;
+    qint64 id = 0; // 0: ephemeral
+};
+JsonEvent toJsonEvent(const ChatEvent &event);
+// nullopt when the type is unknown or the data is malformed.
+std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &data);
 
 WireEvent toWire(const ChatEvent &event);
 // Parses one dispatched SSE event; nullopt when the type is unknown or the data is malformed.

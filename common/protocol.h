@@ -9,6 +9,12 @@ namespace confab::protocol {
 // Bumped on an incompatible change of the HTTP API, the event stream or the beacon.
 inline constexpr int ApiVersion = 1;
 inline constexpr char ApiPrefix[] = "/api/v1";
+// API v2: one token per hub, conversations (channels and direct messages), one stream per member.
+inline constexpr char ApiV2Prefix[] = "/api/v2";
+inline constexpr char KindChannel[] = "channel";
+inline constexpr char KindDm[] = "dm";
+inline constexpr int MaxTitleChars = 64;
+inline constexpr int MaxTopicChars = 250;
 
 inline constexpr quint16 DefaultHubPort = 8848;
 inline constexpr char DefaultRoomId[] = "lobby";
@@ -31,6 +37,52 @@ inline constexpr char EventPresence[] = "presence";
 inline constexpr char EventTyping[] = "typing";
 inline constexpr char EventReset[] = "reset";
 inline constexpr char EventBye[] = "bye";
+inline constexpr char EventRead[] = "read"; // API v2, to the member alone
+inline constexpr char EventMessageEdited[] = "message_edited"; // API v2
+inline constexpr char EventMessageDeleted[] = "message_deleted"; // API v2
+
+// Error codes: the `code` of an error body (docs/protocol.md, "Errors"). Stable machine words that
+// clients may branch on; the hub answers with these and nothing else.
+namespace error {
+inline constexpr char BadJson[] = "bad_json";
+inline constexpr char BadRequest[] = "bad_request";
+inline constexpr char BadName[] = "bad_name";
+inline constexpr char Unauthorized[] = "unauthorized";
+inline constexpr char WrongPassword[] = "wrong_password";
+inline constexpr char ForbiddenOrigin[] = "forbidden_origin";
+inline constexpr char NotFound[] = "not_found";
+inline constexpr char UnknownRoom[] = "unknown_room";
+inline constexpr char MethodNotAllowed[] = "method_not_allowed";
+inline constexpr char NameTaken[] = "name_taken";
+inline constexpr char LengthRequired[] = "length_required";
+inline constexpr char BodyTooLarge[] = "body_too_large";
+inline constexpr char TextTooLong[] = "text_too_long";
+inline constexpr char RateLimited[] = "rate_limited";
+inline constexpr char HeadersTooLarge[] = "headers_too_large";
+inline constexpr char StoreFailed[] = "store_failed";
+inline constexpr char Internal[] = "internal";
+inline constexpr char TooManyConnections[] = "too_many_connections";
+inline constexpr char ShuttingDown[] = "shutting_down";
+// API v2
+inline constexpr char UnknownConversation[]
+    = "unknown_conversation"; // 404; also a DM you are not in
+inline constexpr char NotAMember[] = "not_a_member"; // 403: a channel you have not joined
+inline constexpr char ChannelTaken[] = "channel_taken"; // 409
+inline constexpr char BadChannel[] = "bad_channel"; // 400: malformed id, title or topic
+inline constexpr char UnknownMember[] = "unknown_member"; // 404
+inline constexpr char DmWithSelf[] = "dm_with_self"; // 400
+inline constexpr char UnknownMessage[] = "unknown_message"; // 404
+inline constexpr char NotAuthor[] = "not_author"; // 403: editing or deleting another's message
+} // namespace error
+
+// `reason` of a `reset` event.
+namespace resetreason {
+inline constexpr char UnknownId[] = "unknown_id";
+inline constexpr char AheadOfRoom[] = "ahead_of_room";
+inline constexpr char TooOld[] = "too_old";
+// The id was handed out before the hub's data was upgraded to hub-wide sequence numbers.
+inline constexpr char BeforeUpgrade[] = "before_upgrade";
+} // namespace resetreason
 
 // LAN beacon (UDP). See docs/protocol.md "LAN beacon".
 inline constexpr quint16 BeaconPort = 8849;

@@ -1,14 +1,36 @@
-# The hub: HTTP API, event stream fan-out, store, limits (issue 2).
+# The hub: HTTP API, event stream fan-out, store, limits (issue 2), in layers (issue 9):
+#   hub.*   the composition root          api/    router + one routes file per resource
+#   chat/   services (identity, conversations, messages)
+#   store/  ChatStore + SQLite            bus/    EventBus + the local fan-out
+# The HTTP adapter, connection guard and request types stay at the top level.
+set(_hub ${CMAKE_CURRENT_LIST_DIR})
 target_sources(confab_server PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/hubsettings.h
-    ${CMAKE_CURRENT_LIST_DIR}/hub.h ${CMAKE_CURRENT_LIST_DIR}/hub.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/httpmessage.h ${CMAKE_CURRENT_LIST_DIR}/httpmessage.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/httpserveradapter.h ${CMAKE_CURRENT_LIST_DIR}/httpserveradapter.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/guardedtcpserver.h ${CMAKE_CURRENT_LIST_DIR}/guardedtcpserver.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/idlestreamwatcher.h ${CMAKE_CURRENT_LIST_DIR}/idlestreamwatcher.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/eventfanout.h ${CMAKE_CURRENT_LIST_DIR}/eventfanout.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/hubstore.h ${CMAKE_CURRENT_LIST_DIR}/hubstore.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/walcheckpointer.h ${CMAKE_CURRENT_LIST_DIR}/walcheckpointer.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/tokenbucket.h ${CMAKE_CURRENT_LIST_DIR}/tokenbucket.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/passwordcheck.h ${CMAKE_CURRENT_LIST_DIR}/passwordcheck.cpp
+    ${_hub}/hubsettings.h
+    ${_hub}/hub.h ${_hub}/hub.cpp
+    ${_hub}/httpmessage.h ${_hub}/httpmessage.cpp
+    ${_hub}/httpserveradapter.h ${_hub}/httpserveradapter.cpp
+    ${_hub}/guardedtcpserver.h ${_hub}/guardedtcpserver.cpp
+    ${_hub}/idlestreamwatcher.h ${_hub}/idlestreamwatcher.cpp
+    ${_hub}/tokenbucket.h ${_hub}/tokenbucket.cpp
+    ${_hub}/passwordcheck.h ${_hub}/passwordcheck.cpp
+    ${_hub}/api/router.h ${_hub}/api/router.cpp
+    ${_hub}/api/apierrors.h ${_hub}/api/jsonbody.h ${_hub}/api/routes.h
+    ${_hub}/api/sessionroutes.cpp
+    ${_hub}/api/roomroutes.cpp
+    ${_hub}/api/messageroutes.cpp
+    ${_hub}/api/eventroutes.cpp
+    ${_hub}/api/channelroutes.cpp
+    ${_hub}/api/conversationroutes.cpp
+    ${_hub}/api/opsroutes.cpp
+    ${_hub}/api/staticroutes.cpp
+    ${_hub}/chat/outcome.h
+    ${_hub}/chat/identityservice.h ${_hub}/chat/identityservice.cpp
+    ${_hub}/chat/conversationservice.h ${_hub}/chat/conversationservice.cpp
+    ${_hub}/chat/messageservice.h ${_hub}/chat/messageservice.cpp
+    ${_hub}/store/chatstore.h
+    ${_hub}/store/sqlitechatstore.h ${_hub}/store/sqlitechatstore.cpp
+    ${_hub}/store/walcheckpointer.h ${_hub}/store/walcheckpointer.cpp
+    ${_hub}/bus/publishableevent.h ${_hub}/bus/eventbus.h
+    ${_hub}/bus/localeventbus.h ${_hub}/bus/localeventbus.cpp
+    ${_hub}/bus/eventfanout.h ${_hub}/bus/eventfanout.cpp
 )

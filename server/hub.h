@@ -5,6 +5,7 @@
 // window runs one in-process and joins it over loopback like any other client.
 
 #include "hubsettings.h"
+#include "restapi.h"
 
 #include <QList>
 #include <QObject>
@@ -25,14 +26,8 @@ public:
     quint16 port() const; // the bound port (after start)
     void shutdown(const QString &reason); // `bye` to all, close streams and store
 
-    struct RoomSummary
-    {
-        QString id;
-        QString title;
-        int members = 0;
-        int online = 0;
-        bool locked = false;
-    };
+    // The same values GET /api/v1/rooms answers with.
+    using RoomSummary = RoomInfo;
     QList<RoomSummary> roomSummaries() const;
 
     // Open connections of any kind (streams, idle keep-alive, requests in flight).

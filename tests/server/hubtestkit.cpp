@@ -148,6 +148,31 @@ Response post(quint16 port, const Session &session, const QString &text, const Q
 
 // --- StreamReader ------------------------------------------------------------------------------
 
+Session signInToHub(quint16 port, const QString &name)
+{
+    const QJsonObject body {{QStringLiteral("name"), name}};
+    const Response r
+        = call(port, "POST", "/api/v2/session", QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (r.status != 201) {
+        qWarning() << "v2 sign-in failed:" << r.status << r.body;
+        return {};
+    }
+    const QJsonObject answer = r.json();
+    return Session {answer.value(QLatin1StringView("token")).toString().toUtf8(),
+                    answer.value(QLatin1StringView("member"))
+                        .toObject()
+                        .value(QLatin1StringView("id"))
+                        .toString(),
+                    name};
+}
+
+Response callAs(quint16 port, const Session &session, const QByteArray &method,
+                const QByteArray &path, const QByteArray &body)
+{
+    return call(port, method, path, body,
+                {qMakePair(QByteArrayLiteral("Authorization"), "Bearer " + session.token)});
+}
+
 StreamReader::StreamReader(quint16 port, Options options, QObject *parent)
     : QObject(parent)
 {
@@ -168,7 +193,8 @@ StreamReader::StreamReader(quint16 port, Options options, QObject *parent)
         onReadyRead();
     });
     connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] { m_closed = true; });
-    QByteArray path = "/api/v1/rooms/" + options.room.toUtf8() + "/events";
+    QByteArray path = options.path.isEmpty() ? "/api/v1/rooms/" + options.room.toUtf8() + "/events"
+                                             : options.path;
     QByteArray headers;
     if (options.viaQuery) {
         path += "?token=" + options.token;

@@ -54,6 +54,13 @@ Session signIn(quint16 port, const QString &name, const QString &room = {},
 Response post(quint16 port, const Session &session, const QString &text, const QString &clientId,
               const QString &room = QStringLiteral("lobby"));
 
+// API v2: POST /api/v2/session (hub-wide token); fails the test (returns empty) on anything but
+// 201.
+Session signInToHub(quint16 port, const QString &name);
+// A call with the session's token.
+Response callAs(quint16 port, const Session &session, const QByteArray &method,
+                const QByteArray &path, const QByteArray &body = {});
+
 // One open event stream, read as it arrives (chunked framing removed, SSE parsed).
 class StreamReader : public QObject
 {
@@ -72,6 +79,7 @@ public:
         QByteArray lastEventId; // sent as the Last-Event-ID header when set
         bool viaQuery = false; // token and lastEventId as query parameters instead
         int receiveBufferBytes = 0; // >0: small socket buffers and never read (a slow subscriber)
+        QByteArray path; // set: this stream instead of the room's (e.g. "/api/v2/events")
     };
 
     StreamReader(quint16 port, Options options, QObject *parent = nullptr);

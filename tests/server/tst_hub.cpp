@@ -1,7 +1,7 @@
 // The hub's HTTP API and event stream over real loopback sockets (docs/protocol.md).
 
-#include "hubstore.h"
 #include "hubtestkit.h"
+#include "store/sqlitechatstore.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -150,6 +150,7 @@ private slots:
     void unusedSessionsExpire();
     void staticWebClient();
     void storeCheckpointsOnItsOwnThread();
+    void roomsShareOneHubWideSequence();
 };
 
 void TestHub::streamFramingAndHeaders()
@@ -1150,7 +1151,7 @@ void TestHub::storeCheckpointsOnItsOwnThread()
     QVERIFY(dir.isValid());
     const Member ana {QStringLiteral("m1"), QStringLiteral("Ana")};
     {
-        HubStore store(QStringLiteral("checkpoint-test"));
+        SqliteChatStore store(QStringLiteral("checkpoint-test"));
         QString error;
         QVERIFY2(store.open(dir.path(), &error), qPrintable(error));
         // In bursts, as a busy room writes: each burst asks for one checkpoint, and once that
@@ -1172,11 +1173,57 @@ void TestHub::storeCheckpointsOnItsOwnThread()
     }
     // close() truncated the log; everything is in the database file.
     QCOMPARE(QFileInfo(dir.filePath(QStringLiteral("hub.sqlite-wal"))).size(), qint64(0));
-    HubStore reopened(QStringLiteral("checkpoint-test-2"));
+    SqliteChatStore reopened(QStringLiteral("checkpoint-test-2"));
     QString error;
     QVERIFY2(reopened.open(dir.path(), &error), qPrintable(error));
     QCOMPARE(reopened.lastSequence(QStringLiteral("lobby")), qint64(Messages));
-    QCOMPARE(reopened.eventsAfter(QStringLiteral("lobby"), 0).size(), size_t(Messages));
+    QCOMPARE(reopened.eventsAfter(QStringLiteral("lobby"), 0, Messages + 1).size(),
+             size_t(Messages));
+}
+
+// Ids come from one hub-wide sequence: a v1 room's stream and history skip the ids of other
+// rooms' events, stay strictly increasing, and resume from any id the hub handed out.
+void TestHub::roomsShareOneHubWideSequence()
+{
+    HubSettings settings = unlimitedRate();
+    settings.roomIds = {QStringLiteral("lobby"), QStringLiteral("lab")};
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signIn(port, QStringLiteral("Ana")); // join: 1
+    const Session bo = signIn(port, QStringLiteral("Bo"), QStringLiteral("lab")); // join: 2
+    const auto idOf = [](const Response &r) {
+        return qint64(r.json().value(QLatin1StringView("id")).toDouble());
+    };
+    QCOMPARE(idOf(post(port, ana, QStringLiteral("a1"), QStringLiteral("a1"))), qint64(3));
+    QCOMPARE(
+        idOf(post(port, bo, QStringLiteral("b1"), QStringLiteral("b1"), QStringLiteral("lab"))),
+        qint64(4));
+    QCOMPARE(idOf(post(port, ana, QStringLiteral("a2"), QStringLiteral("a2"))), qint64(5));
+
+    const Response page = call(port, "GET", "/api/v1/rooms/lobby/messages", {}, bearer(ana));
+    QList<qint64> ids;
+    for (const QJsonValue &value : page.json().value(QLatin1StringView("events")).toArray())
+        ids.append(qint64(value.toObject()
+                              .value(QLatin1StringView("data"))
+                              .toObject()
+                              .value(QLatin1StringView("id"))
+                              .toDouble()));
+    QCOMPARE(ids, (QList<qint64> {1, 3, 5}));
+
+    // Resuming from the lab's id 4 (the client may have had it from anywhere): lobby's 5 only.
+    StreamReader fromLab(port, {ana.token, QStringLiteral("lobby"), QByteArrayLiteral("4")});
+    QVERIFY(fromLab.waitForEvents(1));
+    QCOMPARE(fromLab.events().front().type, QStringLiteral("message"));
+    QCOMPARE(fromLab.events().front().lastEventId, QStringLiteral("5"));
+    StreamReader fromThree(port, {ana.token, QStringLiteral("lobby"), QByteArrayLiteral("3")});
+    QVERIFY(fromThree.waitForEvents(1));
+    QCOMPARE(fromThree.events().front().lastEventId, QStringLiteral("5"));
+    // Ahead of the hub's newest id (5), not only of the room's: reset.
+    StreamReader ahead(port, {ana.token, QStringLiteral("lobby"), QByteArrayLiteral("6")});
+    QVERIFY(ahead.waitForEvents(1));
+    QCOMPARE(ahead.events().front().type, QStringLiteral("reset"));
+    QCOMPARE(dataOf(ahead.events().front()).value(QLatin1StringView("lastId")).toInteger(), 5);
 }
 
 QTEST_GUILESS_MAIN(TestHub)

@@ -111,6 +111,11 @@ void EventFanout::sweep(qint64 budgetUs)
     if (!m_log.empty() && !m_sweepTimer.isActive())
         m_sweepTimer.start();
 
+    dropSlow(slow);
+}
+
+void EventFanout::dropSlow(const std::vector<quint64> &slow)
+{
     // abort() emits disconnected synchronously, which removes the subscriber: do it after the walk.
     for (quint64 id : slow) {
         const auto found = find(id);

@@ -4,7 +4,7 @@
 // Left to itself, SQLite runs that checkpoint inside whichever commit takes the log past 1000
 // pages, and the checkpoint ends in fdatasync() calls: 5-7 ms on the VM disks we measure on
 // (strace, every ~600 messages at 200 messages/s), far more on an SD card or a busy disk. The hub
-// has one thread, so for that long no subscriber got anything. HubStore turns automatic
+// has one thread, so for that long no subscriber got anything. SqliteChatStore turns automatic
 // checkpoints off and calls noteCommit() after each write; every CommitsPerCheckpoint commits
 // this asks its thread, with its own connection, for a PASSIVE checkpoint, which never blocks
 // the writer (SQLite's WAL allows one writer and a checkpointer at the same time).

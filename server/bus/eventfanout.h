@@ -82,6 +82,7 @@ private:
     // reference is good until the next call.
     const QByteArray &chunkAfter(quint64 sentUpTo);
     void remove(quint64 id);
+    void dropSlow(const std::vector<quint64> &slow);
     void closeWhere(const std::function<bool(const Subscriber &)> &matches);
 
     qint64 m_maxUnsentBytes;

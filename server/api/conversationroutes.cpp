@@ -1,0 +1,101 @@
+// API v2 conversations: GET /api/v2/conversations, POST /api/v2/dms,
+// POST /api/v2/conversations/{cid}/read.
+
+#include "chat/conversationservice.h"
+#include "chat/identityservice.h"
+#include "jsonbody.h"
+#include "restapi.h"
+#include "routes.h"
+#include "store/chatstore.h"
+
+namespace confab {
+
+namespace {
+ConversationInfo infoFor(const HubServices &services, const Identity &me,
+                         const ConversationService::Conversation &conversation,
+                         const QHash<QString, ChatStore::Unread> &unreadCounts)
+{
+    ConversationInfo info;
+    info.id = conversation.id;
+    info.kind = conversation.kind;
+    info.title = conversation.title;
+    info.lastEventId = services.store.lastSequence(conversation.id);
+    const ChatStore::Unread unread = unreadCounts.value(conversation.id);
+    info.unread = unread.messages;
+    info.mentions = unread.mentions;
+    if (conversation.isDm()) {
+        for (const QString &memberId : conversation.members) {
+            if (memberId == me.member.id)
+                continue;
+            const Identity *other = services.identity.findMember(memberId);
+            info.with = Member {memberId, other ? other->member.name : QString()};
+            info.title = info.with->name;
+        }
+    }
+    return info;
+}
+} // namespace
+
+void addConversationRoutes(Router &router, HubServices &services)
+{
+    const QString v2 = QLatin1StringView(protocol::ApiV2Prefix);
+    router.add("GET", v2 + QLatin1StringView("/conversations"), Router::Access::Member,
+               [&services](RouteContext &context) {
+                   const Identity &me = *context.identity;
+                   const auto unread = services.store.unreadFor(me.member.id, me.member.name);
+                   std::vector<ConversationInfo> list;
+                   for (const auto *conversation :
+                        services.conversations.conversationsOf(me.member.id))
+                       list.push_back(infoFor(services, me, *conversation, unread));
+                   return jsonReply(200, conversationListToJson(list));
+               });
+
+    router.add("POST", v2 + QLatin1StringView("/dms"), Router::Access::Member,
+               [&services](RouteContext &context) {
+                   const auto body = parseObject(context.request.body);
+                   if (!body)
+                       return badJson();
+                   const auto request = DmRequest::fromJson(*body);
+                   if (!request)
+                       return apiError(400, protocol::error::BadRequest,
+                                       QStringLiteral("Expected {\"member\": string}."));
+                   const Identity &me = *context.identity;
+                   if (request->member == me.member.id)
+                       return apiError(400, protocol::error::DmWithSelf,
+                                       QStringLiteral("A direct message needs someone else."));
+                   if (!services.identity.findMember(request->member))
+                       return apiError(404, protocol::error::UnknownMember,
+                                       QStringLiteral("No such member."));
+                   bool created = false;
+                   const auto dm
+                       = services.conversations.openDm(me.member.id, request->member, &created);
+                   if (!dm.ok())
+                       return refusal(dm.error);
+                   return jsonReply(created ? 201 : 200,
+                                    infoFor(services, me, **dm.value,
+                                            services.store.unreadFor(me.member.id, me.member.name))
+                                        .toJson());
+               });
+
+    router.add("POST", v2 + QLatin1StringView("/conversations/{cid}/read"), Router::Access::Member,
+               [&services](RouteContext &context) {
+                   const QString conversation = context.param(u"cid");
+                   if (auto refused = refuseConversationAccess(services, context, conversation))
+                       return *refused;
+                   const auto body = parseObject(context.request.body);
+                   if (!body)
+                       return badJson();
+                   const auto request = ReadRequest::fromJson(*body);
+                   if (!request || request->upTo > services.store.lastSequence(conversation))
+                       return apiError(400, protocol::error::BadRequest,
+                                       QStringLiteral("Expected {\"upTo\": an id of this "
+                                                      "conversation's events}."));
+                   if (!services.conversations.markRead(context.identity->member.id, conversation,
+                                                        request->upTo))
+                       return apiError(500, protocol::error::StoreFailed,
+                                       QStringLiteral("The hub could not store the read mark."));
+                   return HttpReply::noContent();
+               });
+}
+
+} // namespace confab

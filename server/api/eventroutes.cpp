@@ -1,0 +1,99 @@
+// GET /api/v1/rooms/{room}/events (one room) and GET /api/v2/events (one member): event streams.
+
+#include "bus/eventbus.h"
+#include "bus/eventfanout.h"
+#include "chat/conversationservice.h"
+#include "chat/identityservice.h"
+#include "chat/messageservice.h"
+#include "httpserveradapter.h"
+#include "hubsettings.h"
+#include "jsonbody.h"
+#include "routes.h"
+#include "ssewriter.h"
+
+namespace confab {
+
+namespace {
+QByteArray lastEventIdOf(const HttpRequest &request)
+{
+    // The header wins: a browser's EventSource reconnects to the URL it was given (old query
+    // included) and puts its newest id in the header.
+    QByteArray lastEventId = request.header("last-event-id");
+    if (lastEventId.isEmpty() && request.query.hasQueryItem(QStringLiteral("lastEventId")))
+        lastEventId = request.query.queryItemValue(QStringLiteral("lastEventId")).toUtf8();
+    return lastEventId.trimmed();
+}
+} // namespace
+
+namespace {
+// The stream's first chunk: `retry`, then the replay or a `reset`.
+QByteArray streamStart(HubServices &services,
+                       const std::variant<std::vector<ChatEvent>, ResetEvent> &resumed)
+{
+    QByteArray first = sse::retryField(services.settings.retryMs);
+    if (const auto *reset = std::get_if<ResetEvent>(&resumed)) {
+        first += sse::frame(toWire(*reset));
+    } else {
+        const auto &events = std::get<std::vector<ChatEvent>>(resumed);
+        for (const ChatEvent &event : events)
+            first += sse::frame(toWire(event));
+        services.metrics.eventsReplayed += qint64(events.size());
+    }
+    return first;
+}
+
+std::unique_ptr<EventStream> startStream(RouteContext &context, const QByteArray &first)
+{
+    return context.response.startStream(
+        {qMakePair(QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no"))}, first);
+}
+
+HttpReply streamFailed()
+{
+    return apiError(500, protocol::error::Internal,
+                    QStringLiteral("The stream could not be opened."));
+}
+} // namespace
+
+// Single-threaded: replay from the store, then subscribe, in one turn. Every event with an id is
+// committed before it is published, and the bus gives a new stream only what is published after
+// the subscribe; nothing can be published in between, so there is no gap and no duplicate.
+void addEventRoutes(Router &router, HubServices &services)
+{
+    const QString path
+        = QLatin1StringView(protocol::ApiPrefix) + QLatin1StringView("/rooms/{room}/events");
+    router.add("GET", path, Router::Access::Member, [&services](RouteContext &context) {
+        const QString room = context.param(u"room");
+        if (auto refused = refuseRoomAccess(services, context, room))
+            return *refused;
+        const QByteArray lastEventId = lastEventIdOf(context.request);
+        const QByteArray first = lastEventId.isEmpty()
+            ? sse::retryField(services.settings.retryMs)
+            : streamStart(services, services.messages.resume(room, lastEventId));
+        std::unique_ptr<EventStream> stream = startStream(context, first);
+        if (!stream)
+            return streamFailed();
+        context.streamed = true;
+        services.bus.subscribe(room, std::move(stream), context.identity->member.id);
+        services.conversations.streamOpened(context.identity->member, room);
+        return HttpReply {};
+    });
+
+    const QString v2 = QLatin1StringView(protocol::ApiV2Prefix) + QLatin1StringView("/events");
+    router.add("GET", v2, Router::Access::Member, [&services](RouteContext &context) {
+        const Member &member = context.identity->member;
+        const QByteArray lastEventId = lastEventIdOf(context.request);
+        const QByteArray first = lastEventId.isEmpty()
+            ? sse::retryField(services.settings.retryMs)
+            : streamStart(services, services.messages.resumeMember(member.id, lastEventId));
+        std::unique_ptr<EventStream> stream = startStream(context, first);
+        if (!stream)
+            return streamFailed();
+        context.streamed = true;
+        services.bus.subscribeMember(member.id, std::move(stream));
+        services.conversations.streamOpened(member, QString());
+        return HttpReply {};
+    });
+}
+
+} // namespace confab

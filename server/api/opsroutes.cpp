@@ -1,0 +1,51 @@
+// GET /healthz, GET /metrics: for people and tools that run the hub.
+
+#include "bus/eventbus.h"
+#include "bus/eventfanout.h"
+#include "jsonbody.h"
+#include "restapi.h"
+#include "routes.h"
+
+#include <confab/version.h>
+
+namespace confab {
+
+void addOpsRoutes(Router &router, HubServices &services)
+{
+    router.add("GET", QStringLiteral("/healthz"), Router::Access::Public,
+               [&services](RouteContext &) {
+                   return jsonReply(
+                       200,
+                       HealthInfo {QStringLiteral("ok"), QStringLiteral(CONFAB_VERSION_STRING),
+                                   protocol::ApiVersion, services.settings.maxTextChars}
+                           .toJson());
+               });
+    router.add(
+        "GET", QStringLiteral("/metrics"), Router::Access::Public, [&services](RouteContext &) {
+            QByteArray text;
+            const auto metric
+                = [&text](const char *name, const char *type, const char *help, qint64 value) {
+                      text += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' '
+                          + type + '\n' + name + ' ' + QByteArray::number(value) + '\n';
+                  };
+            const HubMetrics &counters = services.metrics;
+            metric("confab_subscribers", "gauge", "Open event streams.",
+                   services.bus.subscriberCount());
+            metric("confab_connections", "gauge", "Open TCP connections.",
+                   services.connectionCount());
+            metric("confab_messages_total", "counter", "Messages stored.", counters.messages);
+            metric("confab_events_sent_total", "counter", "Events written to subscribers.",
+                   counters.eventsSent);
+            metric("confab_bytes_sent_total", "counter", "Event-stream bytes written.",
+                   counters.bytesSent);
+            metric("confab_slow_subscribers_dropped_total", "counter",
+                   "Subscribers dropped for not reading.", counters.slowDropped);
+            metric("confab_events_replayed_total", "counter", "Events replayed from Last-Event-ID.",
+                   counters.eventsReplayed);
+            metric("confab_requests_refused_total", "counter",
+                   "Requests refused by the connection guard.", services.refusedCount());
+            return HttpReply {200, QByteArrayLiteral("text/plain; version=0.0.4"), text, {}};
+        });
+}
+
+} // namespace confab

@@ -1,0 +1,63 @@
+#pragma once
+// The hub's resources, one routes file each (API v1 and v2 side by side): every add*Routes() puts
+// that resource's lines into the router's table. Handlers parse the request (restapi.h), call one
+// service, and write the answer (restapi.h); they keep no state of their own.
+
+#include "router.h"
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace confab {
+
+class ChatStore;
+class ConversationService;
+class EventBus;
+class IdentityService;
+class MessageService;
+class PasswordCheck;
+struct HubMetrics;
+struct HubSettings;
+struct RoomInfo;
+
+struct HubServices
+{
+    const HubSettings &settings;
+    IdentityService &identity;
+    ConversationService &conversations;
+    MessageService &messages;
+    EventBus &bus;
+    const ChatStore &store; // reads only (counts, newest ids); writes go through the services
+    const PasswordCheck &password;
+    HubMetrics &metrics;
+    // From the HTTP layer, for /metrics.
+    std::function<int()> connectionCount;
+    std::function<qint64()> refusedCount;
+};
+
+// API v1's access rule for /rooms/{room}/...: 404 for a room the hub does not have, 401 for a
+// token made for another room; nullopt when the member may go on.
+std::optional<HttpReply> refuseRoomAccess(const HubServices &services, const RouteContext &context,
+                                          const QString &room);
+
+// API v2's access rule for /conversations/{cid}/...: 404 `unknown_conversation` for none and for
+// a DM the member is not in (so its existence does not leak), 403 `not_a_member` for a channel
+// not joined; nullopt when the member may go on.
+std::optional<HttpReply> refuseConversationAccess(const HubServices &services,
+                                                  const RouteContext &context,
+                                                  const QString &conversation);
+
+// The rooms with their member and online counts (GET /api/v1/rooms, the beacon, the window).
+std::vector<RoomInfo> roomInfos(const HubServices &services);
+
+void addSessionRoutes(Router &router, HubServices &services);
+void addRoomRoutes(Router &router, HubServices &services);
+void addMessageRoutes(Router &router, HubServices &services);
+void addEventRoutes(Router &router, HubServices &services);
+void addChannelRoutes(Router &router, HubServices &services);
+void addConversationRoutes(Router &router, HubServices &services);
+void addOpsRoutes(Router &router, HubServices &services);
+void addStaticRoutes(Router &router);
+
+} // namespace confab

@@ -1,0 +1,49 @@
+// POST and DELETE /api/v1/session (one room) and /api/v2/session (the whole hub).
+
+#include "chat/identityservice.h"
+#include "jsonbody.h"
+#include "routes.h"
+
+namespace confab {
+
+void addSessionRoutes(Router &router, HubServices &services)
+{
+    const QString path = QLatin1StringView(protocol::ApiPrefix) + QLatin1StringView("/session");
+    router.add("POST", path, Router::Access::Public, [&services](RouteContext &context) {
+        const auto body = parseObject(context.request.body);
+        if (!body)
+            return badJson();
+        const auto request = SessionRequest::fromJson(*body);
+        if (!request)
+            return apiError(400, protocol::error::BadRequest,
+                            QStringLiteral("Expected {\"name\": string, \"password\"?: string, "
+                                           "\"room\"?: string}."));
+        const Outcome<SessionInfo> session = services.identity.signIn(*request);
+        if (!session.ok())
+            return refusal(session.error);
+        return jsonReply(201, session.value->toJson());
+    });
+    const auto endSession = [&services](RouteContext &context) {
+        services.identity.endSession(*context.identity);
+        return HttpReply::noContent();
+    };
+    router.add("DELETE", path, Router::Access::Member, endSession);
+
+    const QString v2 = QLatin1StringView(protocol::ApiV2Prefix) + QLatin1StringView("/session");
+    router.add("POST", v2, Router::Access::Public, [&services](RouteContext &context) {
+        const auto body = parseObject(context.request.body);
+        if (!body)
+            return badJson();
+        const auto request = SessionRequest::fromJson(*body);
+        if (!request || request->room)
+            return apiError(400, protocol::error::BadRequest,
+                            QStringLiteral("Expected {\"name\": string, \"password\"?: string}."));
+        const Outcome<HubSession> session = services.identity.signInToHub(*request);
+        if (!session.ok())
+            return refusal(session.error);
+        return jsonReply(201, session.value->toJson());
+    });
+    router.add("DELETE", v2, Router::Access::Member, endSession);
+}
+
+} // namespace confab

@@ -1,0 +1,76 @@
+#pragma once
+// Identity and sessions: who a token belongs to. Signs members in (password, name rules, a name
+// unique among those present), checks tokens (expiry, last use), ends sessions, and keeps the
+// sessions across restarts through the store. What a member is in and whether they are online is
+// the ConversationService's job.
+
+#include "outcome.h"
+#include "restapi.h"
+#include "store/chatstore.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <map>
+#include <vector>
+
+namespace confab {
+
+class ConversationService;
+class PasswordCheck;
+
+struct Identity
+{
+    Member member;
+    QString room; // API v1: the room the session was made for; empty for a hub-wide (v2) one
+    QByteArray tokenHash;
+    qint64 createdMs = 0; // 0 for a session restored at start: it reserves no name
+    qint64 lastUsedMs = 0;
+    qint64 lastPersistedUseMs = 0;
+};
+
+class IdentityService : public QObject
+{
+    Q_OBJECT
+public:
+    IdentityService(ChatStore &store, ConversationService &conversations,
+                    const PasswordCheck &password, int sessionExpiryDays,
+                    QObject *parent = nullptr);
+
+    // Loads the sessions that have not expired, for rooms the hub has.
+    void restore();
+
+    // API v1: a session for one room (`request.room`, default lobby).
+    Outcome<SessionInfo> signIn(const SessionRequest &request);
+    // API v2: a session for the whole hub; the new member joins `lobby` when the hub has it.
+    Outcome<HubSession> signInToHub(const SessionRequest &request);
+    // nullptr for an unknown or expired token. Marks the session used.
+    Identity *authenticate(const QByteArray &token);
+    void endSession(const Identity &identity);
+
+    std::vector<const Identity *> membersOf(const QString &room) const;
+    const Identity *findMember(const QString &memberId) const;
+
+signals:
+    void sessionEnded(const QString &memberId);
+
+private:
+    bool nameTaken(const QString &room, const QString &name) const;
+    struct NewSession
+    {
+        ChatStore::Session session;
+        QString token; // the clear token, only for the answer
+    };
+    // Checks the password and name, stores a session for `room` ("" for the whole hub).
+    Outcome<NewSession> newSession(const SessionRequest &request, const QString &room);
+    void add(const ChatStore::Session &session, bool fresh);
+
+    ChatStore &m_store;
+    ConversationService &m_conversations;
+    const PasswordCheck &m_password;
+    int m_sessionExpiryDays;
+    std::map<QString, Identity> m_byId;
+    QHash<QByteArray, QString> m_idByTokenHash;
+};
+
+} // namespace confab

@@ -1,0 +1,174 @@
+#include "messageservice.h"
+
+#include "bus/eventbus.h"
+#include "bus/eventfanout.h"
+#include "protocol.h"
+
+#include <QDateTime>
+
+namespace confab {
+
+MessageService::MessageService(ChatStore &store, EventBus &bus, Limits limits, HubMetrics &metrics)
+    : m_store(store)
+    , m_bus(bus)
+    , m_limits(limits)
+    , m_metrics(metrics)
+{
+    m_monotonic.start();
+}
+
+Outcome<PostedMessage> MessageService::post(const Member &from, const QString &room,
+                                            const MessageRequest &request)
+{
+    // Check.
+    if (auto refused = checkText(request.text))
+        return *refused;
+    if (request.clientId.size() > protocol::MaxClientIdChars)
+        return ServiceError {
+            400, protocol::error::BadRequest,
+            QStringLiteral("clientId is 1 to %1 characters.").arg(protocol::MaxClientIdChars)};
+
+    // Deduplicate: a retry of a message we already have gets the same answer, stores nothing
+    // new and takes no rate-limit token.
+    if (!request.clientId.isEmpty()) {
+        if (const auto existing = m_store.messageByClientId(room, from.id, request.clientId))
+            return PostedMessage {existing->id, existing->ts};
+    }
+
+    // Rate-limit.
+    auto bucket = m_buckets.find(from.id);
+    if (bucket == m_buckets.end())
+        bucket = m_buckets.insert(from.id,
+                                  TokenBucket(m_limits.messagesPerSecond, m_limits.messageBurst));
+    qint64 retryAfterMs = 0;
+    if (!bucket->take(m_monotonic.elapsed(), &retryAfterMs))
+        return ServiceError {429, protocol::error::RateLimited,
+                             QStringLiteral("Too many messages; slow down."),
+                             int(std::max<qint64>(1, (retryAfterMs + 999) / 1000))};
+
+    // Store (committed when this returns), then publish.
+    MessageEvent message {
+        0, room, from, request.text, QDateTime::currentMSecsSinceEpoch(), request.clientId};
+    const auto committed = m_store.appendMessage(message);
+    if (!committed)
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not store the message.")};
+    ++m_metrics.messages;
+    m_bus.publish(*committed, Audience::conversation(room));
+    return PostedMessage {message.id, message.ts};
+}
+
+std::optional<ServiceError> MessageService::checkText(const QString &text) const
+{
+    if (text.trimmed().isEmpty())
+        return ServiceError {400, protocol::error::BadRequest,
+                             QStringLiteral("The message is empty.")};
+    if (text.size() > m_limits.maxTextChars)
+        return ServiceError {
+            413, protocol::error::TextTooLong,
+            QStringLiteral("Messages are limited to %1 characters.").arg(m_limits.maxTextChars)};
+    return std::nullopt;
+}
+
+Outcome<MessageEvent> MessageService::ownMessage(const Member &by, const QString &conversation,
+                                                 qint64 messageId) const
+{
+    const auto message = m_store.messageById(conversation, messageId);
+    if (!message || message->deleted)
+        return ServiceError {404, protocol::error::UnknownMessage,
+                             QStringLiteral("No such message here.")};
+    if (message->from.id != by.id)
+        return ServiceError {403, protocol::error::NotAuthor,
+                             QStringLiteral("Only its author may change a message.")};
+    return *message;
+}
+
+Outcome<PostedMessage> MessageService::edit(const Member &by, const QString &conversation,
+                                            qint64 messageId, const QString &text)
+{
+    if (auto refused = checkText(text))
+        return *refused;
+    const Outcome<MessageEvent> message = ownMessage(by, conversation, messageId);
+    if (!message.ok())
+        return message.error;
+    MessageEditedEvent edit {0,  conversation, messageId,
+                             by, text,         QDateTime::currentMSecsSinceEpoch()};
+    const auto committed = m_store.appendEdit(edit);
+    if (!committed)
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not store the change.")};
+    m_bus.publish(*committed, Audience::conversation(conversation));
+    return PostedMessage {edit.id, edit.ts};
+}
+
+Outcome<PostedMessage> MessageService::remove(const Member &by, const QString &conversation,
+                                              qint64 messageId)
+{
+    const Outcome<MessageEvent> message = ownMessage(by, conversation, messageId);
+    if (!message.ok())
+        return message.error;
+    MessageDeletedEvent deletion {0, conversation, messageId, by,
+                                  QDateTime::currentMSecsSinceEpoch()};
+    const auto committed = m_store.appendDelete(deletion);
+    if (!committed)
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not store the change.")};
+    m_bus.publish(*committed, Audience::conversation(conversation));
+    return PostedMessage {deletion.id, deletion.ts};
+}
+
+HistoryPage MessageService::history(const QString &room, std::optional<qint64> before,
+                                    int limit) const
+{
+    HistoryPage page;
+    const qint64 upTo = before.value_or(m_store.lastSequence(room) + 1);
+    page.events = m_store.eventsBefore(room, upTo, limit, &page.hasMore);
+    return page;
+}
+
+std::variant<std::vector<ChatEvent>, ResetEvent>
+MessageService::resume(const QString &room, const QByteArray &lastEventId) const
+{
+    // Ids are hub-wide, so the room's events after `after` are not `newest - after` many: ask
+    // the store for one more than the window allows, and a full answer means "too far behind".
+    bool ok = false;
+    const qint64 after = lastEventId.toLongLong(&ok);
+    const char *reason = nullptr;
+    std::vector<ChatEvent> missed;
+    if (!ok || after < 0)
+        reason = protocol::resetreason::UnknownId;
+    else if (after > m_store.newestSequence())
+        reason = protocol::resetreason::AheadOfRoom;
+    else if (after > 0 && after <= m_store.replayFloor())
+        reason = protocol::resetreason::BeforeUpgrade;
+    else if ((missed = m_store.eventsAfter(room, after, m_limits.maxReplayEvents + 1)).size()
+             > size_t(m_limits.maxReplayEvents))
+        reason = protocol::resetreason::TooOld;
+    if (reason)
+        return ResetEvent {room, m_store.lastSequence(room), QString::fromLatin1(reason)};
+    return missed;
+}
+
+std::variant<std::vector<ChatEvent>, ResetEvent>
+MessageService::resumeMember(const QString &memberId, const QByteArray &lastEventId) const
+{
+    bool ok = false;
+    const qint64 after = lastEventId.toLongLong(&ok);
+    const char *reason = nullptr;
+    std::vector<ChatEvent> missed;
+    if (!ok || after < 0)
+        reason = protocol::resetreason::UnknownId;
+    else if (after > m_store.newestSequence())
+        reason = protocol::resetreason::AheadOfRoom;
+    else if (after > 0 && after <= m_store.replayFloor())
+        reason = protocol::resetreason::BeforeUpgrade;
+    else if ((missed = m_store.memberEventsAfter(memberId, after, m_limits.maxReplayEvents + 1))
+                 .size()
+             > size_t(m_limits.maxReplayEvents))
+        reason = protocol::resetreason::TooOld;
+    if (reason)
+        return ResetEvent {QString(), m_store.newestSequence(), QString::fromLatin1(reason)};
+    return missed;
+}
+
+} // namespace confab

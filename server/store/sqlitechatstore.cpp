@@ -1,0 +1,714 @@
+#include "sqlitechatstore.h"
+
+#include <QDir>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcStore, "confab.hub.store")
+
+namespace confab {
+
+namespace {
+constexpr QLatin1StringView FileName("hub.sqlite");
+constexpr QLatin1StringView KindMessage("message");
+constexpr QLatin1StringView KindJoin("join");
+constexpr QLatin1StringView KindLeave("leave");
+constexpr QLatin1StringView KindEdit("edit");
+constexpr QLatin1StringView KindDelete("delete");
+// 1: one sequence per room (API v1). 2: one hub-wide sequence, conversations, memberships.
+constexpr int SchemaVersion = 2;
+constexpr QLatin1StringView KindChannel("channel");
+constexpr int FallbackCheckpointPages = 10000;
+
+// A row of EventColumns (below) as the event it records.
+ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
+{
+    const qint64 id = query.value(0).toLongLong();
+    const QString kind = query.value(1).toString();
+    const Member member {query.value(2).toString(), query.value(3).toString()};
+    const qint64 ts = query.value(5).toLongLong();
+    if (kind == KindMessage) {
+        MessageEvent message {
+            id, room, member, query.value(4).toString(), ts, query.value(6).toString()};
+        message.editedTs = query.value(7).toLongLong();
+        message.deleted = query.value(8).toBool();
+        return message;
+    }
+    if (kind == KindEdit)
+        return MessageEditedEvent {
+            id, room, query.value(9).toLongLong(), member, query.value(4).toString(), ts};
+    if (kind == KindDelete)
+        return MessageDeletedEvent {id, room, query.value(9).toLongLong(), member, ts};
+    const PresenceState state = kind == KindJoin ? PresenceState::Join : PresenceState::Leave;
+    return PresenceEvent {state, member, room, id, ts};
+}
+
+// A null QString binds as SQL NULL; the text columns that must not be NULL get '' instead.
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
+constexpr QLatin1StringView EventColumns(
+    "seq, kind, member_id, member_name, text, ts, client_id, edited_ts, deleted, target");
+// History pages show messages (with their latest text) and joins and leaves, not the edits.
+constexpr QLatin1StringView PageKinds("kind IN ('message', 'join', 'leave')");
+} // namespace
+
+SqliteChatStore::SqliteChatStore(QString connectionName)
+    : m_connectionName(std::move(connectionName))
+{ }
+
+SqliteChatStore::~SqliteChatStore()
+{
+    close();
+}
+
+bool SqliteChatStore::exec(const QString &statement, QString *errorMessage)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (query.exec(statement))
+        return true;
+    qCWarning(lcStore) << "SQL failed:" << statement << query.lastError().text();
+    if (errorMessage)
+        *errorMessage = query.lastError().text();
+    return false;
+}
+
+bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
+{
+    if (!QDir().mkpath(directory)) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("cannot create the data directory %1").arg(directory);
+        return false;
+    }
+    m_filePath = QDir(directory).filePath(FileName);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        db.setDatabaseName(m_filePath);
+        if (!db.open()) {
+            if (errorMessage)
+                *errorMessage = db.lastError().text();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(m_connectionName);
+            return false;
+        }
+    }
+    m_open = true;
+    // WAL + NORMAL: a commit survives a crash of the process (not necessarily of the OS) at a
+    // fraction of the cost of FULL; that is what "committed before the reply" needs here.
+    bool ok = exec(QStringLiteral("PRAGMA journal_mode=WAL"), errorMessage)
+        && exec(QStringLiteral("PRAGMA synchronous=NORMAL"), errorMessage)
+        && exec(QStringLiteral("PRAGMA busy_timeout=2000"), errorMessage)
+        // Checkpoints run on WalCheckpointer's thread instead of inside a commit. SQLite's own
+        // stays as a safety net for a log that thread cannot catch up with (a passive checkpoint
+        // never finishes while writes keep coming faster than it copies): 10,000 pages, 40 MB.
+        && exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(FallbackCheckpointPages),
+                errorMessage)
+        && upgradeSchema(errorMessage);
+    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (ok) {
+        m_insertEvent = std::make_unique<QSqlQuery>(db);
+        m_findByClientId = std::make_unique<QSqlQuery>(db);
+        ok = m_insertEvent->prepare(QStringLiteral("INSERT INTO events (seq, conversation, kind,"
+                                                   " member_id, member_name, text, ts, client_id)"
+                                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+            && m_findByClientId->prepare(QStringLiteral("SELECT %1 FROM events WHERE"
+                                                        " conversation = ? AND member_id = ? AND"
+                                                        " client_id = ?")
+                                             .arg(EventColumns));
+        if (!ok && errorMessage)
+            *errorMessage = m_insertEvent->lastError().text();
+    }
+    if (!ok) {
+        close();
+        return false;
+    }
+    QSqlQuery query(db);
+    query.exec(QStringLiteral("SELECT conversation, MAX(seq) FROM events GROUP BY conversation"));
+    while (query.next()) {
+        const qint64 last = query.value(1).toLongLong();
+        m_lastSequence.insert(query.value(0).toString(), last);
+        m_newestSequence = std::max(m_newestSequence, last);
+    }
+    query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'replay_floor'"));
+    if (query.next())
+        m_replayFloor = query.value(0).toLongLong();
+    // Sequence numbers are never handed out twice, even if the newest events were deleted.
+    m_newestSequence = std::max(m_newestSequence, m_replayFloor);
+    m_checkpointer
+        = std::make_unique<WalCheckpointer>(m_filePath, m_connectionName + QLatin1String("-wal"));
+    qCInfo(lcStore) << "opened" << m_filePath;
+    return true;
+}
+
+bool SqliteChatStore::createSchema2(QString *errorMessage)
+{
+    // One hub-wide sequence: `seq` orders every event of every conversation; a conversation's
+    // own events are those with its id, in the same order (events_by_conversation).
+    return exec(QStringLiteral("CREATE TABLE events ("
+                               " seq INTEGER PRIMARY KEY, conversation TEXT NOT NULL,"
+                               " kind TEXT NOT NULL, member_id TEXT NOT NULL,"
+                               " member_name TEXT NOT NULL, text TEXT, ts INTEGER NOT NULL,"
+                               " client_id TEXT, edited_ts INTEGER NOT NULL DEFAULT 0,"
+                               " deleted INTEGER NOT NULL DEFAULT 0, target INTEGER)"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE INDEX events_by_conversation ON events (conversation, seq)"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE UNIQUE INDEX events_client_id"
+                               " ON events (conversation, member_id, client_id)"
+                               " WHERE client_id IS NOT NULL"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE TABLE conversations ("
+                               " id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,"
+                               " topic TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL)"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE TABLE memberships ("
+                               " conversation TEXT NOT NULL, member_id TEXT NOT NULL,"
+                               " joined INTEGER NOT NULL, joined_seq INTEGER NOT NULL DEFAULT 0,"
+                               " last_read INTEGER NOT NULL DEFAULT 0,"
+                               " PRIMARY KEY (conversation, member_id)) WITHOUT ROWID"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE INDEX memberships_by_member ON memberships (member_id)"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"),
+                errorMessage)
+        && exec(QStringLiteral("CREATE TABLE IF NOT EXISTS sessions ("
+                               " token_hash BLOB PRIMARY KEY, member_id TEXT NOT NULL,"
+                               " member_name TEXT NOT NULL, room TEXT NOT NULL,"
+                               " created INTEGER NOT NULL, last_used INTEGER NOT NULL)"),
+                errorMessage);
+}
+
+bool SqliteChatStore::upgradeSchema(QString *errorMessage)
+{
+    QSqlQuery version(QSqlDatabase::database(m_connectionName, false));
+    if (!version.exec(QStringLiteral("PRAGMA user_version")) || !version.next()) {
+        if (errorMessage)
+            *errorMessage = version.lastError().text();
+        return false;
+    }
+    const int found = version.value(0).toInt();
+    version.finish();
+    if (found == SchemaVersion)
+        return true;
+    if (found > SchemaVersion) {
+        if (errorMessage)
+            *errorMessage = QStringLiteral("%1 was written by a newer Confab (schema %2; this one "
+                                           "knows %3 and older)")
+                                .arg(m_filePath)
+                                .arg(found)
+                                .arg(SchemaVersion);
+        return false;
+    }
+    // All or nothing: SQLite's schema changes are transactional, so a failed or interrupted
+    // upgrade leaves the file as it was, and the next start tries again.
+    if (!exec(QStringLiteral("BEGIN IMMEDIATE"), errorMessage))
+        return false;
+    bool ok = true;
+    if (found == 0) {
+        ok = createSchema2(errorMessage);
+    } else if (found == 1) {
+        qCInfo(lcStore) << "upgrading" << m_filePath
+                        << "from schema 1 (rooms) to 2 (conversations)";
+        // Schema 1 kept one sequence per room. Its events get hub-wide numbers, each room's in
+        // its own order (rooms one after the other: the order within a room is what history and
+        // v1 streams show; across rooms nothing depended on it). Every number a client could
+        // hold from before is at most `replay_floor`: resuming from one gets `reset`, never a
+        // silent gap. Every session's member becomes a member of its room's channel, with
+        // everything before the upgrade counted as read.
+        ok = exec(QStringLiteral("DROP INDEX events_client_id"), errorMessage)
+            && exec(QStringLiteral("ALTER TABLE events RENAME TO events_v1"), errorMessage)
+            && createSchema2(errorMessage)
+            && exec(QStringLiteral("INSERT INTO events (conversation, kind, member_id,"
+                                   " member_name, text, ts, client_id)"
+                                   " SELECT room, kind, member_id, member_name, text, ts,"
+                                   " client_id FROM events_v1 ORDER BY room, seq"),
+                    errorMessage)
+            && exec(QStringLiteral("INSERT OR IGNORE INTO conversations (id, kind, title, created)"
+                                   " SELECT room, 'channel', room, MIN(ts) FROM events_v1"
+                                   " GROUP BY room"),
+                    errorMessage)
+            && exec(QStringLiteral("INSERT OR IGNORE INTO conversations (id, kind, title, created)"
+                                   " SELECT room, 'channel', room, MIN(created) FROM sessions"
+                                   " GROUP BY room"),
+                    errorMessage)
+            && exec(QStringLiteral("INSERT INTO meta (key, value) VALUES ('replay_floor',"
+                                   " (SELECT IFNULL(MAX(seq), 0) FROM events))"),
+                    errorMessage)
+            && exec(QStringLiteral("INSERT OR IGNORE INTO memberships (conversation, member_id,"
+                                   " joined, last_read) SELECT room, member_id, created,"
+                                   " (SELECT value FROM meta WHERE key = 'replay_floor')"
+                                   " FROM sessions"),
+                    errorMessage)
+            && exec(QStringLiteral("DROP TABLE events_v1"), errorMessage);
+    } else {
+        ok = false;
+        if (errorMessage)
+            *errorMessage = QStringLiteral("unknown schema version %1").arg(found);
+    }
+    ok = ok && exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion), errorMessage)
+        && exec(QStringLiteral("COMMIT"), errorMessage);
+    if (!ok)
+        exec(QStringLiteral("ROLLBACK"));
+    return ok;
+}
+
+bool SqliteChatStore::noteCommitted(bool ok)
+{
+    if (ok && m_checkpointer)
+        m_checkpointer->noteCommit();
+    return ok;
+}
+
+void SqliteChatStore::close()
+{
+    if (!m_open)
+        return;
+    m_open = false;
+    m_checkpointer.reset();
+    m_insertEvent.reset();
+    m_findByClientId.reset();
+    // Leave the database file whole, with an empty log, for a backup or the next start.
+    exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+    qCInfo(lcStore) << "closed" << m_filePath;
+}
+
+bool SqliteChatStore::insertEvent(const QString &conversation, QLatin1StringView kind,
+                                  const Member &member, const QString &text, qint64 ts,
+                                  const QString &clientId, qint64 *sequence)
+{
+    if (!m_open)
+        return false;
+    const qint64 next = m_newestSequence + 1;
+    QSqlQuery &query = *m_insertEvent;
+    query.bindValue(0, next);
+    query.bindValue(1, conversation);
+    query.bindValue(2, QString(kind));
+    query.bindValue(3, member.id);
+    query.bindValue(4, member.name);
+    query.bindValue(5, text.isNull() ? QVariant() : QVariant(text));
+    query.bindValue(6, ts);
+    query.bindValue(7, clientId.isEmpty() ? QVariant() : QVariant(clientId));
+    const bool ok = query.exec();
+    query.finish();
+    if (!ok) {
+        qCWarning(lcStore) << "insert failed:" << query.lastError().text();
+        return false;
+    }
+    *sequence = next;
+    return true;
+}
+
+void SqliteChatStore::noteAppended(const QString &conversation, qint64 sequence)
+{
+    m_newestSequence = sequence;
+    m_lastSequence.insert(conversation, sequence);
+}
+
+std::optional<PublishableEvent> SqliteChatStore::appendMessage(MessageEvent &message)
+{
+    // Autocommit: the statement is durable (WAL) when exec() returns.
+    qint64 sequence = 0;
+    if (!insertEvent(message.room, KindMessage, message.from, message.text, message.ts,
+                     message.clientId, &sequence))
+        return std::nullopt;
+    noteAppended(message.room, sequence);
+    noteCommitted(true);
+    message.id = sequence;
+    return committed(message);
+}
+
+std::optional<PublishableEvent> SqliteChatStore::appendPresence(PresenceEvent &presence)
+{
+    if (!presence.isHistory() || !m_open)
+        return std::nullopt; // online/offline are not stored
+    const bool joining = presence.state == PresenceState::Join;
+    // The event and the membership it records change together, or not at all.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.transaction())
+        return std::nullopt;
+    qint64 sequence = 0;
+    bool ok = insertEvent(presence.room, joining ? KindJoin : KindLeave, presence.member, QString(),
+                          presence.ts, QString(), &sequence);
+    if (ok) {
+        QSqlQuery membership(db);
+        if (joining) {
+            membership.prepare(
+                QStringLiteral("INSERT OR REPLACE INTO memberships (conversation,"
+                               " member_id, joined, last_read) VALUES (?, ?, ?, ?)"));
+            membership.addBindValue(presence.room);
+            membership.addBindValue(presence.member.id);
+            membership.addBindValue(presence.ts);
+            membership.addBindValue(sequence);
+        } else {
+            membership.prepare(QStringLiteral("DELETE FROM memberships WHERE conversation = ? AND"
+                                              " member_id = ?"));
+            membership.addBindValue(presence.room);
+            membership.addBindValue(presence.member.id);
+        }
+        ok = membership.exec();
+        if (!ok)
+            qCWarning(lcStore) << "membership change failed:" << membership.lastError().text();
+    }
+    if (!ok || !db.commit()) {
+        db.rollback();
+        return std::nullopt;
+    }
+    noteAppended(presence.room, sequence);
+    noteCommitted(true);
+    presence.id = sequence;
+    return committed(presence);
+}
+
+bool SqliteChatStore::ensureChannel(const QString &id, const QString &title, qint64 createdMs)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT OR IGNORE INTO conversations (id, kind, title, created)"
+                                 " VALUES (?, ?, ?, ?)"));
+    query.addBindValue(id);
+    query.addBindValue(QString(KindChannel));
+    query.addBindValue(title);
+    query.addBindValue(createdMs);
+    return noteCommitted(query.exec());
+}
+
+std::vector<QString> SqliteChatStore::membershipsOf(const QString &memberId) const
+{
+    std::vector<QString> conversations;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT conversation FROM memberships WHERE member_id = ?"
+                                 " ORDER BY conversation"));
+    query.addBindValue(memberId);
+    if (query.exec()) {
+        while (query.next())
+            conversations.push_back(query.value(0).toString());
+    }
+    return conversations;
+}
+
+bool SqliteChatStore::createConversation(const Conversation &conversation, qint64 createdMs,
+                                         const QStringList &memberIds)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!m_open || !db.transaction())
+        return false;
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO conversations (id, kind, title, topic, created)"
+                                 " VALUES (?, ?, ?, ?, ?)"));
+    query.addBindValue(conversation.id);
+    query.addBindValue(conversation.kind);
+    query.addBindValue(notNull(conversation.title));
+    query.addBindValue(notNull(conversation.topic));
+    query.addBindValue(createdMs);
+    bool ok = query.exec();
+    if (!ok)
+        qCWarning(lcStore) << "conversation not stored:" << query.lastError().text();
+    for (const QString &memberId : memberIds) {
+        if (!ok)
+            break;
+        QSqlQuery member(db);
+        // Members from now on: their stream replays only what comes after this.
+        member.prepare(QStringLiteral("INSERT INTO memberships (conversation, member_id, joined,"
+                                      " joined_seq, last_read) VALUES (?, ?, ?, ?, ?)"));
+        member.addBindValue(conversation.id);
+        member.addBindValue(memberId);
+        member.addBindValue(createdMs);
+        member.addBindValue(m_newestSequence + 1);
+        member.addBindValue(m_newestSequence);
+        ok = member.exec();
+    }
+    if (!ok || !db.commit()) {
+        db.rollback();
+        return false;
+    }
+    return noteCommitted(true);
+}
+
+std::vector<ChatStore::Conversation> SqliteChatStore::loadConversations() const
+{
+    std::vector<Conversation> conversations;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    if (query.exec(QStringLiteral("SELECT id, kind, title, topic FROM conversations"))) {
+        while (query.next())
+            conversations.push_back({query.value(0).toString(), query.value(1).toString(),
+                                     query.value(2).toString(), query.value(3).toString()});
+    }
+    return conversations;
+}
+
+std::vector<ChatStore::Membership> SqliteChatStore::loadMemberships() const
+{
+    std::vector<Membership> memberships;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    if (query.exec(QStringLiteral("SELECT conversation, member_id, last_read FROM memberships"))) {
+        while (query.next())
+            memberships.push_back({query.value(0).toString(), query.value(1).toString(),
+                                   query.value(2).toLongLong()});
+    }
+    return memberships;
+}
+
+QHash<QString, ChatStore::Unread> SqliteChatStore::unreadFor(const QString &memberId,
+                                                             const QString &memberName) const
+{
+    QHash<QString, Unread> counts;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    // instr(), not LIKE: a name may hold % or _, and a mention is the exact `@name`.
+    query.prepare(QStringLiteral("SELECT m.conversation, COUNT(e.seq),"
+                                 " IFNULL(SUM(instr(e.text, ?) > 0), 0)"
+                                 " FROM memberships m JOIN events e"
+                                 " ON e.conversation = m.conversation AND e.seq > m.last_read"
+                                 " WHERE m.member_id = ? AND e.kind = 'message' AND e.deleted = 0"
+                                 " AND e.member_id != m.member_id GROUP BY m.conversation"));
+    query.addBindValue(QString(QLatin1Char('@') + memberName));
+    query.addBindValue(memberId);
+    if (query.exec()) {
+        while (query.next())
+            counts.insert(query.value(0).toString(),
+                          Unread {query.value(1).toInt(), query.value(2).toInt()});
+    }
+    return counts;
+}
+
+bool SqliteChatStore::setLastRead(const QString &conversation, const QString &memberId, qint64 upTo)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("UPDATE memberships SET last_read = MAX(last_read, ?)"
+                                 " WHERE conversation = ? AND member_id = ?"));
+    query.addBindValue(upTo);
+    query.addBindValue(conversation);
+    query.addBindValue(memberId);
+    return noteCommitted(query.exec());
+}
+
+std::vector<ChatEvent> SqliteChatStore::memberEventsAfter(const QString &memberId, qint64 afterId,
+                                                          int limit) const
+{
+    std::vector<ChatEvent> events;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    // Only what happened while a member: a channel joined later is read through paging.
+    query.prepare(QStringLiteral("SELECT %1, e.conversation FROM events e JOIN memberships m"
+                                 " ON m.conversation = e.conversation AND m.member_id = ?"
+                                 " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
+                                 " LIMIT ?")
+                      .arg(QStringLiteral("e.seq, e.kind, e.member_id, e.member_name, e.text, e.ts,"
+                                          " e.client_id, e.edited_ts, e.deleted, e.target")));
+    query.addBindValue(memberId);
+    query.addBindValue(afterId);
+    query.addBindValue(limit);
+    if (!query.exec())
+        return events;
+    while (query.next())
+        events.push_back(eventFromRow(query, query.value(10).toString()));
+    return events;
+}
+
+std::optional<MessageEvent> SqliteChatStore::messageById(const QString &conversation,
+                                                         qint64 id) const
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE seq = ? AND conversation = ? AND"
+                                 " kind = 'message'")
+                      .arg(EventColumns));
+    query.addBindValue(id);
+    query.addBindValue(conversation);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    const ChatEvent event = eventFromRow(query, conversation);
+    if (const auto *message = std::get_if<MessageEvent>(&event))
+        return *message;
+    return std::nullopt;
+}
+
+bool SqliteChatStore::appendChange(const QString &conversation, QLatin1StringView kind,
+                                   const Member &by, const QString &text, qint64 ts,
+                                   qint64 messageId, qint64 *sequence)
+{
+    // The change is an event of its own (streams and replays carry it), and the message row
+    // takes its result (pages show the latest text): both, or neither.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!m_open || !db.transaction())
+        return false;
+    bool ok = insertEvent(conversation, kind, by, text, ts, QString(), sequence);
+    if (ok) {
+        QSqlQuery target(db);
+        target.prepare(QStringLiteral("UPDATE events SET target = ? WHERE seq = ?"));
+        target.addBindValue(messageId);
+        target.addBindValue(*sequence);
+        QSqlQuery message(db);
+        if (kind == KindEdit) {
+            message.prepare(QStringLiteral("UPDATE events SET text = ?, edited_ts = ?"
+                                           " WHERE seq = ? AND kind = 'message'"));
+            message.addBindValue(text);
+            message.addBindValue(ts);
+        } else {
+            message.prepare(QStringLiteral("UPDATE events SET text = '', deleted = 1"
+                                           " WHERE seq = ? AND kind = 'message'"));
+        }
+        message.addBindValue(messageId);
+        ok = target.exec() && message.exec() && message.numRowsAffected() == 1;
+    }
+    if (!ok || !db.commit()) {
+        db.rollback();
+        return false;
+    }
+    noteAppended(conversation, *sequence);
+    return noteCommitted(true);
+}
+
+std::optional<PublishableEvent> SqliteChatStore::appendEdit(MessageEditedEvent &edit)
+{
+    qint64 sequence = 0;
+    if (!appendChange(edit.conversation, KindEdit, edit.by, edit.text, edit.ts, edit.messageId,
+                      &sequence))
+        return std::nullopt;
+    edit.id = sequence;
+    return committed(edit);
+}
+
+std::optional<PublishableEvent> SqliteChatStore::appendDelete(MessageDeletedEvent &deletion)
+{
+    qint64 sequence = 0;
+    if (!appendChange(deletion.conversation, KindDelete, deletion.by, QString(), deletion.ts,
+                      deletion.messageId, &sequence))
+        return std::nullopt;
+    deletion.id = sequence;
+    return committed(deletion);
+}
+
+std::optional<MessageEvent> SqliteChatStore::messageByClientId(const QString &room,
+                                                               const QString &memberId,
+                                                               const QString &clientId) const
+{
+    if (!m_open)
+        return std::nullopt;
+    QSqlQuery &query = *m_findByClientId;
+    query.bindValue(0, room);
+    query.bindValue(1, memberId);
+    query.bindValue(2, clientId);
+    std::optional<MessageEvent> found;
+    if (query.exec() && query.next()) {
+        const ChatEvent event = eventFromRow(query, room);
+        if (const auto *message = std::get_if<MessageEvent>(&event))
+            found = *message;
+    }
+    query.finish();
+    return found;
+}
+
+std::vector<ChatEvent> SqliteChatStore::eventsAfter(const QString &room, qint64 afterId,
+                                                    int limit) const
+{
+    std::vector<ChatEvent> events;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM events WHERE conversation = ? AND seq > ? ORDER BY seq"
+                       " LIMIT ?")
+            .arg(EventColumns));
+    query.addBindValue(room);
+    query.addBindValue(afterId);
+    query.addBindValue(limit);
+    if (!query.exec())
+        return events;
+    while (query.next())
+        events.push_back(eventFromRow(query, room));
+    return events;
+}
+
+std::vector<ChatEvent> SqliteChatStore::eventsBefore(const QString &room, qint64 beforeId,
+                                                     int limit, bool *hasMore) const
+{
+    std::vector<ChatEvent> events;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE conversation = ? AND seq < ? AND %2"
+                                 " ORDER BY seq DESC LIMIT ?")
+                      .arg(EventColumns, PageKinds));
+    query.addBindValue(room);
+    query.addBindValue(beforeId);
+    query.addBindValue(limit + 1); // one more tells whether an older page exists
+    if (!query.exec())
+        return events;
+    while (query.next())
+        events.push_back(eventFromRow(query, room));
+    if (hasMore)
+        *hasMore = int(events.size()) > limit;
+    if (int(events.size()) > limit)
+        events.pop_back();
+    std::reverse(events.begin(), events.end());
+    return events;
+}
+
+bool SqliteChatStore::saveSession(const Session &session)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(
+        QStringLiteral("INSERT OR REPLACE INTO sessions (token_hash, member_id, member_name,"
+                       " room, created, last_used) VALUES (?, ?, ?, ?, ?, ?)"));
+    query.addBindValue(session.tokenHash);
+    query.addBindValue(session.member.id);
+    query.addBindValue(session.member.name);
+    // A hub-wide (v2) session has no room: stored as '' (the column predates v2 and is NOT NULL).
+    query.addBindValue(notNull(session.room));
+    query.addBindValue(session.createdMs);
+    query.addBindValue(session.lastUsedMs);
+    return noteCommitted(query.exec());
+}
+
+bool SqliteChatStore::touchSession(const QByteArray &tokenHash, qint64 lastUsedMs)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("UPDATE sessions SET last_used = ? WHERE token_hash = ?"));
+    query.addBindValue(lastUsedMs);
+    query.addBindValue(tokenHash);
+    return noteCommitted(query.exec());
+}
+
+bool SqliteChatStore::deleteSession(const QByteArray &tokenHash)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("DELETE FROM sessions WHERE token_hash = ?"));
+    query.addBindValue(tokenHash);
+    return noteCommitted(query.exec());
+}
+
+std::vector<ChatStore::Session> SqliteChatStore::loadSessions(qint64 expiredBeforeMs)
+{
+    QSqlQuery purge(QSqlDatabase::database(m_connectionName, false));
+    purge.prepare(QStringLiteral("DELETE FROM sessions WHERE last_used < ?"));
+    purge.addBindValue(expiredBeforeMs);
+    purge.exec();
+
+    std::vector<Session> sessions;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    if (!query.exec(
+            QStringLiteral("SELECT token_hash, member_id, member_name, room, created, last_used"
+                           " FROM sessions")))
+        return sessions;
+    while (query.next()) {
+        sessions.push_back(Session {query.value(0).toByteArray(),
+                                    Member {query.value(1).toString(), query.value(2).toString()},
+                                    query.value(3).toString(), query.value(4).toLongLong(),
+                                    query.value(5).toLongLong()});
+    }
+    return sessions;
+}
+
+} // namespace confab

@@ -1,0 +1,505 @@
+// API v2 over real loopback sockets: a hub-wide session, channels, direct messages, the
+// conversation list, and one event stream per member (docs/protocol.md, "API v2"). Also what a
+// member must never see: a DM between two others, in any stream, replay, page or list.
+
+#include "hubtestkit.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace confab;
+using namespace confab::test;
+
+namespace {
+
+QJsonObject dataOf(const SseParser::Event &event)
+{
+    return QJsonDocument::fromJson(event.data.toUtf8()).object();
+}
+
+QString conversationOf(const SseParser::Event &event)
+{
+    return dataOf(event).value(QLatin1StringView("conversation")).toString();
+}
+
+HubSettings unlimitedRate()
+{
+    HubSettings settings;
+    settings.messagesPerSecond = 0;
+    return settings;
+}
+
+QByteArray json(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QByteArray messageBody(const QString &text, const QString &clientId)
+{
+    return json({{QStringLiteral("text"), text}, {QStringLiteral("clientId"), clientId}});
+}
+
+QByteArray messagesPath(const QString &conversation)
+{
+    return "/api/v2/conversations/" + QUrl::toPercentEncoding(conversation) + "/messages";
+}
+
+qint64 idOf(const Response &response)
+{
+    return qint64(response.json().value(QLatin1StringView("id")).toDouble());
+}
+
+QJsonObject conversationIn(const Response &list, const QString &id)
+{
+    for (const QJsonValue &value :
+         list.json().value(QLatin1StringView("conversations")).toArray()) {
+        if (value.toObject().value(QLatin1StringView("id")).toString() == id)
+            return value.toObject();
+    }
+    return {};
+}
+
+StreamReader::Options memberStream(const Session &session, QByteArray lastEventId = {})
+{
+    StreamReader::Options options {session.token, {}, std::move(lastEventId)};
+    options.path = "/api/v2/events";
+    return options;
+}
+
+int historySize(quint16 port, const Session &session, const QString &conversation)
+{
+    const Response page = callAs(port, session, "GET", messagesPath(conversation));
+    return int(page.json().value(QLatin1StringView("events")).toArray().size());
+}
+
+} // namespace
+
+class TestHubV2 : public QObject
+{
+    Q_OBJECT
+private slots:
+    void sessionAndChannels();
+    void memberStreamCarriesEveryConversation();
+    void readStateAndMentions();
+    void directMessagesArePrivate();
+    void badInputIsRefusedAndStoresNothing();
+    void v1AndV2SeeTheSameLobby();
+    void authorsEditAndDeleteTheirMessages();
+};
+
+void TestHubV2::sessionAndChannels()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    QVERIFY(!ana.token.isEmpty() && !bo.token.isEmpty());
+    // Names are unique hub-wide among members present.
+    QCOMPARE(call(port, "POST", "/api/v2/session", R"({"name":"ana"})").status, 409);
+    // A new member is in lobby.
+    QCOMPARE(
+        conversationIn(callAs(port, ana, "GET", "/api/v2/conversations"), QStringLiteral("lobby"))
+            .value(QLatin1StringView("kind"))
+            .toString(),
+        QStringLiteral("channel"));
+
+    Response created = callAs(port, ana, "POST", "/api/v2/channels",
+                              R"({"title":"Lab 3 Projects","topic":"robots"})");
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.json().value(QLatin1StringView("id")).toString(),
+             QStringLiteral("lab-3-projects"));
+    QCOMPARE(created.json().value(QLatin1StringView("members")).toInt(), 1);
+
+    const Response list = callAs(port, bo, "GET", "/api/v2/channels");
+    QCOMPARE(list.status, 200);
+    QMap<QString, int> members;
+    for (const QJsonValue &value : list.json().value(QLatin1StringView("channels")).toArray())
+        members.insert(value.toObject().value(QLatin1StringView("id")).toString(),
+                       value.toObject().value(QLatin1StringView("members")).toInt());
+    QCOMPARE(members.value(QStringLiteral("lobby")), 2);
+    QCOMPARE(members.value(QStringLiteral("lab-3-projects")), 1);
+
+    // Not joined: 403 for reading and posting, and nothing stored.
+    const QString lab = QStringLiteral("lab-3-projects");
+    Response refused = callAs(port, bo, "POST", messagesPath(lab),
+                              messageBody(QStringLiteral("hi"), QStringLiteral("b1")));
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.errorCode(), QStringLiteral("not_a_member"));
+    QCOMPARE(callAs(port, bo, "GET", messagesPath(lab)).status, 403);
+    QCOMPARE(historySize(port, ana, lab), 1); // Ana's join only
+
+    // Join (twice is once), post, leave.
+    QCOMPARE(callAs(port, bo, "PUT", "/api/v2/channels/lab-3-projects/members/me").status, 200);
+    const Response again = callAs(port, bo, "PUT", "/api/v2/channels/lab-3-projects/members/me");
+    QCOMPARE(again.status, 200);
+    QCOMPARE(again.json().value(QLatin1StringView("members")).toInt(), 2);
+    QCOMPARE(historySize(port, ana, lab), 2);
+    QCOMPARE(callAs(port, bo, "POST", messagesPath(lab),
+                    messageBody(QStringLiteral("hi"), QStringLiteral("b1")))
+                 .status,
+             201);
+    QCOMPARE(callAs(port, bo, "DELETE", "/api/v2/channels/lab-3-projects/members/me").status, 204);
+    QCOMPARE(callAs(port, bo, "POST", messagesPath(lab),
+                    messageBody(QStringLiteral("x"), QStringLiteral("b2")))
+                 .status,
+             403);
+    QCOMPARE(historySize(port, ana, lab), 4); // join, join, message, leave
+    QCOMPARE(callAs(port, bo, "PUT", "/api/v2/channels/nowhere/members/me").status, 404);
+
+    // Ending a hub-wide session: the member leaves every channel, the token stops working, and
+    // the member's streams are closed.
+    StreamReader boStream(port, memberStream(bo));
+    QVERIFY(boStream.waitForHead());
+    QCOMPARE(callAs(port, bo, "DELETE", "/api/v2/session").status, 204);
+    QVERIFY(boStream.waitForClosed());
+    QCOMPARE(callAs(port, bo, "GET", "/api/v2/conversations").status, 401);
+    const Response lobby = callAs(port, ana, "GET", messagesPath(QStringLiteral("lobby")));
+    const QJsonArray events = lobby.json().value(QLatin1StringView("events")).toArray();
+    const QJsonObject last = events.last().toObject().value(QLatin1StringView("data")).toObject();
+    QCOMPARE(last.value(QLatin1StringView("state")).toString(), QStringLiteral("leave"));
+    QCOMPARE(last.value(QLatin1StringView("member"))
+                 .toObject()
+                 .value(QLatin1StringView("id"))
+                 .toString(),
+             bo.memberId);
+}
+
+void TestHubV2::memberStreamCarriesEveryConversation()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    StreamReader stream(port, memberStream(ana));
+    QVERIFY(stream.waitForHead());
+    QCOMPARE(stream.status(), 200);
+
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/channels", R"({"id":"dev","title":"Dev"})").status,
+             201);
+    QCOMPARE(callAs(port, bo, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("in lobby"), QStringLiteral("b1")))
+                 .status,
+             201);
+    QCOMPARE(callAs(port, ana, "POST", messagesPath(QStringLiteral("dev")),
+                    messageBody(QStringLiteral("in dev"), QStringLiteral("a1")))
+                 .status,
+             201);
+    const Response dm
+        = callAs(port, bo, "POST", "/api/v2/dms", json({{QStringLiteral("member"), ana.memberId}}));
+    QCOMPARE(dm.status, 201);
+    const QString dmId = dm.json().value(QLatin1StringView("id")).toString();
+    QCOMPARE(dm.json().value(QLatin1StringView("kind")).toString(), QStringLiteral("dm"));
+    QCOMPARE(dm.json().value(QLatin1StringView("title")).toString(), QStringLiteral("Ana"));
+    QCOMPARE(callAs(port, bo, "POST", messagesPath(dmId),
+                    messageBody(QStringLiteral("just us"), QStringLiteral("b2")))
+                 .status,
+             201);
+
+    // join(dev), lobby message, dev message, DM message: one stream, ids strictly increasing.
+    QTRY_COMPARE_WITH_TIMEOUT(stream.events().size() >= 4, true, WaitMs);
+    QStringList seen;
+    qint64 previous = 0;
+    for (const SseParser::Event &event : stream.events()) {
+        if (event.lastEventId.isEmpty() || event.lastEventId.toLongLong() <= previous)
+            continue;
+        QVERIFY(event.lastEventId.toLongLong() > previous);
+        previous = event.lastEventId.toLongLong();
+        seen.append(event.type + QLatin1Char('@') + conversationOf(event));
+    }
+    QCOMPARE(seen,
+             (QStringList {QStringLiteral("presence@dev"), QStringLiteral("message@lobby"),
+                           QStringLiteral("message@dev"), QStringLiteral("message@") + dmId}));
+
+    // Resume after the first: exactly the three others, from the store.
+    const QByteArray first = stream.events().front().lastEventId.toUtf8();
+    StreamReader resumed(port, memberStream(ana, first));
+    QVERIFY(resumed.waitForEvents(3));
+    QStringList replayed;
+    for (const SseParser::Event &event : resumed.events())
+        replayed.append(event.type + QLatin1Char('@') + conversationOf(event));
+    QCOMPARE(replayed, seen.mid(1));
+
+    // From the future, or not a number: reset, then live.
+    StreamReader ahead(port, memberStream(ana, QByteArrayLiteral("999999")));
+    QVERIFY(ahead.waitForEvents(1));
+    QCOMPARE(ahead.events().front().type, QStringLiteral("reset"));
+    QCOMPARE(dataOf(ahead.events().front()).value(QLatin1StringView("reason")).toString(),
+             QStringLiteral("ahead_of_room"));
+    StreamReader garbage(port, memberStream(ana, QByteArrayLiteral("x1")));
+    QVERIFY(garbage.waitForEvents(1));
+    QCOMPARE(garbage.events().front().type, QStringLiteral("reset"));
+    // A DM opened again is the same one.
+    const Response dmAgain
+        = callAs(port, ana, "POST", "/api/v2/dms", json({{QStringLiteral("member"), bo.memberId}}));
+    QCOMPARE(dmAgain.status, 200);
+    QCOMPARE(dmAgain.json().value(QLatin1StringView("id")).toString(), dmId);
+    QCOMPARE(dmAgain.json().value(QLatin1StringView("title")).toString(), QStringLiteral("Bo"));
+}
+
+void TestHubV2::readStateAndMentions()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const QString lobby = QStringLiteral("lobby");
+    callAs(port, bo, "POST", messagesPath(lobby),
+           messageBody(QStringLiteral("plain"), QStringLiteral("b1")));
+    const Response mention = callAs(port, bo, "POST", messagesPath(lobby),
+                                    messageBody(QStringLiteral("@Ana look"), QStringLiteral("b2")));
+    QCOMPARE(mention.status, 201);
+    callAs(port, ana, "POST", messagesPath(lobby),
+           messageBody(QStringLiteral("mine @Ana"), QStringLiteral("a1")));
+    QJsonObject entry = conversationIn(callAs(port, ana, "GET", "/api/v2/conversations"), lobby);
+    QCOMPARE(entry.value(QLatin1StringView("unread")).toInt(), 2); // own messages never count
+    QCOMPARE(entry.value(QLatin1StringView("mentions")).toInt(), 1);
+    QVERIFY(qint64(entry.value(QLatin1StringView("lastEventId")).toDouble()) > idOf(mention));
+
+    // Reading on one device tells the member's other streams.
+    StreamReader otherDevice(port, memberStream(ana));
+    QVERIFY(otherDevice.waitForHead());
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/conversations/lobby/read",
+                    json({{QStringLiteral("upTo"), idOf(mention)}}))
+                 .status,
+             204);
+    QTRY_COMPARE_WITH_TIMEOUT(otherDevice.eventsOfType(QStringLiteral("read")).size(), size_t(1),
+                              WaitMs);
+    const QJsonObject read = dataOf(otherDevice.eventsOfType(QStringLiteral("read")).front());
+    QCOMPARE(read.value(QLatin1StringView("conversation")).toString(), lobby);
+    QCOMPARE(qint64(read.value(QLatin1StringView("upTo")).toDouble()), idOf(mention));
+    entry = conversationIn(callAs(port, ana, "GET", "/api/v2/conversations"), lobby);
+    QCOMPARE(entry.value(QLatin1StringView("unread")).toInt(), 0);
+    QCOMPARE(entry.value(QLatin1StringView("mentions")).toInt(), 0);
+    // The mark never moves back; beyond the newest id is refused.
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/conversations/lobby/read", R"({"upTo":1})").status,
+             204);
+    QCOMPARE(conversationIn(callAs(port, ana, "GET", "/api/v2/conversations"), lobby)
+                 .value(QLatin1StringView("unread"))
+                 .toInt(),
+             0);
+    QCOMPARE(
+        callAs(port, ana, "POST", "/api/v2/conversations/lobby/read", R"({"upTo":99999})").status,
+        400);
+    // Bo's read state is his own.
+    QCOMPARE(conversationIn(callAs(port, bo, "GET", "/api/v2/conversations"), lobby)
+                 .value(QLatin1StringView("unread"))
+                 .toInt(),
+             1);
+}
+
+void TestHubV2::directMessagesArePrivate()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const Session cy = signInToHub(port, QStringLiteral("Cy"));
+    StreamReader cyLive(port, memberStream(cy));
+    QVERIFY(cyLive.waitForHead());
+    StreamReader boLive(port, memberStream(bo));
+    QVERIFY(boLive.waitForHead());
+
+    const Response dm
+        = callAs(port, ana, "POST", "/api/v2/dms", json({{QStringLiteral("member"), bo.memberId}}));
+    QCOMPARE(dm.status, 201);
+    const QString dmId = dm.json().value(QLatin1StringView("id")).toString();
+    QCOMPARE(callAs(port, ana, "POST", messagesPath(dmId),
+                    messageBody(QStringLiteral("secret"), QStringLiteral("s1")))
+                 .status,
+             201);
+    // Published after the secret: once Cy has this, the secret would have come before it.
+    QCOMPARE(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("public"), QStringLiteral("p1")))
+                 .status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(cyLive.eventsOfType(QStringLiteral("message")).size(), size_t(1),
+                              WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(boLive.eventsOfType(QStringLiteral("message")).size(), size_t(2),
+                              WaitMs);
+    QCOMPARE(conversationOf(boLive.eventsOfType(QStringLiteral("message")).front()), dmId);
+    for (const SseParser::Event &event : cyLive.events()) {
+        QVERIFY2(!event.data.contains(QLatin1StringView("secret")), qPrintable(event.data));
+        QVERIFY(conversationOf(event) != dmId);
+    }
+
+    // Replay from the start: still nothing of the DM.
+    StreamReader cyReplay(port, memberStream(cy, QByteArrayLiteral("0")));
+    QVERIFY(cyReplay.waitForEvents(1));
+    QTest::qWait(200);
+    QVERIFY(!cyReplay.eventsOfType(QStringLiteral("message")).empty());
+    for (const SseParser::Event &event : cyReplay.events())
+        QVERIFY2(conversationOf(event) != dmId && !event.data.contains(QLatin1StringView("secret")),
+                 qPrintable(event.data));
+
+    // Paging, posting, reading, listing, joining: as if the DM did not exist (404, not 403).
+    for (const auto &[method, path, body] :
+         {std::tuple<QByteArray, QByteArray, QByteArray> {"GET", messagesPath(dmId), {}},
+          {"POST", messagesPath(dmId),
+           messageBody(QStringLiteral("let me in"), QStringLiteral("c1"))},
+          {"POST", "/api/v2/conversations/" + QUrl::toPercentEncoding(dmId) + "/read",
+           R"({"upTo":1})"},
+          {"PUT", "/api/v2/channels/" + QUrl::toPercentEncoding(dmId) + "/members/me", {}}}) {
+        const Response r = callAs(port, cy, method, path, body);
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.errorCode(), QStringLiteral("unknown_conversation"));
+    }
+    QCOMPARE(callAs(port, cy, "GET", messagesPath(QStringLiteral("no-such-thing"))).errorCode(),
+             QStringLiteral("unknown_conversation"));
+    QVERIFY(conversationIn(callAs(port, cy, "GET", "/api/v2/conversations"), dmId).isEmpty());
+    const Response channels = callAs(port, cy, "GET", "/api/v2/channels");
+    QVERIFY(!channels.body.contains(dmId.toUtf8()));
+    // Nothing Cy tried was stored.
+    QCOMPARE(historySize(port, ana, dmId), 1);
+}
+
+void TestHubV2::badInputIsRefusedAndStoresNothing()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    QCOMPARE(call(port, "POST", "/api/v2/session", R"({"name":"Bo","room":"lobby"})").status, 400);
+    QCOMPARE(call(port, "GET", "/api/v2/conversations").status, 401);
+    QCOMPARE(call(port, "GET", "/api/v2/events").status, 401);
+
+    Response r = callAs(port, ana, "POST", "/api/v2/dms",
+                        json({{QStringLiteral("member"), ana.memberId}}));
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.errorCode(), QStringLiteral("dm_with_self"));
+    r = callAs(port, ana, "POST", "/api/v2/dms", R"({"member":"m_0000000000000000"})");
+    QCOMPARE(r.status, 404);
+    QCOMPARE(r.errorCode(), QStringLiteral("unknown_member"));
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/dms", R"({"member":5})").status, 400);
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/dms", "{nope").errorCode(),
+             QStringLiteral("bad_json"));
+
+    QCOMPARE(
+        callAs(port, ana, "POST", "/api/v2/channels", R"({"id":"lobby","title":"Again"})").status,
+        409);
+    for (const QByteArray &body :
+         {QByteArray(R"({"id":"has space","title":"x"})"),
+          QByteArray(R"({"id":"123456789012345678901234567890123","title":"x"})"),
+          QByteArray(R"({"title":"   "})"), QByteArray(R"({"title":7})")}) {
+        r = callAs(port, ana, "POST", "/api/v2/channels", body);
+        QCOMPARE(r.status, 400);
+        QVERIFY(!r.errorCode().isEmpty());
+    }
+    // A title without Latin letters still makes a channel (a generated id).
+    r = callAs(port, ana, "POST", "/api/v2/channels", R"({"title":"项目"})");
+    QCOMPARE(r.status, 201);
+    QVERIFY(r.json().value(QLatin1StringView("id")).toString().startsWith(QLatin1StringView("c-")));
+    const Response list = callAs(port, ana, "GET", "/api/v2/channels");
+    QCOMPARE(list.json().value(QLatin1StringView("channels")).toArray().size(), 2);
+    QCOMPARE(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QString(4001, QLatin1Char('x')), QStringLiteral("long")))
+                 .status,
+             413);
+    QCOMPARE(historySize(port, ana, QStringLiteral("lobby")), 1); // Ana's join
+    QCOMPARE(call(port, "GET", "/healthz").status, 200);
+}
+
+// API v1 clients and v2 clients share the lobby: each sees the other's messages.
+void TestHubV2::v1AndV2SeeTheSameLobby()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session old = signIn(port, QStringLiteral("Old"));
+    const Session fresh = signInToHub(port, QStringLiteral("New"));
+    StreamReader v1(port, {old.token});
+    StreamReader v2(port, memberStream(fresh));
+    QVERIFY(v1.waitForHead() && v2.waitForHead());
+    QCOMPARE(post(port, old, QStringLiteral("from v1"), QStringLiteral("o1")).status, 201);
+    QCOMPARE(callAs(port, fresh, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("from v2"), QStringLiteral("n1")))
+                 .status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(v1.eventsOfType(QStringLiteral("message")).size(), size_t(2), WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(v2.eventsOfType(QStringLiteral("message")).size(), size_t(2), WaitMs);
+    QCOMPARE(v1.eventsOfType(QStringLiteral("message")).back().lastEventId,
+             v2.eventsOfType(QStringLiteral("message")).back().lastEventId);
+}
+
+void TestHubV2::authorsEditAndDeleteTheirMessages()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const QString lobby = QStringLiteral("lobby");
+    const Response posted = callAs(port, ana, "POST", messagesPath(lobby),
+                                   messageBody(QStringLiteral("teh typo"), QStringLiteral("a1")));
+    QCOMPARE(posted.status, 201);
+    const QByteArray one = messagesPath(lobby) + '/' + QByteArray::number(idOf(posted));
+    StreamReader boStream(port, memberStream(bo));
+    QVERIFY(boStream.waitForHead());
+
+    // Someone else's: 403, and nothing changes.
+    Response r = callAs(port, bo, "PATCH", one, R"({"text":"hijacked"})");
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.errorCode(), QStringLiteral("not_author"));
+    QCOMPARE(callAs(port, bo, "DELETE", one).status, 403);
+    QCOMPARE(callAs(port, ana, "PATCH", messagesPath(lobby) + "/99999", R"({"text":"x"})").status,
+             404);
+    QCOMPARE(callAs(port, ana, "PATCH", one, R"({"text":"  "})").status, 400);
+    QCOMPARE(callAs(port, ana, "PATCH", one, R"({"text":5})").status, 400);
+
+    r = callAs(port, ana, "PATCH", one, R"({"text":"the fix"})");
+    QCOMPARE(r.status, 200);
+    const qint64 editId = idOf(r);
+    QVERIFY(editId > idOf(posted));
+    QTRY_COMPARE_WITH_TIMEOUT(boStream.eventsOfType(QStringLiteral("message_edited")).size(),
+                              size_t(1), WaitMs);
+    const SseParser::Event edited = boStream.eventsOfType(QStringLiteral("message_edited")).front();
+    QCOMPARE(edited.lastEventId, QString::number(editId));
+    QCOMPARE(qint64(dataOf(edited).value(QLatin1StringView("messageId")).toDouble()), idOf(posted));
+    QCOMPARE(dataOf(edited).value(QLatin1StringView("text")).toString(), QStringLiteral("the fix"));
+
+    // History shows the latest text, not the edit itself.
+    Response page = callAs(port, bo, "GET", messagesPath(lobby));
+    QJsonArray events = page.json().value(QLatin1StringView("events")).toArray();
+    QJsonObject last = events.last().toObject().value(QLatin1StringView("data")).toObject();
+    QCOMPARE(last.value(QLatin1StringView("text")).toString(), QStringLiteral("the fix"));
+    QVERIFY(last.value(QLatin1StringView("edited")).toDouble() > 0);
+    for (const QJsonValue &value : events)
+        QCOMPARE(value.toObject().value(QLatin1StringView("type")).toString()
+                     == QLatin1StringView("message_edited"),
+                 false);
+
+    QCOMPARE(callAs(port, ana, "DELETE", one).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(boStream.eventsOfType(QStringLiteral("message_deleted")).size(),
+                              size_t(1), WaitMs);
+    page = callAs(port, bo, "GET", messagesPath(lobby));
+    last = page.json()
+               .value(QLatin1StringView("events"))
+               .toArray()
+               .last()
+               .toObject()
+               .value(QLatin1StringView("data"))
+               .toObject();
+    QVERIFY(last.value(QLatin1StringView("deleted")).toBool());
+    QVERIFY(last.value(QLatin1StringView("text")).toString().isEmpty());
+    // Deleted is gone: no second delete, no edit; and it no longer counts as unread.
+    QCOMPARE(callAs(port, ana, "DELETE", one).status, 404);
+    QCOMPARE(callAs(port, ana, "PATCH", one, R"({"text":"back"})").status, 404);
+    QCOMPARE(conversationIn(callAs(port, bo, "GET", "/api/v2/conversations"), lobby)
+                 .value(QLatin1StringView("unread"))
+                 .toInt(),
+             0);
+
+    // A stream resuming from before the message replays it (latest state) and both changes.
+    StreamReader replay(port, memberStream(bo, QByteArray::number(idOf(posted) - 1)));
+    QVERIFY(replay.waitForEvents(3));
+    QCOMPARE(replay.events()[0].type, QStringLiteral("message"));
+    QCOMPARE(replay.events()[1].type, QStringLiteral("message_edited"));
+    QCOMPARE(replay.events()[2].type, QStringLiteral("message_deleted"));
+}
+
+QTEST_GUILESS_MAIN(TestHubV2)
+#include "tst_hubv2.moc"
