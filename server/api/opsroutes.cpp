@@ -2,6 +2,7 @@
 
 #include "bus/eventbus.h"
 #include "bus/eventfanout.h"
+#include "hubsettings.h"
 #include "jsonbody.h"
 #include "restapi.h"
 #include "routes.h"
