@@ -64,6 +64,7 @@ public:
     QString roomTitle;
     Member self;
     State state = State::Idle;
+    Failure failure = Failure::None;
     QString stateReason;
 
     QList<OutboxItem> outbox;
@@ -114,6 +115,10 @@ void ChatSession::Private::setState(State newState, const QString &reason, int r
         return;
     state = newState;
     stateReason = reason;
+    if (newState != State::Failed)
+        failure = Failure::None;
+    else if (failure == Failure::None)
+        failure = Failure::Other;
     qCDebug(lcChatSession) << "state" << newState << reason;
     emit q->stateChanged(newState, reason, retryInMs);
 }
@@ -260,6 +265,8 @@ void ChatSession::Private::apply(const ChatEvent &event, bool live)
         const bool added = messages->addMessage(*message);
         if (own)
             removeFromOutbox(message->clientId);
+        else if (live)
+            members->clearTyping(message->from.id); // "Bo is typing…" ends with Bo's message
         if (added && live)
             emit q->messageArrived(*message, own);
     } else if (const auto *presence = std::get_if<PresenceEvent>(&event)) {
@@ -272,6 +279,9 @@ void ChatSession::Private::apply(const ChatEvent &event, bool live)
     } else if (std::holds_alternative<ResetEvent>(event)) {
         reloadHistory();
     } else if (const auto *bye = std::get_if<ByeEvent>(&event)) {
+        // Until the hub is back nobody is reachable: the member list says so, and the stream's
+        // reconnection refreshes it from the hub.
+        members->markAllOffline();
         emit q->hostLeft(bye->reason);
         setState(State::Reconnecting,
                  ChatSession::tr("The host has left. Waiting for it to come back…"));
@@ -336,18 +346,26 @@ void ChatSession::Private::handleUnauthorized()
 void ChatSession::Private::failWith(const ApiError &error)
 {
     QString reason = error.message;
-    if (error.code == QLatin1StringView("wrong_password"))
+    Failure kind = Failure::Other;
+    if (error.code == QLatin1StringView("wrong_password") && options.password.isEmpty()) {
+        // The hub says "wrong" to an empty password too; for the user it is a missing one.
+        kind = Failure::PasswordNeeded;
+        reason = ChatSession::tr("This room is locked: it needs a password.");
+    } else if (error.code == QLatin1StringView("wrong_password")) {
+        kind = Failure::WrongPassword;
         reason = ChatSession::tr("Wrong password for this room.");
-    else if (error.code == QLatin1StringView("name_taken"))
+    } else if (error.code == QLatin1StringView("name_taken")) {
+        kind = Failure::NameTaken;
         reason
             = ChatSession::tr("Someone in the room already uses the name “%1”.").arg(options.name);
-    else if (error.code == QLatin1StringView("bad_name"))
+    } else if (error.code == QLatin1StringView("bad_name"))
         reason = ChatSession::tr("Names are 1 to %1 characters.").arg(protocol::MaxNameChars);
     else if (error.code == QLatin1StringView("unknown_room"))
         reason = ChatSession::tr("There is no room “%1” on this hub.").arg(roomId);
     else if (reason.isEmpty())
         reason = ChatSession::tr("The hub answered %1.").arg(error.httpStatus);
     stream->stop();
+    failure = kind;
     setState(State::Failed, reason);
 }
 
@@ -499,14 +517,19 @@ void ChatSession::halt()
     d->api->abortAll();
 }
 
-void ChatSession::stop(bool leaveRoom)
+bool ChatSession::stop(bool leaveRoom)
 {
     halt();
+    bool signingOut = false;
     if (leaveRoom && !d->api->token().isEmpty()) {
-        d->api->signOut({}); // best effort: the hub forgets idle tokens anyway
+        // Best effort (the hub forgets idle tokens anyway), but it must get the chance to go
+        // out: see signedOut().
+        d->api->signOut([this](const ApiResult<HubApi::Nothing> &) { emit signedOut(); });
         d->store.forgetSession();
+        signingOut = true;
     }
     d->setState(State::Idle, tr("Not connected"));
+    return signingOut;
 }
 
 QString ChatSession::send(const QString &text)
@@ -564,6 +587,11 @@ bool ChatSession::canLoadOlder() const
 ChatSession::State ChatSession::state() const
 {
     return d->state;
+}
+
+ChatSession::Failure ChatSession::failure() const
+{
+    return d->failure;
 }
 
 QString ChatSession::stateReason() const

@@ -31,6 +31,16 @@ public:
     };
     Q_ENUM(State)
 
+    // Why the session is Failed, so that the window can offer the next step.
+    enum class Failure {
+        None,
+        PasswordNeeded, // a locked room, and no password was given
+        WrongPassword,
+        NameTaken,
+        Other,
+    };
+    Q_ENUM(Failure)
+
     struct Options
     {
         QUrl hubUrl; // e.g. http://192.168.1.20:8848/
@@ -45,7 +55,9 @@ public:
 
     void start(const Options &options);
     // leaveRoom: also end the session on the hub (DELETE /api/v1/session), not only disconnect.
-    void stop(bool leaveRoom = false);
+    // Returns true when that request is on its way: keep this object alive until signedOut(),
+    // or the hub never hears of it and keeps a ghost member.
+    bool stop(bool leaveRoom = false);
 
     // Shows the message at once as pending and returns its clientId.
     QString send(const QString &text);
@@ -54,6 +66,7 @@ public:
     bool canLoadOlder() const;
 
     State state() const;
+    Failure failure() const; // None unless state() is Failed
     QString stateReason() const; // human-readable, translated
     Member self() const;
     QUrl hubUrl() const;
@@ -71,6 +84,8 @@ signals:
     void hostLeft(const QString &reason); // the hub said `bye`; the session keeps retrying
     void outboxChanged(int size);
     void roomTitleChanged(const QString &title);
+    // The hub answered stop(true)'s sign-out (or the request failed): nothing more is in flight.
+    void signedOut();
     // The hub refused a message for good (e.g. too long); its pending row is gone.
     void sendRejected(const QString &clientId, const QString &reason);
 

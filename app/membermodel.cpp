@@ -158,6 +158,32 @@ void MemberModel::markTyping(const Member &member)
         m_typingTimer->start(TypingDisplayMs);
 }
 
+void MemberModel::clearTyping(const QString &memberId)
+{
+    const int row = indexOf(memberId);
+    if (row < 0 || m_entries[size_t(row)].typingUntilMs == 0)
+        return;
+    m_entries[size_t(row)].typingUntilMs = 0;
+    emitRowChanged(row);
+    emit typingNamesChanged(typingNames());
+}
+
+void MemberModel::markAllOffline()
+{
+    bool typingChanged = false;
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        Entry &entry = m_entries[i];
+        if (!entry.online && entry.typingUntilMs == 0)
+            continue;
+        typingChanged = typingChanged || entry.typingUntilMs != 0;
+        entry.online = false;
+        entry.typingUntilMs = 0;
+        emitRowChanged(int(i));
+    }
+    if (typingChanged)
+        emit typingNamesChanged(typingNames());
+}
+
 void MemberModel::clear()
 {
     beginResetModel();

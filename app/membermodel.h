@@ -39,6 +39,10 @@ public:
     void setMembers(const std::vector<std::pair<Member, bool>> &membersWithOnline);
     void applyPresence(const PresenceEvent &presence);
     void markTyping(const Member &member);
+    // Their message arrived: they are done typing it.
+    void clearTyping(const QString &memberId);
+    // The hub went away (the host closed the room): nobody can be reached as online.
+    void markAllOffline();
     void clear();
 
 signals:

@@ -67,6 +67,9 @@ done
 packaged_version=$("$root/usr/bin/confab" --version 2>&1 || true)
 [[ "$packaged_version" == "confab $version" ]] || fail "confab --version said '$packaged_version', expected 'confab $version'"
 dpkg-deb --field "$deb" Version | grep -qx "$version-1" || fail "package version is not $version-1"
+# Chinese text needs a CJK font; without one it is drawn as boxes.
+dpkg-deb --field "$deb" Recommends | grep -q "fonts-noto-cjk | fonts-wqy-microhei" \
+    || fail "Recommends lacks a CJK font (fonts-noto-cjk | fonts-wqy-microhei)"
 
 echo "== desktop-file-validate"
 # It exits 0 on some errors ("will be fatal in the future"), so any output is a failure.

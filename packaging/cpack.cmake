@@ -70,7 +70,9 @@ if(UNIX AND NOT APPLE)
     set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, passwd")
     if(CONFAB_GUI)
         string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libqt6svg6")
-        set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
+        # Without a CJK font the Chinese interface, the "简体中文" entry and Chinese messages
+        # are drawn as boxes; Debian's desktop tasks usually bring one, minimal installs do not.
+        set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, fonts-noto-cjk | fonts-wqy-microhei")
     endif()
     set(CPACK_STRIP_FILES ON)
 endif()

@@ -2,6 +2,7 @@
 
 #include "chatsession.h"
 #include "composer.h"
+#include "desktopsettings.h"
 #include "hostinfopanel.h"
 #include "memberdelegate.h"
 #include "membermodel.h"
@@ -12,7 +13,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
+#include <QLocale>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -29,14 +32,25 @@ ChatPage::ChatPage(QWidget *parent)
     , m_memberCount(new QLabel(this))
     , m_view(new MessageView(this))
     , m_typing(new QLabel(this))
+    , m_composerNotice(new QLabel(this))
+    , m_banner(new QLabel(this))
     , m_composer(new Composer(this))
     , m_send(new QPushButton(tr("Send"), this))
     , m_members(new QListView(this))
     , m_hostInfo(new HostInfoPanel(this))
+    , m_side(new QWidget(this))
+    , m_splitter(new QSplitter(this))
+    , m_toggleSide(new QPushButton(this))
 {
     // Everything here can carry remote text (titles, names): never rich text.
-    for (QLabel *label : {m_title, m_memberCount, m_typing})
+    for (QLabel *label : {m_title, m_memberCount, m_typing, m_composerNotice, m_banner})
         label->setTextFormat(Qt::PlainText);
+    for (QLabel *label : {m_composerNotice, m_banner}) {
+        label->setWordWrap(true);
+        label->setStyleSheet(QStringLiteral(
+            "QLabel { color: #a00; background: #fdecea; padding: 6px; border-radius: 4px; }"));
+        label->hide();
+    }
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     titleFont.setBold(true);
@@ -55,7 +69,10 @@ ChatPage::ChatPage(QWidget *parent)
     header->addWidget(m_title);
     header->addWidget(m_memberCount);
     header->addStretch();
+    header->addWidget(m_toggleSide);
     header->addWidget(leave);
+    m_toggleSide->setCheckable(true);
+    m_toggleSide->setFlat(true);
 
     auto *composerRow = new QHBoxLayout;
     composerRow->addWidget(m_composer, 1);
@@ -67,11 +84,13 @@ ChatPage::ChatPage(QWidget *parent)
     auto *timelineLayout = new QVBoxLayout(timeline);
     timelineLayout->setContentsMargins(0, 0, 0, 0);
     timelineLayout->addLayout(header);
+    timelineLayout->addWidget(m_banner);
     timelineLayout->addWidget(m_view, 1);
     timelineLayout->addWidget(m_typing);
+    timelineLayout->addWidget(m_composerNotice);
     timelineLayout->addLayout(composerRow);
 
-    auto *side = new QWidget(this);
+    QWidget *side = m_side;
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     auto *membersTitle = new QLabel(tr("Members"), side);
@@ -86,22 +105,49 @@ ChatPage::ChatPage(QWidget *parent)
     sideLayout->addWidget(m_hostInfo);
     m_hostInfo->hide();
 
-    auto *splitter = new QSplitter(this);
+    QSplitter *splitter = m_splitter;
     splitter->addWidget(timeline);
     splitter->addWidget(side);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 0);
     splitter->setSizes({TimelineWidth, SidePanelWidth});
-    splitter->setChildrenCollapsible(false);
+    // The member panel can be dragged shut (or hidden with the header's button): in a small
+    // window the timeline matters more. The timeline itself never collapses.
+    splitter->setCollapsible(0, false);
+    splitter->setCollapsible(1, true);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
+    setMemberPanelShown(DesktopSettings().memberPanelShown());
+    connect(m_toggleSide, &QPushButton::toggled, this, [this](bool shown) {
+        setMemberPanelShown(shown);
+        DesktopSettings().setMemberPanelShown(shown);
+    });
+    connect(splitter, &QSplitter::splitterMoved, this, [this] {
+        const bool shown = m_splitter->sizes().value(1) > 0;
+        if (shown != m_toggleSide->isChecked()) {
+            setMemberPanelShown(shown);
+            DesktopSettings().setMemberPanelShown(shown);
+        }
+    });
+
     m_composer->setMaxLength(protocol::DefaultMaxTextChars);
     connect(m_composer, &Composer::submitted, this, &ChatPage::send);
+    // Refused, not cut: the text stays in the composer and the reason stays beside it until
+    // the text changes.
     connect(m_composer, &Composer::tooLong, this, [this](int characters, int limit) {
-        m_typing->setText(
-            tr("Too long to send: %1 characters, the limit is %2.").arg(characters).arg(limit));
+        m_composerNotice->setText(
+            tr("Too long to send: %1 characters, the limit is %2. Shorten "
+               "it, or send it as several messages.")
+                .arg(QLocale().toString(characters), QLocale().toString(limit)));
+        m_composerNotice->show();
+    });
+    connect(m_composer, &QPlainTextEdit::textChanged, this, [this] {
+        if (m_composerNotice->isVisible()) {
+            m_composerNotice->hide();
+            m_composerNotice->clear();
+        }
     });
     connect(m_send, &QPushButton::clicked, m_composer, &Composer::submit);
     connect(m_composer, &Composer::typing, this, [this] {
@@ -141,6 +187,36 @@ HostInfoPanel *ChatPage::hostInfo() const
     return m_hostInfo;
 }
 
+QLabel *ChatPage::composerNotice() const
+{
+    return m_composerNotice;
+}
+
+QLabel *ChatPage::roomBanner() const
+{
+    return m_banner;
+}
+
+QWidget *ChatPage::sidePanel() const
+{
+    return m_side;
+}
+
+QSplitter *ChatPage::splitter() const
+{
+    return m_splitter;
+}
+
+void ChatPage::setMemberPanelShown(bool shown)
+{
+    const QSignalBlocker blocker(m_toggleSide);
+    m_toggleSide->setChecked(shown);
+    m_toggleSide->setText(shown ? tr("Hide Members") : tr("Show Members"));
+    m_side->setVisible(shown);
+    if (shown && m_splitter->sizes().value(1) == 0)
+        m_splitter->setSizes({TimelineWidth, SidePanelWidth});
+}
+
 void ChatPage::setSession(ChatSession *session)
 {
     if (m_session)
@@ -149,9 +225,13 @@ void ChatPage::setSession(ChatSession *session)
     m_view->setModel(session ? session->messages() : nullptr);
     m_members->setModel(session ? session->members() : nullptr);
     updateTyping({});
+    m_banner->hide();
+    m_composerNotice->hide();
     if (!session)
         return;
     connect(session, &ChatSession::typingChanged, this, &ChatPage::updateTyping);
+    connect(session, &ChatSession::hostLeft, this, &ChatPage::onHostLeft);
+    connect(session, &ChatSession::stateChanged, this, &ChatPage::onStateChanged);
     connect(session, &ChatSession::roomTitleChanged, this, &ChatPage::updateHeader);
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(session->members(), signal, this, &ChatPage::updateHeader);
@@ -191,6 +271,19 @@ void ChatPage::updateHeader()
     const MemberModel *members = m_session->members();
     m_memberCount->setText(
         tr("%1 of %n online", nullptr, members->rowCount()).arg(members->onlineCount()));
+}
+
+void ChatPage::onHostLeft()
+{
+    m_banner->setText(tr("The host closed the room. Messages you write now are sent when it "
+                         "opens again."));
+    m_banner->show();
+}
+
+void ChatPage::onStateChanged()
+{
+    if (m_session && m_session->state() == ChatSession::State::Live)
+        m_banner->hide();
 }
 
 void ChatPage::requestOlder()

@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QHostAddress>
+#include <QLineEdit>
 #include <QTimer>
 #include <cstdio>
 
@@ -47,6 +48,7 @@ int runDesktop(int &argc, char **argv)
     const QString rawName = nameFromRawArguments(argc, argv);
     QApplication app(argc, argv);
     setApplicationIdentity();
+    useQuietLogging();
     QApplication::setApplicationDisplayName(QStringLiteral("Confab"));
     QGuiApplication::setDesktopFileName(QStringLiteral("org.example.confab"));
     const DesktopSettings settings;
@@ -95,10 +97,12 @@ int runDesktop(int &argc, char **argv)
     window.show();
 
     QString userName = (parser.isSet(name) ? parser.value(name) : rawName).trimmed();
+    if (!userName.isEmpty()) // given on the command line: shown on the start page too
+        window.startPage()->nameField()->setText(userName);
     if (userName.isEmpty())
         userName = settings.name();
     if (userName.isEmpty())
-        userName = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+        userName = loginDisplayName();
     if (parser.isSet(host)) {
         HostRequest request;
         request.name = userName;

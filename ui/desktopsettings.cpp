@@ -67,6 +67,16 @@ void DesktopSettings::setHostTitle(const QString &title)
     QSettings().setValue(key("host/title"), title);
 }
 
+bool DesktopSettings::memberPanelShown() const
+{
+    return QSettings().value(key("ui/memberPanelShown"), true).toBool();
+}
+
+void DesktopSettings::setMemberPanelShown(bool shown)
+{
+    QSettings().setValue(key("ui/memberPanelShown"), shown);
+}
+
 quint16 DesktopSettings::hostPort() const
 {
     return quint16(QSettings().value(key("host/port"), protocol::DefaultHubPort).toUInt());

@@ -43,6 +43,11 @@ public:
     quint16 hostPort() const;
     void setHostPort(quint16 port);
 
+    // The room's member panel (and, while hosting, the join address and QR code) beside the
+    // timeline; hidden, the timeline gets the whole width (small windows).
+    bool memberPanelShown() const;
+    void setMemberPanelShown(bool shown);
+
     QList<RecentRoom> recentRooms() const; // most recent first
     void addRecentRoom(const RecentRoom &room);
 };

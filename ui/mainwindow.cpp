@@ -2,9 +2,12 @@
 
 #include "chatpage.h"
 #include "chatsession.h"
+#include "composer.h"
 #include "connectionstatus.h"
 #include "hostinfopanel.h"
+#include "hubapi.h"
 #include "landiscovery.h"
+#include "membermodel.h"
 #include "messageview.h"
 #include "roomhost.h"
 #include "settingsdialog.h"
@@ -15,6 +18,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QEventLoop>
+#include <QInputDialog>
 #include <QLoggingCategory>
 #include <QMenu>
 #include <QMenuBar>
@@ -24,6 +29,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcWindow, "confab.ui.window")
 
@@ -36,6 +42,13 @@ constexpr int NotificationTimeoutMs = 5000;
 constexpr int RejectedMessageTimeoutMs = 15000;
 constexpr int DefaultWidth = 1000;
 constexpr int DefaultHeight = 680;
+// A member leaving tells the hub (DELETE session); past this the hub forgets idle tokens anyway.
+constexpr int SignOutTimeoutMs = 5000;
+// The host's own sign-out goes to its own hub in this thread, over loopback: milliseconds.
+constexpr int OwnSignOutTimeoutMs = 2000;
+// Signing in, loading history and opening the stream take well under a second on a LAN. Shorter
+// than one request's own timeout, whose "Operation canceled" tells the user less.
+constexpr int DefaultFirstConnectionTimeoutMs = HubApi::RequestTimeoutMs * 4 / 5;
 
 QIcon applicationIcon()
 {
@@ -54,7 +67,19 @@ MainWindow::MainWindow(QWidget *parent)
     , m_status(new ConnectionStatus(this))
     , m_discovery(new LanDiscovery(this))
     , m_host(new RoomHost(this))
+    , m_firstConnection(new QTimer(this))
 {
+    m_firstConnection->setSingleShot(true);
+    m_firstConnection->setInterval(DefaultFirstConnectionTimeoutMs);
+    connect(m_firstConnection, &QTimer::timeout, this, [this] {
+        if (!m_session || m_wasLive)
+            return;
+        const int seconds = m_firstConnection->interval() / 1000;
+        failFirstConnection(tr("No answer from %1 within %n second(s). Check the address, and "
+                               "that the host's computer is on this network.",
+                               nullptr, qMax(1, seconds))
+                                .arg(m_currentRoom.hubUrl.toString()));
+    });
     setWindowIcon(applicationIcon());
     m_pages->addWidget(m_startPage);
     m_pages->addWidget(m_chatPage);
@@ -66,7 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_startPage->setDiscovery(m_discovery);
     connect(m_startPage, &StartPage::hostRequested, this, &MainWindow::hostRoom);
     connect(m_startPage, &StartPage::joinRequested, this, &MainWindow::joinRoom);
-    connect(m_chatPage, &ChatPage::leaveRequested, this, &MainWindow::leaveRoom);
+    connect(m_chatPage, &ChatPage::leaveRequested, this, [this] { leaveRoom(); });
     connect(m_chatPage->messageView()->verticalScrollBar(), &QScrollBar::valueChanged, this,
             [this] {
                 if (isActiveWindow() && m_chatPage->messageView()->isAtBottom())
@@ -103,6 +128,11 @@ void MainWindow::setHostBindAddress(const QHostAddress &address)
 void MainWindow::setAnnounceHostedRooms(bool announce)
 {
     m_announce = announce;
+}
+
+void MainWindow::setFirstConnectionTimeoutMs(int ms)
+{
+    m_firstConnection->setInterval(ms);
 }
 
 LanDiscovery *MainWindow::discovery() const
@@ -164,7 +194,8 @@ void MainWindow::createMenus()
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *room = menuBar()->addMenu(tr("&Room"));
-    room->addAction(tr("&Leave Room"), this, &MainWindow::leaveRoom);
+    m_leaveAction = room->addAction(tr("&Leave Room"), this, [this] { leaveRoom(); });
+    m_leaveAction->setEnabled(false); // on the start page there is no room to leave
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Confab"), this, &MainWindow::showAbout);
@@ -257,7 +288,9 @@ void MainWindow::startSession(const JoinRequest &request)
                                            .arg(reason));
     });
     m_chatPage->setSession(m_session);
-    m_pages->setCurrentWidget(m_chatPage);
+    // The room shows once the hub has been reached; until then the start page says what is
+    // happening, and a failure leaves the user there with the reason (see onStateChanged).
+    m_startPage->showProgress(tr("Connecting to %1…").arg(request.hubUrl.toString()));
     setUnread(0);
 
     ChatSession::Options options;
@@ -266,36 +299,131 @@ void MainWindow::startSession(const JoinRequest &request)
     options.name = request.name;
     options.password = request.password;
     options.storageDir = QDir(dataDir()).filePath(QStringLiteral("client"));
+    m_firstConnection->start();
     m_session->start(options);
     m_status->setOutboxSize(m_session->outboxSize());
     updateTitle();
 }
 
-void MainWindow::stopSession(bool leave)
+ChatSession *MainWindow::stopSession(bool leave)
 {
     if (!m_session)
-        return;
+        return nullptr;
     ChatSession *session = m_session;
     m_session = nullptr;
     m_chatPage->setSession(nullptr);
     disconnect(session, nullptr, this, nullptr);
     disconnect(session, nullptr, m_status, nullptr);
-    session->stop(leave);
-    session->deleteLater();
+    const bool signingOut = session->stop(leave);
+    if (signingOut) {
+        // Deleting it now would abort the sign-out before it leaves, and the hub would keep a
+        // ghost member (the host twice after hosting again).
+        connect(session, &ChatSession::signedOut, session, &QObject::deleteLater);
+        QTimer::singleShot(SignOutTimeoutMs, session, &QObject::deleteLater);
+    } else {
+        session->deleteLater();
+    }
     m_status->setState(ChatSession::State::Idle, {}, 0);
     m_status->setOutboxSize(0);
+    return signingOut ? session : nullptr;
 }
 
-void MainWindow::leaveRoom()
+void MainWindow::stopHosting(ChatSession *signingOut)
 {
-    stopSession(true);
-    if (m_host->isRunning())
-        m_host->stop(tr("The host closed the room."));
+    if (!m_host->isRunning())
+        return;
+    if (signingOut) {
+        // The host's own sign-out must reach its hub before the hub stops; the hub runs in this
+        // thread, so wait for it here (bounded, user input held back meanwhile).
+        QEventLoop loop;
+        connect(signingOut, &ChatSession::signedOut, &loop, &QEventLoop::quit);
+        connect(signingOut, &QObject::destroyed, &loop, &QEventLoop::quit);
+        QTimer::singleShot(OwnSignOutTimeoutMs, &loop, &QEventLoop::quit);
+        loop.exec(QEventLoop::ExcludeUserInputEvents);
+    }
+    m_host->stop(tr("The host closed the room."));
+}
+
+bool MainWindow::leaveRoom()
+{
+    if (m_host->isRunning() && askStopHosting(false) != StopHosting::Stop)
+        return false;
+    closeRoom();
+    return true;
+}
+
+void MainWindow::closeRoom()
+{
+    const bool hosting = m_host->isRunning();
+    ChatSession *signingOut = stopSession(true);
+    if (hosting)
+        stopHosting(signingOut);
     m_chatPage->hostInfo()->hide();
     m_startPage->loadSettings(m_settings);
+    m_startPage->showProgress({});
     m_pages->setCurrentWidget(m_startPage);
     setUnread(0);
     updateTitle();
+}
+
+void MainWindow::failFirstConnection(const QString &message)
+{
+    m_firstConnection->stop();
+    closeRoom();
+    m_startPage->showError(message);
+}
+
+MainWindow::StopHosting MainWindow::askStopHosting(bool offerTray)
+{
+    int others = 0;
+    if (m_session) {
+        const MemberModel *members = m_session->members();
+        for (int row = 0; row < members->rowCount(); ++row) {
+            const QModelIndex index = members->index(row);
+            if (index.data(MemberModel::OnlineRole).toBool()
+                && !index.data(MemberModel::IsSelfRole).toBool())
+                ++others;
+        }
+    }
+    QMessageBox box(this);
+    box.setIcon(QMessageBox::Question);
+    box.setWindowTitle(tr("You are hosting a room"));
+    QString text = others > 0
+        ? tr("%n other member(s) are chatting in your room. Stopping hosting closes the room for "
+             "everyone.",
+             nullptr, others)
+        : tr("Nobody else is in your room right now. Stopping hosting closes it: nobody can "
+             "join until you host again.");
+    if (offerTray)
+        text += u' ' + tr("You can also keep the room open in the background.");
+    box.setText(text);
+    QPushButton *stop = box.addButton(tr("Stop Hosting"), QMessageBox::DestructiveRole);
+    QPushButton *keep = offerTray && m_tray
+        ? box.addButton(tr("Keep Open in Tray"), QMessageBox::AcceptRole)
+        : nullptr;
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(keep ? keep : stop);
+    box.exec();
+    if (box.clickedButton() == stop)
+        return StopHosting::Stop;
+    if (keep && box.clickedButton() == keep)
+        return StopHosting::KeepInTray;
+    return StopHosting::Cancel;
+}
+
+void MainWindow::askPasswordAndRejoin(const JoinRequest &request, bool wrongBefore)
+{
+    const QString room = request.title.isEmpty() ? request.hubUrl.toString() : request.title;
+    const QString label = wrongBefore ? tr("That password is wrong. Password for “%1”:")
+                                      : tr("This room is locked. Password for “%1”:");
+    bool ok = false;
+    const QString password = QInputDialog::getText(this, tr("Locked Room"), label.arg(room),
+                                                   QLineEdit::Password, QString(), &ok);
+    if (!ok || password.isEmpty())
+        return;
+    JoinRequest again = request;
+    again.password = password;
+    joinRoom(again);
 }
 
 void MainWindow::onStateChanged(ChatSession::State state, const QString &reason, int retryInMs)
@@ -304,18 +432,38 @@ void MainWindow::onStateChanged(ChatSession::State state, const QString &reason,
     statusBar()->clearMessage();
     if (state == ChatSession::State::Live && !m_wasLive) {
         m_wasLive = true;
+        m_firstConnection->stop();
         const QString title = m_session->roomTitle();
         m_status->setRoomTitle(title);
         if (!m_host->isRunning())
             m_settings.addRecentRoom({m_currentRoom.hubUrl, m_session->roomId(), title});
+        m_startPage->showProgress({});
+        m_pages->setCurrentWidget(m_chatPage);
+        m_chatPage->messageView()->scrollToNewest();
+        m_chatPage->composer()->setFocus();
         updateTitle();
+        return;
     }
-    if (state == ChatSession::State::Failed && !m_wasLive) {
-        // Never got in (wrong password, name taken, not a hub): back to the start page.
-        const QString message
-            = tr("Could not join %1: %2").arg(m_currentRoom.hubUrl.toString(), reason);
-        leaveRoom();
-        m_startPage->showError(message);
+    if (m_wasLive)
+        return; // a room once reached shows its reconnection in the room
+    if (state == ChatSession::State::Failed || state == ChatSession::State::Reconnecting) {
+        // Never got in: a dead address, a stopped host, a locked room, a taken name, not a
+        // hub. Back to the start page with the reason, instead of an empty room retrying.
+        const JoinRequest request = m_currentRoom;
+        const ChatSession::Failure failure = m_session->failure();
+        const QString address = request.hubUrl.toString();
+        const QString message = state == ChatSession::State::Reconnecting
+            ? tr("Could not reach %1 (%2). Check the address, and that Confab is running "
+                 "there and hosting a room.")
+                  .arg(address, reason)
+            : tr("Could not join %1: %2").arg(address, reason);
+        failFirstConnection(message);
+        if (failure == ChatSession::Failure::PasswordNeeded
+            || failure == ChatSession::Failure::WrongPassword) {
+            const bool wrong = failure == ChatSession::Failure::WrongPassword;
+            QTimer::singleShot(0, this,
+                               [this, request, wrong] { askPasswordAndRejoin(request, wrong); });
+        }
     }
 }
 
@@ -348,15 +496,20 @@ void MainWindow::setUnread(int count)
 
 void MainWindow::updateTitle()
 {
+    // Ends with the application's display name, so that platforms which append it to window
+    // titles (X11, Wayland) do not add it a second time.
     QString title = tr("Confab");
-    if (m_session) {
-        const QString room
+    const bool inRoom = m_session && m_pages->currentWidget() == m_chatPage;
+    if (inRoom) {
+        QString room
             = m_session->roomTitle().isEmpty() ? m_currentRoom.title : m_session->roomTitle();
-        if (!room.isEmpty())
-            title = tr("%1 — Confab").arg(room);
+        if (room.isEmpty())
+            room = m_session->hubUrl().toString();
         if (m_host->isRunning())
-            title = tr("%1 (hosting)").arg(title);
+            room = tr("%1 (hosting)").arg(room);
+        title = tr("%1 — Confab").arg(room);
     }
+    m_leaveAction->setEnabled(inRoom);
     if (m_unread > 0)
         title = tr("(%1) %2").arg(m_unread).arg(title);
     setWindowTitle(title);
@@ -383,21 +536,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->accept();
         return;
     }
-    QMessageBox box(this);
-    box.setIcon(QMessageBox::Question);
-    box.setWindowTitle(tr("You are hosting a room"));
-    box.setText(tr("Others are chatting in your room. Stop hosting, or keep the room open in the "
-                   "background?"));
-    QPushButton *stop = box.addButton(tr("Stop Hosting"), QMessageBox::DestructiveRole);
-    QPushButton *keep
-        = m_tray ? box.addButton(tr("Keep Open in Tray"), QMessageBox::AcceptRole) : nullptr;
-    box.addButton(QMessageBox::Cancel);
-    box.setDefaultButton(keep ? keep : stop);
-    box.exec();
-    if (box.clickedButton() == stop) {
-        leaveRoom();
+    const StopHosting answer = askStopHosting(true);
+    if (answer == StopHosting::Stop) {
+        closeRoom();
         event->accept();
-    } else if (keep && box.clickedButton() == keep) {
+    } else if (answer == StopHosting::KeepInTray) {
         QApplication::setQuitOnLastWindowClosed(false);
         hide();
         m_tray->showMessage(tr("Confab is still hosting"),
@@ -411,9 +554,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::quitApplication()
 {
+    if (m_host->isRunning()) {
+        // The same question as closing the window: the room closes for everyone.
+        if (askStopHosting(false) != StopHosting::Stop)
+            return;
+        closeRoom(); // signs the host out first, so hosting again shows the host once
+    }
     m_quitting = true;
     stopSession(false);
-    m_host->stop(tr("The host closed the room."));
     QApplication::quit();
 }
 

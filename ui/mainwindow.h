@@ -11,6 +11,7 @@
 #include <QPointer>
 
 class QStackedWidget;
+class QTimer;
 class QSystemTrayIcon;
 
 namespace confab {
@@ -34,6 +35,9 @@ public:
     // Where a hosted hub listens; default: all addresses. Loopback keeps it on this machine.
     void setHostBindAddress(const QHostAddress &address);
     void setAnnounceHostedRooms(bool announce);
+    // How long a first connection may take before the start page says there is no answer (a
+    // wrong address on the LAN can leave a connection attempt pending for minutes).
+    void setFirstConnectionTimeoutMs(int ms);
 
     LanDiscovery *discovery() const;
     void startDiscovery();
@@ -49,7 +53,8 @@ public:
 public slots:
     bool hostRoom(const confab::HostRequest &request);
     void joinRoom(const confab::JoinRequest &request);
-    void leaveRoom();
+    // Asks first while hosting (the room closes for everyone); false when the user said no.
+    bool leaveRoom();
     void showSettings();
     void showAbout();
 
@@ -62,8 +67,16 @@ private:
     void createTrayIcon();
     void startSession(const JoinRequest &request);
     // leave: end the membership on the hub too (Leave Room), not only disconnect (closing).
-    void stopSession(bool leave);
+    // Returns the stopped session while its sign-out is still on its way (it deletes itself
+    // when done), else nullptr.
+    ChatSession *stopSession(bool leave);
+    void closeRoom(); // leaveRoom() without the question
+    enum class StopHosting { Stop, KeepInTray, Cancel };
+    StopHosting askStopHosting(bool offerTray);
+    void stopHosting(ChatSession *signingOut);
+    void askPasswordAndRejoin(const JoinRequest &request, bool wrongBefore);
     void onStateChanged(confab::ChatSession::State state, const QString &reason, int retryInMs);
+    void failFirstConnection(const QString &message);
     void onMessageArrived(const MessageEvent &message, bool own);
     void setUnread(int count);
     void updateTitle();
@@ -82,7 +95,9 @@ private:
     QPointer<ChatSession> m_session;
     JoinRequest m_currentRoom;
     bool m_wasLive = false;
+    QTimer *m_firstConnection;
     QSystemTrayIcon *m_tray = nullptr;
+    QAction *m_leaveAction = nullptr;
     int m_unread = 0;
     bool m_quitting = false;
 };

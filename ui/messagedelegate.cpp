@@ -80,10 +80,23 @@ QString MessageDelegate::bodyText(const QModelIndex &index)
     return index.data(MessageModel::TextRole).toString();
 }
 
+QString MessageDelegate::layoutText(const QString &text)
+{
+    if (!text.contains(u'\n') && !text.contains(u'\r'))
+        return text; // the common case: no copy
+    QString result = text;
+    result.replace(QStringLiteral("\r\n"), QString(QChar::LineSeparator));
+    result.replace(u'\r', QChar::LineSeparator);
+    result.replace(u'\n', QChar::LineSeparator);
+    return result;
+}
+
 QList<QPair<int, int>> MessageDelegate::findLinks(const QString &text)
 {
-    static const QRegularExpression pattern(QStringLiteral(R"((?:https?://|www\.)[^\s<>"]+)"),
-                                            QRegularExpression::CaseInsensitiveOption);
+    // \x{2028}: the line separator layoutText() puts where the text had a line break.
+    static const QRegularExpression pattern(
+        QStringLiteral(R"((?:https?://|www\.)[^\s<>"\x{2028}]+)"),
+        QRegularExpression::CaseInsensitiveOption);
     QList<QPair<int, int>> links;
     auto it = pattern.globalMatch(text);
     while (it.hasNext()) {
@@ -134,7 +147,8 @@ int MessageDelegate::bodyHeight(const QString &text, const QFont &font, int widt
     }
     int height = 0;
     const QFontMetrics metrics(font);
-    if (text.size() < 80 && metrics.horizontalAdvance(text) <= width && !text.contains(u'\n')) {
+    if (text.size() < 80 && !text.contains(QChar::LineSeparator)
+        && metrics.horizontalAdvance(text) <= width) {
         height = metrics.height(); // the common short message: no layout needed
     } else {
         QTextLayout layout(text, font);
@@ -161,7 +175,7 @@ MessageDelegate::Geometry MessageDelegate::geometryFor(const QStyleOptionViewIte
     const int left = HorizontalMargin + (notice ? 0 : BodyIndent);
     const int width = qMax(1, option.rect.width() - left - HorizontalMargin);
     const QFont font = notice ? smallFont(option.font) : option.font;
-    int height = bodyHeight(bodyText(index), font, width, index);
+    int height = bodyHeight(layoutText(bodyText(index)), font, width, index);
     const auto delivery = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
     if (delivery != MessageModel::Delivery::Delivered)
         height += QFontMetrics(smallFont(option.font)).height();
@@ -236,7 +250,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     }
 
     // The body: plain text through QTextLayout, links underlined.
-    const QString text = bodyText(index);
+    const QString text = layoutText(bodyText(index));
     const QFont bodyFont = notice ? smallFont(option.font) : option.font;
     QTextLayout layout(text, bodyFont);
     if (!notice) {
@@ -285,7 +299,7 @@ QString MessageDelegate::linkAt(const QStyleOptionViewItem &option, const QModel
     const QRect body = geometry.bodyRect.translated(option.rect.topLeft());
     if (!body.contains(pos))
         return {};
-    const QString text = bodyText(index);
+    const QString text = layoutText(bodyText(index));
     const auto links = findLinks(text);
     if (links.isEmpty())
         return {};

@@ -33,6 +33,9 @@ public:
 
     // The text a row shows, exactly as painted (messages: the sender's text verbatim).
     static QString bodyText(const QModelIndex &index);
+    // bodyText as handed to QTextLayout: it ignores '\n', so line breaks ("\n", "\r\n", "\r")
+    // become U+2028 LINE SEPARATOR, which it honours. Still plain text, never markup.
+    static QString layoutText(const QString &text);
     // http(s) and www. links in plain text, as (start, length) ranges.
     static QList<QPair<int, int>> findLinks(const QString &text);
 

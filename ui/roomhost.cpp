@@ -6,6 +6,7 @@
 #include "lanaddresses.h"
 #include <QLoggingCategory>
 #include <QSysInfo>
+#include <QTcpServer>
 
 Q_LOGGING_CATEGORY(lcRoomHost, "confab.ui.host")
 
@@ -31,6 +32,33 @@ bool isAnyAddress(const QHostAddress &address)
 
 } // namespace
 
+QString RoomHost::describeStartFailure(const Options &options, const QString &detail)
+{
+    // The hub reports the socket's own English text; find out what went wrong with the port by
+    // trying it once more, so that the user reads which port and what to do, in their language.
+    if (options.port != 0) {
+        QTcpServer probe;
+        if (!probe.listen(options.bindAddress, options.port)) {
+            switch (probe.serverError()) {
+            case QAbstractSocket::AddressInUseError:
+                return tr("Port %1 is already in use, perhaps by another Confab hosting a room. "
+                          "Choose another port, or “any free port” (0).")
+                    .arg(options.port);
+            case QAbstractSocket::SocketAccessError:
+                return tr("Port %1 needs administrator rights on this computer. Choose a port "
+                          "from 1024 up, or “any free port” (0).")
+                    .arg(options.port);
+            case QAbstractSocket::SocketAddressNotAvailableError:
+                return tr("This computer has no address %1 to host on.")
+                    .arg(options.bindAddress.toString());
+            default:
+                break;
+            }
+        }
+    }
+    return tr("The room could not be opened (%1).").arg(detail);
+}
+
 RoomHost::RoomHost(QObject *parent)
     : QObject(parent)
 { }
@@ -51,8 +79,11 @@ bool RoomHost::start(const Options &options, QString *errorMessage)
     settings.password = options.password;
     settings.dataDir = options.dataDir;
     m_hub = std::make_unique<Hub>(settings);
-    if (!m_hub->start(errorMessage)) {
+    QString detail;
+    if (!m_hub->start(&detail)) {
         m_hub.reset();
+        if (errorMessage)
+            *errorMessage = describeStartFailure(options, detail);
         return false;
     }
     if (options.announce) {

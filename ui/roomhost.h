@@ -31,6 +31,7 @@ public:
     explicit RoomHost(QObject *parent = nullptr);
     ~RoomHost() override;
 
+    // On failure, errorMessage says what went wrong and what to do, translated.
     bool start(const Options &options, QString *errorMessage);
     void stop(const QString &reason);
     bool isRunning() const;
@@ -41,6 +42,8 @@ public:
     LanAnnouncer *announcer() const;
 
 private:
+    static QString describeStartFailure(const Options &options, const QString &detail);
+
     Options m_options;
     std::unique_ptr<Hub> m_hub;
     LanAnnouncer *m_announcer = nullptr;

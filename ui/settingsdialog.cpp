@@ -9,6 +9,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 
@@ -44,7 +45,11 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     form->addRow(tr("Your &name:"), m_name);
     form->addRow(tr("Notifications:"), m_notifications);
     form->addRow(tr("&Language:"), m_language);
-    form->addRow(tr("&Data folder:"), dataRow);
+    // A row holding a layout gets no buddy from QFormLayout, and a label without a buddy shows
+    // its "&" literally: give it the field.
+    auto *dataLabel = new QLabel(tr("&Data folder:"), this);
+    dataLabel->setBuddy(m_dataDir);
+    form->addRow(dataLabel, dataRow);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);

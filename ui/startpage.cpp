@@ -1,5 +1,6 @@
 #include "startpage.h"
 
+#include "applicationidentity.h"
 #include "landiscovery.h"
 #include "protocol.h"
 
@@ -48,6 +49,7 @@ StartPage::StartPage(QWidget *parent)
     : QWidget(parent)
     , m_name(new QLineEdit(this))
     , m_error(new QLabel(this))
+    , m_progress(new QLabel(this))
     , m_hostTitle(new QLineEdit(this))
     , m_hostPort(new QSpinBox(this))
     , m_hostPassword(new QLineEdit(this))
@@ -74,6 +76,11 @@ StartPage::StartPage(QWidget *parent)
     m_error->setStyleSheet(QStringLiteral(
         "QLabel { color: #a00; background: #fdecea; padding: 6px; border-radius: 4px; }"));
     m_error->hide();
+    m_progress->setTextFormat(Qt::PlainText);
+    m_progress->setWordWrap(true);
+    m_progress->setStyleSheet(QStringLiteral(
+        "QLabel { color: #124; background: #e8f0fe; padding: 6px; border-radius: 4px; }"));
+    m_progress->hide();
 
     // Host a room.
     auto *hostBox = new QGroupBox(tr("Host a room"), this);
@@ -152,6 +159,7 @@ StartPage::StartPage(QWidget *parent)
     layout->addWidget(welcome);
     layout->addLayout(nameRow);
     layout->addWidget(m_error);
+    layout->addWidget(m_progress);
     layout->addLayout(columns, 1);
 
     connect(hostButton, &QPushButton::clicked, this, &StartPage::requestHost);
@@ -203,8 +211,10 @@ void StartPage::setDiscovery(LanDiscovery *discovery)
 
 void StartPage::loadSettings(const DesktopSettings &settings)
 {
-    if (m_name->text().isEmpty())
-        m_name->setText(settings.name());
+    // The user's own choice first; before there is one, the login's full name as a suggestion.
+    // Whatever the user typed here stays; what we filled in follows the settings.
+    if (m_name->text().isEmpty() || !m_name->isModified())
+        m_name->setText(settings.name().isEmpty() ? loginDisplayName() : settings.name());
     if (m_hostTitle->text().isEmpty())
         m_hostTitle->setText(settings.hostTitle());
     m_hostPort->setValue(settings.hostPort());
@@ -228,6 +238,21 @@ void StartPage::showError(const QString &message)
 {
     m_error->setText(message);
     m_error->setVisible(!message.isEmpty());
+    if (!message.isEmpty())
+        showProgress({});
+}
+
+void StartPage::showProgress(const QString &message)
+{
+    m_progress->setText(message);
+    m_progress->setVisible(!message.isEmpty());
+    if (!message.isEmpty())
+        m_error->hide();
+}
+
+QLabel *StartPage::progressLabel() const
+{
+    return m_progress;
 }
 
 QUrl StartPage::parseAddress(const QString &text)

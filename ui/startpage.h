@@ -44,6 +44,7 @@ public:
     void setDiscovery(LanDiscovery *discovery);
     void loadSettings(const DesktopSettings &settings);
     void showError(const QString &message); // empty hides the banner
+    void showProgress(const QString &message); // e.g. "Connecting to …"; empty hides it
 
     // Accepts "host", "host:port", "http://host:port/"; invalid URL when it cannot.
     static QUrl parseAddress(const QString &text);
@@ -54,6 +55,7 @@ public:
     QTreeWidget *lanRooms() const;
     QListWidget *recentRooms() const;
     QLabel *errorBanner() const;
+    QLabel *progressLabel() const;
 
 signals:
     void hostRequested(const confab::HostRequest &request);
@@ -74,6 +76,7 @@ private:
     QList<RecentRoom> m_recent;
     QLineEdit *m_name;
     QLabel *m_error;
+    QLabel *m_progress;
     QLineEdit *m_hostTitle;
     QSpinBox *m_hostPort;
     QLineEdit *m_hostPassword;

@@ -38,7 +38,19 @@
         </translation>
     </message>
     <message>
-        <source>Too long to send: %1 characters, the limit is %2.</source>
+        <source>Too long to send: %1 characters, the limit is %2. Shorten it, or send it as several messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host closed the room. Messages you write now are sent when it opens again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -94,6 +106,10 @@
     </message>
     <message>
         <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This room is locked: it needs a password.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -282,10 +298,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Others are chatting in your room. Stop hosting, or keep the room open in the background?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Stop Hosting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -320,6 +332,48 @@
     <message>
         <source>A message was not sent: %1</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other member(s) are chatting in your room. Stopping hosting closes the room for everyone.</source>
+        <translation>
+            <numerusform>%n other member is chatting in your room. Stopping hosting closes the room for everyone.</numerusform>
+            <numerusform>%n other members are chatting in your room. Stopping hosting closes the room for everyone.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nobody else is in your room right now. Stopping hosting closes it: nobody can join until you host again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can also keep the room open in the background.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That password is wrong. Password for “%1”:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This room is locked. Password for “%1”:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locked Room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not reach %1 (%2). Check the address, and that Confab is running there and hosting a room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>No answer from %1 within %n second(s). Check the address, and that the host&apos;s computer is on this network.</source>
+        <translation>
+            <numerusform>No answer from %1 within %n second. Check the address, and that the host&apos;s computer is on this network.</numerusform>
+            <numerusform>No answer from %1 within %n seconds. Check the address, and that the host&apos;s computer is on this network.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -394,6 +448,22 @@
     <name>confab::RoomHost</name>
     <message>
         <source>The host closed the room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port %1 is already in use, perhaps by another Confab hosting a room. Choose another port, or “any free port” (0).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port %1 needs administrator rights on this computer. Choose a port from 1024 up, or “any free port” (0).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer has no address %1 to host on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room could not be opened (%1).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -17,11 +17,11 @@
     </message>
     <message>
         <source>%1 is typing…</source>
-        <translation>%1 正在输入…</translation>
+        <translation>%1正在输入…</translation>
     </message>
     <message>
         <source>%1 and %2 are typing…</source>
-        <translation>%1 和 %2 正在输入…</translation>
+        <translation>%1和%2正在输入…</translation>
     </message>
     <message numerus="yes">
         <source>%n people are typing…</source>
@@ -36,8 +36,20 @@
         </translation>
     </message>
     <message>
-        <source>Too long to send: %1 characters, the limit is %2.</source>
-        <translation>内容过长，无法发送：%1 个字符，上限为 %2 个。</translation>
+        <source>Too long to send: %1 characters, the limit is %2. Shorten it, or send it as several messages.</source>
+        <translation>太长，无法发送：%1 个字符，上限为 %2。请缩短，或分成几条消息发送。</translation>
+    </message>
+    <message>
+        <source>Hide Members</source>
+        <translation>隐藏成员</translation>
+    </message>
+    <message>
+        <source>Show Members</source>
+        <translation>显示成员</translation>
+    </message>
+    <message>
+        <source>The host closed the room. Messages you write now are sent when it opens again.</source>
+        <translation>主持人已关闭聊天室。现在写的消息会在聊天室重新开放时发送。</translation>
     </message>
 </context>
 <context>
@@ -94,6 +106,10 @@
         <source>Not connected</source>
         <translation>未连接</translation>
     </message>
+    <message>
+        <source>This room is locked: it needs a password.</source>
+        <translation>此聊天室已加锁：需要密码。</translation>
+    </message>
 </context>
 <context>
     <name>confab::Composer</name>
@@ -118,7 +134,7 @@
     </message>
     <message>
         <source>Connected to %1</source>
-        <translation>已连接到 %1</translation>
+        <translation>已连接到“%1”</translation>
     </message>
     <message numerus="yes">
         <source>reconnecting in %n s…</source>
@@ -277,10 +293,6 @@
         <translation>你正在主持聊天室</translation>
     </message>
     <message>
-        <source>Others are chatting in your room. Stop hosting, or keep the room open in the background?</source>
-        <translation>其他人正在你的聊天室中聊天。要停止主持，还是让聊天室在后台继续开放？</translation>
-    </message>
-    <message>
         <source>Stop Hosting</source>
         <translation>停止主持</translation>
     </message>
@@ -315,6 +327,46 @@
     <message>
         <source>A message was not sent: %1</source>
         <translation>有一条消息未能发送：%1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other member(s) are chatting in your room. Stopping hosting closes the room for everyone.</source>
+        <translation>
+            <numerusform>其他 %n 位成员正在你的聊天室中聊天。停止主持会为所有人关闭聊天室。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nobody else is in your room right now. Stopping hosting closes it: nobody can join until you host again.</source>
+        <translation>现在聊天室里没有其他人。停止主持会关闭聊天室：在你再次主持之前，没有人能加入。</translation>
+    </message>
+    <message>
+        <source>You can also keep the room open in the background.</source>
+        <translation>你也可以让聊天室在后台继续开放。</translation>
+    </message>
+    <message>
+        <source>That password is wrong. Password for “%1”:</source>
+        <translation>密码错误。“%1”的密码：</translation>
+    </message>
+    <message>
+        <source>This room is locked. Password for “%1”:</source>
+        <translation>此聊天室已加锁。“%1”的密码：</translation>
+    </message>
+    <message>
+        <source>Locked Room</source>
+        <translation>加锁的聊天室</translation>
+    </message>
+    <message>
+        <source>Could not reach %1 (%2). Check the address, and that Confab is running there and hosting a room.</source>
+        <translation>无法连接到 %1（%2）。请检查地址，并确认对方的 Confab 正在运行并主持聊天室。</translation>
+    </message>
+    <message numerus="yes">
+        <source>No answer from %1 within %n second(s). Check the address, and that the host&apos;s computer is on this network.</source>
+        <translation>
+            <numerusform>%1 在 %n 秒内没有应答。请检查地址，并确认主持人的电脑在这个网络中。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -351,11 +403,11 @@
     <name>confab::MessageModel</name>
     <message>
         <source>%1 left</source>
-        <translation>%1 离开了</translation>
+        <translation>%1离开了</translation>
     </message>
     <message>
         <source>%1 joined</source>
-        <translation>%1 加入了</translation>
+        <translation>%1加入了</translation>
     </message>
 </context>
 <context>
@@ -390,6 +442,22 @@
     <message>
         <source>The host closed the room.</source>
         <translation>主持人已关闭聊天室。</translation>
+    </message>
+    <message>
+        <source>Port %1 is already in use, perhaps by another Confab hosting a room. Choose another port, or “any free port” (0).</source>
+        <translation>端口 %1 已被占用，可能是另一个 Confab 正在主持聊天室。请换一个端口，或选择“任意空闲端口”（0）。</translation>
+    </message>
+    <message>
+        <source>Port %1 needs administrator rights on this computer. Choose a port from 1024 up, or “any free port” (0).</source>
+        <translation>在这台电脑上使用端口 %1 需要管理员权限。请选择 1024 及以上的端口，或选择“任意空闲端口”（0）。</translation>
+    </message>
+    <message>
+        <source>This computer has no address %1 to host on.</source>
+        <translation>这台电脑没有可用于主持的地址 %1。</translation>
+    </message>
+    <message>
+        <source>The room could not be opened (%1).</source>
+        <translation>无法开放聊天室（%1）。</translation>
     </message>
 </context>
 <context>
@@ -478,7 +546,7 @@
     <name>confab::StartPage</name>
     <message>
         <source>%1&apos;s room</source>
-        <translation>%1 的聊天室</translation>
+        <translation>%1的聊天室</translation>
     </message>
     <message>
         <source>Join Selected Room</source>
@@ -570,7 +638,7 @@
     </message>
     <message>
         <source>only for locked rooms</source>
-        <translation>仅加密聊天室需要</translation>
+        <translation>仅加锁的聊天室需要</translation>
     </message>
     <message>
         <source>&amp;Join</source>
@@ -594,7 +662,7 @@
     </message>
     <message>
         <source>Rejoin %1</source>
-        <translation>重新加入 %1</translation>
+        <translation>重新加入“%1”</translation>
     </message>
     <message>
         <source>Rooms you join will show here.</source>
@@ -610,7 +678,7 @@
     </message>
     <message>
         <source>Locked Room</source>
-        <translation>加密聊天室</translation>
+        <translation>加锁的聊天室</translation>
     </message>
     <message>
         <source>Password for “%1”:</source>

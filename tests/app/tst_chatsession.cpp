@@ -114,6 +114,7 @@ private slots:
     void resetReloadsHistoryFromAnotherDatabase();
     void byeSaysHostLeftAndKeepsRetrying();
     void busyHubIsRetried();
+    void leavingReachesTheHub();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -197,6 +198,13 @@ void TestChatSession::liveMessagesPresenceAndTyping()
     QCOMPARE(session.members()->typingNames(), QStringList {QStringLiteral("Ana")});
     // The mark goes away by itself.
     QTRY_VERIFY_WITH_TIMEOUT(session.members()->typingNames().isEmpty(), Timeout);
+    // ... or with Ana's message, at once.
+    wait<HubApi::Nothing>([&](auto done) { ana.api().sendTyping(QStringLiteral("lobby"), done); });
+    QTRY_COMPARE_WITH_TIMEOUT(session.members()->typingNames(), QStringList {QStringLiteral("Ana")},
+                              Timeout);
+    QVERIFY(ana.post(QStringLiteral("done")) > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(arrived.size(), 2, Timeout);
+    QVERIFY(session.members()->typingNames().isEmpty());
 
     // Ana leaves: a notice, and she is gone from the members.
     wait<HubApi::Nothing>([&](auto done) { ana.api().signOut(done); });
@@ -296,9 +304,18 @@ void TestChatSession::wrongPasswordFails()
     session.start(options);
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Failed, Timeout);
     QVERIFY(session.stateReason().contains(QStringLiteral("password")));
+    QCOMPARE(session.failure(), ChatSession::Failure::WrongPassword);
+    // No password at all: it is missing, not wrong (the window asks for it).
+    options.password.clear();
+    session.start(options);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Failed, Timeout);
+    QCOMPARE(session.failure(), ChatSession::Failure::PasswordNeeded);
+    QVERIFY(session.stateReason().contains(QStringLiteral("locked")));
+    QVERIFY(!session.stateReason().contains(QStringLiteral("Wrong")));
     options.password = QStringLiteral("sesame");
     session.start(options);
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Live, Timeout);
+    QCOMPARE(session.failure(), ChatSession::Failure::None);
 }
 
 void TestChatSession::historyPaging()
@@ -477,6 +494,7 @@ void TestChatSession::byeSaysHostLeftAndKeepsRetrying()
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Live, Timeout);
     m_hub->terminate();
     QTRY_COMPARE_WITH_TIMEOUT(hostLeft.size(), 1, Timeout);
+    QCOMPARE(session.members()->onlineCount(), 0); // nobody is reachable while the hub is gone
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Reconnecting, Timeout);
     QVERIFY2(m_hub->start(m_hub->port()), qPrintable(m_hub->errorText()));
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Live, Timeout);
@@ -526,6 +544,33 @@ void TestChatSession::busyHubIsRetried()
     QCOMPARE(server.connectionCount("/api/v1/rooms/lobby/events"), 2);
     for (const auto &arguments : std::as_const(states))
         QVERIFY(arguments.at(0).value<ChatSession::State>() != ChatSession::State::Failed);
+}
+
+void TestChatSession::leavingReachesTheHub()
+{
+    Poster ana(m_hub->url(), QStringLiteral("Ana"));
+    QVERIFY(ana.signIn());
+    auto session = std::make_unique<ChatSession>();
+    session->start(
+        optionsFor(m_hub->url(), QStringLiteral("Bo"), m_dir->filePath(QStringLiteral("bo"))));
+    QTRY_COMPARE_WITH_TIMEOUT(session->state(), ChatSession::State::Live, Timeout);
+    const auto members = [&] {
+        return wait<std::vector<MemberInfo>>(
+            [&](auto done) { ana.api().fetchMembers(QStringLiteral("lobby"), done); });
+    };
+    QCOMPARE(members().value->size(), size_t(2));
+    // Leaving says when the hub has heard it; only then may the session go away.
+    QSignalSpy signedOut(session.get(), &ChatSession::signedOut);
+    QVERIFY(session->stop(true));
+    QTRY_COMPARE_WITH_TIMEOUT(signedOut.size(), 1, Timeout);
+    session.reset();
+    const auto after = members();
+    QVERIFY(after.ok());
+    QCOMPARE(after.value->size(), size_t(1)); // Bo is gone, not a ghost
+    QCOMPARE(after.value->front().member.name, QStringLiteral("Ana"));
+    // Without a session on the hub there is nothing to sign out.
+    ChatSession idle;
+    QVERIFY(!idle.stop(true));
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)

@@ -44,6 +44,7 @@ private slots:
     void noticesForJoinAndLeaveOnly();
     void groupingAndDaySeparators();
     void membersPresenceAndTyping();
+    void typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub();
 };
 
 void TestMessageModels::messagesAreOrderedBySequenceAndDeduplicated()
@@ -221,6 +222,31 @@ void TestMessageModels::membersPresenceAndTyping()
     QCOMPARE(model.onlineCount(), 1);
     model.applyPresence({PresenceState::Leave, Ana, QStringLiteral("lobby"), 6, Noon});
     QCOMPARE(model.rowCount(), 2);
+}
+
+void TestMessageModels::typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub()
+{
+    MemberModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy typing(&model, &MemberModel::typingNamesChanged);
+    model.setSelfId(Bo.id);
+    model.setMembers({{Bo, true}, {Ana, true}});
+    model.markTyping(Ana);
+    QCOMPARE(model.typingNames(), QStringList {QStringLiteral("Ana")});
+    // Ana's message came: "Ana is typing…" ends now, not seconds later.
+    model.clearTyping(Ana.id);
+    QVERIFY(model.typingNames().isEmpty());
+    QVERIFY(typing.last().at(0).toStringList().isEmpty());
+    QVERIFY(!model.index(0).data(MemberModel::TypingRole).toBool());
+    model.clearTyping(QStringLiteral("m_nobody")); // unknown: nothing happens
+    QCOMPARE(model.rowCount(), 2);
+
+    // The host closed the room: nobody is online any more, typing included.
+    model.markTyping(Ana);
+    model.markAllOffline();
+    QCOMPARE(model.onlineCount(), 0);
+    QCOMPARE(model.rowCount(), 2); // still listed, as offline
+    QVERIFY(model.typingNames().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestMessageModels)

@@ -2,6 +2,7 @@
 // (random ports) and real sessions: host and join in one process, the outbox while the hub is
 // down, markup shown as text, and a room found on the LAN list over loopback.
 
+#include "applicationidentity.h"
 #include "chatpage.h"
 #include "chatsession.h"
 #include "composer.h"
@@ -16,6 +17,7 @@
 #include "messagedelegate.h"
 #include "messagemodel.h"
 #include "messageview.h"
+#include "protocol.h"
 #include "qrcodewidget.h"
 #include "roomhost.h"
 #include "settingsdialog.h"
@@ -25,18 +27,25 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
+#include <QLoggingCategory>
 #include <QMessageBox>
+#include <QPainter>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTranslator>
 #include <QTreeWidget>
 
 using namespace confab;
@@ -78,6 +87,58 @@ bool isLive(const MainWindow &window)
     return window.session() && window.session()->state() == ChatSession::State::Live;
 }
 
+// Modal questions are answered from the event loop they run: call this right before the call
+// that asks. Empty buttonText: the Cancel (reject) button.
+void answerNextQuestion(const QString &buttonText)
+{
+    QTimer::singleShot(0, [buttonText] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        const auto buttons = box->buttons();
+        for (QAbstractButton *button : buttons) {
+            const bool cancel
+                = buttonText.isEmpty() && box->buttonRole(button) == QMessageBox::RejectRole;
+            if (cancel || (!buttonText.isEmpty() && button->text() == buttonText))
+                return button->click();
+        }
+        QFAIL("no such button");
+    });
+}
+
+// Waits (bounded) for a QInputDialog, records its label and answers it with text.
+void answerNextInputDialog(const QString &text, QString *label, int triesLeft = 300)
+{
+    QTimer::singleShot(50, [text, label, triesLeft] {
+        auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+        if (!dialog) {
+            if (triesLeft > 0)
+                answerNextInputDialog(text, label, triesLeft - 1);
+            return;
+        }
+        *label = dialog->labelText();
+        dialog->setTextValue(text);
+        dialog->accept();
+    });
+}
+
+// One more keystroke in typist's composer, then: does reader's window say that name is typing?
+// Typing events go out at most one per 2 s (client and hub), so a test types on, as a person
+// would, until the next one is let through.
+bool typeOnUntilShown(MainWindow &typist, MainWindow &reader, const QString &name)
+{
+    Composer *composer = typist.chatPage()->composer();
+    composer->setPlainText(composer->toPlainText() + u'.');
+    return reader.chatPage()->typingLabel()->text().contains(name);
+}
+
+int rowsNamed(const QAbstractItemModel *model, const QString &name)
+{
+    int rows = 0;
+    for (int row = 0; row < model->rowCount(); ++row)
+        rows += model->index(row, 0).data(Qt::DisplayRole).toString() == name ? 1 : 0;
+    return rows;
+}
+
 } // namespace
 
 class TestDesktopWindow : public QObject
@@ -87,12 +148,19 @@ private slots:
     void initTestCase();
     void composerEnterSendsShiftEnterBreaksLine();
     void linksAreFoundInPlainText();
+    void lineBreaksShowAsLines();
     void hostAndJoinInOneProcess();
     void htmlLookingMessageShownAsPlainText();
     void outboxMarkedWhileHubIsDown();
     void discoveryListsRoomAnnouncedOverLoopback();
     void scrollingUpLoadsOlderHistory();
     void closingWhileHostingAsks();
+    void tooLongTextIsRefusedAtTheComposer();
+    void deadAddressStaysOnTheStartPage();
+    void hostLeavingClosesTheRoomForOthersAndHostingAgainListsTheHostOnce();
+    void lockedRoomAsksForThePassword();
+    void portInUseSaysWhichPortAndWhatToDo();
+    void windowDetails();
     void settingsRoundTrip();
 
 private:
@@ -175,6 +243,73 @@ void TestDesktopWindow::linksAreFoundInPlainText()
     QVERIFY(!StartPage::parseAddress(QStringLiteral("  ")).isValid());
 }
 
+void TestDesktopWindow::lineBreaksShowAsLines()
+{
+    // The hub keeps "\n" (Shift+Enter, or a line break from the web page); QTextLayout alone
+    // would run the lines together ("line oneline two").
+    MessageModel model;
+    const Member bo {QStringLiteral("m_bo"), QStringLiteral("Bo")};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    model.addMessage({1, QStringLiteral("lobby"), bo, QStringLiteral("first"), now, {}});
+    model.addMessage({2, QStringLiteral("lobby"), bo, QStringLiteral("line one"), now, {}});
+    model.addMessage({3,
+                      QStringLiteral("lobby"),
+                      bo,
+                      QStringLiteral("line one\nline two\r\nline three"),
+                      now,
+                      {}});
+    model.addMessage({4,
+                      QStringLiteral("lobby"),
+                      bo,
+                      QStringLiteral("see http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b"),
+                      now,
+                      {}});
+    MessageDelegate delegate;
+    QStyleOptionViewItem option;
+    option.font = QApplication::font();
+    option.rect = QRect(0, 0, 600, 40);
+    const int oneLine = delegate.sizeHint(option, model.index(1, 0)).height();
+    const int threeLines = delegate.sizeHint(option, model.index(2, 0)).height();
+    const int lineHeight = QFontMetrics(option.font).height();
+    QVERIFY2(threeLines >= oneLine + 2 * lineHeight - 2,
+             qPrintable(QStringLiteral("%1 vs %2").arg(threeLines).arg(oneLine)));
+    // Measured again from the height cache: the same.
+    QCOMPARE(delegate.sizeHint(option, model.index(2, 0)).height(), threeLines);
+    // What is painted is the text, each line on its own line; copying still gives "\n".
+    QCOMPARE(MessageDelegate::bodyText(model.index(2, 0)),
+             QStringLiteral("line one\nline two\r\nline three"));
+    QCOMPARE(MessageDelegate::layoutText(QStringLiteral("a\nb\r\nc\rd")),
+             QStringLiteral("a\u2028b\u2028c\u2028d"));
+    // A link ends at the line break, and the next line's link is found on its own.
+    const QString links
+        = MessageDelegate::layoutText(model.index(3, 0).data(MessageModel::TextRole).toString());
+    const auto found = MessageDelegate::findLinks(links);
+    QCOMPARE(found.size(), 2);
+    QCOMPARE(links.mid(found[0].first, found[0].second), QStringLiteral("http://127.0.0.1:1/a"));
+    QCOMPARE(links.mid(found[1].first, found[1].second), QStringLiteral("http://127.0.0.1:1/b"));
+    // Painted: ink in three separate bands of lines, not one.
+    QImage image(option.rect.width(), threeLines, QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        QStyleOptionViewItem paintOption = option;
+        paintOption.rect = QRect(0, 0, option.rect.width(), threeLines);
+        paintOption.palette.setColor(QPalette::Text, Qt::black);
+        delegate.paint(&painter, paintOption, model.index(2, 0));
+    }
+    int bands = 0;
+    bool inInk = false;
+    for (int y = 0; y < image.height(); ++y) {
+        bool ink = false;
+        for (int x = 0; x < image.width() && !ink; ++x)
+            ink = qGray(image.pixel(x, y)) < 128;
+        if (ink && !inInk)
+            ++bands;
+        inInk = ink;
+    }
+    QVERIFY2(bands >= 3, qPrintable(QString::number(bands)));
+}
+
 void TestDesktopWindow::hostAndJoinInOneProcess()
 {
     QTemporaryDir hostDir;
@@ -232,14 +367,27 @@ void TestDesktopWindow::hostAndJoinInOneProcess()
         MessageModel::Delivery::Delivered, NetworkWaitMs);
 
     // Typing shows in the other window, by name.
-    host->chatPage()->composer()->setPlainText(QStringLiteral("typing…"));
-    QTRY_VERIFY_WITH_TIMEOUT(
-        guest->chatPage()->typingLabel()->text().contains(QStringLiteral("Ana")), NetworkWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(typeOnUntilShown(*host, *guest, QStringLiteral("Ana")), NetworkWaitMs);
     saveScreenshot(*host, QStringLiteral("host"));
     saveScreenshot(*guest, QStringLiteral("guest"));
+    // Ana's message ends "Ana is typing…" at once, not seconds later.
+    typeAndSend(*host, QStringLiteral("done typing"));
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(guestTimeline, QStringLiteral("done typing")) >= 0,
+                             NetworkWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(guest->chatPage()->typingLabel()->text().isEmpty(),
+                             MemberModel::TypingDisplayMs / 4);
+    // The application's name once, at the end (where X11 and Wayland would append it).
+    QVERIFY2(host->windowTitle().endsWith(QStringLiteral("Test Room (hosting) — Confab")),
+             qPrintable(host->windowTitle()));
+    QCOMPARE(host->windowTitle().count(QStringLiteral("Confab")), 1);
 
-    // Leaving the room while hosting stops the hub and returns to the start page.
-    host->leaveRoom();
+    // Leaving the room while hosting asks first, then stops the hub and returns to the start
+    // page.
+    answerNextQuestion(QString());
+    QVERIFY(!host->leaveRoom());
+    QVERIFY(host->isHosting());
+    answerNextQuestion(QStringLiteral("Stop Hosting"));
+    QVERIFY(host->leaveRoom());
     QVERIFY(!host->isHosting());
     QVERIFY(!host->session());
     QTRY_VERIFY_WITH_TIMEOUT(guest->session()->state() != ChatSession::State::Live, NetworkWaitMs);
@@ -276,9 +424,9 @@ void TestDesktopWindow::htmlLookingMessageShownAsPlainText()
     QCOMPARE(viewer->toPlainText(), markup);
     QVERIFY(viewer->isReadOnly());
     // The typing line names the member as typed, not as markup.
-    host->chatPage()->composer()->setPlainText(QStringLiteral("x"));
     QLabel *typing = guest->chatPage()->typingLabel();
-    QTRY_VERIFY_WITH_TIMEOUT(typing->text().contains(QStringLiteral("<i>Eve</i>")), NetworkWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(typeOnUntilShown(*host, *guest, QStringLiteral("<i>Eve</i>")),
+                             NetworkWaitMs);
     QCOMPARE(typing->textFormat(), Qt::PlainText);
     // A link in a message is found where it is drawn, and only there.
     const QString link = QStringLiteral("http://127.0.0.1:1/page");
@@ -495,30 +643,280 @@ void TestDesktopWindow::closingWhileHostingAsks()
     auto host = hostWindow(dir, QStringLiteral("Ana"));
     QVERIFY(host);
     QTRY_VERIFY_WITH_TIMEOUT(isLive(*host), NetworkWaitMs);
-    // The question is modal: answer it from the event loop it runs.
-    const auto answer = [](const QString &buttonText) {
-        QTimer::singleShot(0, [buttonText] {
-            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            QVERIFY(box);
-            const auto buttons = box->buttons();
-            for (QAbstractButton *button : buttons) {
-                const bool cancel
-                    = buttonText.isEmpty() && box->buttonRole(button) == QMessageBox::RejectRole;
-                if (cancel || (!buttonText.isEmpty() && button->text() == buttonText))
-                    return button->click();
-            }
-            QFAIL("no such button");
-        });
-    };
     // Cancel: nothing changes.
-    answer(QString());
+    answerNextQuestion(QString());
     QVERIFY(!host->close());
     QVERIFY(host->isHosting());
     QVERIFY(host->isVisible());
     // Stop hosting: the room closes with the window.
-    answer(QStringLiteral("Stop Hosting"));
+    answerNextQuestion(QStringLiteral("Stop Hosting"));
     QVERIFY(host->close());
     QVERIFY(!host->isHosting());
+}
+
+void TestDesktopWindow::tooLongTextIsRefusedAtTheComposer()
+{
+    ChatPage page;
+    page.show();
+    Composer *composer = page.composer();
+    QSignalSpy submitted(composer, &Composer::submitted);
+    const QString text(protocol::DefaultMaxTextChars + 1, u'x');
+    composer->setPlainText(text);
+    composer->setFocus();
+    QTest::keyClick(composer, Qt::Key_Return);
+    // Refused, not cut: nothing sent, the text kept, the reason right at the composer.
+    QCOMPARE(submitted.size(), 0);
+    QCOMPARE(composer->toPlainText(), text);
+    QLabel *notice = page.composerNotice();
+    QVERIFY(notice->isVisible());
+    QVERIFY(notice->text().contains(QStringLiteral("Too long to send")));
+    QCOMPARE(notice->textFormat(), Qt::PlainText);
+    QVERIFY(notice != page.typingLabel()); // "X is typing" cannot overwrite it
+    page.typingLabel()->setText(QStringLiteral("Bo is typing…"));
+    QVERIFY(notice->isVisible());
+    saveScreenshot(page, QStringLiteral("too-long"));
+    // Until the text changes.
+    composer->moveCursor(QTextCursor::End);
+    QTest::keyClick(composer, Qt::Key_Backspace);
+    QVERIFY(!notice->isVisible());
+    QTest::keyClick(composer, Qt::Key_Return);
+    QCOMPARE(submitted.size(), 1);
+    QCOMPARE(submitted.first().first().toString().size(), protocol::DefaultMaxTextChars);
+}
+
+void TestDesktopWindow::deadAddressStaysOnTheStartPage()
+{
+    QTemporaryDir dir;
+    // Nothing listens on port 1 of the loopback: the connection is refused at once.
+    auto window
+        = joinWindow(dir, QUrl(QStringLiteral("http://127.0.0.1:1/")), QStringLiteral("Bo"));
+    QVERIFY(window->startPage()->isVisible());
+    QVERIFY(!window->chatPage()->isVisible());
+    QVERIFY(window->startPage()->progressLabel()->isVisible()); // "Connecting to …"
+    QLabel *error = window->startPage()->errorBanner();
+    QTRY_VERIFY_WITH_TIMEOUT(error->isVisible(), NetworkWaitMs);
+    QVERIFY(error->text().contains(QStringLiteral("127.0.0.1:1")));
+    QVERIFY(error->text().contains(QStringLiteral("Could not reach")));
+    QVERIFY(!window->startPage()->progressLabel()->isVisible());
+    QVERIFY(!window->session()); // not retrying behind the user's back
+    QVERIFY(!window->chatPage()->isVisible());
+    QCOMPARE(window->windowTitle(), QStringLiteral("Confab"));
+    saveScreenshot(*window, QStringLiteral("dead-address"));
+
+    // An address where something takes the connection but never answers (or a LAN address
+    // where nobody is): a bounded wait, then the same.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    window->setFirstConnectionTimeoutMs(1500);
+    const QUrl silentUrl(QStringLiteral("http://127.0.0.1:%1/").arg(silent.serverPort()));
+    window->joinRoom({silentUrl, QString(), QStringLiteral("Bo"), QString(), QString()});
+    QTRY_VERIFY_WITH_TIMEOUT(error->isVisible(), NetworkWaitMs);
+    QVERIFY2(error->text().contains(QStringLiteral("No answer from ") + silentUrl.toString()),
+             qPrintable(error->text()));
+    QVERIFY(!window->session());
+    QVERIFY(!window->chatPage()->isVisible());
+}
+
+void TestDesktopWindow::hostLeavingClosesTheRoomForOthersAndHostingAgainListsTheHostOnce()
+{
+    QTemporaryDir hostDir;
+    QTemporaryDir joinDir;
+    auto host = hostWindow(hostDir, QStringLiteral("Ana"));
+    QVERIFY(host);
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*host), NetworkWaitMs);
+    const quint16 port = host->roomHost()->port();
+    auto guest = joinWindow(joinDir, host->roomHost()->localUrl(), QStringLiteral("Bo"));
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*guest), NetworkWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->session()->members()->onlineCount(), 2, NetworkWaitMs);
+
+    answerNextQuestion(QStringLiteral("Stop Hosting"));
+    QVERIFY(host->leaveRoom());
+    QVERIFY(!host->isHosting());
+    // The guest sees it where they look, and nobody is shown online any more.
+    QLabel *banner = guest->chatPage()->roomBanner();
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), NetworkWaitMs);
+    QVERIFY(banner->text().contains(QStringLiteral("host closed the room")));
+    QCOMPARE(guest->session()->members()->onlineCount(), 0);
+    // Ana left (her sign-out reached the hub before it stopped); Bo stays listed, offline.
+    QCOMPARE(rowsNamed(guest->session()->members(), QStringLiteral("Ana")), 0);
+    QCOMPARE(guest->chatPage()->memberList()->model()->rowCount(), 1);
+    QVERIFY(guest->chatPage()->isVisible()); // a room once reached waits in the room
+    saveScreenshot(*guest, QStringLiteral("host-left"));
+
+    // The host hosts again on the same port: the guest comes back, and Ana is listed once
+    // (her earlier membership ended when she left, before the hub stopped).
+    HostRequest request;
+    request.name = QStringLiteral("Ana");
+    request.title = QStringLiteral("Test Room");
+    request.port = port;
+    QVERIFY(host->hostRoom(request));
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*host), NetworkWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*guest), NetworkWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->session()->members()->onlineCount(), 2, NetworkWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), NetworkWaitMs);
+    QCOMPARE(rowsNamed(guest->session()->members(), QStringLiteral("Ana")), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(host->session()->members()->rowCount(), 2, NetworkWaitMs);
+    QCOMPARE(rowsNamed(host->session()->members(), QStringLiteral("Ana")), 1);
+    answerNextQuestion(QStringLiteral("Stop Hosting"));
+    QVERIFY(host->leaveRoom());
+}
+
+void TestDesktopWindow::lockedRoomAsksForThePassword()
+{
+    QTemporaryDir hubDir;
+    QTemporaryDir joinDir;
+    HubSettings settings;
+    settings.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    settings.port = 0;
+    settings.title = QStringLiteral("Locked");
+    settings.password = QStringLiteral("sesame");
+    settings.dataDir = hubDir.path();
+    Hub hub(settings);
+    QString error;
+    QVERIFY2(hub.start(&error), qPrintable(error));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/").arg(hub.port()));
+
+    // No password given: the window asks for one instead of saying it is wrong.
+    QString firstLabel;
+    answerNextInputDialog(QStringLiteral("not it"), &firstLabel);
+    auto guest = joinWindow(joinDir, url, QStringLiteral("Bo"));
+    QTRY_VERIFY_WITH_TIMEOUT(!firstLabel.isEmpty(), NetworkWaitMs);
+    QVERIFY2(firstLabel.contains(QStringLiteral("locked")), qPrintable(firstLabel));
+    QVERIFY(!guest->startPage()->errorBanner()->text().contains(QStringLiteral("Wrong")));
+    // A wrong one: asked again, saying so.
+    QString secondLabel;
+    answerNextInputDialog(QStringLiteral("sesame"), &secondLabel);
+    QTRY_VERIFY_WITH_TIMEOUT(!secondLabel.isEmpty(), NetworkWaitMs);
+    QVERIFY2(secondLabel.contains(QStringLiteral("wrong")), qPrintable(secondLabel));
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*guest), NetworkWaitMs);
+    QVERIFY(guest->chatPage()->isVisible());
+    guest.reset();
+    hub.shutdown(QString());
+}
+
+void TestDesktopWindow::portInUseSaysWhichPortAndWhatToDo()
+{
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+    const QString port = QString::number(taken.serverPort());
+    QTemporaryDir dir;
+    MainWindow window;
+    window.setDataDir(dir.path());
+    window.setHostBindAddress(QHostAddress(QHostAddress::LocalHost));
+    window.setAnnounceHostedRooms(false);
+    window.show();
+    HostRequest request;
+    request.name = QStringLiteral("Ana");
+    request.title = QStringLiteral("Room");
+    request.port = taken.serverPort();
+    QVERIFY(!window.hostRoom(request));
+    QVERIFY(!window.isHosting());
+    const QString english = window.startPage()->errorBanner()->text();
+    QVERIFY2(
+        english.contains(QStringLiteral("Port ") + port + QStringLiteral(" is already in use")),
+        qPrintable(english));
+    QVERIFY(english.contains(QStringLiteral("Choose another port")));
+
+    // In Chinese it is Chinese, not Qt's English socket text.
+    QTranslator chinese;
+    QVERIFY(chinese.load(QStringLiteral(":/i18n/confab_zh_CN")));
+    QCoreApplication::installTranslator(&chinese);
+    QVERIFY(!window.hostRoom(request));
+    const QString translated = window.startPage()->errorBanner()->text();
+    // The default room title: no space between a Chinese name and 的.
+    const QString roomTitle
+        = QCoreApplication::translate("confab::StartPage", "%1's room").arg(QStringLiteral("安娜"));
+    QCoreApplication::removeTranslator(&chinese);
+    QVERIFY2(translated.contains(QStringLiteral("端口 ") + port), qPrintable(translated));
+    QVERIFY(!translated.contains(QStringLiteral("in use")));
+    QVERIFY(!translated.contains(QStringLiteral("address")));
+    QCOMPARE(roomTitle, QStringLiteral("安娜的聊天室"));
+}
+
+void TestDesktopWindow::windowDetails()
+{
+    // Every mnemonic label has a field to jump to, so none shows a literal "&".
+    SettingsDialog dialog;
+    const auto labels = dialog.findChildren<QLabel *>();
+    for (QLabel *label : labels) {
+        if (label->text().contains(u'&'))
+            QVERIFY2(label->buddy(), qPrintable(label->text()));
+    }
+
+    // On the start page there is no room to leave; the title is the application's name.
+    QTemporaryDir dir;
+    MainWindow window;
+    window.setDataDir(dir.path());
+    window.show();
+    QAction *leave = nullptr;
+    const auto actions = window.findChildren<QAction *>();
+    for (QAction *action : actions) {
+        if (action->text() == QStringLiteral("&Leave Room"))
+            leave = action;
+    }
+    QVERIFY(leave);
+    QVERIFY(!leave->isEnabled());
+    QCOMPARE(window.windowTitle(), QStringLiteral("Confab"));
+
+    // The member panel folds away for a small window, and stays folded next time.
+    DesktopSettings().setMemberPanelShown(true); // settings outlive a test run
+    {
+        ChatPage page;
+        page.resize(640, 480);
+        page.show();
+        QVERIFY(page.sidePanel()->isVisible());
+        QPushButton *toggle = nullptr;
+        const auto buttons = page.findChildren<QPushButton *>();
+        for (QPushButton *button : buttons) {
+            if (button->text() == QStringLiteral("Hide Members"))
+                toggle = button;
+        }
+        QVERIFY(toggle);
+        toggle->click();
+        QVERIFY(!page.sidePanel()->isVisible());
+        QCOMPARE(toggle->text(), QStringLiteral("Show Members"));
+        QTRY_VERIFY(page.messageView()->width() > 500);
+        saveScreenshot(page, QStringLiteral("members-folded"));
+    }
+    {
+        ChatPage page;
+        page.show();
+        QVERIFY(!page.sidePanel()->isVisible());
+        DesktopSettings().setMemberPanelShown(true);
+    }
+    QVERIFY(!ChatPage().splitter()->isCollapsible(0)); // the timeline never folds
+    QVERIFY(ChatPage().splitter()->isCollapsible(1));
+
+    // Only warnings by default.
+    useQuietLogging();
+    const QLoggingCategory category("confab.test");
+    QVERIFY(!category.isDebugEnabled());
+    QVERIFY(!category.isInfoEnabled());
+    QVERIFY(category.isWarningEnabled());
+    QLoggingCategory::setFilterRules(QString());
+
+    // The name field offers the login's full name until the user picks one.
+    QCOMPARE(fullNameFromGecos(QStringLiteral("Ana Lima,Room 3,,")), QStringLiteral("Ana Lima"));
+    QCOMPARE(fullNameFromGecos(QStringLiteral(",,,")), QString());
+    DesktopSettings settings;
+    settings.setName(QString());
+    {
+        StartPage page;
+        page.loadSettings(settings);
+        QCOMPARE(page.nameField()->text(), loginDisplayName());
+    }
+    QVERIFY(!loginDisplayName().isEmpty());
+    StartPage page;
+    page.loadSettings(settings);
+    settings.setName(QStringLiteral("Bo Chosen")); // e.g. by --join --name, or the settings
+    page.loadSettings(settings);
+    QCOMPARE(page.nameField()->text(), QStringLiteral("Bo Chosen"));
+    // What the user typed is theirs until they use it.
+    page.nameField()->clear();
+    QTest::keyClicks(page.nameField(), QStringLiteral("Cy"));
+    page.loadSettings(settings);
+    QCOMPARE(page.nameField()->text(), QStringLiteral("Cy"));
+    settings.setName(QString());
 }
 
 void TestDesktopWindow::settingsRoundTrip()
