@@ -2,9 +2,11 @@
 
 #include "eventfanout.h"
 #include "httpserveradapter.h"
+#include "hubidentity.h"
 #include "hubstore.h"
 #include "passwordcheck.h"
 #include "ssewriter.h"
+#include "tlspolicy.h"
 #include "tokenbucket.h"
 
 #include <confab/version.h>
@@ -21,6 +23,8 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -189,6 +193,7 @@ public:
     HttpReply members(const HttpRequest &request, Room &room);
     HttpReply typing(const HttpRequest &request, Room &room);
     HttpReply health() const;
+    QJsonObject tlsHealth() const;
     HttpReply metrics() const;
     HttpReply staticFile(const QString &path) const;
 
@@ -207,6 +212,7 @@ public:
     PasswordCheck password;
     std::unique_ptr<HubStore> store;
     std::unique_ptr<HttpServerAdapter> http;
+    HubIdentity identity; // loaded only when TLS is on
     std::map<QString, Room> rooms;
     std::map<QString, MemberState> membersById;
     QHash<QByteArray, QString> memberIdByToken;
@@ -241,6 +247,10 @@ void Hub::Private::handle(const HttpRequest &request, PendingResponse &response)
     if (stopped) {
         response.reply(HttpReply::error(503, QLatin1StringView("shutting_down"),
                                         QStringLiteral("The hub is shutting down.")));
+        return;
+    }
+    if (std::optional<HttpReply> answer = tlsPolicyAnswer(settings.tls, request)) {
+        response.reply(*answer);
         return;
     }
     bool streamed = false;
@@ -705,7 +715,19 @@ HttpReply Hub::Private::health() const
         200,
         compactJson({{QStringLiteral("status"), QStringLiteral("ok")},
                      {QStringLiteral("version"), QStringLiteral(CONFAB_VERSION_STRING)},
-                     {QStringLiteral("api"), protocol::ApiVersion}}));
+                     {QStringLiteral("api"), protocol::ApiVersion},
+                     {QStringLiteral("tls"), tlsHealth()}}));
+}
+
+QJsonObject Hub::Private::tlsHealth() const
+{
+    const char *mode = settings.tls == TlsMode::Off ? "off"
+        : settings.tls == TlsMode::Required         ? "required"
+                                                    : "preferred";
+    QJsonObject tls {{QStringLiteral("mode"), QLatin1StringView(mode)}};
+    if (settings.tls != TlsMode::Off)
+        tls.insert(QStringLiteral("fingerprint"), identity.fingerprint());
+    return tls;
 }
 
 HttpReply Hub::Private::metrics() const
@@ -728,6 +750,13 @@ HttpReply Hub::Private::metrics() const
            counters.eventsReplayed);
     metric("confab_requests_refused_total", "counter", "Requests refused by the connection guard.",
            http->refusedCount());
+    metric("confab_tls_handshakes_total", "counter", "TLS handshakes completed.",
+           http->connections()->tlsHandshakesCompleted());
+    metric("confab_tls_handshakes_failed_total", "counter",
+           "TLS handshakes that failed or timed out (garbage, old protocol versions, stalls).",
+           http->connections()->tlsHandshakesFailed());
+    metric("confab_connections_silent_closed_total", "counter",
+           "Connections closed before they sent a byte.", http->connections()->silentClosedCount());
     return HttpReply {200, QByteArrayLiteral("text/plain; version=0.0.4"), text, {}};
 }
 
@@ -785,6 +814,8 @@ bool Hub::start(QString *errorMessage)
     if (dataDir.isEmpty())
         dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     d->settings.dataDir = dataDir;
+    if (d->settings.tls != TlsMode::Off && !d->identity.loadOrCreate(dataDir, errorMessage))
+        return false;
     if (!d->store->open(dataDir, errorMessage))
         return false;
 
@@ -810,10 +841,19 @@ bool Hub::start(QString *errorMessage)
     limits.maxBodyBytes = d->settings.maxBodyBytes;
     limits.requestTimeoutMs = d->settings.requestTimeoutMs;
     limits.idleTimeoutMs = d->settings.idleTimeoutMs;
+    limits.handshakeTimeoutMs = d->settings.tlsHandshakeTimeoutMs;
     d->http = std::make_unique<HttpServerAdapter>(
         limits, [this](const HttpRequest &request, PendingResponse &response) {
             d->handle(request, response);
         });
+    if (d->settings.tls != TlsMode::Off) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificate(d->identity.certificate());
+        tls.setPrivateKey(d->identity.privateKey());
+        tls.setProtocol(QSsl::TlsV1_2OrLater);
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+        d->http->enableTls(tls);
+    }
     if (!d->http->listen(d->settings.bindAddress, d->settings.port, errorMessage)) {
         d->rooms.clear();
         d->http.reset();
@@ -872,6 +912,11 @@ int Hub::subscriberCount() const
     for (const auto &entry : d->rooms)
         count += entry.second.fanout->count();
     return count;
+}
+
+QString Hub::tlsFingerprint() const
+{
+    return d->settings.tls == TlsMode::Off ? QString() : d->identity.fingerprint();
 }
 
 QString Hub::dataDirectory() const

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTest>
 
 #ifdef Q_OS_UNIX
@@ -94,8 +95,14 @@ void TestServe::firstLineStreamAndGracefulStop()
     QVERIFY(served.process->waitForFinished(WaitMs));
     QCOMPARE(served.process->exitStatus(), QProcess::NormalExit);
     QCOMPARE(served.process->exitCode(), 0);
-    // stdout had exactly the one line.
-    QVERIFY(served.process->readAllStandardOutput().trimmed().isEmpty());
+    // stdout had exactly one more line: the TLS address on the same port and the fingerprint.
+    const QByteArray rest = served.process->readAllStandardOutput();
+    QVERIFY2(QRegularExpression(QStringLiteral("^tls https://127\\.0\\.0\\.1:%1/ fingerprint "
+                                               "[0-9a-f]{64}\n$")
+                                    .arg(served.port))
+                 .match(QString::fromLatin1(rest))
+                 .hasMatch(),
+             rest.constData());
 #endif
 }
 
