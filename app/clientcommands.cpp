@@ -73,6 +73,30 @@ std::optional<QUrl> hubUrlArgument(const QString &text, QString *error)
     return url;
 }
 
+QCommandLineOption pinOption()
+{
+    return QCommandLineOption(
+        QStringLiteral("pin"),
+        QCoreApplication::translate("cli",
+                                    "Connect over https:// and accept only the hub whose "
+                                    "certificate has this SHA-256 fingerprint (64 hex digits, "
+                                    "as `confab serve` prints it)."),
+        QStringLiteral("SHA256HEX"));
+}
+
+// --pin's value; false (with *error set) when it is given but not a fingerprint.
+bool pinArgument(const QCommandLineParser &parser, const QCommandLineOption &option,
+                 std::optional<TlsPin> *pin, QString *error)
+{
+    if (!parser.isSet(option))
+        return true;
+    *pin = TlsPin::parse(parser.value(option));
+    if (!*pin)
+        *error = QCoreApplication::translate("cli", "--pin takes 64 hex digits (SHA-256), not %1")
+                     .arg(parser.value(option).left(100));
+    return pin->has_value();
+}
+
 // Remote text goes to a terminal: control characters (escape sequences!) are made visible
 // instead of being interpreted. Line breaks are kept, indented under the first line.
 QString terminalSafe(const QString &text)
@@ -183,7 +207,8 @@ int runListen(const QStringList &arguments)
                                     "Extra request header \"Name: value\" "
                                     "(repeatable)."),
         QStringLiteral("HEADER"));
-    parser.addOptions({reconnects, lastEventId, header});
+    const QCommandLineOption pin = pinOption();
+    parser.addOptions({reconnects, lastEventId, header, pin});
     if (const auto early = parseArguments(parser, arguments))
         return *early;
 
@@ -201,8 +226,13 @@ int runListen(const QStringList &arguments)
         return usageError(parser,
                           QCoreApplication::translate("cli", "--reconnects takes a number."));
 
+    std::optional<TlsPin> tlsPin;
+    if (!pinArgument(parser, pin, &tlsPin, &error))
+        return usageError(parser, error);
+
     SseClient client;
     client.setUrl(*url);
+    client.setPin(tlsPin);
     client.setReconnectLimit(reconnectLimit);
     client.setLastEventId(parser.value(lastEventId));
     for (const QString &line : parser.values(header)) {
@@ -268,6 +298,8 @@ int runSend(const QStringList &arguments)
                                  QCoreApplication::translate("cli", "The message."));
     const CommonOptions common;
     common.addTo(parser);
+    const QCommandLineOption pin = pinOption();
+    parser.addOption(pin);
     if (const auto early = parseArguments(parser, arguments))
         return *early;
 
@@ -287,8 +319,13 @@ int runSend(const QStringList &arguments)
     const QString &password = identity->password;
     const QString roomId = parser.value(common.room);
 
+    std::optional<TlsPin> tlsPin;
+    if (!pinArgument(parser, pin, &tlsPin, &error))
+        return usageError(parser, error);
+
     HubApi api;
     api.setBaseUrl(*url);
+    api.setPin(tlsPin);
     SessionStore store;
     store.open(parser.value(common.stateDir), *url, roomId, name);
     const QString clientId

@@ -5,6 +5,7 @@
 // hub's `{"error": {"code", "message"}}` when there is one.
 
 #include "chatevent.h"
+#include "pinnedtls.h"
 
 #include <QObject>
 #include <QUrl>
@@ -88,6 +89,9 @@ public:
 
     // The hub's base URL (http://host:port/, a path prefix is kept).
     void setBaseUrl(const QUrl &url);
+    // Accept only the hub whose certificate has this fingerprint (and use https://). Calls to
+    // another hub fail with code "tls_pin_mismatch" before anything is sent.
+    void setPin(const std::optional<TlsPin> &pin) { m_pin = pin; }
     QUrl baseUrl() const;
     void setToken(const QString &token);
     QString token() const;
@@ -120,6 +124,7 @@ private:
 
     QNetworkAccessManager *m_nam;
     QUrl m_baseUrl;
+    std::optional<TlsPin> m_pin;
     QString m_token;
     qint64 m_maxResponseBytes = MaxResponseBytes;
     quint64 m_generation = 0; // bumped by abortAll(): queued completions from before are dropped
