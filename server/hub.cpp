@@ -336,7 +336,7 @@ bool Hub::Private::originAllowed(const HttpRequest &request) const
     if (!host.isEmpty()) {
         const qsizetype bracket = host.lastIndexOf(']');
         const qsizetype colon = host.lastIndexOf(':');
-        quint16 hostPort = 80;
+        quint16 hostPort = request.encrypted ? 443 : 80;
         if (colon > bracket) {
             bool ok = false;
             hostPort = host.mid(colon + 1).toUShort(&ok);
@@ -351,7 +351,9 @@ bool Hub::Private::originAllowed(const HttpRequest &request) const
         return true;
     if (host.isEmpty())
         return false;
-    return origin.compare(QByteArray("http://" + host), Qt::CaseInsensitive) == 0;
+    // The page's own origin, in the scheme the request came with (the hub serves both).
+    const QByteArray scheme = request.encrypted ? "https://" : "http://";
+    return origin.compare(QByteArray(scheme + host), Qt::CaseInsensitive) == 0;
 }
 
 Hub::Private::MemberState *Hub::Private::authenticate(const HttpRequest &request)
