@@ -61,6 +61,7 @@ private slots:
     void firstLineStreamAndGracefulStop();
     void killNineRestartResume();
     void passwordFileRoomsAndTitle();
+    void tlsIdentityIsKeptAndACorruptOneStopsTheHub();
 };
 
 void TestServe::initTestCase()
@@ -158,6 +159,59 @@ void TestServe::passwordFileRoomsAndTitle()
     served.process->terminate();
     QVERIFY(served.process->waitForFinished(WaitMs));
     QCOMPARE(served.process->exitCode(), 0);
+}
+
+void TestServe::tlsIdentityIsKeptAndACorruptOneStopsTheHub()
+{
+    QTemporaryDir dir;
+    const auto fingerprintLine = [](Served &served) {
+        if (!QTest::qWaitFor([&] { return served.process->canReadLine(); }, WaitMs))
+            return QByteArray();
+        return served.process->readLine().trimmed();
+    };
+    Served first = startServe(dir.path());
+    QVERIFY(first.port != 0);
+    const QByteArray line = fingerprintLine(first);
+    const QByteArray fingerprint = line.mid(line.lastIndexOf(' ') + 1);
+    QCOMPARE(fingerprint.size(), 64);
+    QVERIFY(call(first.port, "GET", "/healthz").body.contains(fingerprint));
+    first.process->terminate();
+    QVERIFY(first.process->waitForFinished(WaitMs));
+
+    // Restarted: the same identity.
+    Served second = startServe(dir.path());
+    QVERIFY(second.port != 0);
+    QVERIFY(fingerprintLine(second).endsWith(QByteArray(" fingerprint " + fingerprint)));
+    second.process->terminate();
+    QVERIFY(second.process->waitForFinished(WaitMs));
+
+    // A damaged certificate: a clear error and a non-zero exit, never a new identity.
+    QFile certificate(dir.filePath(QStringLiteral("hub-cert.pem")));
+    QVERIFY(certificate.open(QIODevice::ReadWrite));
+    QByteArray pem = certificate.readAll();
+    pem[pem.size() / 2] = '!';
+    QVERIFY(certificate.seek(0));
+    certificate.write(pem);
+    certificate.close();
+    Served broken = startServe(dir.path());
+    QCOMPARE(broken.port, quint16(0));
+    // startServe() returns once the process has ended (or printed its first line).
+    const auto ended = [](QProcess &process) {
+        return process.state() == QProcess::NotRunning || process.waitForFinished(WaitMs);
+    };
+    QVERIFY(ended(*broken.process));
+    QCOMPARE(broken.process->exitCode(), 1);
+    const QByteArray error = broken.process->readAllStandardError();
+    QVERIFY2(error.contains("hub-cert.pem is corrupt"), error.constData());
+    QCOMPARE(certificate.size(), qint64(pem.size())); // left as it was, for the user to look at
+
+    // An unreadable key is an error too.
+    QVERIFY(QFile::remove(certificate.fileName()));
+    Served incomplete = startServe(dir.path());
+    QVERIFY(ended(*incomplete.process));
+    QCOMPARE(incomplete.process->exitCode(), 1);
+    QVERIFY(incomplete.process->readAllStandardError().contains("incomplete"));
+    QVERIFY(!certificate.exists());
 }
 
 QTEST_GUILESS_MAIN(TestServe)
