@@ -233,7 +233,8 @@ void GuardedTcpServer::startTls(qintptr descriptor)
         });
     });
     socket->setSslConfiguration(m_tlsConfiguration);
-    deadline->start(m_limits.handshakeTimeoutMs);
+    if (m_limits.handshakeTimeoutMs > 0)
+        deadline->start(m_limits.handshakeTimeoutMs);
     socket->startServerEncryption();
 }
 

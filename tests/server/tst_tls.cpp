@@ -346,6 +346,7 @@ void TestTls::requiredModeRedirectsOnlyOtherMachines()
     const auto answer = tlsPolicyAnswer(TlsMode::Required, request);
     QVERIFY(answer);
     QCOMPARE(answer->status, 308);
+    QVERIFY(http::serializeReply(*answer).startsWith("HTTP/1.1 308 Permanent Redirect\r\n"));
     QCOMPARE(answer->headers.first().second,
              QByteArrayLiteral("https://192.168.1.20:8848/api/v1/session"));
     QVERIFY(answer->body.contains("encrypted"));
