@@ -457,6 +457,8 @@ int runJoin(const QStringList &arguments)
         QCoreApplication::translate("cli", "The hub, e.g. http://192.168.1.20:8848/"));
     const CommonOptions common;
     common.addTo(parser);
+    const QCommandLineOption pin = pinOption();
+    parser.addOption(pin);
     if (const auto early = parseArguments(parser, arguments))
         return *early;
 
@@ -521,6 +523,8 @@ int runJoin(const QStringList &arguments)
                      [] { QCoreApplication::exit(ExitOk); });
 
     ChatSession::Options options;
+    if (!pinArgument(parser, pin, &options.pin, &error))
+        return usageError(parser, error);
     options.hubUrl = *url;
     options.roomId = parser.value(common.room);
     options.name = name;

@@ -29,6 +29,8 @@ ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body)
 {
     ApiError error;
     if (const QString refusal = TlsPin::refusalOf(reply); !refusal.isEmpty()) {
+        // Not a network error (those are retried): this hub will refuse again.
+        error.httpStatus = -1;
         error.code = QStringLiteral("tls_pin_mismatch");
         error.message = refusal;
         return error;

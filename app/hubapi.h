@@ -21,7 +21,7 @@ namespace confab {
 
 struct ApiError
 {
-    int httpStatus = 0; // 0: no answer at all (network error, timeout)
+    int httpStatus = 0; // 0: no answer at all (network error, timeout); -1: refused by us
     QString code; // the hub's stable word (e.g. "name_taken"), or "network"
     QString message; // for logs and humans
     int retryAfterSeconds = 0; // from a 429's Retry-After
