@@ -239,9 +239,11 @@ void ChatSession::Private::onStreamFailed(int httpStatus, const QString &reason)
         setState(State::Failed, ChatSession::tr("There is no room “%1” on this hub.").arg(roomId));
         return;
     }
+    // With a pin, a failure without a status is most likely the pin's refusal, which says it all.
     setState(State::Failed,
-             httpStatus == 0 ? ChatSession::tr("This is not a Confab hub: %1").arg(reason)
-                             : reason);
+             httpStatus == 0 && !options.pin
+                 ? ChatSession::tr("This is not a Confab hub: %1").arg(reason)
+                 : reason);
 }
 
 void ChatSession::Private::onStreamEvent(const QString &type, const QString &data)
@@ -478,6 +480,8 @@ void ChatSession::start(const Options &options)
     d->roomId
         = options.roomId.isEmpty() ? QString::fromLatin1(protocol::DefaultRoomId) : options.roomId;
     d->api->setBaseUrl(options.hubUrl);
+    d->api->setPin(options.pin);
+    d->stream->setPin(options.pin);
     d->store.open(options.storageDir, options.hubUrl, d->roomId, options.name);
     d->messages->clear();
     d->members->clear();

@@ -7,10 +7,12 @@
 // survives a restart of the app and are delivered exactly once (the hub dedups by clientId).
 
 #include "chatevent.h"
+#include "pinnedtls.h"
 
 #include <QObject>
 #include <QUrl>
 #include <memory>
+#include <optional>
 
 namespace confab {
 
@@ -48,6 +50,7 @@ public:
         QString name;
         QString password; // empty when the room is open
         QString storageDir; // token and outbox live here; empty: the app-data location
+        std::optional<TlsPin> pin; // set: https:// and exactly this hub certificate
     };
 
     explicit ChatSession(QObject *parent = nullptr);

@@ -3,6 +3,7 @@ target_sources(confab_app PRIVATE
     backoff.h backoff.cpp
     sseclient.h sseclient.cpp
     hubapi.h hubapi.cpp
+    pinnedtls.h pinnedtls.cpp
     sessionstore.h sessionstore.cpp
     messagemodel.h messagemodel.cpp
     membermodel.h membermodel.cpp

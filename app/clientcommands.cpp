@@ -105,6 +105,30 @@ std::optional<QUrl> hubAddressArgument(const QString &text, QString *error)
     return url;
 }
 
+QCommandLineOption pinOption()
+{
+    return QCommandLineOption(
+        QStringLiteral("pin"),
+        QCoreApplication::translate("cli",
+                                    "Connect over https:// and accept only the hub whose "
+                                    "certificate has this SHA-256 fingerprint (64 hex digits, "
+                                    "as `confab serve` prints it)."),
+        QStringLiteral("SHA256HEX"));
+}
+
+// --pin's value; false (with *error set) when it is given but not a fingerprint.
+bool pinArgument(const QCommandLineParser &parser, const QCommandLineOption &option,
+                 std::optional<TlsPin> *pin, QString *error)
+{
+    if (!parser.isSet(option))
+        return true;
+    *pin = TlsPin::parse(parser.value(option));
+    if (!*pin)
+        *error = QCoreApplication::translate("cli", "--pin takes 64 hex digits (SHA-256), not %1")
+                     .arg(parser.value(option).left(100));
+    return pin->has_value();
+}
+
 // Remote text goes to a terminal: control characters (escape sequences!) are made visible
 // instead of being interpreted. Line breaks are kept, indented under the first line.
 QString terminalSafe(const QString &text)
@@ -230,7 +254,8 @@ int runListen(const QStringList &arguments)
                                     "Extra request header \"Name: value\" "
                                     "(repeatable)."),
         QStringLiteral("HEADER"));
-    parser.addOptions({reconnects, lastEventId, header});
+    const QCommandLineOption pin = pinOption();
+    parser.addOptions({reconnects, lastEventId, header, pin});
     const CommonOptions common;
     parser.addOptions({common.name, common.passwordFile, common.room});
     if (const auto early = parseArguments(parser, arguments))
@@ -258,8 +283,13 @@ int runListen(const QStringList &arguments)
         return usageError(parser,
                           QCoreApplication::translate("cli", "--reconnects takes a number."));
 
+    std::optional<TlsPin> tlsPin;
+    if (!pinArgument(parser, pin, &tlsPin, &error))
+        return usageError(parser, error);
+
     SseClient client;
     client.setUrl(*url);
+    client.setPin(tlsPin);
     client.setReconnectLimit(reconnectLimit);
     client.setLastEventId(parser.value(lastEventId));
     for (const QString &line : parser.values(header)) {
@@ -334,6 +364,7 @@ int runListen(const QStringList &arguments)
     if (signingIn) {
         const QString roomId = parser.value(common.room);
         api.setBaseUrl(*url);
+        api.setPin(tlsPin);
         api.signIn(
             identity->name, identity->password, roomId,
             [&, roomId](const ApiResult<SessionInfo> &result) {
@@ -373,6 +404,8 @@ int runSend(const QStringList &arguments)
                                  QCoreApplication::translate("cli", "The message."));
     const CommonOptions common;
     common.addTo(parser);
+    const QCommandLineOption pin = pinOption();
+    parser.addOption(pin);
     if (const auto early = parseArguments(parser, arguments))
         return *early;
 
@@ -392,8 +425,13 @@ int runSend(const QStringList &arguments)
     const QString &password = identity->password;
     const QString roomId = parser.value(common.room);
 
+    std::optional<TlsPin> tlsPin;
+    if (!pinArgument(parser, pin, &tlsPin, &error))
+        return usageError(parser, error);
+
     HubApi api;
     api.setBaseUrl(*url);
+    api.setPin(tlsPin);
     SessionStore store;
     store.open(parser.value(common.stateDir), *url, roomId, name);
     const QString clientId
@@ -548,6 +586,8 @@ int runJoin(const QStringList &arguments)
         QCoreApplication::translate("cli", "The hub, e.g. http://192.168.1.20:8848/"));
     const CommonOptions common;
     common.addTo(parser);
+    const QCommandLineOption pin = pinOption();
+    parser.addOption(pin);
     if (const auto early = parseArguments(parser, arguments))
         return *early;
 
@@ -664,6 +704,8 @@ int runJoin(const QStringList &arguments)
                      [] { QCoreApplication::exit(ExitOk); });
 
     ChatSession::Options options;
+    if (!pinArgument(parser, pin, &options.pin, &error))
+        return usageError(parser, error);
     options.hubUrl = *url;
     options.roomId = parser.value(common.room);
     options.name = name;

@@ -28,6 +28,13 @@ QString roomPath(const QString &roomId, QLatin1StringView tail)
 ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body)
 {
     ApiError error;
+    if (const QString refusal = TlsPin::refusalOf(reply); !refusal.isEmpty()) {
+        // Not a network error (those are retried): this hub will refuse again.
+        error.httpStatus = -1;
+        error.code = QStringLiteral("tls_pin_mismatch");
+        error.message = refusal;
+        return error;
+    }
     error.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (error.httpStatus == 0) {
         error.code = NetworkErrorCode;
@@ -107,7 +114,9 @@ QUrl HubApi::eventsUrl(const QString &roomId) const
 void HubApi::call(const QByteArray &method, const QUrl &url, const QJsonObject *body,
                   JsonHandler handler)
 {
-    QNetworkRequest request(url);
+    QNetworkRequest request(m_pin ? TlsPin::secured(url) : url);
+    if (m_pin)
+        m_pin->apply(request);
     request.setTransferTimeout(RequestTimeoutMs);
     request.setRawHeader("Accept", "application/json");
     if (!m_token.isEmpty())
@@ -121,6 +130,8 @@ void HubApi::call(const QByteArray &method, const QUrl &url, const QJsonObject *
     if (method == "POST" || method == "DELETE")
         request.setHeader(QNetworkRequest::ContentLengthHeader, payload.size());
     QNetworkReply *reply = m_nam->sendCustomRequest(request, method, payload);
+    if (m_pin)
+        m_pin->watch(reply);
 
     // A hostile or broken server must not make us buffer without end. Past the cap the call ends
     // at once, with our own error, not through the aborted reply's finished().

@@ -5,6 +5,7 @@
 // hub's `{"error": {"code", "message"}}` when there is one.
 
 #include "chatevent.h"
+#include "pinnedtls.h"
 #include "restapi.h" // the bodies: SessionInfo, PostedMessage, HistoryPage, MemberInfo, RoomInfo
 
 #include <QObject>
@@ -21,7 +22,7 @@ namespace confab {
 
 struct ApiError
 {
-    int httpStatus = 0; // 0: no answer at all (network error, timeout)
+    int httpStatus = 0; // 0: no answer at all (network error, timeout); -1: refused by us
     QString code; // the hub's stable word (e.g. "name_taken"), or "network"
     QString message; // for logs and humans
     int retryAfterSeconds = 0; // from a 429's Retry-After
@@ -54,6 +55,9 @@ public:
 
     // The hub's base URL (http://host:port/, a path prefix is kept).
     void setBaseUrl(const QUrl &url);
+    // Accept only the hub whose certificate has this fingerprint (and use https://). Calls to
+    // another hub fail with code "tls_pin_mismatch" before anything is sent.
+    void setPin(const std::optional<TlsPin> &pin) { m_pin = pin; }
     QUrl baseUrl() const;
     void setToken(const QString &token);
     QString token() const;
@@ -86,6 +90,7 @@ private:
 
     QNetworkAccessManager *m_nam;
     QUrl m_baseUrl;
+    std::optional<TlsPin> m_pin;
     QString m_token;
     qint64 m_maxResponseBytes = MaxResponseBytes;
     quint64 m_generation = 0; // bumped by abortAll(): queued completions from before are dropped

@@ -1,5 +1,6 @@
-// `confab serve`: hosts rooms with no window. Logs go to stderr (QLoggingCategory); stdout gets
-// exactly one line, `listening on http://ADDR:PORT/`, which scripts and tests wait for.
+// `confab serve`: hosts rooms with no window. Logs go to stderr (QLoggingCategory). stdout's first
+// line is `listening on http://ADDR:PORT/`, which scripts and tests wait for; with TLS on, one
+// more line follows: `tls https://ADDR:PORT/ fingerprint HEX64` (the same port).
 
 #include "cli.h"
 #include "lanaddresses.h"
@@ -133,8 +134,15 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption noAnnounceOption(
         QStringLiteral("no-announce"),
         QCoreApplication::translate("serve", "Do not announce the rooms on the LAN."));
+    const QCommandLineOption tlsOption(
+        QStringLiteral("tls"),
+        QCoreApplication::translate(
+            "serve",
+            "preferred: HTTPS and HTTP on the same port (default); required: plain HTTP from "
+            "other machines is redirected to https://; off: plain HTTP only."),
+        QStringLiteral("MODE"), QStringLiteral("preferred"));
     parser.addOptions({bindOption, portOption, roomOption, titleOption, passwordOption, dataOption,
-                       noAnnounceOption});
+                       noAnnounceOption, tlsOption});
 
     const HubSettings defaults;
     const auto number = [](const char *name, const char *help, double fallback) {
@@ -170,6 +178,9 @@ int runServe(const QStringList &arguments)
         {number("idle-timeout-ms", "Idle non-stream connections are closed after this",
                 defaults.idleTimeoutMs),
          [](HubSettings &s, double v) { s.idleTimeoutMs = int(v); }, 100},
+        {number("handshake-timeout-ms", "A TLS handshake must complete within this",
+                defaults.tlsHandshakeTimeoutMs),
+         [](HubSettings &s, double v) { s.tlsHandshakeTimeoutMs = int(v); }, 100},
         {number("offline-grace-ms", "Delay before a member whose streams closed shows offline",
                 defaults.offlineGraceMs),
          [](HubSettings &s, double v) { s.offlineGraceMs = int(v); }, 0},
@@ -209,6 +220,18 @@ int runServe(const QStringList &arguments)
         settings.roomIds = parser.values(roomOption);
     settings.title = parser.value(titleOption);
     settings.dataDir = parser.value(dataOption);
+    const QString tlsMode = parser.value(tlsOption);
+    if (tlsMode == QLatin1StringView("preferred")) {
+        settings.tls = TlsMode::Preferred;
+    } else if (tlsMode == QLatin1StringView("required")) {
+        settings.tls = TlsMode::Required;
+    } else if (tlsMode == QLatin1StringView("off")) {
+        settings.tls = TlsMode::Off;
+    } else {
+        std::fprintf(stderr, "confab serve: --tls takes preferred, required or off, not %s\n",
+                     qPrintable(tlsMode));
+        return 2;
+    }
     if (parser.isSet(passwordOption)) {
         QFile file(parser.value(passwordOption));
         if (!file.open(QIODevice::ReadOnly)) {
@@ -238,6 +261,17 @@ int runServe(const QStringList &arguments)
     // Scripts read this first line; the lines after it are for people.
     std::printf("listening on http://%s:%u/\n", qPrintable(urlHost(bindAddress)),
                 unsigned(hub.port()));
+    if (!hub.tlsFingerprint().isEmpty()) {
+        // 0.0.0.0 is no address anyone can use: the join addresses below work with https:// too.
+        const bool any = bindAddress == QHostAddress::Any || bindAddress == QHostAddress::AnyIPv4
+            || bindAddress == QHostAddress::AnyIPv6;
+        if (any)
+            std::printf("tls https:// on the same port, fingerprint %s\n",
+                        qPrintable(hub.tlsFingerprint()));
+        else
+            std::printf("tls https://%s:%u/ fingerprint %s\n", qPrintable(urlHost(bindAddress)),
+                        unsigned(hub.port()), qPrintable(hub.tlsFingerprint()));
+    }
     printJoinAddresses(bindAddress, hub.port());
     std::fflush(stdout);
 

@@ -168,7 +168,9 @@ void SseClient::connectNow()
     m_parser.reset();
     m_parser.setLastEventId(m_lastEventId);
 
-    QNetworkRequest request(m_url);
+    QNetworkRequest request(m_pin ? TlsPin::secured(m_url) : m_url);
+    if (m_pin)
+        m_pin->apply(request);
     request.setRawHeader("Accept", "text/event-stream");
     request.setRawHeader("Cache-Control", "no-cache");
     // No compression: QNAM would otherwise decode it for us, and may hold bytes back to do so.
@@ -189,6 +191,8 @@ void SseClient::connectNow()
                          << "last event id" << m_lastEventId;
     setState(State::Connecting, tr("Connecting…"));
     QNetworkReply *reply = m_nam->get(request);
+    if (m_pin)
+        m_pin->watch(reply);
     m_reply = reply;
     connect(reply, &QNetworkReply::metaDataChanged, this, &SseClient::onMetaDataChanged);
     connect(reply, &QNetworkReply::readyRead, this, &SseClient::onReadyRead);
@@ -268,6 +272,10 @@ void SseClient::onFinished()
     if (!m_open) {
         const QNetworkReply::NetworkError error = reply->error();
         const QString why = reply->errorString();
+        if (const QString refusal = TlsPin::refusalOf(reply); !refusal.isEmpty()) {
+            fail(0, refusal); // another hub, or an impostor: trying again would not help
+            return;
+        }
         if (error == QNetworkReply::TooManyRedirectsError
             || error == QNetworkReply::InsecureRedirectError) {
             fail(0, why);

@@ -13,6 +13,7 @@
 // - A stream that breaks the parser's caps (endless line, huge event) is dropped and retried.
 
 #include "backoff.h"
+#include "pinnedtls.h"
 #include "sseparser.h"
 
 #include <QByteArray>
@@ -22,6 +23,8 @@
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
+
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -43,6 +46,9 @@ public:
     ~SseClient() override;
 
     void setUrl(const QUrl &url);
+    // Accept only the hub whose certificate has this fingerprint (and use https://). A hub that
+    // presents another certificate ends the stream with failed(0, why): no reconnection.
+    void setPin(const std::optional<TlsPin> &pin) { m_pin = pin; }
     QUrl url() const;
     // Extra request header sent on every connection (e.g. Authorization).
     void setRawHeader(const QByteArray &name, const QByteArray &value);
@@ -104,6 +110,7 @@ private:
     QTimer m_reconnectTimer;
     QTimer m_watchdog;
     QUrl m_url;
+    std::optional<TlsPin> m_pin;
     QList<QPair<QByteArray, QByteArray>> m_headers;
     State m_state = State::Closed;
     QString m_stateReason;

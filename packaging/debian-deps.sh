@@ -10,11 +10,13 @@ build_packages=(
     qt6-websockets-dev          # hidden dependency: Qt6HttpServer's CMake config needs it on Debian 12
     libqt6sql6-sqlite qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libgl-dev libqrcodegencpp-dev
+    libssl-dev                  # the hub creates its TLS key and certificate with libcrypto
 )
 test_packages=(
     xvfb xauth                  # the window under a virtual X server
     chromium nodejs npm         # browser tests (playwright-core drives Debian's chromium)
     curl iproute2 procps
+    openssl                     # tst_tls: openssl s_client against the hub
     dpkg-dev file lintian desktop-file-utils appstream gzip   # packaging checks
     clang-format                # .ci/run's formatting check (Debian 12: clang-format 14)
     debootstrap                 # packaging/check-qt-newer.sh: the Qt 6.8 (Debian 13) chroot

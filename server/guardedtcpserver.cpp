@@ -3,9 +3,18 @@
 #include "httpmessage.h"
 
 #include <QLoggingCategory>
+#include <QSocketNotifier>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <memory>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
 
 Q_LOGGING_CATEGORY(lcGuard, "confab.hub.connections")
 
@@ -20,6 +29,9 @@ constexpr int RefusalLingerMs = 1000;
 // Room above head + body caps so a pipelined next request never stalls a complete one.
 constexpr qint64 ReadBufferSlackBytes = 16 * 1024;
 constexpr QByteArrayView HeadEnd("\r\n\r\n");
+// The first byte of every TLS connection: a handshake record (RFC 8446 5.1, content type 22).
+// No HTTP request starts with it (a method is letters).
+constexpr char TlsHandshakeRecord = 0x16;
 
 // Every connection's socket. QIODevice keeps its read buffer's 16 KiB chunk allocated once the
 // bytes in it have been consumed, so that the next read needs no allocation. An event stream
@@ -51,8 +63,10 @@ public:
 
 bool releaseReadBuffer(QTcpSocket *socket)
 {
-    // Every socket in GuardedTcpServer's bookkeeping is created by incomingConnection().
-    return static_cast<ConnectionSocket *>(socket)->releaseReadBuffer();
+    // Plain connections are ConnectionSockets; a QSslSocket keeps its buffers (its decrypted
+    // bytes live in the same QIODevice buffer, which we leave to it).
+    auto *plain = dynamic_cast<ConnectionSocket *>(socket);
+    return plain && plain->releaseReadBuffer();
 }
 
 QByteArrayView headerValue(QByteArrayView head, QByteArrayView name)
@@ -72,6 +86,11 @@ QByteArrayView headerValue(QByteArrayView head, QByteArrayView name)
 }
 } // namespace
 
+bool usesRawDescriptor(const QTcpSocket *socket)
+{
+    return socket && !qobject_cast<const QSslSocket *>(socket);
+}
+
 GuardedTcpServer::GuardedTcpServer(const Limits &limits, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
@@ -88,6 +107,18 @@ GuardedTcpServer::~GuardedTcpServer()
     for (const auto &entry : m_connections)
         QObject::disconnect(entry.first, nullptr, this, nullptr);
     m_connections.clear();
+    closeUndecided();
+}
+
+void GuardedTcpServer::closeUndecided()
+{
+#ifdef Q_OS_UNIX
+    for (const auto &[descriptor, notifier] : std::exchange(m_sniffing, {})) {
+        delete notifier;
+        ::close(int(descriptor));
+        --m_undecided;
+    }
+#endif
 }
 
 void GuardedTcpServer::followHttpServer()
@@ -98,14 +129,136 @@ void GuardedTcpServer::followHttpServer()
     connect(this, &QTcpServer::newConnection, this, &GuardedTcpServer::connectAfterParser);
 }
 
+void GuardedTcpServer::enableTls(const QSslConfiguration &configuration)
+{
+    m_tls = true;
+    m_tlsConfiguration = configuration;
+}
+
+bool GuardedTcpServer::atCapacity() const
+{
+    return m_limits.maxConnections > 0 && connectionCount() >= m_limits.maxConnections;
+}
+
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
+{
+#ifdef Q_OS_UNIX
+    if (m_tls) {
+        sniff(descriptor);
+        return;
+    }
+#endif
+    acceptPlain(descriptor);
+}
+
+#ifdef Q_OS_UNIX
+void GuardedTcpServer::sniff(qintptr descriptor)
+{
+    // No socket object yet: a QTcpSocket would read the first bytes into its own buffer, where a
+    // QSslSocket created afterwards could not see them. Peeking leaves them in the kernel.
+    auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    auto *deadline = new QTimer(notifier);
+    ++m_undecided;
+    m_sniffing.emplace(descriptor, notifier);
+    const auto finish = [this, descriptor, notifier, deadline] {
+        m_sniffing.erase(descriptor);
+        deadline->stop();
+        notifier->setEnabled(false); // before another notifier takes the descriptor
+        notifier->deleteLater();
+        --m_undecided;
+    };
+    connect(notifier, &QSocketNotifier::activated, this, [this, descriptor, finish] {
+        char first = 0;
+        const ssize_t peeked = ::recv(int(descriptor), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return;
+        finish();
+        if (peeked <= 0) { // closed (or failed) before its first byte
+            ++m_silentClosed;
+            ::close(int(descriptor));
+            return;
+        }
+        if (first == TlsHandshakeRecord)
+            startTls(descriptor);
+        else
+            acceptPlain(descriptor);
+    });
+    // The same patience as with a plain connection that sends nothing (the idle timeout).
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, this, [this, descriptor, finish] {
+        finish();
+        ++m_silentClosed;
+        qCInfo(lcGuard) << "connection sent nothing, closing";
+        ::close(int(descriptor));
+    });
+    if (m_limits.idleTimeoutMs > 0)
+        deadline->start(m_limits.idleTimeoutMs);
+}
+#endif
+
+void GuardedTcpServer::startTls(qintptr descriptor)
+{
+    auto *socket = new QSslSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    if (atCapacity()) {
+        // No plain-text 503 can reach a TLS client: close at once.
+        ++m_refused;
+        qCWarning(lcGuard) << "connection cap reached, refusing TLS" << socket->peerAddress();
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    ++m_undecided;
+    auto *deadline = new QTimer(socket);
+    deadline->setObjectName(QStringLiteral("confab-tls-handshake-deadline"));
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, this,
+            [this, socket] { tlsFailed(socket, QStringLiteral("handshake timed out")); });
+    connect(socket, &QAbstractSocket::errorOccurred, this,
+            [this, socket] { tlsFailed(socket, socket->errorString()); });
+    connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline] {
+        delete deadline;
+        QObject::disconnect(socket, nullptr, this, nullptr);
+        --m_undecided;
+        ++m_tlsCompleted;
+        admit(socket);
+        // A request that arrived with the handshake's last flight was announced before anyone
+        // listened: announce it again.
+        QTimer::singleShot(0, socket, [socket] {
+            if (socket->bytesAvailable() > 0)
+                emit socket->readyRead();
+        });
+    });
+    socket->setSslConfiguration(m_tlsConfiguration);
+    if (m_limits.handshakeTimeoutMs > 0)
+        deadline->start(m_limits.handshakeTimeoutMs);
+    socket->startServerEncryption();
+}
+
+void GuardedTcpServer::tlsFailed(QSslSocket *socket, const QString &why)
+{
+    // Called once: the first failure disconnects every other handler and ends the deadline.
+    QObject::disconnect(socket, nullptr, this, nullptr);
+    delete socket->findChild<QTimer *>(QStringLiteral("confab-tls-handshake-deadline"),
+                                       Qt::FindDirectChildrenOnly);
+    --m_undecided;
+    ++m_tlsFailed;
+    qCInfo(lcGuard) << "TLS handshake failed with" << socket->peerAddress() << why;
+    socket->abort();
+    socket->deleteLater();
+}
+
+void GuardedTcpServer::acceptPlain(qintptr descriptor)
 {
     QTcpSocket *socket = new ConnectionSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;
     }
-    if (m_limits.maxConnections > 0 && connectionCount() >= m_limits.maxConnections) {
+    if (atCapacity()) {
         // Not handed to QtHttpServer at all: answer, drain what the client sends, close.
         ++m_refused;
         qCWarning(lcGuard) << "connection cap reached, refusing" << socket->peerAddress();
@@ -120,6 +273,11 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         });
         return;
     }
+    admit(socket);
+}
+
+void GuardedTcpServer::admit(QTcpSocket *socket)
+{
     socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // QtHttpServer 6.4 buffers a whole request before parsing it; this bounds that buffer.
@@ -138,6 +296,10 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
     m_newSockets.push_back(socket);
     addPendingConnection(socket);
+    // QtHttpServer attached its reader inside addPendingConnection() (pendingConnectionAvailable).
+    // With TLS on, a connection is admitted after its first byte or its handshake, outside
+    // incomingConnection(), and QTcpServer emits no newConnection for it: attach ours now.
+    connectAfterParser();
 }
 
 void GuardedTcpServer::connectAfterParser()
@@ -172,6 +334,10 @@ void GuardedTcpServer::markStreaming(QTcpSocket *socket)
 
 void GuardedTcpServer::parkLater(QTcpSocket *socket)
 {
+    // A TLS socket's notifiers belong to its inner plain socket, and only it may read (a peer's
+    // close_notify or alert arrives encrypted): it is never parked.
+    if (!usesRawDescriptor(socket))
+        return;
     // Not from inside the socket's readyRead handlers: reading re-enables the notifier.
     QTimer::singleShot(0, socket, [this, socket] {
         const auto it = m_connections.find(socket);
@@ -189,6 +355,7 @@ void GuardedTcpServer::closeIdleConnections()
     }
     for (QTcpSocket *socket : sockets)
         socket->disconnectFromHost();
+    closeUndecided();
 }
 
 QTcpSocket *GuardedTcpServer::findSocket(const QHostAddress &peer, quint16 peerPort) const

@@ -4,21 +4,35 @@
 // checked from Content-Length before the body is buffered (413), no chunked request bodies (411),
 // a deadline for a request to arrive whole, and an idle timeout for non-stream connections.
 // It also finds a connection's socket by peer address and port (QtHttpServer 6.5+ hides it).
+//
+// With a TLS configuration set, one port serves both protocols: the first byte of a connection
+// tells a TLS ClientHello (a handshake record, 0x16) from plain HTTP (a method's first letter).
+// It is peeked at on the descriptor before any socket object exists, so no byte is lost; a TLS
+// connection becomes a QSslSocket and reaches QtHttpServer only once its handshake has completed
+// (as with QSslServer). A handshake that fails or does not finish in time is cut and counted.
 
 #include "idlestreamwatcher.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
+#include <QSslConfiguration>
 #include <QTcpServer>
 #include <QTimer>
 
 #include <unordered_map>
 #include <vector>
 
+class QSocketNotifier;
+class QSslSocket;
 class QTcpSocket;
 
 namespace confab {
+
+// Whether a connection's bytes may go straight to its descriptor (::send(), the parked-socket
+// epoll): only plain TCP. A TLS connection's bytes must always go through its QSslSocket, which
+// encrypts them; this is the one place that decides.
+bool usesRawDescriptor(const QTcpSocket *socket);
 
 class GuardedTcpServer : public QTcpServer
 {
@@ -31,6 +45,7 @@ public:
         qint64 maxBodyBytes = 0;
         int requestTimeoutMs = 0;
         int idleTimeoutMs = 0;
+        int handshakeTimeoutMs = 0; // a TLS handshake must complete within this
     };
 
     explicit GuardedTcpServer(const Limits &limits, QObject *parent = nullptr);
@@ -39,15 +54,25 @@ public:
     // Call after QtHttpServer's bind(): from then on each new connection also gets a readyRead
     // slot behind QtHttpServer's reader (see rememberUnread()).
     void followHttpServer();
+    // Serve TLS too, on the same port (see above). Call before listen().
+    void enableTls(const QSslConfiguration &configuration);
 
     // The connection now carries an event stream: never reaped, and anything the client sends
     // afterwards is read and discarded (QtHttpServer 6.4 would answer it into the stream).
     void markStreaming(QTcpSocket *socket);
     // Closes every connection that is not a stream (at shutdown).
     void closeIdleConnections();
+    // Closes the connections still waiting for their first byte.
+    void closeUndecided();
     QTcpSocket *findSocket(const QHostAddress &peer, quint16 peerPort) const;
-    int connectionCount() const { return int(m_connections.size()); }
+    // Every open connection, including those not yet handed to QtHttpServer (waiting for their
+    // first byte or their TLS handshake).
+    int connectionCount() const { return int(m_connections.size()) + m_undecided; }
     qint64 refusedCount() const { return m_refused; }
+    qint64 tlsHandshakesCompleted() const { return m_tlsCompleted; }
+    qint64 tlsHandshakesFailed() const { return m_tlsFailed; }
+    // Connections closed before they sent a single byte.
+    qint64 silentClosedCount() const { return m_silentClosed; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -67,6 +92,14 @@ private:
         QMetaObject::Connection afterParser; // rememberUnread(), kept behind QtHttpServer's reader
     };
 
+    // Waits for a connection's first byte, then hands it to acceptPlain() or startTls().
+    void sniff(qintptr descriptor);
+    void acceptPlain(qintptr descriptor);
+    void startTls(qintptr descriptor);
+    void tlsFailed(QSslSocket *socket, const QString &why);
+    // Hands a connection to QtHttpServer, with the guard's bookkeeping in front of its reader.
+    void admit(QTcpSocket *socket);
+    bool atCapacity() const;
     void inspectNewBytes(QTcpSocket *socket);
     void rememberUnread(QTcpSocket *socket);
     // Returns false when the request was refused.
@@ -88,6 +121,14 @@ private:
     QTimer m_reaper;
     IdleStreamWatcher m_idleStreams;
     qint64 m_refused = 0;
+    bool m_tls = false;
+    QSslConfiguration m_tlsConfiguration;
+    int m_undecided = 0; // connections waiting for their first byte or their TLS handshake
+    // Connections waiting for their first byte: no socket object owns these descriptors yet.
+    std::unordered_map<qintptr, QSocketNotifier *> m_sniffing;
+    qint64 m_tlsCompleted = 0;
+    qint64 m_tlsFailed = 0;
+    qint64 m_silentClosed = 0;
 };
 
 } // namespace confab

@@ -42,6 +42,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("No Content");
     case 304:
         return QByteArrayLiteral("Not Modified");
+    case 308:
+        return QByteArrayLiteral("Permanent Redirect");
     case 400:
         return QByteArrayLiteral("Bad Request");
     case 401:
@@ -60,6 +62,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Length Required");
     case 413:
         return QByteArrayLiteral("Payload Too Large");
+    case 426:
+        return QByteArrayLiteral("Upgrade Required");
     case 429:
         return QByteArrayLiteral("Too Many Requests");
     case 431:

@@ -21,6 +21,7 @@ struct HttpRequest
     HttpHeaders headers; // names as sent
     QByteArray body;
     QHostAddress peer;
+    bool encrypted = false; // arrived over TLS
 
     // Case-insensitive, as HTTP header names are; empty when absent.
     QByteArray header(QByteArrayView name) const;

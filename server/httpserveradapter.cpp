@@ -119,7 +119,8 @@ EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSo
     , m_closingOwner(closingOwner)
 {
 #ifdef Q_OS_UNIX
-    if (socket) {
+    // Only a plain connection gets the fast path: a TLS stream's bytes go through its QSslSocket.
+    if (usesRawDescriptor(socket)) {
         m_descriptor = socket->socketDescriptor();
         m_qtBuffered = socket->bytesToWrite() > 0;
     }
@@ -153,6 +154,8 @@ qint64 EventStream::unsentBytes() const
 {
     if (m_descriptor >= 0 && !m_qtBuffered)
         return 0;
+    // For a TLS stream this counts both the bytes waiting to be encrypted and the encrypted ones
+    // waiting for the kernel.
     return m_socket ? m_socket->bytesToWrite() : 0;
 }
 
@@ -250,10 +253,10 @@ std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &ext
     // for an idle stream. Not through 6.8's writeBeginChunked()/writeChunk(): four socket writes
     // per event and subscriber, each through Qt's write buffer and notifier; with those, hubbench
     // on 6.8 delivered about a third as much per hub CPU second and an idle subscriber cost
-    // 21 KiB instead of 13 (tests/bench/README.md). The connection is plain HTTP/1.1 (the hub
-    // serves no TLS, so 6.8 never negotiates HTTP/2 on it). The responder is held only as the
-    // lock on the connection: from 6.5 on, QtHttpServer reads no further requests on it while the
-    // responder lives; 6.4's is inert.
+    // 21 KiB instead of 13 (tests/bench/README.md). The connection is HTTP/1.1 on every version:
+    // the hub's TLS offers no ALPN, so 6.8 never negotiates HTTP/2 on it. The responder is held
+    // only as the lock on the connection: from 6.5 on, QtHttpServer reads no further requests on it
+    // while the responder lives; 6.4's is inert.
     QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
                       "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
     for (const auto &[name, value] : extraHeaders)
@@ -280,7 +283,9 @@ HttpServerAdapter::HttpServerAdapter(const GuardedTcpServer::Limits &limits, Han
         = [this](const QUrl &, const QHttpServerRequest &request, ResponderParameter responder) {
               QTcpSocket *socket = socketOf(request, responder, m_tcpServer);
               PendingResponse pending(responder, socket, m_tcpServer);
-              m_handler(toHttpRequest(request), pending);
+              HttpRequest ours = toHttpRequest(request);
+              ours.encrypted = socket && !usesRawDescriptor(socket);
+              m_handler(ours, pending);
               if (!pending.answered())
                   pending.reply(HttpReply::error(500, QLatin1StringView("internal"),
                                                  QStringLiteral("No answer was produced.")));
@@ -295,6 +300,11 @@ HttpServerAdapter::~HttpServerAdapter()
     delete m_tcpServer;
     m_tcpServer = nullptr;
     m_httpServer.reset();
+}
+
+void HttpServerAdapter::enableTls(const QSslConfiguration &configuration)
+{
+    m_tcpServer->enableTls(configuration);
 }
 
 bool HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *errorMessage)

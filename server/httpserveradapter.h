@@ -98,12 +98,16 @@ public:
                       QObject *parent = nullptr);
     ~HttpServerAdapter() override;
 
+    // Serve TLS on the same port as plain HTTP (GuardedTcpServer::enableTls). Before listen().
+    void enableTls(const QSslConfiguration &configuration);
     bool listen(const QHostAddress &address, quint16 port, QString *errorMessage);
     quint16 port() const;
     // Stops accepting and closes every connection that is not an event stream.
     void stopListening();
     int connectionCount() const;
     qint64 refusedCount() const;
+    // The connection guard's counters (TLS handshakes, silent connections).
+    const GuardedTcpServer *connections() const { return m_tcpServer; }
 
 private:
     // Our child until bind(), then the QHttpServer's (QAbstractHttpServer::bind() re-parents it,

@@ -7,6 +7,8 @@ set(_hub ${CMAKE_CURRENT_LIST_DIR})
 target_sources(confab_server PRIVATE
     ${_hub}/hubsettings.h
     ${_hub}/hub.h ${_hub}/hub.cpp
+    ${_hub}/hubidentity.h ${_hub}/hubidentity.cpp
+    ${_hub}/tlspolicy.h ${_hub}/tlspolicy.cpp
     ${_hub}/httpmessage.h ${_hub}/httpmessage.cpp
     ${_hub}/httpserveradapter.h ${_hub}/httpserveradapter.cpp
     ${_hub}/guardedtcpserver.h ${_hub}/guardedtcpserver.cpp
@@ -34,3 +36,6 @@ target_sources(confab_server PRIVATE
     ${_hub}/bus/localeventbus.h ${_hub}/bus/localeventbus.cpp
     ${_hub}/bus/eventfanout.h ${_hub}/bus/eventfanout.cpp
 )
+# The hub's TLS identity is created with libcrypto (Qt can load keys and certificates, not make them).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+target_link_libraries(confab_server PRIVATE OpenSSL::Crypto)

@@ -10,12 +10,16 @@
 #include "chat/identityservice.h"
 #include "chat/messageservice.h"
 #include "httpserveradapter.h"
+#include "hubidentity.h"
 #include "passwordcheck.h"
 #include "store/sqlitechatstore.h"
+#include "tlspolicy.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcHub, "confab.hub")
@@ -39,9 +43,11 @@ public:
 
     void handle(const HttpRequest &request, PendingResponse &response);
     bool originAllowed(const HttpRequest &request) const;
+    QJsonObject tlsHealth() const;
 
     HubSettings settings;
     PasswordCheck password;
+    HubIdentity tlsIdentity; // loaded only when TLS is on
     HubMetrics counters;
     // Declaration order is construction order: each part only uses those above it.
     std::unique_ptr<SqliteChatStore> store;
@@ -77,10 +83,13 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
         MessageService::Limits {settings.maxTextChars, settings.messagesPerSecond,
                                 settings.messageBurst, settings.maxReplayEvents},
         counters);
-    services = std::make_unique<HubServices>(
-        HubServices {settings, *identity, *conversations, *messages, *bus, *store, password,
-                     counters, [this] { return http ? http->connectionCount() : 0; },
-                     [this] { return http ? http->refusedCount() : qint64(0); }});
+    services = std::make_unique<HubServices>(HubServices {
+        settings, *identity, *conversations, *messages, *bus, *store, password, counters,
+        [this] { return http ? http->connectionCount() : 0; },
+        [this] { return http ? http->refusedCount() : qint64(0); }, [this] { return tlsHealth(); },
+        [this] { return http ? http->connections()->tlsHandshakesCompleted() : qint64(0); },
+        [this] { return http ? http->connections()->tlsHandshakesFailed() : qint64(0); },
+        [this] { return http ? http->connections()->silentClosedCount() : qint64(0); }});
 
     bus->setMemberResolver(
         [this](const QString &conversation) { return conversations->membersOf(conversation); });
@@ -111,6 +120,10 @@ void Hub::Private::handle(const HttpRequest &request, PendingResponse &response)
                                         QStringLiteral("The hub is shutting down.")));
         return;
     }
+    if (std::optional<HttpReply> answer = tlsPolicyAnswer(settings.tls, request)) {
+        response.reply(*answer);
+        return;
+    }
     bool streamed = false;
     HttpReply reply = router->route(request, response, &streamed);
     reply.headOnly = request.method == "HEAD";
@@ -126,7 +139,7 @@ bool Hub::Private::originAllowed(const HttpRequest &request) const
     if (!host.isEmpty()) {
         const qsizetype bracket = host.lastIndexOf(']');
         const qsizetype colon = host.lastIndexOf(':');
-        quint16 hostPort = 80;
+        quint16 hostPort = request.encrypted ? 443 : 80;
         if (colon > bracket) {
             bool ok = false;
             hostPort = host.mid(colon + 1).toUShort(&ok);
@@ -141,7 +154,20 @@ bool Hub::Private::originAllowed(const HttpRequest &request) const
         return true;
     if (host.isEmpty())
         return false;
-    return origin.compare(QByteArray("http://" + host), Qt::CaseInsensitive) == 0;
+    // The page's own origin, in the scheme the request came with (the hub serves both).
+    const QByteArray scheme = request.encrypted ? "https://" : "http://";
+    return origin.compare(QByteArray(scheme + host), Qt::CaseInsensitive) == 0;
+}
+
+QJsonObject Hub::Private::tlsHealth() const
+{
+    const char *mode = settings.tls == TlsMode::Off ? "off"
+        : settings.tls == TlsMode::Required         ? "required"
+                                                    : "preferred";
+    QJsonObject tls {{QStringLiteral("mode"), QLatin1StringView(mode)}};
+    if (settings.tls != TlsMode::Off)
+        tls.insert(QStringLiteral("fingerprint"), tlsIdentity.fingerprint());
+    return tls;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -181,6 +207,8 @@ bool Hub::start(QString *errorMessage)
     if (dataDir.isEmpty())
         dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     d->settings.dataDir = dataDir;
+    if (d->settings.tls != TlsMode::Off && !d->tlsIdentity.loadOrCreate(dataDir, errorMessage))
+        return false;
     if (!d->store->open(dataDir, errorMessage))
         return false;
     d->conversations->load();
@@ -203,10 +231,19 @@ bool Hub::start(QString *errorMessage)
     limits.maxBodyBytes = d->settings.maxBodyBytes;
     limits.requestTimeoutMs = d->settings.requestTimeoutMs;
     limits.idleTimeoutMs = d->settings.idleTimeoutMs;
+    limits.handshakeTimeoutMs = d->settings.tlsHandshakeTimeoutMs;
     d->http = std::make_unique<HttpServerAdapter>(
         limits, [this](const HttpRequest &request, PendingResponse &response) {
             d->handle(request, response);
         });
+    if (d->settings.tls != TlsMode::Off) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificate(d->tlsIdentity.certificate());
+        tls.setPrivateKey(d->tlsIdentity.privateKey());
+        tls.setProtocol(QSsl::TlsV1_2OrLater);
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+        d->http->enableTls(tls);
+    }
     if (!d->http->listen(d->settings.bindAddress, d->settings.port, errorMessage)) {
         d->http.reset();
         d->store->close();
@@ -249,6 +286,11 @@ int Hub::connectionCount() const
 int Hub::subscriberCount() const
 {
     return d->bus->subscriberCount();
+}
+
+QString Hub::tlsFingerprint() const
+{
+    return d->settings.tls == TlsMode::Off ? QString() : d->tlsIdentity.fingerprint();
 }
 
 QString Hub::dataDirectory() const

@@ -34,6 +34,8 @@ public:
     int connectionCount() const;
     int subscriberCount() const;
     QString dataDirectory() const;
+    // SHA-256 of the hub's certificate (64 hex digits); empty with TlsMode::Off. After start().
+    QString tlsFingerprint() const;
 
 signals:
     void roomsChanged(); // membership/online counts changed (beacon refresh)

@@ -23,7 +23,15 @@ inline constexpr int OfflineGraceMs = 5000; // a quick reconnect does not flap o
 inline constexpr int TypingIntervalMs = 2000; // at most one typing event per member per interval
 inline constexpr int MaxReplayEvents = 1000; // further behind than this: `reset` instead
 inline constexpr int SessionExpiryDays = 30; // tokens unused this long stop working
+inline constexpr int TlsHandshakeTimeoutMs = 10000; // a TLS handshake must complete within this
 } // namespace hubdefaults
+
+// Which protocols the hub's one port speaks (`confab serve --tls`).
+enum class TlsMode {
+    Off, // plain HTTP only (no identity is created)
+    Preferred, // TLS and plain HTTP on the same port
+    Required, // as Preferred, but plain HTTP from other machines only gets a redirect to https://
+};
 
 struct HubSettings
 {
@@ -49,6 +57,8 @@ struct HubSettings
     int typingIntervalMs = hubdefaults::TypingIntervalMs;
     int maxReplayEvents = hubdefaults::MaxReplayEvents;
     int sessionExpiryDays = hubdefaults::SessionExpiryDays;
+    TlsMode tls = TlsMode::Preferred;
+    int tlsHandshakeTimeoutMs = hubdefaults::TlsHandshakeTimeoutMs;
 };
 
 } // namespace confab

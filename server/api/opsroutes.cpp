@@ -15,11 +15,13 @@ void addOpsRoutes(Router &router, HubServices &services)
 {
     router.add("GET", QStringLiteral("/healthz"), Router::Access::Public,
                [&services](RouteContext &) {
-                   return jsonReply(
-                       200,
-                       HealthInfo {QStringLiteral("ok"), QStringLiteral(CONFAB_VERSION_STRING),
-                                   protocol::ApiVersion, services.settings.maxTextChars}
-                           .toJson());
+                   QJsonObject health
+                       = HealthInfo {QStringLiteral("ok"), QStringLiteral(CONFAB_VERSION_STRING),
+                                     protocol::ApiVersion, services.settings.maxTextChars}
+                             .toJson();
+                   // The TLS identity belongs to this hub, not to the shared REST body.
+                   health.insert(QStringLiteral("tls"), services.tlsHealth());
+                   return jsonReply(200, health);
                });
     router.add(
         "GET", QStringLiteral("/metrics"), Router::Access::Public, [&services](RouteContext &) {
@@ -45,6 +47,14 @@ void addOpsRoutes(Router &router, HubServices &services)
                    counters.eventsReplayed);
             metric("confab_requests_refused_total", "counter",
                    "Requests refused by the connection guard.", services.refusedCount());
+            metric("confab_tls_handshakes_total", "counter", "TLS handshakes completed.",
+                   services.tlsHandshakesCompleted());
+            metric("confab_tls_handshakes_failed_total", "counter",
+                   "TLS handshakes that failed or timed out (garbage, old protocol versions, "
+                   "stalls).",
+                   services.tlsHandshakesFailed());
+            metric("confab_connections_silent_closed_total", "counter",
+                   "Connections closed before they sent a byte.", services.silentClosedCount());
             return HttpReply {200, QByteArrayLiteral("text/plain; version=0.0.4"), text, {}};
         });
 }

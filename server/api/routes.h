@@ -5,6 +5,8 @@
 
 #include "router.h"
 
+#include <QJsonObject>
+
 #include <functional>
 #include <optional>
 #include <vector>
@@ -34,6 +36,11 @@ struct HubServices
     // From the HTTP layer, for /metrics.
     std::function<int()> connectionCount;
     std::function<qint64()> refusedCount;
+    // TLS, for /healthz (mode and fingerprint) and /metrics.
+    std::function<QJsonObject()> tlsHealth;
+    std::function<qint64()> tlsHandshakesCompleted;
+    std::function<qint64()> tlsHandshakesFailed;
+    std::function<qint64()> silentClosedCount;
 };
 
 // API v1's access rule for /rooms/{room}/...: 404 for a room the hub does not have, 401 for a

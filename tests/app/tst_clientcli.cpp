@@ -6,11 +6,14 @@
 #include "hubprocess.h"
 #include "scriptedserver.h"
 
+#include <QCryptographicHash>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSslCertificate>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -81,6 +84,7 @@ private slots:
     void listenExitsTwoOnBadStatusOrType();
     void listenFollowsTheRealHub();
     void sendPrintsTheIdAndReusesTheSession();
+    void pinnedListenAndSendRefuseAnImpostor();
     void joinChatsThroughOneHub();
     void helpAndVersionNeedNoDisplay_data();
     void helpAndVersionNeedNoDisplay();
@@ -412,6 +416,89 @@ void TestClientCli::listenSignsInWithNameOnAHubAddress()
     QVERIFY(members.ok());
     for (const MemberInfo &member : *members.value)
         QVERIFY(member.member.name != QStringLiteral("Lu"));
+}
+
+void TestClientCli::pinnedListenAndSendRefuseAnImpostor()
+{
+    QTemporaryDir dir;
+    const auto fingerprintOf = [](const QString &dataDir) {
+        QFile file(dataDir + QStringLiteral("/hub-cert.pem"));
+        if (!file.open(QIODevice::ReadOnly))
+            return QString();
+        return QString::fromLatin1(
+            QCryptographicHash::hash(QSslCertificate(file.readAll(), QSsl::Pem).toDer(),
+                                     QCryptographicHash::Sha256)
+                .toHex());
+    };
+    auto hub = std::make_unique<HubProcess>(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub->start(), qPrintable(hub->errorText()));
+    const quint16 port = hub->port();
+    const QString pin = fingerprintOf(dir.filePath(QStringLiteral("hub")));
+    QCOMPARE(pin.size(), 64);
+    HubApi api;
+    api.setBaseUrl(hub->url());
+    const auto session
+        = wait<SessionInfo>([&](auto done) { api.signIn(QStringLiteral("Ana"), {}, {}, done); });
+    QVERIFY(session.ok());
+    // An http:// URL with a pin goes over https:// to the same port.
+    const QString eventsUrl = api.eventsUrl(QStringLiteral("lobby")).toString();
+    QVERIFY(eventsUrl.startsWith(QLatin1StringView("http://")));
+    {
+        Child listen({QStringLiteral("listen"), QStringLiteral("--pin"), pin,
+                      QStringLiteral("--header"),
+                      QStringLiteral("Authorization: Bearer ") + session.value->token, eventsUrl});
+        QTRY_VERIFY_WITH_TIMEOUT(listen.out.contains("online"), Timeout);
+        Child send({QStringLiteral("send"), hub->url().toString(), QStringLiteral("--pin"), pin,
+                    QStringLiteral("--name"), QStringLiteral("Bo"), QStringLiteral("--state-dir"),
+                    dir.filePath(QStringLiteral("bo")), QStringLiteral("pinned hello")});
+        QTRY_VERIFY_WITH_TIMEOUT(send.finished(), Timeout);
+        QVERIFY2(send.process.exitCode() == 0, send.err.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(listen.out.contains("pinned hello"), Timeout);
+        Child join({QStringLiteral("join"), hub->url().toString(), QStringLiteral("--pin"), pin,
+                    QStringLiteral("--name"), QStringLiteral("Di"), QStringLiteral("--state-dir"),
+                    dir.filePath(QStringLiteral("di"))});
+        QTRY_VERIFY_WITH_TIMEOUT(join.err.contains("Connected"), Timeout);
+        join.process.write("pinned join\n");
+        QTRY_VERIFY_WITH_TIMEOUT(listen.out.contains("pinned join"), Timeout);
+    }
+    hub->terminate();
+    hub.reset();
+
+    // Another hub (another data directory, so another certificate) on the same port.
+    HubProcess impostor(dir.filePath(QStringLiteral("impostor")));
+    QVERIFY2(impostor.start(port), qPrintable(impostor.errorText()));
+    const QString impostorPrint = fingerprintOf(dir.filePath(QStringLiteral("impostor")));
+    QVERIFY(impostorPrint != pin);
+    Child listen({QStringLiteral("listen"), QStringLiteral("--pin"), pin,
+                  QStringLiteral("--header"),
+                  QStringLiteral("Authorization: Bearer ") + session.value->token, eventsUrl});
+    QTRY_VERIFY_WITH_TIMEOUT(listen.finished(), Timeout);
+    QCOMPARE(listen.process.exitCode(), 2); // refused for good: no reconnection
+    QVERIFY2(listen.err.contains(pin.toLatin1()) && listen.err.contains(impostorPrint.toLatin1()),
+             listen.err.constData());
+    Child send({QStringLiteral("send"), impostor.url().toString(), QStringLiteral("--pin"), pin,
+                QStringLiteral("--name"), QStringLiteral("Cy"), QStringLiteral("--state-dir"),
+                dir.filePath(QStringLiteral("cy")), QStringLiteral("must not arrive")});
+    QTRY_VERIFY_WITH_TIMEOUT(send.finished(), Timeout);
+    QVERIFY2(send.process.exitCode() == 1, send.err.constData());
+    QVERIFY2(send.err.contains("not the pinned one"), send.err.constData());
+    QVERIFY(send.out.isEmpty());
+
+    // Di's saved session goes to the stream first: refused there too, nothing typed is sent.
+    Child join({QStringLiteral("join"), impostor.url().toString(), QStringLiteral("--pin"), pin,
+                QStringLiteral("--name"), QStringLiteral("Di"), QStringLiteral("--state-dir"),
+                dir.filePath(QStringLiteral("di"))});
+    join.process.write("must not arrive either\n");
+    QTRY_VERIFY_WITH_TIMEOUT(join.finished(), Timeout);
+    QCOMPARE(join.process.exitCode(), 1);
+    QVERIFY2(join.err.contains(impostorPrint.toLatin1()), join.err.constData());
+
+    // A malformed pin is a usage error.
+    Child bad(
+        {QStringLiteral("listen"), QStringLiteral("--pin"), QStringLiteral("abc"), eventsUrl});
+    QTRY_VERIFY_WITH_TIMEOUT(bad.finished(), Timeout);
+    QCOMPARE(bad.process.exitCode(), 2);
+    QVERIFY2(bad.err.contains("--pin takes 64 hex digits"), bad.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestClientCli)

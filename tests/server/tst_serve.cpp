@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -70,6 +71,7 @@ private slots:
     void passwordOptionPointsToPasswordFile();
     void healthzTellsTheTextLimit();
     void byeEndsTheChunkedBodyProperly();
+    void tlsIdentityIsKeptAndACorruptOneStopsTheHub();
 };
 
 void TestServe::initTestCase()
@@ -104,8 +106,14 @@ void TestServe::firstLineStreamAndGracefulStop()
     QVERIFY(served.process->waitForFinished(WaitMs));
     QCOMPARE(served.process->exitStatus(), QProcess::NormalExit);
     QCOMPARE(served.process->exitCode(), 0);
-    // stdout had exactly the one line.
-    QVERIFY(served.process->readAllStandardOutput().trimmed().isEmpty());
+    // stdout had exactly one more line: the TLS address on the same port and the fingerprint.
+    const QByteArray rest = served.process->readAllStandardOutput();
+    QVERIFY2(QRegularExpression(QStringLiteral("^tls https://127\\.0\\.0\\.1:%1/ fingerprint "
+                                               "[0-9a-f]{64}\n$")
+                                    .arg(served.port))
+                 .match(QString::fromLatin1(rest))
+                 .hasMatch(),
+             rest.constData());
 #endif
 }
 
@@ -252,6 +260,59 @@ void TestServe::byeEndsTheChunkedBodyProperly()
     QVERIFY2(received.endsWith("\r\n0\r\n\r\n"), received.right(80).toHex(' ').constData());
     QVERIFY(served.process->waitForFinished(WaitMs));
 #endif
+}
+
+void TestServe::tlsIdentityIsKeptAndACorruptOneStopsTheHub()
+{
+    QTemporaryDir dir;
+    const auto fingerprintLine = [](Served &served) {
+        if (!QTest::qWaitFor([&] { return served.process->canReadLine(); }, WaitMs))
+            return QByteArray();
+        return served.process->readLine().trimmed();
+    };
+    Served first = startServe(dir.path());
+    QVERIFY(first.port != 0);
+    const QByteArray line = fingerprintLine(first);
+    const QByteArray fingerprint = line.mid(line.lastIndexOf(' ') + 1);
+    QCOMPARE(fingerprint.size(), 64);
+    QVERIFY(call(first.port, "GET", "/healthz").body.contains(fingerprint));
+    first.process->terminate();
+    QVERIFY(first.process->waitForFinished(WaitMs));
+
+    // Restarted: the same identity.
+    Served second = startServe(dir.path());
+    QVERIFY(second.port != 0);
+    QVERIFY(fingerprintLine(second).endsWith(QByteArray(" fingerprint " + fingerprint)));
+    second.process->terminate();
+    QVERIFY(second.process->waitForFinished(WaitMs));
+
+    // A damaged certificate: a clear error and a non-zero exit, never a new identity.
+    QFile certificate(dir.filePath(QStringLiteral("hub-cert.pem")));
+    QVERIFY(certificate.open(QIODevice::ReadWrite));
+    QByteArray pem = certificate.readAll();
+    pem[pem.size() / 2] = '!';
+    QVERIFY(certificate.seek(0));
+    certificate.write(pem);
+    certificate.close();
+    Served broken = startServe(dir.path());
+    QCOMPARE(broken.port, quint16(0));
+    // startServe() returns once the process has ended (or printed its first line).
+    const auto ended = [](QProcess &process) {
+        return process.state() == QProcess::NotRunning || process.waitForFinished(WaitMs);
+    };
+    QVERIFY(ended(*broken.process));
+    QCOMPARE(broken.process->exitCode(), 1);
+    const QByteArray error = broken.process->readAllStandardError();
+    QVERIFY2(error.contains("hub-cert.pem is corrupt"), error.constData());
+    QCOMPARE(certificate.size(), qint64(pem.size())); // left as it was, for the user to look at
+
+    // An unreadable key is an error too.
+    QVERIFY(QFile::remove(certificate.fileName()));
+    Served incomplete = startServe(dir.path());
+    QVERIFY(ended(*incomplete.process));
+    QCOMPARE(incomplete.process->exitCode(), 1);
+    QVERIFY(incomplete.process->readAllStandardError().contains("incomplete"));
+    QVERIFY(!certificate.exists());
 }
 
 QTEST_GUILESS_MAIN(TestServe)

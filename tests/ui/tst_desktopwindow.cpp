@@ -595,7 +595,7 @@ void TestDesktopWindow::scrollingUpLoadsOlderHistory()
     const QUrl url(QStringLiteral("http://127.0.0.1:%1/").arg(hub.port()));
 
     ChatSession writer;
-    writer.start({url, QString(), QStringLiteral("Writer"), QString(), writerDir.path()});
+    writer.start({url, QString(), QStringLiteral("Writer"), QString(), writerDir.path(), {}});
     QTRY_COMPARE_WITH_TIMEOUT(writer.state(), ChatSession::State::Live, NetworkWaitMs);
     for (int i = 1; i <= MessageCount; ++i)
         writer.send(QStringLiteral("history %1").arg(i));
