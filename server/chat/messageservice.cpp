@@ -126,24 +126,32 @@ HistoryPage MessageService::history(const QString &room, std::optional<qint64> b
     return page;
 }
 
+const char *MessageService::resumeRefusal(
+    const QByteArray &lastEventId,
+    const std::function<std::vector<ChatEvent>(qint64 after, int limit)> &eventsAfter,
+    std::vector<ChatEvent> *missed) const
+{
+    bool ok = false;
+    const qint64 after = lastEventId.toLongLong(&ok);
+    if (!ok || after < 0)
+        return protocol::resetreason::UnknownId;
+    if (after > m_store.newestSequence())
+        return protocol::resetreason::AheadOfRoom;
+    if (after > 0 && after <= m_store.replayFloor())
+        return protocol::resetreason::BeforeUpgrade;
+    *missed = eventsAfter(after, m_limits.maxReplayEvents + 1);
+    if (missed->size() > size_t(m_limits.maxReplayEvents))
+        return protocol::resetreason::TooOld;
+    return nullptr;
+}
+
 std::variant<std::vector<ChatEvent>, ResetEvent>
 MessageService::resume(const QString &room, const QByteArray &lastEventId) const
 {
-    // Ids are hub-wide, so the room's events after `after` are not `newest - after` many: ask
-    // the store for one more than the window allows, and a full answer means "too far behind".
-    bool ok = false;
-    const qint64 after = lastEventId.toLongLong(&ok);
-    const char *reason = nullptr;
     std::vector<ChatEvent> missed;
-    if (!ok || after < 0)
-        reason = protocol::resetreason::UnknownId;
-    else if (after > m_store.newestSequence())
-        reason = protocol::resetreason::AheadOfRoom;
-    else if (after > 0 && after <= m_store.replayFloor())
-        reason = protocol::resetreason::BeforeUpgrade;
-    else if ((missed = m_store.eventsAfter(room, after, m_limits.maxReplayEvents + 1)).size()
-             > size_t(m_limits.maxReplayEvents))
-        reason = protocol::resetreason::TooOld;
+    const char *reason = resumeRefusal(
+        lastEventId,
+        [&](qint64 after, int limit) { return m_store.eventsAfter(room, after, limit); }, &missed);
     if (reason)
         return ResetEvent {room, m_store.lastSequence(room), QString::fromLatin1(reason)};
     return missed;
@@ -152,20 +160,11 @@ MessageService::resume(const QString &room, const QByteArray &lastEventId) const
 std::variant<std::vector<ChatEvent>, ResetEvent>
 MessageService::resumeMember(const QString &memberId, const QByteArray &lastEventId) const
 {
-    bool ok = false;
-    const qint64 after = lastEventId.toLongLong(&ok);
-    const char *reason = nullptr;
     std::vector<ChatEvent> missed;
-    if (!ok || after < 0)
-        reason = protocol::resetreason::UnknownId;
-    else if (after > m_store.newestSequence())
-        reason = protocol::resetreason::AheadOfRoom;
-    else if (after > 0 && after <= m_store.replayFloor())
-        reason = protocol::resetreason::BeforeUpgrade;
-    else if ((missed = m_store.memberEventsAfter(memberId, after, m_limits.maxReplayEvents + 1))
-                 .size()
-             > size_t(m_limits.maxReplayEvents))
-        reason = protocol::resetreason::TooOld;
+    const char *reason = resumeRefusal(
+        lastEventId,
+        [&](qint64 after, int limit) { return m_store.memberEventsAfter(memberId, after, limit); },
+        &missed);
     if (reason)
         return ResetEvent {QString(), m_store.newestSequence(), QString::fromLatin1(reason)};
     return missed;

@@ -10,6 +10,8 @@
 #include <QElapsedTimer>
 #include <QHash>
 
+#include <functional>
+
 #include <variant>
 
 namespace confab {
@@ -56,6 +58,14 @@ private:
     // The author's own, not yet deleted, message; else the refusal.
     Outcome<MessageEvent> ownMessage(const Member &by, const QString &conversation,
                                      qint64 messageId) const;
+    // Why a resume after `lastEventId` cannot be replayed (a reset reason), or nullptr with the
+    // missed events in *missed. `eventsAfter(after, limit)` reads them from the store; it is asked
+    // for one more than the window allows, so a full answer means "too far behind" (ids are
+    // hub-wide, so a room's or member's events after `after` are not `newest - after` many).
+    const char *
+    resumeRefusal(const QByteArray &lastEventId,
+                  const std::function<std::vector<ChatEvent>(qint64 after, int limit)> &eventsAfter,
+                  std::vector<ChatEvent> *missed) const;
 
     ChatStore &m_store;
     EventBus &m_bus;
