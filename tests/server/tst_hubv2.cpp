@@ -291,6 +291,8 @@ void TestHubV2::readStateAndMentions()
              1);
 }
 
+// Privacy: a third member (Cy), in no DM with Ana or Bo, never sees their DM: not in a live
+// stream, a replay from 0, paging, posting, read marks, the conversation list or the channel list.
 void TestHubV2::directMessagesArePrivate()
 {
     HubFixture fixture(unlimitedRate());
