@@ -1,48 +1,61 @@
-// The Confab web client: join a room on the hub that served this page, then chat.
-// The contract is docs/protocol.md. Everything a remote member wrote (names, texts, room titles)
-// reaches the page through textContent only, never as HTML.
+// The Confab web client: sign in to the hub that served this page (API v2), then chat in its
+// channels and direct messages over ONE event stream for the whole hub (a browser opens at most
+// six HTTP/1.1 connections per host, so a stream per conversation cannot scale).
+// The contract is docs/protocol.md. Everything a remote member wrote (names, texts, channel
+// titles) reaches the page through textContent only, never as HTML.
 'use strict';
 
 (function () {
     const { t, tn, locale, formatLocales, translateDocument } = window.ConfabI18n;
 
-    const ApiPrefix = '/api/v1';
-    const SessionKey = 'confab.session'; // localStorage: a reload (or a phone killing the tab) resumes
+    const ApiV2 = '/api/v2';
+    const ApiV1 = '/api/v1';
+    const SessionKey = 'confab.session';  // localStorage: a reload (or a phone killing the tab) resumes
     const NameKey = 'confab.name';
+    const OpenKey = 'confab.open';        // the conversation open last, reopened on the next visit
+    const DefaultChannel = 'lobby';
     const MaxNameChars = 32;
     const HistoryPageSize = 100;
-    const MaxRenderedItems = 1500;       // older items leave the DOM; "load older" brings them back
-    const TypingSendIntervalMs = 2000;   // the hub drops more frequent typing calls anyway
+    const MaxRenderedItems = 1500;        // older items leave the DOM; "load older" brings them back
+    const TypingSendIntervalMs = 2000;    // the hub drops more frequent typing calls anyway
     const TypingShowMs = 5000;
     const SendRetryDelaysMs = [500, 1000, 2000, 4000, 8000]; // then the message is marked failed
     const DefaultRateLimitWaitMs = 1000;
-    const ResyncDelayMs = 3000;          // when the hub cannot be reached or the stream gave up
+    const ResyncDelayMs = 3000;           // when the hub cannot be reached or the stream gave up
+    const ListRefreshDelayMs = 200;       // several unknown events in a burst: one list reload
     const NearBottomPx = 80;
+    const PhoneQuery = '(max-width: 40rem)'; // the same width as the stylesheet's two-screen layout
     // An EventSource cannot see the hub's heartbeat comments, so a link that died while the tab
     // was hidden (a phone asleep) would look open forever: after this long hidden, reconnect.
     const SilentDeathMs = 30000;
 
     const $ = (id) => document.getElementById(id);
+    const phone = window.matchMedia(PhoneQuery);
 
-    let session = null;        // {token, member: {id, name}, room: {id, title}}
-    let stream = null;         // the EventSource of the room
-    let lastId = 0;            // newest history id shown; events at or below it are replays
-    let oldestId = null;       // oldest history id shown, for "load older"
+    let session = null;          // {token, member: {id, name}}
+    let stream = null;           // the one EventSource of this page
+    let streamLastId = 0;        // newest history id this page has taken into account, hub-wide
     let resyncTimer = null;
+    let listTimer = null;
     let roomsTimer = null;
     let hubSaidBye = false;
-    let unread = 0;
     let hiddenSince = 0;
     let lastTypingSentAt = 0;
-    let rooms = [];
-    let maxTextChars = 0;      // the hub's message limit from /healthz; 0 while unknown
-    const members = new Map(); // member id -> {id, name, online}
-    const typists = new Map(); // member id -> {name, timer}
-    const pending = new Map(); // clientId -> <li> of a message this page sent and has not seen back
+    let typingSupported = true;  // false once the hub answered that it has no v2 typing route
+    let membersSupported = true; // likewise for GET /api/v2/members
+    let maxTextChars = 0;        // the hub's message limit from /healthz; 0 while unknown
+    let openId = null;           // the conversation shown
+    let editing = null;          // {cid, messageId} while the composer edits a message
+    let resyncing = null;        // the running resync, so that bursts share one
+    let resyncAgain = false;     // asked for while one was running
+    const conversations = new Map(); // cid -> {id, kind, title, with, lastEventId, unread, mentions}
+    const views = new Map();     // cid -> the rendered page of a conversation (see newView)
+    const members = new Map();   // member id -> {id, name, online}
+    const pending = new Map();   // clientId -> {cid, item} of a message not seen back yet
 
     // ---- HTTP ---------------------------------------------------------------------------------
 
-    async function api(method, path, body) {
+    async function api(method, path, body, prefix = ApiV2) {
         const headers = {};
         if (session)
             headers.Authorization = 'Bearer ' + session.token;
@@ -51,7 +64,7 @@
             headers['Content-Type'] = 'application/json';
             init.body = JSON.stringify(body);
         }
-        const response = await fetch(ApiPrefix + path, init); // throws on a network error
+        const response = await fetch(prefix + path, init); // throws on a network error
         let json = null;
         if (response.status !== 204) {
             try {
@@ -63,8 +76,8 @@
         return { status: response.status, json, headers: response.headers };
     }
 
-    function roomPath(suffix) {
-        return '/rooms/' + encodeURIComponent(session.room.id) + suffix;
+    function conversationPath(cid, suffix) {
+        return '/conversations/' + encodeURIComponent(cid) + suffix;
     }
 
     function errorCode(result) {
@@ -75,8 +88,10 @@
         const code = errorCode(result);
         const keys = {
             bad_name: 'errorName', name_taken: 'errorNameTaken', wrong_password: 'errorPassword',
-            unauthorized: 'errorPassword',
-            unknown_room: 'errorRoom', rate_limited: 'errorRate', text_too_long: 'errorTooLong',
+            unauthorized: 'errorPassword', unknown_room: 'errorRoom', rate_limited: 'errorRate',
+            text_too_long: 'errorTooLong', channel_taken: 'errorChannelTaken',
+            bad_channel: 'errorBadChannel', unknown_member: 'errorUnknownMember',
+            not_author: 'errorNotAuthor', unknown_message: 'errorUnknownMessage',
         };
         if (keys[code])
             return t(keys[code]);
@@ -94,13 +109,39 @@
         return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
     }
 
-    // ---- session storage ----------------------------------------------------------------------
+    function idOf(value) {
+        const id = Number(value);
+        return Number.isFinite(id) ? id : NaN;
+    }
 
+    // ---- local storage ------------------------------------------------------------------------
+
+    function storageGet(key) {
+        try {
+            return localStorage.getItem(key);
+        } catch (e) {
+            return null; // private mode without storage
+        }
+    }
+
+    function storageSet(key, value) {
+        try {
+            if (value === null)
+                localStorage.removeItem(key);
+            else
+                localStorage.setItem(key, value);
+        } catch (e) {
+            // Without storage nothing survives a reload; the page works all the same.
+        }
+    }
+
+    // A session stored by the v1 page ({token, member, room}) is kept: the hub takes v1 tokens on
+    // v2 routes too.
     function loadSession() {
         try {
-            const stored = JSON.parse(localStorage.getItem(SessionKey) || 'null');
-            if (stored && typeof stored.token === 'string' && stored.member && stored.room)
-                return stored;
+            const stored = JSON.parse(storageGet(SessionKey) || 'null');
+            if (stored && typeof stored.token === 'string' && stored.member && stored.member.id)
+                return { token: stored.token, member: { id: String(stored.member.id), name: String(stored.member.name) } };
         } catch (e) {
             // A broken entry is the same as none.
         }
@@ -108,48 +149,26 @@
     }
 
     function saveSession() {
-        try {
-            localStorage.setItem(SessionKey, JSON.stringify(session));
-            localStorage.setItem(NameKey, session.member.name);
-        } catch (e) {
-            // Private mode without storage: the session simply does not survive a reload.
-        }
+        storageSet(SessionKey, JSON.stringify(session));
+        storageSet(NameKey, session.member.name);
     }
 
     function forgetSession() {
         session = null;
-        try {
-            localStorage.removeItem(SessionKey);
-        } catch (e) {
-            // Nothing stored.
-        }
+        storageSet(SessionKey, null);
+        storageSet(OpenKey, null);
     }
 
     // ---- join view ----------------------------------------------------------------------------
 
-    function selectedRoom() {
-        const id = $('join-room').value;
-        return rooms.find((room) => room.id === id) || null;
-    }
-
-    function showRoomDetails() {
-        const room = selectedRoom();
-        $('password-field').hidden = !(room && room.locked) && $('password-field').dataset.forced !== '1';
-        $('room-summary').textContent = room
-            ? t('roomSummary', {
-                room: String(room.title || room.id), online: room.online,
-                members: tn('memberCount', Number(room.members) || 0),
-            })
-            : '';
-    }
-
+    // The join form shows the hub's default channel (title, who is there) and asks for the
+    // password when the hub is locked; GET /api/v1/rooms needs no token.
     async function loadRooms() {
         clearTimeout(roomsTimer);
         let result;
         try {
-            result = await api('GET', '/rooms');
+            result = await api('GET', '/rooms', undefined, ApiV1);
         } catch (e) {
-            // Keep trying while the join form is shown: the hub may be restarting.
             $('join-error').textContent = t('noHub');
             if (!$('join-view').hidden)
                 roomsTimer = setTimeout(loadRooms, ResyncDelayMs);
@@ -157,24 +176,17 @@
         }
         if ($('join-error').textContent === t('noHub'))
             $('join-error').textContent = '';
-        if (result.status !== 200 || !result.json || !Array.isArray(result.json.rooms)) {
-            $('join-error').textContent = errorText(result);
+        if (result.status !== 200 || !result.json || !Array.isArray(result.json.rooms))
             return;
-        }
-        rooms = result.json.rooms;
-        const select = $('join-room');
-        const wanted = new URLSearchParams(location.search).get('room') || select.value;
-        select.replaceChildren();
-        for (const room of rooms) {
-            const option = document.createElement('option');
-            option.value = String(room.id);
-            option.textContent = String(room.title || room.id);
-            select.append(option);
-        }
-        if (rooms.some((room) => room.id === wanted))
-            select.value = wanted;
-        $('room-field').hidden = rooms.length < 2;
-        showRoomDetails();
+        const rooms = result.json.rooms;
+        const room = rooms.find((r) => r.id === DefaultChannel) || rooms[0];
+        $('password-field').hidden = !(room && room.locked) && $('password-field').dataset.forced !== '1';
+        $('room-summary').textContent = room
+            ? t('roomSummary', {
+                room: String(room.title || room.id), online: room.online,
+                members: tn('memberCount', Number(room.members) || 0),
+            })
+            : '';
     }
 
     function showJoin(message) {
@@ -185,11 +197,7 @@
         $('join-view').hidden = false;
         $('join-error').textContent = message || '';
         $('join-button').disabled = false;
-        try {
-            $('join-name').value = localStorage.getItem(NameKey) || '';
-        } catch (e) {
-            // No storage, no remembered name.
-        }
+        $('join-name').value = storageGet(NameKey) || '';
         $('join-name').focus();
         loadRooms();
     }
@@ -201,10 +209,7 @@
             $('join-error').textContent = t('errorName');
             return;
         }
-        const room = selectedRoom();
         const body = { name };
-        if (room)
-            body.room = room.id;
         if (!$('password-field').hidden)
             body.password = $('join-password').value;
         $('join-button').disabled = true;
@@ -220,7 +225,7 @@
             $('join-error').textContent = t('noHub');
             return;
         }
-        if (result.status !== 201 || !result.json || !result.json.token) {
+        if (result.status !== 201 || !result.json || !result.json.token || !result.json.member) {
             if (errorCode(result) === 'wrong_password') {
                 // The room list may be stale: ask for the password from now on.
                 $('password-field').dataset.forced = '1';
@@ -230,23 +235,53 @@
             return;
         }
         session = {
-            token: result.json.token,
-            member: result.json.member,
-            room: result.json.room || { id: body.room || 'lobby', title: '' },
+            token: String(result.json.token),
+            member: { id: String(result.json.member.id), name: String(result.json.member.name) },
         };
         $('join-password').value = '';
+        storageSet(OpenKey, null);
         saveSession();
         enterChat();
     }
 
-    // ---- chat view ----------------------------------------------------------------------------
+    // ---- chat view: screens and state ---------------------------------------------------------
 
-    function roomTitle() {
-        return String(session.room.title || session.room.id);
+    function isPhone() {
+        return phone.matches;
     }
 
-    function updateTitle() {
-        const base = roomTitle() + ' – ' + t('appName');
+    // On a phone the list and the conversation are two screens; on a wide screen both show.
+    function showScreen(screen) {
+        $('chat-view').dataset.screen = screen;
+        if (screen === 'conversation')
+            markReadIfVisible();
+        renderTitle();
+    }
+
+    function conversationVisible() {
+        return openId !== null && !document.hidden && !$('chat-view').hidden
+            && (!isPhone() || $('chat-view').dataset.screen === 'conversation');
+    }
+
+    function totalUnread() {
+        let total = 0;
+        for (const conversation of conversations.values())
+            total += Number(conversation.unread) || 0;
+        return total;
+    }
+
+    function conversationTitle(conversation) {
+        if (!conversation)
+            return '';
+        if (conversation.kind === 'dm')
+            return String((conversation.with && conversation.with.name) || conversation.title || '?');
+        return String(conversation.title || conversation.id);
+    }
+
+    function renderTitle() {
+        const conversation = conversations.get(openId);
+        const base = (conversation ? conversationTitle(conversation) + ' – ' : '') + t('appName');
+        const unread = totalUnread();
         document.title = unread > 0 ? '(' + unread + ') ' + base : base;
     }
 
@@ -257,168 +292,717 @@
             connecting: 'stateConnecting', live: 'stateLive', reconnecting: 'stateReconnecting',
             offline: 'stateOffline', stopped: 'stateHubStopped',
         };
-        const element = $('connection-state');
-        element.textContent = t(labels[state]);
-        element.dataset.state = state;
-        element.title = element.textContent; // the whole text where a phone's top bar cuts it
+        for (const element of [$('connection-state'), $('list-state')]) {
+            element.textContent = t(labels[state]);
+            element.dataset.state = state;
+            element.title = element.textContent; // the whole text where a phone's top bar cuts it
+        }
         $('chat-view').dataset.state = state; // the stylesheet greys out presence while not live
         $('members-note').textContent = state === 'stopped' ? t('roomClosed') : '';
-        $('members-note').hidden = state !== 'stopped';
+        $('members-note').hidden = state !== 'stopped' && membersSupported;
+        if (state !== 'stopped' && !membersSupported)
+            $('members-note').textContent = t('membersUnavailable');
     }
 
     function enterChat() {
         $('join-view').hidden = true;
         $('chat-view').hidden = false;
-        $('room-title').textContent = roomTitle();
-        unread = 0;
-        updateTitle();
+        $('me-name').textContent = session.member.name;
+        conversations.clear();
+        views.clear();
         members.clear();
+        openId = null;
+        streamLastId = 0;
+        renderSidebar();
         renderMembers();
+        // A phone starts on the list, unless it comes back to a conversation it had open.
+        showScreen(storageGet(OpenKey) && isPhone() ? 'conversation' : 'list');
         resync();
-        $('message-input').focus();
     }
 
-    // Loads the newest history page, the members, then opens the stream where history ended.
-    // Used on entering, after `reset`, and when the stream gave up.
-    async function resync() {
+    // Loads the conversation list and the open conversation's newest page, then opens the stream
+    // where they end. On entering, after `reset`, when the stream gave up, and when the page
+    // learns of a conversation it does not know.
+    function resync() {
+        if (resyncing) {
+            // The running one may have read the list before what prompted this call.
+            resyncAgain = true;
+            return resyncing;
+        }
+        resyncing = (async () => {
+            do {
+                resyncAgain = false;
+                await doResync();
+            } while (resyncAgain && session);
+        })().finally(() => {
+            resyncing = null;
+        });
+        return resyncing;
+    }
+
+    async function doResync() {
         clearTimeout(resyncTimer);
         closeStream();
         setState(hubSaidBye ? 'stopped' : 'connecting');
-        let result;
-        try {
-            result = await api('GET', roomPath('/messages?limit=' + HistoryPageSize));
-        } catch (e) {
-            setState(hubSaidBye ? 'stopped' : 'offline');
-            resyncTimer = setTimeout(resync, ResyncDelayMs);
-            return;
-        }
+        const listed = await loadConversations();
         if (!session)
             return;
-        if (result.status === 401 || result.status === 404) {
+        if (listed === 'unauthorized') {
             sessionEnded();
             return;
         }
-        if (result.status !== 200 || !result.json || !Array.isArray(result.json.events)) {
+        if (listed !== 'ok') {
             setState(hubSaidBye ? 'stopped' : 'offline');
             resyncTimer = setTimeout(resync, ResyncDelayMs);
             return;
         }
-        showHistory(result.json.events, Boolean(result.json.hasMore));
-        refreshMembers();
-        loadLimits(); // a hub started again may have other limits
+        // Every page shown is reloaded: the stream below replays only what came after the list.
+        for (const view of views.values())
+            view.loaded = false;
+        let wanted = openId || storageGet(OpenKey);
+        if (!conversations.has(wanted))
+            wanted = conversations.has(DefaultChannel) ? DefaultChannel : (conversations.keys().next().value || null);
+        await openConversation(wanted, { keepScreen: true });
+        if (!session)
+            return;
         openStream();
+        refreshMembers();
     }
 
-    // The hub's message limit, so that a message too long is refused here, whole, before it is
-    // sent (nothing is ever cut). Without an answer the hub's own 413 still refuses it.
-    async function loadLimits() {
+    // GET /api/v2/conversations: 'ok', 'unauthorized' or 'failed'.
+    async function loadConversations() {
+        let result;
         try {
-            const response = await fetch('/healthz', { cache: 'no-store' });
-            const health = await response.json();
-            const limit = Number(health && health.maxTextChars);
-            if (Number.isInteger(limit) && limit > 0)
-                maxTextChars = limit;
+            result = await api('GET', '/conversations');
         } catch (e) {
+            return 'failed';
+        }
+        if (result.status === 401)
+            return 'unauthorized';
+        if (result.status !== 200 || !result.json || !Array.isArray(result.json.conversations))
+            return 'failed';
+        const seen = new Set();
+        for (const raw of result.json.conversations) {
+            const conversation = normaliseConversation(raw);
+            if (!conversation)
+                continue;
+            seen.add(conversation.id);
+            conversations.set(conversation.id, conversation);
+            streamLastId = Math.max(streamLastId, conversation.lastEventId);
+        }
+        for (const cid of [...conversations.keys()]) {
+            if (!seen.has(cid))
+                forgetConversation(cid);
+        }
+        renderSidebar();
+        return 'ok';
+    }
+
+    function normaliseConversation(raw) {
+        if (!raw || typeof raw !== 'object' || !raw.id)
+            return null;
+        const withMember = raw.with && typeof raw.with === 'object'
+            ? { id: String(raw.with.id), name: String(raw.with.name) } : null;
+        return {
+            id: String(raw.id),
+            kind: raw.kind === 'dm' ? 'dm' : 'channel',
+            title: String(raw.title || raw.id),
+            topic: raw.topic ? String(raw.topic) : '',
+            with: withMember,
+            lastEventId: idOf(raw.lastEventId) || 0,
+            unread: Math.max(0, Number(raw.unread) || 0),
+            mentions: Math.max(0, Number(raw.mentions) || 0),
+        };
+    }
+
+    function forgetConversation(cid) {
+        conversations.delete(cid);
+        views.delete(cid);
+        for (const [clientId, entry] of pending) {
+            if (entry.cid === cid)
+                pending.delete(clientId);
+        }
+        if (openId === cid) {
+            openId = null;
+            $('messages').replaceChildren();
+        }
+    }
+
+    // A reload of the list (and of the open page) soon: several events in a burst share one.
+    function scheduleResync() {
+        clearTimeout(listTimer);
+        listTimer = setTimeout(() => {
+            if (session)
+                resync();
+        }, ListRefreshDelayMs);
+    }
+
+    // Counts only: the list again, no page and no stream (a `read` from another device).
+    function scheduleCountsRefresh() {
+        clearTimeout(listTimer);
+        listTimer = setTimeout(async () => {
+            if (session && (await loadConversations()) === 'ok')
+                markReadIfVisible();
+        }, ListRefreshDelayMs);
+    }
+
+    // ---- sidebar ------------------------------------------------------------------------------
+
+    function sortedConversations(kind) {
+        return [...conversations.values()].filter((c) => c.kind === kind)
+            .sort((a, b) => conversationTitle(a).localeCompare(conversationTitle(b), locale));
+    }
+
+    function renderSidebar() {
+        renderConversationList($('channel-list'), sortedConversations('channel'));
+        const dms = sortedConversations('dm');
+        renderConversationList($('dm-list'), dms);
+        $('dm-empty').hidden = dms.length > 0;
+        renderTitle();
+    }
+
+    function renderConversationList(list, items) {
+        list.replaceChildren();
+        for (const conversation of items) {
+            const item = document.createElement('li');
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'conversation-row';
+            button.dataset.cid = conversation.id;
+            if (conversation.id === openId)
+                button.setAttribute('aria-current', 'true');
+            if (conversation.unread > 0)
+                button.classList.add('has-unread');
+            const mark = document.createElement('span');
+            mark.className = 'mark';
+            if (conversation.kind === 'dm') {
+                const other = conversation.with ? members.get(conversation.with.id) : null;
+                mark.classList.add('dot');
+                if (other && other.online)
+                    mark.classList.add('is-online');
+            } else {
+                mark.textContent = '#';
+            }
+            const name = document.createElement('span');
+            name.className = 'name';
+            name.textContent = conversationTitle(conversation);
+            button.append(mark, name);
+            if (conversation.mentions > 0) {
+                const badge = document.createElement('span');
+                badge.className = 'badge mention-badge';
+                badge.textContent = '@' + conversation.mentions;
+                badge.title = tn('mentionCount', conversation.mentions);
+                button.append(badge);
+            }
+            if (conversation.unread > 0) {
+                const badge = document.createElement('span');
+                badge.className = 'badge unread-badge';
+                badge.textContent = String(conversation.unread);
+                badge.title = tn('unreadCount', conversation.unread);
+                button.append(badge);
+            }
+            button.addEventListener('click', () => openConversation(conversation.id, {}));
+            item.append(button);
+            list.append(item);
+        }
+    }
+
+    // ---- conversations: pages -----------------------------------------------------------------
+
+    // The rendered page of one conversation, kept while another is shown, with its draft and
+    // scroll position.
+    function newView() {
+        const list = document.createElement('ol');
+        list.className = 'messages';
+        list.setAttribute('aria-live', 'polite');
+        return {
+            list, loaded: false, lastId: 0, oldestId: null, hasMore: false, draft: '',
+            scrollTop: null, typists: new Map(),
+        };
+    }
+
+    function viewOf(cid) {
+        let view = views.get(cid);
+        if (!view) {
+            view = newView();
+            views.set(cid, view);
+        }
+        return view;
+    }
+
+    function saveOpenView() {
+        if (openId === null)
+            return;
+        const view = views.get(openId);
+        if (!view)
+            return;
+        if (!editing)
+            view.draft = $('message-input').value;
+        const timeline = $('timeline');
+        const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < NearBottomPx;
+        view.scrollTop = atBottom ? null : timeline.scrollTop;
+    }
+
+    // Shows a conversation: its kept page, or its newest page from the hub.
+    async function openConversation(cid, { keepScreen = false } = {}) {
+        if (cid !== openId) {
+            saveOpenView();
+            cancelEdit();
+        }
+        if (cid === null || !conversations.has(cid)) {
+            openId = null;
+            $('messages').replaceChildren();
+            $('room-title').textContent = '';
+            $('older-button').hidden = true;
+            renderSidebar();
             return;
         }
-        checkComposerLength();
+        const switched = cid !== openId;
+        openId = cid;
+        storageSet(OpenKey, cid);
+        const view = viewOf(cid);
+        const conversation = conversations.get(cid);
+        $('room-title').textContent = conversationTitle(conversation);
+        $('room-title').title = conversation.topic || '';
+        $('conversation').dataset.kind = conversation.kind;
+        const shown = $('messages');
+        if (shown !== view.list) {
+            shown.removeAttribute('id');
+            shown.replaceWith(view.list);
+            view.list.id = 'messages';
+        }
+        if (switched) {
+            $('message-input').value = view.draft;
+            fitComposer();
+            checkComposerLength();
+        }
+        $('older-button').hidden = !view.hasMore;
+        renderTyping();
+        renderSidebar();
+        if (!keepScreen)
+            showScreen('conversation');
+        if (!view.loaded)
+            await loadNewestPage(cid);
+        if (openId !== cid)
+            return;
+        if (view.scrollTop === null)
+            scrollToBottom();
+        else
+            $('timeline').scrollTop = view.scrollTop;
+        markReadIfVisible();
+        if (switched && !isPhone())
+            $('message-input').focus({ preventScroll: true });
     }
 
-    function sessionEnded() {
-        forgetSession();
-        showJoin(t('sessionEnded'));
+    async function loadNewestPage(cid) {
+        let result;
+        try {
+            result = await api('GET', conversationPath(cid, '/messages?limit=' + HistoryPageSize));
+        } catch (e) {
+            return false;
+        }
+        if (!session)
+            return false;
+        if (result.status === 401) {
+            sessionEnded();
+            return false;
+        }
+        if (result.status === 404 || result.status === 403) {
+            // Gone (left on another device) or never ours: the list says what is left.
+            scheduleResync();
+            return false;
+        }
+        if (result.status !== 200 || !result.json || !Array.isArray(result.json.events))
+            return false;
+        showHistory(cid, result.json.events, Boolean(result.json.hasMore));
+        return true;
     }
 
-    function showHistory(events, hasMore) {
-        const list = $('messages');
-        const unconfirmed = [...pending.entries()];
+    function showHistory(cid, events, hasMore) {
+        const view = viewOf(cid);
+        const list = view.list;
         list.replaceChildren();
-        lastId = 0;
-        oldestId = null;
-        for (const event of events)
-            list.append(renderHistoryEvent(event));
+        view.lastId = 0;
+        view.oldestId = null;
         for (const event of events) {
-            const id = event && event.data ? Number(event.data.id) : NaN;
+            const item = renderHistoryEvent(event);
+            if (item)
+                list.append(item);
+            const id = event && event.data ? idOf(event.data.id) : NaN;
             if (Number.isFinite(id)) {
-                lastId = Math.max(lastId, id);
-                oldestId = oldestId === null ? id : Math.min(oldestId, id);
+                view.lastId = Math.max(view.lastId, id);
+                view.oldestId = view.oldestId === null ? id : Math.min(view.oldestId, id);
             }
         }
         // Messages this page sent that the history does not hold yet stay on screen.
         const stored = new Set(events.filter((e) => e && e.data && e.data.clientId)
-            .map((e) => e.data.clientId));
-        for (const [clientId, item] of unconfirmed) {
+            .map((e) => String(e.data.clientId)));
+        for (const [clientId, entry] of pending) {
+            if (entry.cid !== cid)
+                continue;
             if (stored.has(clientId))
                 pending.delete(clientId);
             else
-                list.append(item);
+                list.append(entry.item);
         }
-        $('older-button').hidden = !hasMore;
-        scrollToBottom();
+        const conversation = conversations.get(cid);
+        if (conversation)
+            conversation.lastEventId = Math.max(conversation.lastEventId, view.lastId);
+        view.loaded = true;
+        view.hasMore = hasMore;
+        if (cid === openId) {
+            $('older-button').hidden = !hasMore;
+            scrollToBottom();
+        }
     }
 
     function renderHistoryEvent(event) {
-        if (event && event.type === 'presence')
-            return renderPresence(event.data || {});
-        return renderMessage((event && event.data) || {});
+        if (!event || !event.data || typeof event.data !== 'object')
+            return null;
+        if (event.type === 'presence')
+            return renderPresence(event.data);
+        if (event.type === 'message')
+            return renderMessage(event.data);
+        return null;
     }
 
     async function loadOlder() {
-        if (oldestId === null)
+        const cid = openId;
+        const view = views.get(cid);
+        if (!view || view.oldestId === null)
             return;
         $('older-button').disabled = true;
         let result = null;
         try {
-            result = await api('GET',
-                roomPath('/messages?before=' + oldestId + '&limit=' + HistoryPageSize));
+            result = await api('GET', conversationPath(cid,
+                '/messages?before=' + view.oldestId + '&limit=' + HistoryPageSize));
         } catch (e) {
             result = null;
         }
         $('older-button').disabled = false;
-        if (!result || result.status !== 200 || !result.json || !Array.isArray(result.json.events))
+        if (openId !== cid || !result || result.status !== 200 || !result.json || !Array.isArray(result.json.events))
             return;
         const timeline = $('timeline');
         const distanceFromBottom = timeline.scrollHeight - timeline.scrollTop;
         const fragment = document.createDocumentFragment();
         for (const event of result.json.events) {
-            fragment.append(renderHistoryEvent(event));
-            const id = event && event.data ? Number(event.data.id) : NaN;
+            const item = renderHistoryEvent(event);
+            if (item)
+                fragment.append(item);
+            const id = event && event.data ? idOf(event.data.id) : NaN;
             if (Number.isFinite(id))
-                oldestId = Math.min(oldestId, id);
+                view.oldestId = Math.min(view.oldestId, id);
         }
-        $('messages').prepend(fragment);
-        $('older-button').hidden = !result.json.hasMore;
+        view.list.prepend(fragment);
+        view.hasMore = Boolean(result.json.hasMore);
+        $('older-button').hidden = !view.hasMore;
         timeline.scrollTop = timeline.scrollHeight - distanceFromBottom;
     }
 
+    // ---- read state ---------------------------------------------------------------------------
+
+    // The open conversation is read when the person can see it: tab visible and, on a phone,
+    // the conversation screen shown.
+    function markReadIfVisible() {
+        if (!conversationVisible())
+            return;
+        const conversation = conversations.get(openId);
+        const view = views.get(openId);
+        if (!conversation || !view || !view.loaded)
+            return;
+        const upTo = Math.max(view.lastId, 0);
+        const changed = conversation.unread > 0 || conversation.mentions > 0;
+        conversation.unread = 0;
+        conversation.mentions = 0;
+        if (changed)
+            renderSidebar();
+        if (upTo > 0 && (changed || upTo > (conversation.readUpTo || 0))) {
+            conversation.readUpTo = upTo;
+            api('POST', conversationPath(conversation.id, '/read'), { upTo }).catch(() => {});
+        }
+    }
+
+    // ---- members (people on the hub) ----------------------------------------------------------
+
     async function refreshMembers() {
+        if (!membersSupported)
+            return;
         let result;
         try {
-            result = await api('GET', roomPath('/members'));
+            result = await api('GET', '/members');
         } catch (e) {
             return;
         }
-        if (!session || result.status !== 200 || !result.json || !Array.isArray(result.json.members))
+        if (!session)
+            return;
+        if (result.status === 404 || result.status === 405) {
+            // A hub without the hub-wide member list: the page works without it.
+            membersSupported = false;
+            setState($('chat-view').dataset.state || 'live');
+            return;
+        }
+        if (result.status !== 200 || !result.json || !Array.isArray(result.json.members))
             return;
         members.clear();
         for (const member of result.json.members)
             members.set(String(member.id), { id: String(member.id), name: String(member.name), online: Boolean(member.online) });
         renderMembers();
+        renderSidebar();
+    }
+
+    // One row per name. Names are unique among members online (case-insensitive), but a session
+    // the person no longer uses stays listed, away, until it ends: the same person would show
+    // twice, once online and once away. The row is online when any of them is.
+    function membersByName() {
+        const byName = new Map();
+        for (const member of members.values()) {
+            const key = member.name.toLocaleLowerCase();
+            const mine = Boolean(session && member.id === session.member.id);
+            const known = byName.get(key);
+            if (!known) {
+                byName.set(key, { id: member.id, ids: [member.id], name: member.name, online: member.online, mine });
+            } else {
+                known.ids.push(member.id);
+                known.online = known.online || member.online;
+                known.mine = known.mine || mine;
+                if (member.online || mine) {
+                    known.name = member.name;
+                    known.id = member.id;
+                }
+            }
+        }
+        return [...byName.values()].sort((a, b) =>
+            (b.online - a.online) || a.name.localeCompare(b.name, locale));
+    }
+
+    function renderMembers() {
+        const rows = membersByName();
+        const list = $('member-list');
+        list.replaceChildren();
+        for (const member of rows)
+            list.append(memberRow(member, () => openDm(member.id)));
+        $('members-count').textContent = String(rows.filter((m) => m.online).length);
+    }
+
+    // A person: a button that opens the direct message with them (none for oneself).
+    function memberRow(member, onPick) {
+        const item = document.createElement('li');
+        item.className = member.online ? 'online' : 'offline';
+        const dot = document.createElement('span');
+        dot.className = 'dot';
+        dot.title = t(member.online ? 'online' : 'offline');
+        const name = document.createElement('span');
+        name.className = 'name';
+        name.textContent = member.name;
+        if (member.mine) {
+            item.append(dot, name, ' ', t('you'));
+        } else {
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'member-button';
+            button.dataset.member = member.id;
+            button.title = t('messageName', { name: member.name });
+            button.append(dot, name);
+            button.addEventListener('click', onPick);
+            item.append(button);
+        }
+        return item;
+    }
+
+    // POST /api/v2/dms: the one conversation with that member, then it is shown.
+    async function openDm(memberId) {
+        let result;
+        try {
+            result = await api('POST', '/dms', { member: memberId });
+        } catch (e) {
+            result = null;
+        }
+        if (!result || (result.status !== 200 && result.status !== 201)) {
+            showToast(result ? errorText(result) : t('noHub'));
+            return false;
+        }
+        const conversation = normaliseConversation(result.json);
+        if (!conversation)
+            return false;
+        if (!conversations.has(conversation.id))
+            conversations.set(conversation.id, conversation);
+        $('chat-view').classList.remove('members-open');
+        $('members-toggle').setAttribute('aria-expanded', 'false');
+        await openConversation(conversation.id, {});
+        return true;
+    }
+
+    // A short message where the person looks, for failures of actions without a form.
+    function showToast(text) {
+        appendNotice(text);
+    }
+
+    // ---- dialogs: new channel, browse, message someone ----------------------------------------
+
+    function openNewChannel() {
+        $('new-channel-title').value = '';
+        $('new-channel-topic').value = '';
+        $('new-channel-error').textContent = '';
+        $('new-channel-dialog').showModal();
+        $('new-channel-title').focus();
+    }
+
+    async function onNewChannelSubmit(event) {
+        event.preventDefault();
+        const title = $('new-channel-title').value.trim();
+        const topic = $('new-channel-topic').value.trim();
+        if (!title) {
+            $('new-channel-error').textContent = t('errorBadChannel');
+            return;
+        }
+        const body = { title };
+        if (topic)
+            body.topic = topic;
+        $('new-channel-create').disabled = true;
+        let result;
+        try {
+            result = await api('POST', '/channels', body);
+        } catch (e) {
+            result = null;
+        }
+        $('new-channel-create').disabled = false;
+        if (!result || result.status !== 201 || !result.json || !result.json.id) {
+            $('new-channel-error').textContent = result ? errorText(result) : t('noHub');
+            return;
+        }
+        $('new-channel-dialog').close();
+        await joinedChannel(result.json);
+    }
+
+    async function joinedChannel(channel) {
+        const cid = String(channel.id);
+        if (!conversations.has(cid)) {
+            conversations.set(cid, normaliseConversation({
+                id: cid, kind: 'channel', title: channel.title, topic: channel.topic,
+            }));
+        }
+        await openConversation(cid, {});
+    }
+
+    async function openBrowse() {
+        $('browse-error').textContent = '';
+        $('browse-list').replaceChildren();
+        $('browse-dialog').showModal();
+        let result;
+        try {
+            result = await api('GET', '/channels');
+        } catch (e) {
+            result = null;
+        }
+        if (!result || result.status !== 200 || !result.json || !Array.isArray(result.json.channels)) {
+            $('browse-error').textContent = result ? errorText(result) : t('noHub');
+            return;
+        }
+        const channels = result.json.channels.slice()
+            .sort((a, b) => String(a.title || a.id).localeCompare(String(b.title || b.id), locale));
+        for (const channel of channels) {
+            const cid = String(channel.id);
+            const item = document.createElement('li');
+            const text = document.createElement('div');
+            text.className = 'pick-text';
+            const title = document.createElement('span');
+            title.className = 'name';
+            title.textContent = '# ' + String(channel.title || cid);
+            const detail = document.createElement('span');
+            detail.className = 'muted small';
+            detail.textContent = (channel.topic ? String(channel.topic) + ' · ' : '')
+                + tn('memberCount', Number(channel.members) || 0);
+            text.append(title, detail);
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.dataset.channel = cid;
+            const joined = conversations.has(cid);
+            button.className = joined ? 'ghost' : '';
+            button.textContent = t(joined ? 'open' : 'joinChannel');
+            button.addEventListener('click', () => joinChannel(cid, button));
+            item.append(text, button);
+            $('browse-list').append(item);
+        }
+    }
+
+    async function joinChannel(cid, button) {
+        if (conversations.has(cid)) {
+            $('browse-dialog').close();
+            await openConversation(cid, {});
+            return;
+        }
+        button.disabled = true;
+        let result;
+        try {
+            result = await api('PUT', '/channels/' + encodeURIComponent(cid) + '/members/me');
+        } catch (e) {
+            result = null;
+        }
+        button.disabled = false;
+        if (!result || result.status !== 200 || !result.json) {
+            $('browse-error').textContent = result ? errorText(result) : t('noHub');
+            return;
+        }
+        $('browse-dialog').close();
+        await joinedChannel(result.json);
+    }
+
+    async function openPeople() {
+        $('people-error').textContent = '';
+        $('people-filter').value = '';
+        $('people-list').replaceChildren();
+        $('people-dialog').showModal();
+        await refreshMembers();
+        if (!membersSupported) {
+            $('people-error').textContent = t('membersUnavailable');
+            return;
+        }
+        renderPeople();
+        $('people-filter').focus();
+    }
+
+    function renderPeople() {
+        const filter = $('people-filter').value.trim().toLocaleLowerCase();
+        const list = $('people-list');
+        list.replaceChildren();
+        for (const member of membersByName()) {
+            if (member.mine || (filter && !member.name.toLocaleLowerCase().includes(filter)))
+                continue;
+            list.append(memberRow(member, async () => {
+                if (await openDm(member.id))
+                    $('people-dialog').close();
+            }));
+        }
+        if (!list.childElementCount) {
+            const empty = document.createElement('li');
+            empty.className = 'muted';
+            empty.textContent = t('nobodyElse');
+            list.append(empty);
+        }
     }
 
     // ---- the event stream ---------------------------------------------------------------------
 
     function openStream() {
         closeStream();
-        // ?lastEventId resumes exactly after the history shown; on its own reconnects the browser
-        // sends the Last-Event-ID header of the newest event it received.
-        const url = ApiPrefix + roomPath('/events') + '?token=' + encodeURIComponent(session.token)
-            + '&lastEventId=' + lastId;
+        // ?lastEventId resumes exactly after the list and pages loaded; on its own reconnects the
+        // browser sends the Last-Event-ID header of the newest event it received, which wins.
+        let url = ApiV2 + '/events?token=' + encodeURIComponent(session.token);
+        if (streamLastId > 0)
+            url += '&lastEventId=' + streamLastId;
         const source = new EventSource(url);
         stream = source;
+        let opened = false;
         source.addEventListener('open', () => {
+            if (stream !== source)
+                return;
             hubSaidBye = false;
             setState('live');
+            // After a reconnect the browser resumed by itself; anything this page may have
+            // missed about the list (joined elsewhere, counts) is loaded again.
+            if (opened)
+                scheduleCountsRefresh();
+            opened = true;
             refreshMembers();
         });
         source.addEventListener('error', () => {
@@ -426,7 +1010,7 @@
                 return;
             if (source.readyState === EventSource.CLOSED) {
                 // The browser gave up (an HTTP error such as 401 or 503): check the session and
-                // start again from the history after a pause.
+                // start again from the list after a pause.
                 setState(hubSaidBye ? 'stopped' : 'offline');
                 closeStream();
                 resyncTimer = setTimeout(resync, ResyncDelayMs);
@@ -436,7 +1020,9 @@
         });
         const handlers = {
             message: onMessageEvent, presence: onPresenceEvent, typing: onTypingEvent,
-            reset: onResetEvent, bye: onByeEvent,
+            reset: onResetEvent, bye: onByeEvent, message_edited: onEditedEvent,
+            message_deleted: onDeletedEvent, read: onReadEvent,
+            conversation_added: onConversationAdded, conversation_removed: onConversationRemoved,
         };
         for (const [type, handler] of Object.entries(handlers)) {
             source.addEventListener(type, (event) => {
@@ -461,36 +1047,161 @@
         }
     }
 
-    // True for a history event this page already shows (a replay after a reconnect).
-    function alreadySeen(data) {
-        const id = Number(data.id);
-        if (!Number.isFinite(id))
-            return false;
-        if (id <= lastId)
-            return true;
-        lastId = id;
-        if (oldestId === null)
-            oldestId = id;
-        return false;
+    // The conversation an event belongs to, or null after asking for the list again when the
+    // page does not know it (a channel joined on another device, a new DM).
+    function knownConversation(data) {
+        const cid = data.conversation !== undefined ? String(data.conversation) : '';
+        if (!cid)
+            return null;
+        const conversation = conversations.get(cid);
+        if (!conversation) {
+            scheduleResync();
+            return null;
+        }
+        return conversation;
+    }
+
+    // For a history event: its page if loaded (null otherwise), and false when that page
+    // already shows it (a replay after a reconnect).
+    function takeHistoryEvent(conversation, data) {
+        const id = idOf(data.id);
+        const view = views.get(conversation.id);
+        const loaded = Boolean(view && view.loaded);
+        let fresh = true;
+        if (Number.isFinite(id)) {
+            streamLastId = Math.max(streamLastId, id);
+            // Without a page, the list's newest id is what the counts already hold.
+            fresh = loaded || id > conversation.lastEventId;
+            conversation.lastEventId = Math.max(conversation.lastEventId, id);
+        }
+        if (!loaded)
+            return { fresh, view: null };
+        if (Number.isFinite(id)) {
+            if (id <= view.lastId)
+                return { fresh: false, view };
+            view.lastId = id;
+            if (view.oldestId === null)
+                view.oldestId = id;
+        }
+        return { fresh: true, view };
+    }
+
+    function mentionsMe(text) {
+        return Boolean(session) && String(text || '').includes('@' + session.member.name);
     }
 
     function onMessageEvent(data) {
-        if (alreadySeen(data))
+        const conversation = knownConversation(data);
+        if (!conversation)
+            return;
+        const { fresh, view } = takeHistoryEvent(conversation, data);
+        if (!fresh)
             return;
         const from = data.from || {};
-        stopTyping(String(from.id));
-        const item = renderMessage(data);
         const mine = session && String(from.id) === session.member.id;
-        const own = data.clientId !== undefined ? pending.get(String(data.clientId)) : undefined;
-        if (own) {
-            pending.delete(String(data.clientId));
-            own.replaceWith(item);
-        } else {
-            appendItem(item, mine);
+        if (view) {
+            stopTyping(conversation.id, String(from.id));
+            const item = renderMessage(data);
+            const own = data.clientId !== undefined ? pending.get(String(data.clientId)) : undefined;
+            if (own) {
+                pending.delete(String(data.clientId));
+                own.item.replaceWith(item);
+            } else {
+                appendItem(view, item, mine);
+            }
         }
-        if (document.hidden && !mine) {
-            unread += 1;
-            updateTitle();
+        if (!mine) {
+            if (conversation.id === openId && view && conversationVisible()) {
+                markReadIfVisible();
+            } else {
+                conversation.unread += 1;
+                if (mentionsMe(data.text))
+                    conversation.mentions += 1;
+                renderSidebar();
+            }
+        }
+    }
+
+    function onEditedEvent(data) {
+        const conversation = knownConversation(data);
+        if (!conversation)
+            return;
+        const { fresh, view } = takeHistoryEvent(conversation, data);
+        if (!fresh || !view)
+            return;
+        const item = view.list.querySelector('.message[data-id="' + idOf(data.messageId) + '"]');
+        if (!item)
+            return;
+        const text = item.querySelector('.text');
+        text.replaceChildren();
+        appendMessageText(text, String(data.text || ''));
+        item.classList.toggle('mentions-me', mentionsMe(data.text) && !item.classList.contains('mine'));
+        item.dataset.text = String(data.text || '');
+        markEdited(item);
+    }
+
+    function onDeletedEvent(data) {
+        const conversation = knownConversation(data);
+        if (!conversation)
+            return;
+        const { fresh, view } = takeHistoryEvent(conversation, data);
+        if (fresh && view) {
+            const item = view.list.querySelector('.message[data-id="' + idOf(data.messageId) + '"]');
+            if (item)
+                markDeleted(item);
+            if (editing && editing.cid === conversation.id && editing.messageId === idOf(data.messageId))
+                cancelEdit();
+        }
+        // A deleted message no longer counts as unread: the hub has the exact counts.
+        if (fresh && conversation.unread > 0)
+            scheduleCountsRefresh();
+    }
+
+    // Read on another device (or this page's own mark): counts up to there are gone.
+    function onReadEvent(data) {
+        const conversation = knownConversation(data);
+        if (!conversation)
+            return;
+        const upTo = idOf(data.upTo);
+        if (!Number.isFinite(upTo))
+            return;
+        conversation.readUpTo = Math.max(conversation.readUpTo || 0, upTo);
+        if (upTo >= conversation.lastEventId) {
+            if (conversation.unread > 0 || conversation.mentions > 0) {
+                conversation.unread = 0;
+                conversation.mentions = 0;
+                renderSidebar();
+            }
+        } else if (conversation.unread > 0) {
+            scheduleCountsRefresh();
+        }
+    }
+
+    function onConversationAdded(data) {
+        const conversation = normaliseConversation(data.conversation);
+        if (!conversation)
+            return;
+        const known = conversations.get(conversation.id);
+        if (known) {
+            known.title = conversation.title;
+            known.with = conversation.with || known.with;
+        } else {
+            conversations.set(conversation.id, conversation);
+        }
+        renderSidebar();
+    }
+
+    function onConversationRemoved(data) {
+        const cid = data.conversation !== undefined ? String(data.conversation) : '';
+        if (!conversations.has(cid))
+            return;
+        const wasOpen = cid === openId;
+        forgetConversation(cid);
+        renderSidebar();
+        if (wasOpen) {
+            storageSet(OpenKey, null);
+            openConversation(conversations.has(DefaultChannel) ? DefaultChannel
+                : (conversations.keys().next().value || null), { keepScreen: true });
         }
     }
 
@@ -498,20 +1209,29 @@
         const member = data.member || {};
         const id = String(member.id);
         const state = String(data.state);
-        if ((state === 'join' || state === 'leave') && alreadySeen(data))
-            return;
-        if (state === 'join') {
-            if (!members.has(id))
-                members.set(id, { id, name: String(member.name), online: false });
-            appendItem(renderPresence(data), false);
-        } else if (state === 'leave') {
-            members.delete(id);
-            stopTyping(id);
-            appendItem(renderPresence(data), false);
-        } else if (state === 'online' || state === 'offline') {
+        if (state === 'online' || state === 'offline') {
+            // Hub-wide (no conversation).
             const known = members.get(id) || { id, name: String(member.name), online: false };
             known.online = state === 'online';
             members.set(id, known);
+            renderMembers();
+            renderSidebar();
+            return;
+        }
+        if (state !== 'join' && state !== 'leave')
+            return;
+        const conversation = knownConversation(data);
+        if (!conversation)
+            return;
+        const { fresh, view } = takeHistoryEvent(conversation, data);
+        if (!fresh)
+            return;
+        if (state === 'join' && !members.has(id))
+            members.set(id, { id, name: String(member.name), online: false });
+        if (view) {
+            if (state === 'leave')
+                stopTyping(conversation.id, id);
+            appendItem(view, renderPresence(data), false);
         }
         renderMembers();
     }
@@ -521,39 +1241,53 @@
         const id = String(member.id);
         if (session && id === session.member.id)
             return;
-        const previous = typists.get(id);
+        const conversation = knownConversation(data);
+        if (!conversation)
+            return;
+        const view = viewOf(conversation.id);
+        const previous = view.typists.get(id);
         if (previous)
             clearTimeout(previous.timer);
-        typists.set(id, { name: String(member.name), timer: setTimeout(() => stopTyping(id), TypingShowMs) });
-        renderTyping();
+        view.typists.set(id, {
+            name: String(member.name),
+            timer: setTimeout(() => stopTyping(conversation.id, id), TypingShowMs),
+        });
+        if (conversation.id === openId)
+            renderTyping();
+    }
+
+    function stopTyping(cid, memberId) {
+        const view = views.get(cid);
+        const typist = view ? view.typists.get(memberId) : null;
+        if (!typist)
+            return;
+        clearTimeout(typist.timer);
+        view.typists.delete(memberId);
+        if (cid === openId)
+            renderTyping();
     }
 
     async function onResetEvent() {
-        await resync(); // replaces the timeline, so the notice comes after it
+        // The hub no longer has what this page missed: everything is loaded again.
+        await resync();
         if (session)
             appendNotice(t('reset'));
     }
 
-    // The host closed the room: nobody is online any more, whatever the list said. The stream
-    // keeps trying; when the room is open again, `open` reloads the members.
+    // The host closed the hub: nobody is online any more, whatever the list said. The stream
+    // keeps trying; when the hub is back, `open` reloads the members.
     function onByeEvent() {
         hubSaidBye = true;
         for (const member of members.values())
             member.online = false;
-        for (const id of [...typists.keys()])
-            stopTyping(id);
+        for (const [cid, view] of views) {
+            for (const id of [...view.typists.keys()])
+                stopTyping(cid, id);
+        }
         renderMembers();
+        renderSidebar();
         setState('stopped');
         appendNotice(t('bye'));
-    }
-
-    function stopTyping(id) {
-        const typist = typists.get(id);
-        if (!typist)
-            return;
-        clearTimeout(typist.timer);
-        typists.delete(id);
-        renderTyping();
     }
 
     // ---- rendering (textContent only) ---------------------------------------------------------
@@ -574,21 +1308,126 @@
         const from = data.from || {};
         const item = document.createElement('li');
         item.className = 'message';
-        if (session && String(from.id) === session.member.id)
+        const mine = Boolean(session && String(from.id) === session.member.id);
+        if (mine)
             item.classList.add('mine');
         if (data.id !== undefined)
-            item.dataset.id = String(data.id);
+            item.dataset.id = String(idOf(data.id));
+        item.dataset.text = String(data.text || '');
         const meta = document.createElement('div');
         meta.className = 'meta';
-        const author = document.createElement('span');
+        // Someone else's name opens the direct message with them.
+        const author = document.createElement(mine || !from.id ? 'span' : 'button');
         author.className = 'author';
         author.textContent = String(from.name || '?');
+        if (!mine && from.id) {
+            author.type = 'button';
+            author.title = t('messageName', { name: String(from.name || '?') });
+            author.addEventListener('click', () => openDm(String(from.id)));
+        }
         meta.append(author, ' ', timeElement(data.ts));
         const text = document.createElement('div');
         text.className = 'text';
-        appendWithLinks(text, String(data.text || ''));
+        appendMessageText(text, String(data.text || ''));
         item.append(meta, text);
+        if (!mine && mentionsMe(data.text))
+            item.classList.add('mentions-me');
+        if (mine && data.id !== undefined)
+            addMessageMenu(item);
+        if (data.deleted)
+            markDeleted(item);
+        else if (data.edited)
+            markEdited(item);
         return item;
+    }
+
+    function markEdited(item) {
+        const meta = item.querySelector('.meta');
+        if (!meta.querySelector('.edited')) {
+            const label = document.createElement('span');
+            label.className = 'edited';
+            label.textContent = t('edited');
+            meta.append(' ', label);
+        }
+    }
+
+    function markDeleted(item) {
+        item.classList.add('deleted');
+        item.classList.remove('mentions-me');
+        const text = item.querySelector('.text');
+        text.textContent = t('deleted');
+        delete item.dataset.text;
+        const edited = item.querySelector('.edited');
+        if (edited)
+            edited.remove();
+        const menu = item.querySelector('.message-menu');
+        if (menu)
+            menu.remove();
+    }
+
+    // Edit and delete, on the author's own stored messages.
+    function addMessageMenu(item) {
+        const menu = document.createElement('div');
+        menu.className = 'message-menu';
+        const toggle = document.createElement('button');
+        toggle.type = 'button';
+        toggle.className = 'ghost menu-toggle';
+        toggle.textContent = '⋯';
+        toggle.setAttribute('aria-label', t('messageActions'));
+        toggle.setAttribute('aria-expanded', 'false');
+        const actions = document.createElement('div');
+        actions.className = 'menu-actions';
+        actions.hidden = true;
+        const edit = document.createElement('button');
+        edit.type = 'button';
+        edit.className = 'ghost menu-edit';
+        edit.textContent = t('edit');
+        const remove = document.createElement('button');
+        remove.type = 'button';
+        remove.className = 'ghost menu-delete';
+        remove.textContent = t('delete');
+        actions.append(edit, remove);
+        menu.append(toggle, actions);
+        toggle.addEventListener('click', () => {
+            actions.hidden = !actions.hidden;
+            toggle.setAttribute('aria-expanded', String(!actions.hidden));
+            remove.textContent = t('delete');
+            delete remove.dataset.armed;
+        });
+        edit.addEventListener('click', () => {
+            actions.hidden = true;
+            startEdit(item);
+        });
+        // Two taps: the first arms the button ("Delete for everyone?"), the second deletes.
+        remove.addEventListener('click', () => {
+            if (!remove.dataset.armed) {
+                remove.dataset.armed = '1';
+                remove.textContent = t('confirmDelete');
+                return;
+            }
+            actions.hidden = true;
+            deleteMessage(item);
+        });
+        item.append(menu);
+    }
+
+    // @Name of the reader is highlighted; http(s) addresses become links; the rest stays text.
+    function appendMessageText(parent, text) {
+        const needle = session ? '@' + session.member.name : '';
+        if (!needle) {
+            appendWithLinks(parent, text);
+            return;
+        }
+        const parts = text.split(needle);
+        parts.forEach((part, index) => {
+            if (index > 0) {
+                const mark = document.createElement('mark');
+                mark.className = 'mention';
+                mark.textContent = needle;
+                parent.append(mark);
+            }
+            appendWithLinks(parent, part);
+        });
     }
 
     // http(s) addresses in a message become links; everything else stays text. Built from text
@@ -651,31 +1490,40 @@
         const item = document.createElement('li');
         item.className = 'system';
         if (data.id !== undefined)
-            item.dataset.id = String(data.id);
+            item.dataset.id = String(idOf(data.id));
         const key = data.state === 'leave' ? 'left' : 'joined';
         item.append(t(key, { name: String(member.name || '?') }), ' · ', timeElement(data.ts));
         return item;
     }
 
+    // A notice in the open conversation (or the first one shown next).
     function appendNotice(text) {
         const item = document.createElement('li');
         item.className = 'system notice';
         item.textContent = text;
-        appendItem(item, false);
+        const view = openId !== null ? views.get(openId) : null;
+        if (view)
+            appendItem(view, item, false);
+        else
+            $('messages').append(item);
     }
 
-    function appendItem(item, forceScroll) {
+    function appendItem(view, item, forceScroll) {
+        const shown = view.list.id === 'messages';
         const timeline = $('timeline');
-        const nearBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < NearBottomPx;
-        const list = $('messages');
+        const nearBottom = shown
+            && timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < NearBottomPx;
+        const list = view.list;
         list.append(item);
         while (list.childElementCount > MaxRenderedItems) {
             list.firstElementChild.remove();
-            $('older-button').hidden = false;
+            view.hasMore = true;
             const first = list.querySelector('[data-id]');
-            oldestId = first ? Number(first.dataset.id) : oldestId;
+            view.oldestId = first ? Number(first.dataset.id) : view.oldestId;
+            if (shown)
+                $('older-button').hidden = false;
         }
-        if (nearBottom || forceScroll)
+        if (shown && (nearBottom || forceScroll))
             scrollToBottom();
     }
 
@@ -684,53 +1532,9 @@
         timeline.scrollTop = timeline.scrollHeight;
     }
 
-    // One row per name. Names are unique among members online (case-insensitive), but a session
-    // the person no longer uses stays listed, away, until it ends: after the host hosts again
-    // from another address, or a browser that forgot its session, the same person would show
-    // twice, once online and once away. The row is online when any of them is.
-    function membersByName() {
-        const byName = new Map();
-        for (const member of members.values()) {
-            const key = member.name.toLocaleLowerCase();
-            const mine = Boolean(session && member.id === session.member.id);
-            const known = byName.get(key);
-            if (!known) {
-                byName.set(key, { id: member.id, name: member.name, online: member.online, mine });
-            } else {
-                known.online = known.online || member.online;
-                known.mine = known.mine || mine;
-                if (member.online || mine)
-                    known.name = member.name;
-            }
-        }
-        return [...byName.values()];
-    }
-
-    function renderMembers() {
-        const rows = membersByName();
-        const sorted = rows.sort((a, b) =>
-            (b.online - a.online) || a.name.localeCompare(b.name, locale));
-        const list = $('member-list');
-        list.replaceChildren();
-        for (const member of sorted) {
-            const item = document.createElement('li');
-            item.className = member.online ? 'online' : 'offline';
-            const dot = document.createElement('span');
-            dot.className = 'dot';
-            dot.title = t(member.online ? 'online' : 'offline');
-            const name = document.createElement('span');
-            name.className = 'name';
-            name.textContent = member.name;
-            item.append(dot, name);
-            if (member.mine)
-                item.append(' ', t('you'));
-            list.append(item);
-        }
-        $('members-count').textContent = String(rows.filter((m) => m.online).length);
-    }
-
     function renderTyping() {
-        const names = [...typists.values()].map((typist) => typist.name);
+        const view = openId !== null ? views.get(openId) : null;
+        const names = view ? [...view.typists.values()].map((typist) => typist.name) : [];
         let text = '';
         if (names.length === 1)
             text = t('typingOne', { name: names[0] });
@@ -741,7 +1545,7 @@
         $('typing').textContent = text;
     }
 
-    // ---- sending ------------------------------------------------------------------------------
+    // ---- sending, editing, deleting -----------------------------------------------------------
 
     // True when the text fits the hub's limit; otherwise the refusal stays under the composer,
     // where the user is looking, until the text changes, and Send is off. Nothing is cut.
@@ -760,13 +1564,22 @@
         event.preventDefault();
         const input = $('message-input');
         const text = input.value.trim();
-        if (!text || !session)
+        const cid = openId;
+        if (!session || cid === null)
+            return;
+        if (editing) {
+            if (text && checkComposerLength())
+                submitEdit(text);
+            return;
+        }
+        if (!text)
             return;
         if (!checkComposerLength()) {
             input.focus();
             return;
         }
         input.value = '';
+        viewOf(cid).draft = '';
         checkComposerLength();
         fitComposer();
         const clientId = 'w-' + randomId();
@@ -774,29 +1587,35 @@
         item.classList.add('pending');
         item.addEventListener('click', () => {
             if (item.classList.contains('failed'))
-                deliver(clientId, text, item);
+                deliver(cid, clientId, text, item);
         });
-        pending.set(clientId, item);
-        appendItem(item, true);
-        deliver(clientId, text, item);
+        pending.set(clientId, { cid, item });
+        appendItem(viewOf(cid), item, true);
+        deliver(cid, clientId, text, item);
     }
 
     // Posts until the hub stored the message. Retrying with the same clientId is safe: the hub
     // answers a repeat with the first answer and stores nothing new.
-    async function deliver(clientId, text, item) {
+    async function deliver(cid, clientId, text, item) {
         item.classList.add('sending');
         item.classList.remove('failed');
         setStatusLine(item, t('sending'));
         for (let attempt = 0; session; ++attempt) {
             let result = null;
             try {
-                result = await api('POST', roomPath('/messages'), { text, clientId });
+                result = await api('POST', conversationPath(cid, '/messages'), { text, clientId });
             } catch (e) {
                 result = null;
             }
             if (result && result.status === 201) {
                 item.classList.remove('sending');
                 setStatusLine(item, '');
+                // The stored id, so that the message can be edited before its event arrives.
+                if (result.json && result.json.id !== undefined && !item.dataset.id) {
+                    item.dataset.id = String(idOf(result.json.id));
+                    if (!item.querySelector('.message-menu'))
+                        addMessageMenu(item);
+                }
                 return;
             }
             if (result && result.status === 401) {
@@ -828,14 +1647,102 @@
         line.hidden = !text;
     }
 
+    // The composer takes the message's text; Enter saves, Escape (or Cancel) gives the draft back.
+    function startEdit(item) {
+        if (openId === null || !item.dataset.id || item.classList.contains('deleted'))
+            return;
+        const view = viewOf(openId);
+        if (!editing)
+            view.draft = $('message-input').value;
+        editing = { cid: openId, messageId: Number(item.dataset.id) };
+        for (const other of view.list.querySelectorAll('.message.editing'))
+            other.classList.remove('editing');
+        item.classList.add('editing');
+        $('edit-bar').hidden = false;
+        const input = $('message-input');
+        input.value = item.dataset.text || '';
+        fitComposer();
+        checkComposerLength();
+        input.focus();
+        input.setSelectionRange(input.value.length, input.value.length);
+    }
+
+    function cancelEdit() {
+        if (!editing)
+            return;
+        const view = views.get(editing.cid);
+        editing = null;
+        $('edit-bar').hidden = true;
+        if (view) {
+            for (const item of view.list.querySelectorAll('.message.editing'))
+                item.classList.remove('editing');
+            $('message-input').value = view.draft;
+        } else {
+            $('message-input').value = '';
+        }
+        fitComposer();
+        checkComposerLength();
+    }
+
+    async function submitEdit(text) {
+        const { cid, messageId } = editing;
+        let result;
+        try {
+            result = await api('PATCH', conversationPath(cid, '/messages/' + messageId), { text });
+        } catch (e) {
+            result = null;
+        }
+        if (!result || result.status !== 200) {
+            showComposerError(result ? errorText(result) : t('noHub'));
+            return;
+        }
+        // The new text shows when the message_edited event arrives (on every device alike).
+        if (editing && editing.messageId === messageId)
+            cancelEdit();
+    }
+
+    async function deleteMessage(item) {
+        const cid = openId;
+        const messageId = Number(item.dataset.id);
+        if (cid === null || !Number.isFinite(messageId))
+            return;
+        let result;
+        try {
+            result = await api('DELETE', conversationPath(cid, '/messages/' + messageId));
+        } catch (e) {
+            result = null;
+        }
+        if (!result || result.status !== 200)
+            showComposerError(result ? errorText(result) : t('noHub'));
+    }
+
+    function showComposerError(text) {
+        $('composer-error').textContent = text;
+        $('composer-error').hidden = false;
+    }
+
+    // The newest of one's own messages in the open conversation that can still be edited.
+    function lastOwnMessage() {
+        const view = openId !== null ? views.get(openId) : null;
+        if (!view)
+            return null;
+        const own = view.list.querySelectorAll('.message.mine[data-id]:not(.deleted)');
+        return own.length ? own[own.length - 1] : null;
+    }
+
     function onComposerInput() {
         fitComposer();
         checkComposerLength();
         const now = Date.now();
-        if (!session || !$('message-input').value.trim() || now - lastTypingSentAt < TypingSendIntervalMs)
+        if (!session || editing || openId === null || !typingSupported || !$('message-input').value.trim()
+            || now - lastTypingSentAt < TypingSendIntervalMs)
             return;
         lastTypingSentAt = now;
-        api('POST', roomPath('/typing')).catch(() => {});
+        api('POST', conversationPath(openId, '/typing')).then((result) => {
+            // A hub without v2 typing answers not_found for the route: stop asking.
+            if (result.status === 404 && errorCode(result) === 'not_found')
+                typingSupported = false;
+        }).catch(() => {});
     }
 
     function onComposerKey(event) {
@@ -843,6 +1750,16 @@
         if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
             $('composer').requestSubmit();
+        } else if (event.key === 'ArrowUp' && !editing && !event.isComposing
+            && $('message-input').value === '') {
+            const item = lastOwnMessage();
+            if (item) {
+                event.preventDefault();
+                startEdit(item);
+            }
+        } else if (event.key === 'Escape' && editing) {
+            event.preventDefault();
+            cancelEdit();
         }
     }
 
@@ -850,6 +1767,46 @@
         const input = $('message-input');
         input.style.height = 'auto';
         input.style.height = Math.min(input.scrollHeight, 160) + 'px';
+    }
+
+    // ---- session end --------------------------------------------------------------------------
+
+    async function loadLimits() {
+        try {
+            const response = await fetch('/healthz', { cache: 'no-store' });
+            const json = await response.json();
+            const limit = Number(json && json.maxTextChars);
+            if (Number.isInteger(limit) && limit > 0)
+                maxTextChars = limit;
+        } catch (e) {
+            return;
+        }
+        checkComposerLength();
+    }
+
+    function resetChatState() {
+        closeStream();
+        clearTimeout(resyncTimer);
+        clearTimeout(listTimer);
+        cancelEdit();
+        for (const view of views.values()) {
+            for (const typist of view.typists.values())
+                clearTimeout(typist.timer);
+        }
+        pending.clear();
+        members.clear();
+        views.clear();
+        conversations.clear();
+        openId = null;
+        $('messages').replaceChildren();
+        $('message-input').value = '';
+        renderTyping();
+    }
+
+    function sessionEnded() {
+        resetChatState();
+        forgetSession();
+        showJoin(t('sessionEnded'));
     }
 
     async function leave() {
@@ -862,40 +1819,62 @@
                 // The hub forgets unused tokens by itself.
             }
         }
+        resetChatState();
         forgetSession();
-        pending.clear();
-        members.clear();
-        typists.clear();
-        renderTyping();
         showJoin('');
     }
 
     // ---- start --------------------------------------------------------------------------------
 
+    function closeOnBackdrop(dialog) {
+        dialog.addEventListener('click', (event) => {
+            if (event.target === dialog)
+                dialog.close();
+        });
+    }
+
     function start() {
         translateDocument(document);
         $('join-form').addEventListener('submit', onJoinSubmit);
-        $('join-room').addEventListener('change', showRoomDetails);
         $('composer').addEventListener('submit', onComposerSubmit);
         $('message-input').addEventListener('input', onComposerInput);
         $('message-input').addEventListener('keydown', onComposerKey);
         $('older-button').addEventListener('click', loadOlder);
         $('leave-button').addEventListener('click', leave);
+        $('edit-cancel').addEventListener('click', cancelEdit);
+        $('back-button').addEventListener('click', () => {
+            saveOpenView();
+            showScreen('list');
+        });
         $('members-toggle').addEventListener('click', () => {
             const open = $('chat-view').classList.toggle('members-open');
             $('members-toggle').setAttribute('aria-expanded', String(open));
         });
+        $('new-channel-button').addEventListener('click', openNewChannel);
+        $('new-channel-form').addEventListener('submit', onNewChannelSubmit);
+        $('new-channel-cancel').addEventListener('click', () => $('new-channel-dialog').close());
+        $('browse-button').addEventListener('click', openBrowse);
+        $('browse-close').addEventListener('click', () => $('browse-dialog').close());
+        $('message-button').addEventListener('click', openPeople);
+        $('people-close').addEventListener('click', () => $('people-dialog').close());
+        $('people-filter').addEventListener('input', renderPeople);
+        for (const dialog of document.querySelectorAll('dialog'))
+            closeOnBackdrop(dialog);
+        // Turning a phone or resizing a window: the screen that is now shown may be read.
+        phone.addEventListener('change', () => {
+            markReadIfVisible();
+        });
         document.addEventListener('visibilitychange', () => {
             if (!document.hidden && session) {
-                unread = 0;
-                updateTitle();
+                markReadIfVisible();
+                renderTitle();
                 // A phone may have frozen the tab or slept: a stream that gave up, or one that was
                 // hidden long enough to have died silently, is reopened where the page left off.
                 if (stream && stream.readyState === EventSource.CLOSED)
                     resync();
                 else if (stream && hiddenSince && Date.now() - hiddenSince > SilentDeathMs) {
                     setState('reconnecting');
-                    openStream();
+                    resync();
                 }
             }
             hiddenSince = document.hidden ? Date.now() : 0;

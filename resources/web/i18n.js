@@ -48,6 +48,38 @@
             tooLong: 'Too long to send: {count} characters, and this room takes at most {max} in one message. Shorten it or split it into several messages.',
             errorGeneric: 'Something went wrong ({code}).',
             sessionEnded: 'Your session ended. Join again.',
+            newChannel: 'New channel',
+            browseChannels: 'Browse channels',
+            messageSomeone: 'Message…',
+            channels: 'Channels',
+            directMessages: 'Direct messages',
+            noDms: 'No direct messages yet.',
+            back: 'Back to conversations',
+            editing: 'Editing your message (Esc cancels)',
+            cancel: 'Cancel',
+            channelTitle: 'Name',
+            channelTopic: 'Topic (optional)',
+            create: 'Create',
+            close: 'Close',
+            open: 'Open',
+            joinChannel: 'Join',
+            findPerson: 'Find a person',
+            nobodyElse: 'Nobody else is here yet.',
+            messageName: 'Message {name}',
+            membersUnavailable: 'This hub does not list its members.',
+            unreadCount: { one: '{count} unread message', other: '{count} unread messages' },
+            mentionCount: { one: '{count} mention of you', other: '{count} mentions of you' },
+            edited: '(edited)',
+            deleted: 'This message was deleted.',
+            messageActions: 'Message actions',
+            edit: 'Edit',
+            delete: 'Delete',
+            confirmDelete: 'Delete for everyone?',
+            errorChannelTaken: 'A channel with that name exists already.',
+            errorBadChannel: 'Channel names have 1 to 64 characters.',
+            errorUnknownMember: 'That person has left the hub.',
+            errorNotAuthor: 'Only the author can change a message.',
+            errorUnknownMessage: 'That message no longer exists.',
         },
         'zh-CN': {
             appName: 'Confab',
@@ -92,6 +124,38 @@
             tooLong: '消息太长，无法发送：共 {count} 个字符，本房间每条消息最多 {max} 个字符。请缩短，或分成几条发送。',
             errorGeneric: '出错了（{code}）。',
             sessionEnded: '会话已结束，请重新加入。',
+            newChannel: '新建频道',
+            browseChannels: '浏览频道',
+            messageSomeone: '发消息给…',
+            channels: '频道',
+            directMessages: '私信',
+            noDms: '还没有私信。',
+            back: '返回会话列表',
+            editing: '正在编辑你的消息（按 Esc 取消）',
+            cancel: '取消',
+            channelTitle: '名称',
+            channelTopic: '主题（可选）',
+            create: '创建',
+            close: '关闭',
+            open: '打开',
+            joinChannel: '加入',
+            findPerson: '查找成员',
+            nobodyElse: '这里还没有其他人。',
+            messageName: '给 {name} 发消息',
+            membersUnavailable: '此服务器不提供成员列表。',
+            unreadCount: { other: '{count} 条未读消息' },
+            mentionCount: { other: '{count} 次提到你' },
+            edited: '（已编辑）',
+            deleted: '此消息已删除。',
+            messageActions: '消息操作',
+            edit: '编辑',
+            delete: '删除',
+            confirmDelete: '为所有人删除？',
+            errorChannelTaken: '已有同名频道。',
+            errorBadChannel: '频道名称须为 1 到 64 个字符。',
+            errorUnknownMember: '此人已离开服务器。',
+            errorNotAuthor: '只有作者可以修改消息。',
+            errorUnknownMessage: '该消息已不存在。',
         },
     };
 
@@ -138,13 +202,18 @@
         return fill(template, { ...values, count: numberFormat.format(count) });
     }
 
-    // Static texts of index.html: data-i18n sets textContent, data-i18n-placeholder the placeholder.
+    // Static texts of index.html: data-i18n sets textContent, data-i18n-placeholder the placeholder,
+    // data-i18n-label the accessible name (and tooltip) of a button that shows only a sign.
     function translateDocument(root) {
         document.documentElement.lang = locale;
         for (const element of root.querySelectorAll('[data-i18n]'))
             element.textContent = t(element.dataset.i18n);
         for (const element of root.querySelectorAll('[data-i18n-placeholder]'))
             element.placeholder = t(element.dataset.i18nPlaceholder);
+        for (const element of root.querySelectorAll('[data-i18n-label]')) {
+            element.setAttribute('aria-label', t(element.dataset.i18nLabel));
+            element.title = t(element.dataset.i18nLabel);
+        }
     }
 
     // Dates and times follow the browser's own locale (en-GB: 24-hour, en-US: 12-hour), which is

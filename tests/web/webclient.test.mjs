@@ -64,9 +64,48 @@ async function joinAs(page, name) {
     await waitLive(page);
 }
 
+// Live: the page's one stream is open. (On a phone the conversation's status is on the screen
+// not shown, so the attribute is what counts.)
 async function waitLive(page) {
     await page.locator('#chat-view').waitFor({ state: 'visible', timeout: WaitMs });
-    await page.waitForSelector('#connection-state[data-state="live"]', { timeout: WaitMs });
+    await page.waitForSelector('#connection-state[data-state="live"]', { state: 'attached', timeout: WaitMs });
+}
+
+// The sidebar row of a conversation, by its shown name.
+function row(page, title) {
+    return page.locator('.conversation-row').filter({ has: page.locator('.name', { hasText: new RegExp('^' + escapeRegExp(title) + '$') }) });
+}
+
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function openConversation(page, title) {
+    await row(page, title).click({ timeout: WaitMs });
+    await page.waitForFunction((wanted) => document.querySelector('#room-title').textContent === wanted
+        && document.querySelector('#conversation').offsetParent !== null, title, { timeout: WaitMs });
+}
+
+// Unread and mention badges of a conversation's row: {unread, mentions} (0 when absent).
+async function badges(page, title) {
+    return row(page, title).evaluate((button) => ({
+        unread: Number((button.querySelector('.unread-badge') || {}).textContent || 0),
+        mentions: Number(((button.querySelector('.mention-badge') || {}).textContent || '@0').slice(1)),
+    }));
+}
+
+async function waitBadges(page, title, wanted) {
+    await page.waitForFunction(([name, unread, mentions]) => {
+        const button = [...document.querySelectorAll('.conversation-row')]
+            .find((b) => b.querySelector('.name').textContent === name);
+        if (!button)
+            return false;
+        const u = Number((button.querySelector('.unread-badge') || {}).textContent || 0);
+        const m = Number(((button.querySelector('.mention-badge') || {}).textContent || '@0').slice(1));
+        return u === unread && m === mentions;
+    }, [title, wanted.unread, wanted.mentions], { timeout: WaitMs }).catch(async (error) => {
+        throw new Error(`badges of ${title}: wanted ${JSON.stringify(wanted)}, shown ${JSON.stringify(await badges(page, title).catch(() => null))}: ${error.message}`);
+    });
 }
 
 async function send(page, text) {
@@ -708,6 +747,211 @@ test('a phone of 390 px keeps the title and "Leave" whatever the status, in Engl
         await en.context().close();
         await zh.context().close();
         await zhDesktop.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
+// ---- issue 9: conversations (API v2) --------------------------------------------------------
+
+const PhoneOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+// A page that records every event its stream delivers (window.__streamEvents), to check what
+// reached this member at all, not only what the page chose to show.
+async function openRecordingPage(hub, options = {}) {
+    const context = await browser.newContext({ locale: 'en-US', ...options });
+    await context.addInitScript(() => {
+        window.__streamEvents = [];
+        const add = EventSource.prototype.addEventListener;
+        EventSource.prototype.addEventListener = function (type, listener, more) {
+            const recording = (event) => {
+                if (typeof event.data === 'string')
+                    window.__streamEvents.push({ type, data: event.data });
+                return listener.call(this, event);
+            };
+            return add.call(this, type, recording, more);
+        };
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => {
+        page.errors = (page.errors || []).concat(String(error));
+    });
+    await page.goto(hub.baseUrl);
+    return page;
+}
+
+// The hub helper hubv2b adds (members list, v2 typing, presence, membership events); without
+// them the tests that need them are skipped, and say so.
+async function hubHasMemberList(hub, token) {
+    const answer = await request(hub.baseUrl, 'GET', '/api/v2/members', { token });
+    return answer.status === 200;
+}
+
+async function pageToken(page) {
+    return page.evaluate(() => JSON.parse(localStorage.getItem('confab.session')).token);
+}
+
+async function createChannel(page, title) {
+    await page.locator('#new-channel-button').click();
+    await page.locator('#new-channel-title').fill(title);
+    await page.locator('#new-channel-create').click();
+    await page.waitForFunction((wanted) => document.querySelector('#room-title').textContent === wanted,
+        title, { timeout: WaitMs });
+}
+
+async function browseAndJoin(page, channelId) {
+    await page.locator('#browse-button').click();
+    const button = page.locator(`#browse-list button[data-channel="${channelId}"]`);
+    await button.waitFor({ timeout: WaitMs });
+    await button.click();
+    await page.locator('#browse-dialog').waitFor({ state: 'hidden', timeout: WaitMs });
+}
+
+async function messageSomeone(page, name) {
+    await page.locator('#message-button').click();
+    const person = page.locator('#people-list .member-button').filter({ hasText: name });
+    await person.waitFor({ timeout: WaitMs });
+    await person.click();
+    await page.locator('#people-dialog').waitFor({ state: 'hidden', timeout: WaitMs });
+    await page.waitForFunction((wanted) => document.querySelector('#room-title').textContent === wanted,
+        name, { timeout: WaitMs });
+}
+
+async function sidebarNames(page, list) {
+    return page.$$eval(`#${list} .conversation-row .name`, (names) => names.map((n) => n.textContent));
+}
+
+test('three members, two channels and a DM: only the two see the DM; badges, edit and delete', async () => {
+    const hub = await startHub();
+    try {
+        const ana = await openRecordingPage(hub);
+        const bo = await openRecordingPage(hub);
+        const cy = await openRecordingPage(hub);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+        await joinAs(cy, 'Cy');
+        // Everyone starts in lobby.
+        for (const page of [ana, bo, cy]) {
+            assert.equal(await page.locator('#room-title').textContent(), 'lobby');
+            assert.deepEqual(await sidebarNames(page, 'channel-list'), ['lobby']);
+        }
+
+        // A second channel: Ana creates it, Bo finds it and joins, Cy does not.
+        await createChannel(ana, 'Project X');
+        assert.deepEqual(await sidebarNames(ana, 'channel-list'), ['lobby', 'Project X']);
+        await browseAndJoin(bo, 'project-x');
+        await bo.waitForFunction(() => document.querySelector('#room-title').textContent === 'Project X', null, { timeout: WaitMs });
+        await send(ana, 'hello project');
+        await waitForMessageText(bo, 'hello project');
+
+        // Ana messages Bo (a click on his name in the channel): the DM opens for her, and
+        // appears for Bo with an unread badge.
+        await send(bo, 'hi from Bo');
+        await waitForMessageText(ana, 'hi from Bo');
+        await ana.locator('#messages button.author', { hasText: 'Bo' }).first().click();
+        await ana.waitForFunction(() => document.querySelector('#room-title').textContent === 'Bo', null, { timeout: WaitMs });
+        await send(ana, 'secret for Bo');
+        await waitForMessageText(ana, 'secret for Bo');
+        await bo.waitForFunction(() => [...document.querySelectorAll('#dm-list .name')].some((n) => n.textContent === 'Ana'),
+            null, { timeout: WaitMs });
+        await waitBadges(bo, 'Ana', { unread: 1, mentions: 0 });
+        await openConversation(bo, 'Ana');
+        await waitForMessageText(bo, 'secret for Bo');
+        await waitBadges(bo, 'Ana', { unread: 0, mentions: 0 });
+        await send(bo, 'got it');
+        await waitForMessageText(ana, 'got it');
+
+        // Cy: no DM and no Project X anywhere: sidebar, stream, and the hub answers 404 to a page.
+        const dmId = await ana.evaluate(() => localStorage.getItem('confab.open'));
+        assert.match(dmId, /^dm:/);
+        await send(cy, 'cy was here');
+        await waitForMessageText(ana, 'cy was here', 0).catch(() => {}); // Ana is in the DM
+        assert.deepEqual(await sidebarNames(cy, 'dm-list'), []);
+        assert.deepEqual(await sidebarNames(cy, 'channel-list'), ['lobby']);
+        const cyEvents = await cy.evaluate(() => window.__streamEvents);
+        assert.ok(cyEvents.length > 0, 'Cy\'s stream delivered events');
+        assert.ok(cyEvents.every((e) => !e.data.includes(dmId) && !e.data.includes('secret for Bo')),
+            JSON.stringify(cyEvents));
+        const cyToken = await pageToken(cy);
+        const peek = await cy.evaluate(async ([cid, token]) => {
+            const answer = await fetch('/api/v2/conversations/' + encodeURIComponent(cid) + '/messages',
+                { headers: { Authorization: 'Bearer ' + token } });
+            return answer.status;
+        }, [dmId, cyToken]);
+        assert.equal(peek, 404);
+        // Bo's stream did carry the DM.
+        assert.ok((await bo.evaluate(() => window.__streamEvents)).some((e) => e.data.includes('secret for Bo')));
+
+        // Badges go up while Ana looks elsewhere, with a mention counted, and down when she opens it.
+        await openConversation(ana, 'Project X');
+        await send(bo, 'plain news'); // Bo is in the DM: lands there
+        await openConversation(bo, 'lobby');
+        await send(bo, 'lobby one');
+        await send(bo, 'hey @Ana, look');
+        await waitBadges(ana, 'lobby', { unread: 3, mentions: 1 }); // "cy was here" too
+        await waitBadges(ana, 'Bo', { unread: 1, mentions: 0 });
+        await ana.waitForFunction(() => document.title.startsWith('(4) '), null, { timeout: WaitMs });
+        await screenshot(ana, 'v2-desktop-badges-en');
+        await openConversation(ana, 'lobby');
+        await waitBadges(ana, 'lobby', { unread: 0, mentions: 0 });
+        const mark = ana.locator('#messages .message.mentions-me mark.mention');
+        assert.equal(await mark.textContent(), '@Ana');
+        // The hub holds the read mark too (another device would see the same).
+        await ana.waitForFunction(async (token) => {
+            const answer = await fetch('/api/v2/conversations', { headers: { Authorization: 'Bearer ' + token } });
+            const lobby = (await answer.json()).conversations.find((c) => c.id === 'lobby');
+            return lobby.unread === 0 && lobby.mentions === 0;
+        }, await pageToken(ana), { timeout: WaitMs, polling: 250 });
+
+        // Edit with Up on an empty composer; the others see the new text and "(edited)".
+        await send(ana, 'teh typo');
+        await ana.waitForSelector('#messages .message.mine[data-id]:not(.sending)', { timeout: WaitMs });
+        await waitForMessageText(cy, 'teh typo');
+        await ana.locator('#message-input').press('ArrowUp');
+        assert.equal(await ana.locator('#message-input').inputValue(), 'teh typo');
+        assert.equal(await ana.locator('#edit-bar').isVisible(), true);
+        await ana.locator('#message-input').fill('the typo, fixed');
+        await ana.locator('#message-input').press('Enter');
+        for (const page of [ana, bo, cy]) {
+            await waitForMessageText(page, 'the typo, fixed');
+            await waitForMessageText(page, 'teh typo', 0);
+        }
+        const editedMeta = await cy.locator('#messages .message', { hasText: 'the typo, fixed' }).locator('.edited').textContent();
+        assert.equal(editedMeta, '(edited)');
+
+        // Delete through the message's menu (two taps).
+        await send(ana, 'regrettable');
+        await waitForMessageText(bo, 'regrettable');
+        const mine = ana.locator('#messages .message.mine', { hasText: 'regrettable' });
+        await mine.locator('.menu-toggle').click();
+        await mine.locator('.menu-delete').click();
+        await mine.locator('.menu-delete').click();
+        for (const page of [ana, bo, cy]) {
+            await waitForMessageText(page, 'regrettable', 0);
+            await page.waitForSelector('#messages .message.deleted', { timeout: WaitMs });
+        }
+        assert.equal(await bo.locator('#messages .message.deleted .text').textContent(), 'This message was deleted.');
+        // Only one's own messages have the menu.
+        assert.equal(await cy.locator('#messages .message:not(.mine) .message-menu').count(), 0);
+
+        // Drafts stay with their conversation; the last one open is reopened after a reload.
+        await ana.locator('#message-input').fill('half a thought');
+        await openConversation(ana, 'Project X');
+        assert.equal(await ana.locator('#message-input').inputValue(), '');
+        await openConversation(ana, 'lobby');
+        assert.equal(await ana.locator('#message-input').inputValue(), 'half a thought');
+        await openConversation(ana, 'Bo');
+        await ana.reload();
+        await waitLive(ana);
+        await ana.waitForFunction(() => document.querySelector('#room-title').textContent === 'Bo', null, { timeout: WaitMs });
+        await waitForMessageText(ana, 'secret for Bo');
+        await screenshot(bo, 'v2-desktop-dm-en');
+        await screenshot(cy, 'v2-desktop-third-member-en');
+
+        for (const page of [ana, bo, cy]) {
+            assert.deepEqual(page.errors || [], []);
+            await page.context().close();
+        }
     } finally {
         await hub.stop();
     }
