@@ -86,6 +86,7 @@ private slots:
     void badInputIsRefusedAndStoresNothing();
     void v1AndV2SeeTheSameLobby();
     void authorsEditAndDeleteTheirMessages();
+    void hubWideSessionSurvivesRestart();
 };
 
 void TestHubV2::sessionAndChannels()
@@ -501,6 +502,27 @@ void TestHubV2::authorsEditAndDeleteTheirMessages()
     QCOMPARE(replay.events()[0].type, QStringLiteral("message"));
     QCOMPARE(replay.events()[1].type, QStringLiteral("message_edited"));
     QCOMPARE(replay.events()[2].type, QStringLiteral("message_deleted"));
+}
+
+// A v2 token is stored without a room; a restart must keep it like a v1 token (a web page that
+// reconnects after the host restarted the hub would otherwise be sent back to the sign-in form).
+void TestHubV2::hubWideSessionSurvivesRestart()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signInToHub(fixture.port(), QStringLiteral("Ana"));
+    QCOMPARE(callAs(fixture.port(), ana, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("before"), QStringLiteral("c-1")))
+                 .status,
+             201);
+
+    QVERIFY2(fixture.restart(), qPrintable(fixture.error));
+    QCOMPARE(callAs(fixture.port(), ana, "GET", "/api/v2/conversations").status, 200);
+    QCOMPARE(callAs(fixture.port(), ana, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("after"), QStringLiteral("c-2")))
+                 .status,
+             201);
+    QCOMPARE(historySize(fixture.port(), ana, QStringLiteral("lobby")), 3); // join + 2
 }
 
 QTEST_GUILESS_MAIN(TestHubV2)
