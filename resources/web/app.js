@@ -750,6 +750,12 @@
         renderSidebar();
     }
 
+    let membersTimer = null;
+    function refreshMembersSoon() {
+        clearTimeout(membersTimer);
+        membersTimer = setTimeout(refreshMembers, ListRefreshDelayMs);
+    }
+
     // One row per name. Names are unique among members online (case-insensitive), but a session
     // the person no longer uses stays listed, away, until it ends: the same person would show
     // twice, once online and once away. The row is online when any of them is.
@@ -1226,14 +1232,13 @@
         const { fresh, view } = takeHistoryEvent(conversation, data);
         if (!fresh)
             return;
-        if (state === 'join' && !members.has(id))
-            members.set(id, { id, name: String(member.name), online: false });
         if (view) {
             if (state === 'leave')
                 stopTyping(conversation.id, id);
             appendItem(view, renderPresence(data), false);
         }
-        renderMembers();
+        // A new member (or one who left the hub) changes the hub-wide list.
+        refreshMembersSoon();
     }
 
     function onTypingEvent(data) {
@@ -1268,7 +1273,9 @@
     }
 
     async function onResetEvent() {
-        // The hub no longer has what this page missed: everything is loaded again.
+        // The hub no longer has what this page missed (or never had it: another hub, an older
+        // database): everything is loaded again, and ids are the hub's from now on.
+        streamLastId = 0;
         await resync();
         if (session)
             appendNotice(t('reset'));
