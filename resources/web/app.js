@@ -738,6 +738,7 @@
         if (result.status === 404 || result.status === 405) {
             // A hub without the hub-wide member list: the page works without it.
             membersSupported = false;
+            $('chat-view').classList.add('no-member-list');
             setState($('chat-view').dataset.state || 'live');
             return;
         }
