@@ -861,6 +861,16 @@ async function messageSomeone(page, name) {
         name, { timeout: WaitMs });
 }
 
+// Polls an async condition from node (page.waitForFunction takes a returned Promise for true).
+async function waitUntil(condition, what, timeoutMs = WaitMs) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+        if (Date.now() > deadline)
+            throw new Error('timed out: ' + what);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+}
+
 async function sidebarNames(page, list) {
     return page.$$eval(`#${list} .conversation-row .name`, (names) => names.map((n) => n.textContent));
 }
@@ -941,11 +951,12 @@ test('three members, two channels and a DM: only the two see the DM; badges, edi
         const mark = ana.locator('#messages .message.mentions-me mark.mention');
         assert.equal(await mark.textContent(), '@Ana');
         // The hub holds the read mark too (another device would see the same).
-        await ana.waitForFunction(async (token) => {
-            const answer = await fetch('/api/v2/conversations', { headers: { Authorization: 'Bearer ' + token } });
-            const lobby = (await answer.json()).conversations.find((c) => c.id === 'lobby');
+        const anaToken = await pageToken(ana);
+        await waitUntil(async () => {
+            const answer = await request(hub.baseUrl, 'GET', '/api/v2/conversations', { token: anaToken });
+            const lobby = answer.json.conversations.find((c) => c.id === 'lobby');
             return lobby.unread === 0 && lobby.mentions === 0;
-        }, await pageToken(ana), { timeout: WaitMs, polling: 250 });
+        }, 'the hub still counts lobby unread for Ana');
 
         // Edit with Up on an empty composer; the others see the new text and "(edited)".
         await send(ana, 'teh typo');
