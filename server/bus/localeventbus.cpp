@@ -37,6 +37,11 @@ template<class F> void LocalEventBus::forEachFanout(F &&f)
 void LocalEventBus::publish(const PublishableEvent &event, const Audience &audience)
 {
     const QByteArray framed = sse::frame(toWire(event.event()));
+    if (audience.kind == Audience::Kind::EveryMember) {
+        for (auto &entry : m_memberFanouts)
+            entry.second->publish(framed);
+        return;
+    }
     if (audience.kind == Audience::Kind::Member) {
         const auto it = m_memberFanouts.find(audience.id);
         if (it != m_memberFanouts.end())

@@ -217,6 +217,15 @@ void IdentityService::endSession(const Identity &identity)
     emit sessionEnded(who.id);
 }
 
+std::vector<const Identity *> IdentityService::members() const
+{
+    std::vector<const Identity *> list;
+    list.reserve(m_byId.size());
+    for (const auto &entry : m_byId)
+        list.push_back(&entry.second);
+    return list;
+}
+
 std::vector<const Identity *> IdentityService::membersOf(const QString &room) const
 {
     std::vector<const Identity *> members;
