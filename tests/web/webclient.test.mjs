@@ -719,12 +719,11 @@ test('when the host closes the room nobody shows online, and after it is open ag
         // A browser that lost its session joins again under the same name: still one row.
         await page.context().close();
         const again = await openPage(hub, { locale: 'en-GB' });
-        await again.waitForFunction(async () => true);
         await new Promise((resolve) => setTimeout(resolve, 1500)); // past the offline grace
         await joinAs(again, 'Web');
         await again.waitForFunction(() => document.querySelectorAll('#member-list li').length >= 2, null, { timeout: WaitMs });
         await new Promise((resolve) => setTimeout(resolve, 500));
-        const members = await request(hub.baseUrl, 'GET', '/api/v1/rooms/lobby/members', { token: host2.token });
+        const members = await request(hub.baseUrl, 'GET', '/api/v2/members', { token: host2.token });
         assert.equal(members.json.members.filter((m) => m.name === 'Web').length, 2); // two sessions
         const shown = await again.$$eval('#member-list li', (items) => items.map((i) => i.className + ' ' + i.querySelector('.name').textContent));
         assert.deepEqual(shown.sort(), ['online Host', 'online Web']);
@@ -1111,6 +1110,77 @@ test('Simplified Chinese: sidebar, dialogs, badges and edited/deleted labels', a
         assert.deepEqual(bo.errors || [], []);
         await zh.context().close();
         await bo.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('"Message…" and the member list open DMs; a new DM shows up before its first message; typing and presence per conversation', async () => {
+    const hub = await new Hub(tempDir('confab-web-hub-'), ['--offline-grace-ms', '200']).start(0);
+    try {
+        const ana = await openPage(hub);
+        const bo = await openPage(hub);
+        const cy = await openRecordingPage(hub);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+        await joinAs(cy, 'Cy');
+
+        // "Message…": everyone but oneself, filtered by typing.
+        await ana.locator('#message-button').click();
+        await ana.waitForFunction(() => document.querySelectorAll('#people-list .member-button').length === 2, null, { timeout: WaitMs });
+        assert.deepEqual(await ana.$$eval('#people-list .member-button .name', (n) => n.map((e) => e.textContent)), ['Bo', 'Cy']);
+        await ana.locator('#people-filter').fill('c');
+        await ana.waitForFunction(() => document.querySelectorAll('#people-list .member-button').length === 1, null, { timeout: WaitMs });
+        await screenshot(ana, 'v2-desktop-message-dialog-en');
+        await ana.locator('#people-list .member-button').click();
+        await ana.waitForFunction(() => document.querySelector('#room-title').textContent === 'Cy', null, { timeout: WaitMs });
+        // Cy is told at once (conversation_added), before anything is said; the DM row shows Ana online.
+        await cy.waitForFunction(() => [...document.querySelectorAll('#dm-list .name')].some((n) => n.textContent === 'Ana'),
+            null, { timeout: WaitMs });
+        await cy.waitForSelector('#dm-list .conversation-row .dot.is-online', { timeout: WaitMs });
+        assert.deepEqual(await sidebarNames(bo, 'dm-list'), []);
+
+        // Typing in the DM shows in the DM only.
+        let typingShown = false;
+        const typingSeen = cy.waitForFunction(() => document.querySelector('#typing').textContent === 'Ana is typing…',
+            null, { timeout: WaitMs });
+        typingSeen.then(() => { typingShown = true; }, () => {});
+        const typeUntilSeen = async (page, seen) => {
+            for (let key = 0; key < 60 && !seen(); ++key)
+                await page.locator('#message-input').press('x', { delay: 400 });
+        };
+        // Cy is in lobby: the typing event arrives but shows nowhere; the DM shows it once opened.
+        const typingArrived = async () => (await cy.evaluate(() => window.__streamEvents))
+            .some((e) => e.type === 'typing' && e.data.includes('"Ana"'));
+        for (let key = 0; key < 60 && !await typingArrived(); ++key)
+            await ana.locator('#message-input').press('x', { delay: 400 });
+        assert.ok(await typingArrived(), 'Cy got Ana\'s typing event');
+        assert.equal(await cy.locator('#typing').textContent(), '');
+        await openConversation(cy, 'Ana');
+        await typeUntilSeen(ana, () => typingShown);
+        await typingSeen;
+        await ana.locator('#message-input').fill('');
+        // Bo, in lobby and not in the DM, never saw it.
+        assert.equal(await bo.locator('#typing').textContent(), '');
+
+        // The member list: a click on a name opens the DM with that member.
+        await bo.locator('#member-list .member-button', { hasText: 'Ana' }).click();
+        await bo.waitForFunction(() => document.querySelector('#room-title').textContent === 'Ana', null, { timeout: WaitMs });
+        await send(bo, 'via the member list');
+        await ana.waitForFunction(() => [...document.querySelectorAll('#dm-list .name')].some((n) => n.textContent === 'Bo'),
+            null, { timeout: WaitMs });
+        await waitBadges(ana, 'Bo', { unread: 1, mentions: 0 });
+
+        // Ana goes away: Cy sees her offline in the DM row and in the member list.
+        await ana.context().close();
+        await cy.waitForFunction(() => !document.querySelector('#dm-list .conversation-row .dot.is-online'), null, { timeout: WaitMs });
+        await cy.waitForFunction(() => [...document.querySelectorAll('#member-list li.offline .name')].some((n) => n.textContent === 'Ana'),
+            null, { timeout: WaitMs });
+        await screenshot(cy, 'v2-desktop-dm-offline-en');
+        assert.deepEqual(bo.errors || [], []);
+        assert.deepEqual(cy.errors || [], []);
+        await bo.context().close();
+        await cy.context().close();
     } finally {
         await hub.stop();
     }
