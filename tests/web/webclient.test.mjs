@@ -1156,6 +1156,10 @@ test('"Message…" and the member list open DMs; a new DM shows up before its fi
             await ana.locator('#message-input').press('x', { delay: 400 });
         assert.ok(await typingArrived(), 'Cy got Ana\'s typing event');
         assert.equal(await cy.locator('#typing').textContent(), '');
+        // Shown again at once (well within the 5 s a typing line lasts), lobby still has none.
+        await openConversation(cy, 'Ana');
+        await openConversation(cy, 'lobby');
+        assert.equal(await cy.locator('#typing').textContent(), '');
         await openConversation(cy, 'Ana');
         await typeUntilSeen(ana, () => typingShown);
         await typingSeen;
