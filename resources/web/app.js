@@ -564,6 +564,10 @@
         const conversation = conversations.get(cid);
         $('room-title').textContent = conversationTitle(conversation);
         $('room-title').title = conversation.topic || '';
+        // Shown by the stylesheet while the page holds nothing (CSS attr(): text, never markup).
+        view.list.dataset.empty = conversation.kind === 'dm'
+            ? t('dmStart', { name: conversationTitle(conversation) })
+            : t('channelStart', { name: conversationTitle(conversation) });
         $('conversation').dataset.kind = conversation.kind;
         const shown = $('messages');
         if (shown !== view.list) {
@@ -927,7 +931,19 @@
             button.className = joined ? 'ghost' : '';
             button.textContent = t(joined ? 'open' : 'joinChannel');
             button.addEventListener('click', () => joinChannel(cid, button));
-            item.append(text, button);
+            const buttons = document.createElement('div');
+            buttons.className = 'pick-buttons';
+            if (joined) {
+                const leaveButton = document.createElement('button');
+                leaveButton.type = 'button';
+                leaveButton.className = 'ghost leave-channel';
+                leaveButton.dataset.channel = cid;
+                leaveButton.textContent = t('leaveChannel');
+                leaveButton.addEventListener('click', () => leaveChannel(cid, leaveButton));
+                buttons.append(leaveButton);
+            }
+            buttons.append(button);
+            item.append(text, buttons);
             $('browse-list').append(item);
         }
     }
@@ -952,6 +968,25 @@
         }
         $('browse-dialog').close();
         await joinedChannel(result.json);
+    }
+
+    // DELETE …/members/me: the channel leaves the sidebar here at once (other devices hear of it
+    // through conversation_removed, or when their list is next loaded).
+    async function leaveChannel(cid, button) {
+        button.disabled = true;
+        let result;
+        try {
+            result = await api('DELETE', '/channels/' + encodeURIComponent(cid) + '/members/me');
+        } catch (e) {
+            result = null;
+        }
+        button.disabled = false;
+        if (!result || result.status !== 204) {
+            $('browse-error').textContent = result ? errorText(result) : t('noHub');
+            return;
+        }
+        $('browse-dialog').close();
+        onConversationRemoved({ conversation: cid });
     }
 
     async function openPeople() {

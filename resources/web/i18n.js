@@ -80,6 +80,9 @@
             errorUnknownMember: 'That person has left the hub.',
             errorNotAuthor: 'Only the author can change a message.',
             errorUnknownMessage: 'That message no longer exists.',
+            leaveChannel: 'Leave',
+            dmStart: 'This is the start of your conversation with {name}.',
+            channelStart: 'Nothing has been said in {name} yet.',
         },
         'zh-CN': {
             appName: 'Confab',
@@ -156,6 +159,9 @@
             errorUnknownMember: '此人已离开服务器。',
             errorNotAuthor: '只有作者可以修改消息。',
             errorUnknownMessage: '该消息已不存在。',
+            leaveChannel: '退出',
+            dmStart: '这是你和 {name} 的对话的开始。',
+            channelStart: '{name} 里还没有人发言。',
         },
     };
 

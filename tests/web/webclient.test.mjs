@@ -1002,6 +1002,20 @@ test('three members, two channels and a DM: only the two see the DM; badges, edi
         await screenshot(bo, 'v2-desktop-dm-en');
         await screenshot(cy, 'v2-desktop-third-member-en');
 
+        // Bo leaves Project X (Browse channels → Leave): gone from his sidebar and his stream.
+        await bo.locator('#browse-button').click();
+        await bo.locator('#browse-list .leave-channel[data-channel="project-x"]').click();
+        await bo.locator('#browse-dialog').waitFor({ state: 'hidden', timeout: WaitMs });
+        assert.deepEqual(await sidebarNames(bo, 'channel-list'), ['lobby']);
+        await openConversation(ana, 'Project X');
+        await send(ana, 'after Bo left');
+        await waitForMessageText(ana, 'after Bo left');
+        await ana.locator('#messages .system', { hasText: 'Bo left' }).waitFor({ timeout: WaitMs });
+        await openConversation(ana, 'lobby');
+        await send(ana, 'sync point');
+        await waitForMessageText(bo, 'sync point');
+        assert.ok((await bo.evaluate(() => window.__streamEvents)).every((e) => !e.data.includes('after Bo left')));
+
         for (const page of [ana, bo, cy]) {
             assert.deepEqual(page.errors || [], []);
             await page.context().close();
