@@ -446,6 +446,22 @@
         }, ListRefreshDelayMs);
     }
 
+    async function refreshAfterReconnect() {
+        if ((await loadConversations()) !== 'ok' || !session)
+            return;
+        if (openId !== null && !conversations.has(openId)) {
+            openConversation(conversations.has(DefaultChannel) ? DefaultChannel
+                : (conversations.keys().next().value || null), { keepScreen: true });
+            return;
+        }
+        for (const [cid, view] of views) {
+            if (cid !== openId)
+                view.loaded = false; // loaded again when next opened
+        }
+        if (openId !== null && (await loadNewestPage(openId)))
+            markReadIfVisible();
+    }
+
     // ---- sidebar ------------------------------------------------------------------------------
 
     function sortedConversations(kind) {
@@ -625,6 +641,12 @@
     function showHistory(cid, events, hasMore) {
         const view = viewOf(cid);
         const list = view.list;
+        const timeline = $('timeline');
+        // A reload of the page shown (reconnect, reset) leaves someone reading older messages
+        // where they are.
+        const followBottom = cid !== openId || !list.childElementCount
+            || timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < NearBottomPx;
+        const keptScrollTop = timeline.scrollTop;
         list.replaceChildren();
         view.lastId = 0;
         view.oldestId = null;
@@ -656,7 +678,10 @@
         view.hasMore = hasMore;
         if (cid === openId) {
             $('older-button').hidden = !hasMore;
-            scrollToBottom();
+            if (followBottom)
+                scrollToBottom();
+            else
+                timeline.scrollTop = keptScrollTop;
         }
     }
 
@@ -1040,10 +1065,11 @@
                 return;
             hubSaidBye = false;
             setState('live');
-            // After a reconnect the browser resumed by itself; anything this page may have
-            // missed about the list (joined elsewhere, counts) is loaded again.
+            // After a reconnect the browser resumed by itself (Last-Event-ID); the list (joined
+            // elsewhere, counts) and the open page are loaded again all the same, so that
+            // nothing the replay could not carry is missing. The stream stays as it is.
             if (opened)
-                scheduleCountsRefresh();
+                refreshAfterReconnect();
             opened = true;
             refreshMembers();
         });
@@ -1256,6 +1282,11 @@
             const known = members.get(id) || { id, name: String(member.name), online: false };
             known.online = state === 'online';
             members.set(id, known);
+            // Someone who went away is typing nowhere.
+            if (!known.online) {
+                for (const cid of views.keys())
+                    stopTyping(cid, id);
+            }
             renderMembers();
             renderSidebar();
             return;

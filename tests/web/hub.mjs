@@ -29,7 +29,7 @@ export function request(baseUrl, method, path, { token, body, headers = {} } = {
         if (payload) {
             allHeaders['Content-Type'] = 'application/json';
             allHeaders['Content-Length'] = payload.length;
-        } else if (method === 'POST' || method === 'DELETE') {
+        } else if (method === 'POST' || method === 'DELETE' || method === 'PUT' || method === 'PATCH') {
             allHeaders['Content-Length'] = 0;
         }
         const req = http.request(url, { method, headers: allHeaders, agent: false }, (res) => {

@@ -801,20 +801,23 @@ const PhoneOptions = { viewport: { width: 390, height: 844 }, isMobile: true, ha
 
 // A page that records every event its stream delivers (window.__streamEvents), to check what
 // reached this member at all, not only what the page chose to show.
-async function openRecordingPage(hub, options = {}) {
+// Event types in `drop` never reach the page (a hub without them, or an event lost).
+async function openRecordingPage(hub, options = {}, drop = []) {
     const context = await browser.newContext({ locale: 'en-US', ...options });
-    await context.addInitScript(() => {
+    await context.addInitScript((dropped) => {
         window.__streamEvents = [];
         const add = EventSource.prototype.addEventListener;
         EventSource.prototype.addEventListener = function (type, listener, more) {
             const recording = (event) => {
                 if (typeof event.data === 'string')
                     window.__streamEvents.push({ type, data: event.data });
+                if (dropped.includes(type))
+                    return undefined;
                 return listener.call(this, event);
             };
             return add.call(this, type, recording, more);
         };
-    });
+    }, drop);
     const page = await context.newPage();
     page.on('pageerror', (error) => {
         page.errors = (page.errors || []).concat(String(error));
@@ -1192,6 +1195,7 @@ test('"Message…" and the member list open DMs; a new DM shows up before its fi
         // Ana goes away: Cy sees her offline in the DM row and in the member list.
         await ana.context().close();
         await cy.waitForFunction(() => !document.querySelector('#dm-list .conversation-row .dot.is-online'), null, { timeout: WaitMs });
+        assert.equal(await cy.locator('#typing').textContent(), ''); // nor typing, any more
         await cy.waitForFunction(() => [...document.querySelectorAll('#member-list li.offline .name')].some((n) => n.textContent === 'Ana'),
             null, { timeout: WaitMs });
         await screenshot(cy, 'v2-desktop-dm-offline-en');
@@ -1199,6 +1203,39 @@ test('"Message…" and the member list open DMs; a new DM shows up before its fi
         assert.deepEqual(cy.errors || [], []);
         await bo.context().close();
         await cy.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('without membership events, an event of an unknown conversation reloads the list (a new DM, a channel joined elsewhere)', async () => {
+    const hub = await startHub();
+    try {
+        const ana = await openPage(hub);
+        const bo = await openRecordingPage(hub, {}, ['conversation_added', 'conversation_removed']);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+        await send(bo, 'hello');
+        await waitForMessageText(ana, 'hello');
+        await ana.locator('#messages button.author', { hasText: 'Bo' }).click();
+        await ana.waitForFunction(() => document.querySelector('#room-title').textContent === 'Bo', null, { timeout: WaitMs });
+        await send(ana, 'first words of a new DM');
+        await bo.waitForFunction(() => [...document.querySelectorAll('#dm-list .name')].some((n) => n.textContent === 'Ana'),
+            null, { timeout: WaitMs });
+        await waitBadges(bo, 'Ana', { unread: 1, mentions: 0 });
+        // Bo joins a channel from another device (plain HTTP with his token): its first event
+        // brings it into this page's list.
+        const token = await pageToken(bo);
+        const created = await request(hub.baseUrl, 'POST', '/api/v2/channels', { token: await pageToken(ana), body: { title: 'Side room' } });
+        assert.equal(created.status, 201);
+        assert.equal((await request(hub.baseUrl, 'PUT', '/api/v2/channels/side-room/members/me', { token })).status, 200);
+        await bo.waitForFunction(() => [...document.querySelectorAll('#channel-list .name')].some((n) => n.textContent === 'Side room'),
+            null, { timeout: WaitMs });
+        assert.ok((await bo.evaluate(() => window.__streamEvents)).some((e) => e.type === 'conversation_added'),
+            'the hub did send conversation_added; the page ignored it on purpose');
+        assert.deepEqual(bo.errors || [], []);
+        await ana.context().close();
+        await bo.context().close();
     } finally {
         await hub.stop();
     }
