@@ -1123,6 +1123,20 @@ test('Simplified Chinese: sidebar, dialogs, badges and edited/deleted labels', a
         assert.equal(await zh.locator('#new-channel-dialog').isVisible(), true);
         await screenshot(zh, 'v2-desktop-new-channel-taken-zh');
         await zh.keyboard.press('Escape');
+        // A phone in Chinese: the list with a badge, then the conversation.
+        const phone = await openPage(hub, { locale: 'zh-CN', ...PhoneOptions });
+        await joinAs(phone, '小刚');
+        await createChannel(bo, '周末');
+        await waitBadges(phone, 'lobby', { unread: 0, mentions: 0 });
+        await openConversation(zh, 'lobby');
+        await send(zh, '@小刚 欢迎来到大厅');
+        await waitBadges(phone, 'lobby', { unread: 1, mentions: 1 });
+        await screenshot(phone, 'v2-phone-390-list-zh');
+        await openConversation(phone, 'lobby');
+        await waitBadges(phone, 'lobby', { unread: 0, mentions: 0 });
+        await screenshot(phone, 'v2-phone-390-conversation-zh');
+        assert.deepEqual(phone.errors || [], []);
+        await phone.context().close();
         assert.deepEqual(zh.errors || [], []);
         assert.deepEqual(bo.errors || [], []);
         await zh.context().close();
