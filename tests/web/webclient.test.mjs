@@ -270,6 +270,31 @@ test('markup in messages, names and the room title shows as text', async () => {
             const authors = await page.$$eval('#messages .author', (elements) => elements.map((e) => e.textContent));
             assert.ok(authors.includes('<b>Mallory</b>'), JSON.stringify(authors));
         }
+
+        // The sidebar, the browse list and the member list take names and titles as text too:
+        // Mallory opens a DM with Ana and names a channel in markup.
+        const anaId = await ana.evaluate(() => JSON.parse(localStorage.getItem('confab.session')).member.id);
+        const dm = await request(hub.baseUrl, 'POST', '/api/v2/dms', { token: desk.token, body: { member: anaId } });
+        assert.equal(dm.status, 201, dm.text);
+        const channel = await request(hub.baseUrl, 'POST', '/api/v2/channels',
+            { token: desk.token, body: { id: 'evil', title: '<img src=x onerror="window.__confabInjected = 3">', topic: '<b>bold</b>' } });
+        assert.equal(channel.status, 201, channel.text);
+        const dmPost = await request(hub.baseUrl, 'POST', '/api/v2/conversations/' + encodeURIComponent(dm.json.id) + '/messages',
+            { token: desk.token, body: { text: 'psst', clientId: 'evil-1' } });
+        assert.equal(dmPost.status, 201, dmPost.text);
+        await ana.waitForFunction(() => [...document.querySelectorAll('#dm-list .name')].some((n) => n.textContent === '<b>Mallory</b>'),
+            null, { timeout: WaitMs });
+        await ana.locator('#browse-button').click();
+        await ana.locator('#browse-list button[data-channel="evil"]').waitFor({ timeout: WaitMs });
+        const browsed = await ana.locator('#browse-list li', { has: ana.locator('button[data-channel="evil"]') }).textContent();
+        assert.ok(browsed.includes('<img src=x onerror="window.__confabInjected = 3">') && browsed.includes('<b>bold</b>'), browsed);
+        await ana.locator('#browse-list button[data-channel="evil"]').click();
+        await ana.waitForFunction(() => document.querySelector('#room-title').textContent.startsWith('<img'), null, { timeout: WaitMs });
+        await openConversation(ana, '<b>Mallory</b>');
+        await waitForMessageText(ana, 'psst');
+        assert.equal(await ana.evaluate(() => window.__confabInjected), undefined);
+        assert.equal(await ana.locator('#sidebar img, #sidebar b, #browse-list img, #browse-list b, #member-list b, #room-title img').count(), 0);
+        assert.deepEqual(ana.errors || [], []);
         await ana.context().close();
         await bo.context().close();
     } finally {
