@@ -10,6 +10,7 @@
 #include "jsonbody.h"
 #include "routes.h"
 #include "ssewriter.h"
+#include "store/chatstore.h"
 
 namespace confab {
 
@@ -22,6 +23,28 @@ QByteArray lastEventIdOf(const HttpRequest &request)
     if (lastEventId.isEmpty() && request.query.hasQueryItem(QStringLiteral("lastEventId")))
         lastEventId = request.query.queryItemValue(QStringLiteral("lastEventId")).toUtf8();
     return lastEventId.trimmed();
+}
+
+// A stream that names another hub's data (`?hubInstance=`, from the session answer or /healthz)
+// resumes nothing here: its ids were handed out by that hub. Absent: not checked (older clients).
+bool namesAnotherHub(const HubServices &services, const HttpRequest &request)
+{
+    const QString named = request.query.queryItemValue(QStringLiteral("hubInstance"));
+    return !named.isEmpty() && named != services.store.instance();
+}
+
+// What a stream resuming after `lastEventId` starts with (see MessageService::resume).
+template<class Resume>
+std::variant<std::vector<ChatEvent>, ResetEvent>
+resumeChecked(HubServices &services, const HttpRequest &request, const QString &room,
+              const QByteArray &lastEventId, Resume resume)
+{
+    if (namesAnotherHub(services, request))
+        return ResetEvent {room,
+                           room.isEmpty() ? services.store.newestSequence()
+                                          : services.store.lastSequence(room),
+                           QString::fromLatin1(protocol::resetreason::OtherHub)};
+    return resume(lastEventId);
 }
 } // namespace
 
@@ -69,7 +92,11 @@ void addEventRoutes(Router &router, HubServices &services)
         const QByteArray lastEventId = lastEventIdOf(context.request);
         const QByteArray first = lastEventId.isEmpty()
             ? sse::retryField(services.settings.retryMs)
-            : streamStart(services, services.messages.resume(room, lastEventId));
+            : streamStart(services,
+                          resumeChecked(services, context.request, room, lastEventId,
+                                        [&](const QByteArray &id) {
+                                            return services.messages.resume(room, id);
+                                        }));
         std::unique_ptr<EventStream> stream = startStream(context, first);
         if (!stream)
             return streamFailed();
@@ -85,7 +112,11 @@ void addEventRoutes(Router &router, HubServices &services)
         const QByteArray lastEventId = lastEventIdOf(context.request);
         const QByteArray first = lastEventId.isEmpty()
             ? sse::retryField(services.settings.retryMs)
-            : streamStart(services, services.messages.resumeMember(member.id, lastEventId));
+            : streamStart(services,
+                          resumeChecked(services, context.request, QString(), lastEventId,
+                                        [&](const QByteArray &id) {
+                                            return services.messages.resumeMember(member.id, id);
+                                        }));
         std::unique_ptr<EventStream> stream = startStream(context, first);
         if (!stream)
             return streamFailed();

@@ -166,7 +166,7 @@ Outcome<HubSession> IdentityService::signInToHub(const SessionRequest &request)
     add(*session, true);
     m_conversations.notifyChanged();
     qCInfo(lcIdentity) << "hub session started for" << session->member.name;
-    return HubSession {created.value->token, session->member};
+    return HubSession {created.value->token, session->member, m_store.instance()};
 }
 
 const Identity *IdentityService::findMember(const QString &memberId) const

@@ -122,6 +122,7 @@ private slots:
     void typingIsRateLimitedApartFromMessages();
     void presenceIsHubWideOnMemberStreams();
     void membershipEventsGoToTheMemberAlone();
+    void resetForAnotherHubOrTheFuture();
 };
 
 void TestHubV2::sessionAndChannels()
@@ -811,6 +812,89 @@ void TestHubV2::membershipEventsGoToTheMemberAlone()
     QVERIFY(boReplay.waitForEvents(1));
     QTest::qWait(200);
     QVERIFY(boReplay.eventsOfType(QStringLiteral("conversation_added")).empty());
+}
+
+void TestHubV2::resetForAnotherHubOrTheFuture()
+{
+    HubFixture hubA(unlimitedRate());
+    HubFixture hubB(unlimitedRate());
+    QVERIFY(hubA.started() && hubB.started());
+    const quint16 port = hubA.port();
+    const Response signedIn = call(port, "POST", "/api/v2/session", R"({"name":"Ana"})");
+    QCOMPARE(signedIn.status, 201);
+    const QString instanceA = signedIn.json().value(QLatin1StringView("hubInstance")).toString();
+    QCOMPARE(instanceA.size(), 16);
+    QCOMPARE(
+        call(port, "GET", "/healthz").json().value(QLatin1StringView("hubInstance")).toString(),
+        instanceA);
+    const QString instanceB = call(hubB.port(), "GET", "/healthz")
+                                  .json()
+                                  .value(QLatin1StringView("hubInstance"))
+                                  .toString();
+    QCOMPARE(instanceB.size(), 16);
+    QVERIFY(instanceA != instanceB);
+
+    const Session ana {signedIn.json().value(QLatin1StringView("token")).toString().toUtf8(),
+                       QString(), QStringLiteral("Ana")};
+    // A token is one hub's: another hub does not know it at all.
+    QCOMPARE(callAs(hubB.port(), ana, "GET", "/api/v2/conversations").status, 401);
+    const qint64 first = idOf(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                                     messageBody(QStringLiteral("one"), QStringLiteral("c1"))));
+    const qint64 newest = idOf(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                                      messageBody(QStringLiteral("two"), QStringLiteral("c2"))));
+    QVERIFY(first > 0 && newest > first);
+
+    const auto resumeFrom = [&](qint64 after, const QString &instance) {
+        StreamReader::Options options = memberStream(ana, QByteArray::number(after));
+        if (!instance.isEmpty())
+            options.path += "?hubInstance=" + instance.toUtf8();
+        return std::make_unique<StreamReader>(port, options);
+    };
+    const auto firstEventOf = [](StreamReader &reader) {
+        return reader.waitForEvents(1) ? reader.events().front() : SseParser::Event {};
+    };
+
+    // Named as this hub: the missed message. Not named (an older client): the same.
+    for (const QString &instance : {instanceA, QString()}) {
+        auto resumed = resumeFrom(first, instance);
+        const SseParser::Event event = firstEventOf(*resumed);
+        QCOMPARE(event.type, QStringLiteral("message"));
+        QCOMPARE(event.lastEventId.toLongLong(), newest);
+    }
+    // Another hub's id, even one this hub has handed out too: reset, then live.
+    auto other = resumeFrom(first, instanceB);
+    const SseParser::Event reset = firstEventOf(*other);
+    QCOMPARE(reset.type, QStringLiteral("reset"));
+    QCOMPARE(dataOf(reset).value(QLatin1StringView("reason")).toString(),
+             QStringLiteral("other_hub"));
+    QCOMPARE(qint64(dataOf(reset).value(QLatin1StringView("lastId")).toDouble()), newest);
+    QCOMPARE(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("live"), QStringLiteral("c3")))
+                 .status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(other->eventsOfType(QStringLiteral("message")).size(), size_t(1),
+                              WaitMs);
+    QCOMPARE(other->eventsOfType(QStringLiteral("reset")).size(), size_t(1));
+
+    // From the future: one past the hub's newest id is a reset; the newest itself is not.
+    const qint64 live = newest + 1;
+    auto ahead = resumeFrom(live + 1, instanceA);
+    const SseParser::Event aheadReset = firstEventOf(*ahead);
+    QCOMPARE(aheadReset.type, QStringLiteral("reset"));
+    QCOMPARE(dataOf(aheadReset).value(QLatin1StringView("reason")).toString(),
+             QStringLiteral("ahead_of_room"));
+    auto upToDate = resumeFrom(live, instanceA);
+    QVERIFY(upToDate->waitForHead());
+    QTest::qWait(200);
+    QVERIFY(upToDate->eventsOfType(QStringLiteral("reset")).empty());
+
+    // The instance names the data, so it survives a restart.
+    QVERIFY(hubA.restart());
+    QCOMPARE(call(hubA.port(), "GET", "/healthz")
+                 .json()
+                 .value(QLatin1StringView("hubInstance"))
+                 .toString(),
+             instanceA);
 }
 
 QTEST_GUILESS_MAIN(TestHubV2)
