@@ -44,6 +44,7 @@
     let typingSupported = true;  // false once the hub answered that it has no v2 typing route
     let membersSupported = true; // likewise for GET /api/v2/members
     let maxTextChars = 0;        // the hub's message limit from /healthz; 0 while unknown
+    let hubInstance = '';        // the hub whose ids this page holds (/healthz), named to the stream
     let openId = null;           // the conversation shown
     let editing = null;          // {cid, messageId} while the composer edits a message
     let resyncing = null;        // the running resync, so that bursts share one
@@ -344,6 +345,7 @@
         clearTimeout(resyncTimer);
         closeStream();
         setState(hubSaidBye ? 'stopped' : 'connecting');
+        await loadLimits(); // and the hub instance, read before the ids it vouches for
         const listed = await loadConversations();
         if (!session)
             return;
@@ -1057,6 +1059,11 @@
         let url = ApiV2 + '/events?token=' + encodeURIComponent(session.token);
         if (streamLastId > 0)
             url += '&lastEventId=' + streamLastId;
+        // Ids are plain numbers: naming the hub they came from makes another hub at this address
+        // answer `reset` instead of replaying its own events after them. It stays in the URL the
+        // browser reconnects to, with the Last-Event-ID it sends.
+        if (hubInstance)
+            url += '&hubInstance=' + encodeURIComponent(hubInstance);
         const source = new EventSource(url);
         stream = source;
         let opened = false;
@@ -1852,6 +1859,8 @@
             const limit = Number(json && json.maxTextChars);
             if (Number.isInteger(limit) && limit > 0)
                 maxTextChars = limit;
+            if (json && typeof json.hubInstance === 'string')
+                hubInstance = json.hubInstance;
         } catch (e) {
             return;
         }

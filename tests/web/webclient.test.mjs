@@ -425,10 +425,12 @@ test('a tab shown again after a long time hidden reopens its stream and catches 
         await context.addInitScript(() => {
             const Original = window.EventSource;
             window.__streamsOpened = 0;
+            window.__streamUrls = [];
             window.EventSource = class extends Original {
                 constructor(...args) {
                     super(...args);
                     window.__streamsOpened += 1;
+                    window.__streamUrls.push(String(args[0]));
                 }
             };
         });
@@ -437,6 +439,13 @@ test('a tab shown again after a long time hidden reopens its stream and catches 
         await joinAs(ana, 'Ana');
         await desk.join();
         assert.equal(await ana.evaluate(() => window.__streamsOpened), 1);
+        // One stream for the hub, naming the hub its ids belong to.
+        const health = await request(hub.baseUrl, 'GET', '/healthz');
+        const [firstUrl] = await ana.evaluate(() => window.__streamUrls);
+        const query = new URL(firstUrl, hub.baseUrl);
+        assert.equal(query.pathname, '/api/v2/events');
+        assert.equal(query.searchParams.get('hubInstance'), health.json.hubInstance);
+        assert.match(query.searchParams.get('lastEventId'), /^\d+$/);
 
         // Hidden, then shown again "a minute later" (the page's clock is moved on).
         await ana.evaluate(() => {
