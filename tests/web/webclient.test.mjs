@@ -840,6 +840,23 @@ async function openRecordingPage(hub, options = {}, drop = []) {
     const context = await browser.newContext({ locale: 'en-US', ...options });
     await context.addInitScript((dropped) => {
         window.__streamEvents = [];
+        // How many streams are open at once, at most (a browser has 6 connections per host).
+        window.__streamsLive = 0;
+        window.__streamsLiveMax = 0;
+        const Original = window.EventSource;
+        const close = Original.prototype.close;
+        window.EventSource = class extends Original {
+            constructor(...args) {
+                super(...args);
+                window.__streamsLive += 1;
+                window.__streamsLiveMax = Math.max(window.__streamsLiveMax, window.__streamsLive);
+            }
+            close() {
+                if (this.readyState !== Original.CLOSED)
+                    window.__streamsLive -= 1;
+                return close.call(this);
+            }
+        };
         const add = EventSource.prototype.addEventListener;
         EventSource.prototype.addEventListener = function (type, listener, more) {
             const recording = (event) => {
@@ -971,6 +988,9 @@ test('three members, two channels and a DM: only the two see the DM; badges, edi
         assert.equal(peek, 404);
         // Bo's stream did carry the DM.
         assert.ok((await bo.evaluate(() => window.__streamEvents)).some((e) => e.data.includes('secret for Bo')));
+        // Two channels and a DM over one stream per page.
+        for (const page of [ana, bo, cy])
+            assert.equal(await page.evaluate(() => window.__streamsLiveMax), 1);
 
         // Badges go up while Ana looks elsewhere, with a mention counted, and down when she opens it.
         await openConversation(ana, 'Project X');
