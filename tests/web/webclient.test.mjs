@@ -1308,3 +1308,48 @@ test('without membership events, an event of an unknown conversation reloads the
         await hub.stop();
     }
 });
+
+test('each conversation keeps its scroll position; the menu edits a message too', async () => {
+    const hub = await new Hub(tempDir('confab-web-hub-'), ['--max-rate', '0']).start(0);
+    const bo = new HttpMember(hub, 'Bo');
+    try {
+        const ana = await openPage(hub, { viewport: { width: 1000, height: 600 } });
+        await joinAs(ana, 'Ana');
+        await bo.join();
+        for (let i = 0; i < 40; ++i)
+            await bo.send('line ' + i);
+        await waitForMessageText(ana, 'line 39');
+        await createChannel(ana, 'Quiet');
+        await openConversation(ana, 'lobby');
+        // Opened again at the bottom (it was left there); then Ana scrolls up to read.
+        const atBottom = await ana.evaluate(() => {
+            const timeline = document.querySelector('#timeline');
+            return timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight;
+        });
+        assert.ok(atBottom < 5, String(atBottom));
+        await ana.evaluate(() => { document.querySelector('#timeline').scrollTop = 200; });
+        await openConversation(ana, 'Quiet');
+        await openConversation(ana, 'lobby');
+        assert.equal(await ana.evaluate(() => document.querySelector('#timeline').scrollTop), 200);
+
+        // Edit through the message's menu.
+        await send(ana, 'menu edit me');
+        const mine = ana.locator('#messages .message.mine[data-id]', { hasText: 'menu edit me' });
+        await mine.waitFor({ timeout: WaitMs });
+        await mine.locator('.menu-toggle').click();
+        await mine.locator('.menu-edit').click();
+        assert.equal(await ana.locator('#message-input').inputValue(), 'menu edit me');
+        await ana.locator('#message-input').fill('edited from the menu');
+        await ana.locator('#message-input').press('Enter');
+        await waitForMessageText(ana, 'edited from the menu');
+        assert.equal(await ana.locator('#message-input').inputValue(), '');
+        assert.equal(await ana.locator('#edit-bar').isVisible(), false);
+        const history = await request(hub.baseUrl, 'GET', '/api/v1/rooms/lobby/messages', { token: bo.token });
+        const stored = history.json.events.find((e) => e.data.text === 'edited from the menu');
+        assert.ok(stored && stored.data.edited, JSON.stringify(history.json.events.slice(-2)));
+        assert.deepEqual(ana.errors || [], []);
+        await ana.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
