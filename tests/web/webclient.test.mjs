@@ -1057,6 +1057,11 @@ test('three members, two channels and a DM: only the two see the DM; badges, edi
         await ana.waitForFunction(() => document.querySelector('#room-title').textContent === 'Bo', null, { timeout: WaitMs });
         await waitForMessageText(ana, 'secret for Bo');
         await screenshot(bo, 'v2-desktop-dm-en');
+        if (ScreenshotDir) {
+            await ana.emulateMedia({ colorScheme: 'dark' });
+            await screenshot(ana, 'v2-desktop-dark-en');
+            await ana.emulateMedia({ colorScheme: 'light' });
+        }
         await screenshot(cy, 'v2-desktop-third-member-en');
 
         // Bo leaves Project X (Browse channels → Leave): gone from his sidebar and his stream.
