@@ -34,6 +34,8 @@ SearchService::SearchService(SearchIndex &index, const ConversationService &conv
     // meanwhile (requests, stream writes), so chat waits for one batch at most.
     m_backfill.setInterval(0);
     connect(&m_backfill, &QTimer::timeout, this, &SearchService::indexStep);
+    m_merge.setInterval(MergeIntervalMs);
+    connect(&m_merge, &QTimer::timeout, this, [this] { m_index.mergeStep(MergePages); });
 }
 
 Outcome<QStringList> SearchService::parse(const QString &query)
@@ -128,6 +130,7 @@ Outcome<SearchResults> SearchService::search(const QString &memberId, const Requ
 
 void SearchService::startIndexing()
 {
+    m_merge.start();
     if (m_index.backfilling())
         m_backfill.start();
 }

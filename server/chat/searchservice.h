@@ -34,6 +34,9 @@ public:
     static constexpr int QueryBudgetMs = 250;
     // Background indexing: each batch aims at this long, so a post waits at most about that.
     static constexpr int BackfillSliceMs = 20;
+    // Index upkeep (SearchIndex::mergeStep): this often, at most this many pages (a few ms).
+    static constexpr int MergeIntervalMs = 100;
+    static constexpr int MergePages = 200;
 
     struct Request
     {
@@ -54,7 +57,8 @@ public:
     // The member's matches (the caller has checked their access to `request.conversation`).
     Outcome<SearchResults> search(const QString &memberId, const Request &request) const;
 
-    // Starts indexing older messages, if there are any, in the background.
+    // Starts the index's upkeep, and indexing older messages, if there are any, in the
+    // background (after the store opened).
     void startIndexing();
     bool indexing() const { return m_index.backfilling(); }
 
@@ -68,6 +72,7 @@ private:
     const ConversationService &m_conversations;
     const IdentityService &m_identity;
     QTimer m_backfill;
+    QTimer m_merge;
     int m_backfillRows = 2000;
 };
 

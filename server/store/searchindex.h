@@ -52,6 +52,9 @@ public:
     virtual bool backfilling() const = 0;
     // Indexes about `rows` older messages in one transaction; false when there is nothing left.
     virtual bool backfillStep(int rows) = 0;
+    // Merges parts of the index, writing at most about `pages` pages. Called now and then
+    // between requests, so that no post pays for a large merge (see SqliteSearchIndex).
+    virtual void mergeStep(int pages) = 0;
 };
 
 } // namespace confab

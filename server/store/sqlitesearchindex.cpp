@@ -25,6 +25,11 @@ constexpr int MinIndexedTermChars = 3;
 // cheap whatever its width.
 constexpr qint64 ScanWindowIds = 20000;
 constexpr qint64 FirstIndexWindowIds = 50000;
+constexpr qint64 MaxIndexWindowIds = 400000; // so that the budget is looked at now and then
+// Searching conversations that hold at most this many events together, reading them all (through
+// their own index) is faster than asking the trigram index, whose hits would mostly be in other
+// conversations (a quiet channel on a busy hub).
+constexpr int DefaultSmallScopeEvents = 20000;
 
 constexpr QLatin1StringView HitColumns("e.seq, e.member_id, e.member_name, e.text, e.ts,"
                                        " e.client_id, e.edited_ts, e.conversation");
@@ -39,6 +44,13 @@ QString asciiLower(const QString &text)
             c = QChar(c.unicode() + (u'a' - u'A'));
     }
     return folded;
+}
+
+// A JSON array, bound as one value and read with json_each() (any number of conversations).
+QString conversationList(const QStringList &conversations)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(conversations)).toJson(QJsonDocument::Compact));
 }
 
 qsizetype codePoints(const QString &text)
@@ -59,6 +71,7 @@ QString ftsString(const QString &term)
 
 SqliteSearchIndex::SqliteSearchIndex(QString connectionName)
     : m_connectionName(std::move(connectionName))
+    , m_smallScopeEvents(DefaultSmallScopeEvents)
 { }
 
 bool SqliteSearchIndex::readIndexedFrom()
@@ -103,6 +116,7 @@ bool SqliteSearchIndex::prepare(QString *errorMessage)
         QStringLiteral("CREATE VIRTUAL TABLE search_fts USING fts5(text, content='events',"
                        " content_rowid='seq', tokenize='trigram',"
                        " columnsize=0)"),
+        QStringLiteral("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)"),
         QStringLiteral("INSERT INTO meta (key, value) VALUES ('%1',"
                        " (SELECT IFNULL(MAX(seq), 0) + 1 FROM events))")
             .arg(IndexedFromKey),
@@ -185,6 +199,30 @@ bool SqliteSearchIndex::backfillStep(int rows)
     return backfilling();
 }
 
+bool SqliteSearchIndex::isSmallScope(const QStringList &conversations) const
+{
+    // Counting stops after the bound, so this costs at most that many index entries.
+    QSqlQuery count(QSqlDatabase::database(m_connectionName, false));
+    count.prepare(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE conversation IN"
+                                 " (SELECT value FROM json_each(?)) LIMIT ?)"));
+    count.addBindValue(conversationList(conversations));
+    count.addBindValue(m_smallScopeEvents + 1);
+    return count.exec() && count.next() && count.value(0).toInt() <= m_smallScopeEvents;
+}
+
+void SqliteSearchIndex::mergeStep(int pages)
+{
+    if (!m_hasIndex)
+        return;
+    // A positive count merges only levels holding several segments (FTS5's usermerge, 4), and
+    // writes at most about that many pages; with nothing to merge it reads one record.
+    QSqlQuery merge(QSqlDatabase::database(m_connectionName, false));
+    merge.prepare(QStringLiteral("INSERT INTO search_fts (search_fts, rank) VALUES ('merge', ?)"));
+    merge.addBindValue(pages);
+    if (!merge.exec())
+        qCWarning(lcSearch) << "index merge failed:" << merge.lastError().text();
+}
+
 SearchIndex::Result SqliteSearchIndex::search(const Query &query) const
 {
     Result result;
@@ -213,6 +251,14 @@ SearchIndex::Result SqliteSearchIndex::search(const Query &query) const
     QElapsedTimer clock;
     clock.start();
     const int want = query.limit + 1; // one more tells whether there is a next page
+    if (isSmallScope(query.conversations)) {
+        if (!searchWindow(Path::SmallScope, query, scanTerms, QString(), 1, cursor, want,
+                          &result.hits)) {
+            result.failed = true;
+            return result;
+        }
+        cursor = 1;
+    }
     qint64 indexWindow = FirstIndexWindowIds;
     while (cursor > 1 && int(result.hits.size()) < want) {
         if (query.budgetMs > 0 && clock.elapsed() >= query.budgetMs) {
@@ -223,7 +269,7 @@ SearchIndex::Result SqliteSearchIndex::search(const Query &query) const
         qint64 low = 0;
         if (indexed) {
             low = std::max(cursor - indexWindow, indexedFrom);
-            indexWindow *= 2;
+            indexWindow = std::min(indexWindow * 2, MaxIndexWindowIds);
         } else {
             low = std::max<qint64>(cursor - ScanWindowIds, 1);
             if (cursor > indexedFrom)
@@ -262,6 +308,11 @@ bool SqliteSearchIndex::searchWindow(Path path, const Query &query, const QStrin
                              " AND search_fts.rowid >= ? AND search_fts.rowid < ?")
                   .arg(HitColumns);
         values << match;
+    } else if (path == Path::SmallScope) {
+        // Through events_by_conversation: every event of these conversations, newest first.
+        sql = QStringLiteral("SELECT %1 FROM events e INDEXED BY events_by_conversation"
+                             " WHERE e.seq >= ? AND e.seq < ? AND e.kind = 'message'")
+                  .arg(HitColumns);
     } else {
         sql = QStringLiteral("SELECT %1 FROM events e WHERE e.seq >= ? AND e.seq < ?"
                              " AND e.kind = 'message'")
@@ -269,16 +320,15 @@ bool SqliteSearchIndex::searchWindow(Path path, const Query &query, const QStrin
     }
     values << low << high;
     sql += QLatin1String(" AND e.deleted = 0");
-    if (query.conversations.size() == 1) {
+    if (query.conversations.size() == 1 || path == Path::SmallScope) {
         // One conversation: its own index (conversation, seq) serves the range.
-        sql += QLatin1String(" AND e.conversation = ?");
-        values << query.conversations.first();
+        sql += QLatin1String(" AND e.conversation IN (SELECT value FROM json_each(?))");
+        values << conversationList(query.conversations);
     } else {
         // Several: the id range leads (the `+` keeps SQLite from using the conversation index,
         // which would read every conversation's range and sort).
         sql += QLatin1String(" AND +e.conversation IN (SELECT value FROM json_each(?))");
-        values << QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(query.conversations))
-                                        .toJson(QJsonDocument::Compact));
+        values << conversationList(query.conversations);
     }
     if (!query.from.isEmpty()) {
         sql += QLatin1String(" AND e.member_id = ?");

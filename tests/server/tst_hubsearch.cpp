@@ -4,6 +4,7 @@
 // serves), and the privacy rule: a third member never finds what is not theirs.
 
 #include "hubtestkit.h"
+#include "store/sqlitechatstore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -92,6 +93,7 @@ private slots:
     void pagesFollowNextBefore();
     void historyAroundAMessage();
     void oldDataDirectoryIsIndexedInTheBackground();
+    void everyPathFindsTheSameMessages();
 };
 
 void TestHubSearch::chineseAndEnglishSubstrings()
@@ -504,6 +506,74 @@ void TestHubSearch::oldDataDirectoryIsIndexedInTheBackground()
              false);
     QCOMPARE(textsOf(search(fixture.port(), cy, QStringLiteral("\"old message 2999 \""))).size(),
              1);
+}
+
+// The store under the routes: the trigram index (every scope, as on a large hub), the scan of a
+// small scope, and the scan below a backfill in progress must find exactly the same messages,
+// after posts, edits and deletions.
+void TestHubSearch::everyPathFindsTheSameMessages()
+{
+    QTemporaryDir dir;
+    SqliteChatStore store(QStringLiteral("search-paths"));
+    QString error;
+    QVERIFY2(store.open(dir.path(), &error), qPrintable(error));
+    SqliteSearchIndex &index = store.sqliteSearchIndex();
+    QVERIFY(index.hasIndex());
+    const Member ana {QStringLiteral("m_ana"), QStringLiteral("Ana")};
+    const QStringList texts {
+        QStringLiteral("明天部署方案"),     QStringLiteral("Deploy the server"),
+        QStringLiteral("部署完成了吗"),     QStringLiteral("the DEPLOYMENT is done"),
+        QStringLiteral("lunch 午饭 later"), QStringLiteral("server room 机房"),
+    };
+    std::vector<qint64> ids;
+    for (int round = 0; round < 30; ++round) {
+        for (const QString &text : texts) {
+            MessageEvent message {0,   round % 2 ? QStringLiteral("a") : QStringLiteral("b"),
+                                  ana, text + QStringLiteral(" #%1").arg(round),
+                                  1,   {}};
+            QVERIFY(store.appendMessage(message));
+            ids.push_back(message.id);
+        }
+    }
+    // Edit one, delete another.
+    MessageEditedEvent edit {0, QStringLiteral("b"), ids[0], ana, QStringLiteral("改期 moved"), 2};
+    QVERIFY(store.appendEdit(edit));
+    MessageDeletedEvent deletion {0, QStringLiteral("b"), ids[1], ana, 3};
+    QVERIFY(store.appendDelete(deletion));
+
+    const auto idsFound = [&](const QStringList &terms, const QStringList &scope) {
+        SearchIndex::Query query;
+        query.terms = terms;
+        query.conversations = scope;
+        query.limit = 1000;
+        std::vector<qint64> found;
+        for (const auto &hit : index.search(query).hits)
+            found.push_back(hit.message.id);
+        return found;
+    };
+    const QList<QStringList> queries {
+        {QStringLiteral("部署")},        {QStringLiteral("部署方案")},
+        {QStringLiteral("deploy")},      {QStringLiteral("ploy"), QStringLiteral("the")},
+        {QStringLiteral("server 机房")}, {QStringLiteral("改期")},
+        {QStringLiteral("moved")},       {QStringLiteral("#1"), QStringLiteral("lunch")},
+        {QStringLiteral("Deploy the")},  {QStringLiteral("zzz")},
+    };
+    const QList<QStringList> scopes {{QStringLiteral("a"), QStringLiteral("b")},
+                                     {QStringLiteral("b")}};
+    for (const QStringList &scope : scopes) {
+        for (const QStringList &terms : queries) {
+            index.setSmallScopeEvents(1000000);
+            const std::vector<qint64> scanned = idsFound(terms, scope);
+            index.setSmallScopeEvents(0);
+            const std::vector<qint64> indexed = idsFound(terms, scope);
+            QVERIFY2(scanned == indexed, qPrintable(terms.join(QLatin1Char(' '))));
+        }
+    }
+    index.setSmallScopeEvents(0);
+    QCOMPARE(idsFound({QStringLiteral("部署方案")}, scopes[0]).size(), size_t(29)); // one edited
+    QCOMPARE(idsFound({QStringLiteral("改期")}, scopes[0]), std::vector<qint64> {ids[0]});
+    QCOMPARE(idsFound({QStringLiteral("Deploy the server")}, scopes[0]).size(), size_t(29));
+    QCOMPARE(idsFound({QStringLiteral("deployment")}, scopes[1]).size(), size_t(15));
 }
 
 QTEST_GUILESS_MAIN(TestHubSearch)
