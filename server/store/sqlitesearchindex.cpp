@@ -20,6 +20,7 @@ namespace {
 constexpr QLatin1StringView IndexedFromKey("search_indexed_from");
 // The trigram tokenizer indexes every run of three characters, so a term must have three.
 constexpr int MinIndexedTermChars = 3;
+constexpr int BackfillAutomerge = 4;
 // Windows of ids looked at per query: the scan's stays small so the time budget is checked often
 // (about 10 ms each on a 2-core machine); the index's grows, since a rare term's window is
 // cheap whatever its width.
@@ -185,7 +186,16 @@ bool SqliteSearchIndex::backfillStep(int rows)
     mark.prepare(QStringLiteral("UPDATE meta SET value = ? WHERE key = ?"));
     mark.addBindValue(low);
     mark.addBindValue(QString(IndexedFromKey));
-    const bool ok = insert.exec() && mark.exec();
+    // A batch writes a large segment: let FTS5 merge as it goes (automerge 4, its default) for
+    // this transaction only. Left to the merge step, the batches' segments piled up until one of
+    // FTS5's crisis merges (16 segments on a level) took 1.5 s in one go.
+    QSqlQuery automerge(db);
+    automerge.prepare(
+        QStringLiteral("INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', ?)"));
+    automerge.addBindValue(BackfillAutomerge);
+    bool ok = automerge.exec() && insert.exec() && mark.exec();
+    automerge.bindValue(0, 0);
+    ok = ok && automerge.exec();
     insert.finish();
     if (!ok || !db.commit()) {
         qCWarning(lcSearch) << "indexing batch failed:" << insert.lastError().text()
