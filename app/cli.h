@@ -15,5 +15,6 @@ int runServe(const QStringList &arguments); // host a room with no window (serve
 int runListen(const QStringList &arguments); // print any SSE stream as JSON lines
 int runSend(const QStringList &arguments); // post one message
 int runJoin(const QStringList &arguments); // terminal chat
+int runSearch(const QStringList &arguments); // search the member's conversations
 
 } // namespace confab::cli

@@ -12,4 +12,5 @@ target_sources(confab_app PRIVATE
 target_sources(confab_app PRIVATE
     stdinreader.h stdinreader.cpp
     clientcommands.cpp
+    searchcommand.cpp
 )

@@ -24,6 +24,7 @@ int printUsage(FILE *stream)
                "       confab listen [options] URL   print an event stream as JSON lines\n"
                "       confab send URL --name NAME TEXT   post one message\n"
                "       confab join URL --name NAME   chat in the terminal\n"
+               "       confab search URL --name NAME QUERY   search your conversations\n"
                "       confab MODE --help        options of a mode\n"
                "       confab --version\n",
                stream);
@@ -79,6 +80,8 @@ int main(int argc, char **argv)
         command = confab::cli::runSend;
     else if (std::strcmp(mode, "join") == 0)
         command = confab::cli::runJoin;
+    else if (std::strcmp(mode, "search") == 0)
+        command = confab::cli::runSearch;
 
     if (command) {
         // Each mode's --help starts "Usage: confab join [options] URL": Qt takes the program

@@ -76,6 +76,10 @@ inline constexpr char UnknownMember[] = "unknown_member"; // 404
 inline constexpr char DmWithSelf[] = "dm_with_self"; // 400
 inline constexpr char UnknownMessage[] = "unknown_message"; // 404
 inline constexpr char NotAuthor[] = "not_author"; // 403: editing or deleting another's message
+// Search (400): q missing, over the length limit, with control characters or not UTF-8; or with
+// no term of two characters or more.
+inline constexpr char BadQuery[] = "bad_query";
+inline constexpr char QueryTooShort[] = "query_too_short";
 } // namespace error
 
 // `reason` of a `reset` event.

@@ -25,13 +25,17 @@ target_sources(confab_server PRIVATE
     ${_hub}/api/conversationroutes.cpp
     ${_hub}/api/opsroutes.cpp
     ${_hub}/api/staticroutes.cpp
+    ${_hub}/api/searchroutes.cpp
     ${_hub}/chat/outcome.h
     ${_hub}/chat/identityservice.h ${_hub}/chat/identityservice.cpp
     ${_hub}/chat/conversationservice.h ${_hub}/chat/conversationservice.cpp
     ${_hub}/chat/messageservice.h ${_hub}/chat/messageservice.cpp
+    ${_hub}/chat/searchservice.h ${_hub}/chat/searchservice.cpp
     ${_hub}/store/chatstore.h
     ${_hub}/store/sqlitechatstore.h ${_hub}/store/sqlitechatstore.cpp
     ${_hub}/store/walcheckpointer.h ${_hub}/store/walcheckpointer.cpp
+    ${_hub}/store/searchindex.h
+    ${_hub}/store/sqlitesearchindex.h ${_hub}/store/sqlitesearchindex.cpp
     ${_hub}/bus/publishableevent.h ${_hub}/bus/eventbus.h
     ${_hub}/bus/localeventbus.h ${_hub}/bus/localeventbus.cpp
     ${_hub}/bus/eventfanout.h ${_hub}/bus/eventfanout.cpp

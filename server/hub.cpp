@@ -9,6 +9,7 @@
 #include "chat/conversationservice.h"
 #include "chat/identityservice.h"
 #include "chat/messageservice.h"
+#include "chat/searchservice.h"
 #include "httpserveradapter.h"
 #include "hubidentity.h"
 #include "passwordcheck.h"
@@ -55,6 +56,7 @@ public:
     std::unique_ptr<ConversationService> conversations;
     std::unique_ptr<IdentityService> identity;
     std::unique_ptr<MessageService> messages;
+    std::unique_ptr<SearchService> search;
     std::unique_ptr<HubServices> services;
     std::unique_ptr<Router> router;
     std::unique_ptr<HttpServerAdapter> http;
@@ -83,6 +85,7 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
         MessageService::Limits {settings.maxTextChars, settings.messagesPerSecond,
                                 settings.messageBurst, settings.maxReplayEvents},
         counters);
+    search = std::make_unique<SearchService>(store->searchIndex(), *conversations, *identity);
     services = std::make_unique<HubServices>(HubServices {
         settings, *identity, *conversations, *messages, *bus, *store, password, counters,
         [this] { return http ? http->connectionCount() : 0; },
@@ -114,6 +117,7 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
     addChannelRoutes(*router, *services);
     addConversationRoutes(*router, *services);
     addOpsRoutes(*router, *services);
+    addSearchRoutes(*router, *services, *search);
     addStaticRoutes(*router);
 }
 
@@ -185,6 +189,7 @@ Hub::~Hub()
 {
     // Streams hold QtHttpServer responders: they (in the bus) must go before the HTTP server.
     d->router.reset();
+    d->search.reset();
     d->messages.reset();
     d->identity.reset();
     d->conversations.reset();
@@ -228,6 +233,7 @@ bool Hub::start(QString *errorMessage)
         d->conversations->addRoom(id, title);
     }
     d->identity->restore();
+    d->search->startIndexing();
 
     GuardedTcpServer::Limits limits;
     limits.maxConnections = d->settings.maxConnections;

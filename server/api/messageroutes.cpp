@@ -24,6 +24,8 @@ void addMessagesOf(Router &router, HubServices &services, const QString &path, c
             const QString conversation = context.param(param);
             if (auto refused = refuse(services, context, conversation))
                 return *refused;
+            if (auto page = aroundReply(services, context, conversation))
+                return *page;
             const QUrlQuery &query = context.request.query;
             bool ok = true;
             std::optional<qint64> before;

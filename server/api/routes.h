@@ -19,6 +19,7 @@ class EventBus;
 class IdentityService;
 class MessageService;
 class PasswordCheck;
+class SearchService;
 struct HubMetrics;
 struct HubSettings;
 struct RoomInfo;
@@ -66,5 +67,11 @@ void addChannelRoutes(Router &router, HubServices &services);
 void addConversationRoutes(Router &router, HubServices &services);
 void addOpsRoutes(Router &router, HubServices &services);
 void addStaticRoutes(Router &router);
+
+// Search (searchroutes.cpp): GET /api/v2/search, and the history pages that GET .../messages
+// answers when asked with `around=ID` or `after=ID` (nullopt when it was neither).
+void addSearchRoutes(Router &router, HubServices &services, SearchService &search);
+std::optional<HttpReply> aroundReply(const HubServices &services, const RouteContext &context,
+                                     const QString &conversation);
 
 } // namespace confab

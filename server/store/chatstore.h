@@ -7,6 +7,7 @@
 
 #include "bus/publishableevent.h"
 #include "chatevent.h"
+#include "searchindex.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -110,6 +111,13 @@ public:
     // The newest `limit` history events with id < beforeId, oldest first.
     virtual std::vector<ChatEvent> eventsBefore(const QString &room, qint64 beforeId, int limit,
                                                 bool *hasMore) const = 0;
+
+    // The oldest `limit` history events with id > afterId, oldest first (the newer half of a page
+    // around a message, for jumping to a search hit).
+    virtual std::vector<ChatEvent> eventsNewer(const QString &conversation, qint64 afterId,
+                                               int limit, bool *hasMore) const = 0;
+    // Search (issue 12): kept in step with every message change by the store itself.
+    virtual SearchIndex &searchIndex() = 0;
 
     virtual bool saveSession(const Session &session) = 0;
     virtual bool touchSession(const QByteArray &tokenHash, qint64 lastUsedMs) = 0;

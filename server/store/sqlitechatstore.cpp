@@ -62,6 +62,7 @@ constexpr QLatin1StringView PageKinds("kind IN ('message', 'join', 'leave')");
 
 SqliteChatStore::SqliteChatStore(QString connectionName)
     : m_connectionName(std::move(connectionName))
+    , m_search(std::make_unique<SqliteSearchIndex>(m_connectionName))
 { }
 
 SqliteChatStore::~SqliteChatStore()
@@ -110,7 +111,7 @@ bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
         // never finishes while writes keep coming faster than it copies): 10,000 pages, 40 MB.
         && exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(FallbackCheckpointPages),
                 errorMessage)
-        && upgradeSchema(errorMessage);
+        && upgradeSchema(errorMessage) && m_search->prepare(errorMessage);
     const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (ok) {
         m_insertEvent = std::make_unique<QSqlQuery>(db);
@@ -679,6 +680,29 @@ std::vector<ChatEvent> SqliteChatStore::eventsBefore(const QString &room, qint64
     if (int(events.size()) > limit)
         events.pop_back();
     std::reverse(events.begin(), events.end());
+    return events;
+}
+
+std::vector<ChatEvent> SqliteChatStore::eventsNewer(const QString &conversation, qint64 afterId,
+                                                    int limit, bool *hasMore) const
+{
+    std::vector<ChatEvent> events;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT %1 FROM events WHERE conversation = ? AND seq > ? AND %2"
+                                 " ORDER BY seq LIMIT ?")
+                      .arg(EventColumns, PageKinds));
+    query.addBindValue(conversation);
+    query.addBindValue(afterId);
+    query.addBindValue(limit + 1); // one more tells whether a newer page exists
+    if (!query.exec())
+        return events;
+    while (query.next())
+        events.push_back(eventFromRow(query, conversation));
+    if (hasMore)
+        *hasMore = int(events.size()) > limit;
+    if (int(events.size()) > limit)
+        events.pop_back();
     return events;
 }
 

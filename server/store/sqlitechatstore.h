@@ -5,6 +5,7 @@
 // schema is upgraded in place when opened (docs/protocol.md, "Upgrading a data directory").
 
 #include "chatstore.h"
+#include "sqlitesearchindex.h"
 #include "walcheckpointer.h"
 
 #include <QHash>
@@ -68,6 +69,11 @@ public:
     std::vector<ChatEvent> eventsBefore(const QString &room, qint64 beforeId, int limit,
                                         bool *hasMore) const override;
 
+    std::vector<ChatEvent> eventsNewer(const QString &conversation, qint64 afterId, int limit,
+                                       bool *hasMore) const override;
+    SearchIndex &searchIndex() override { return *m_search; }
+    SqliteSearchIndex &sqliteSearchIndex() { return *m_search; }
+
     bool saveSession(const Session &session) override;
     bool touchSession(const QByteArray &tokenHash, qint64 lastUsedMs) override;
     bool deleteSession(const QByteArray &tokenHash) override;
@@ -97,6 +103,7 @@ private:
     std::unique_ptr<QSqlQuery> m_insertEvent;
     std::unique_ptr<QSqlQuery> m_findByClientId;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
+    std::unique_ptr<SqliteSearchIndex> m_search;
 };
 
 } // namespace confab
