@@ -80,8 +80,10 @@ void HubHost::startAnnouncing()
 {
     const QString hostName
         = m_options.hostName.isEmpty() ? QSysInfo::machineHostName() : m_options.hostName;
+    // Joiners pin the hub to this (docs/protocol.md, "LAN beacon").
+    const QString fingerprint = m_hub->tlsFingerprint();
     Hub *hub = m_hub.get();
-    m_announcer = std::make_unique<LanAnnouncer>(m_hub->port(), [hub, hostName] {
+    m_announcer = std::make_unique<LanAnnouncer>(m_hub->port(), [hub, hostName, fingerprint] {
         QList<BeaconAnnounce> rooms;
         for (const Hub::RoomSummary &summary : hub->roomSummaries()) {
             BeaconAnnounce announce;
@@ -91,13 +93,16 @@ void HubHost::startAnnouncing()
             announce.members = summary.online; // the beacon counts members online
             announce.locked = summary.locked;
             announce.apiVersion = protocol::ApiVersion;
+            announce.fingerprint = fingerprint;
             rooms.append(announce);
         }
         return rooms;
     });
     // A hub bound to loopback is announced on loopback only, so that this machine's windows
     // list it and nothing leaves the machine.
-    m_announcer->setRoutes(LanAnnouncer::defaultRoutes(m_options.bindAddress));
+    m_announcer->setRoutes(LanAnnouncer::defaultRoutes(
+        m_options.bindAddress,
+        m_options.beaconPort != 0 ? m_options.beaconPort : protocol::BeaconPort));
     QString announceError;
     if (!m_announcer->start(&announceError))
         qCWarning(lcHubHost) << "announcing without answering queries:" << announceError;

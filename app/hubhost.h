@@ -43,6 +43,7 @@ public:
         Tls tls = Tls::Preferred;
         bool announce = true; // LAN beacon
         QString hostName; // shown in other machines' room lists; empty: this machine's name
+        quint16 beaconPort = 0; // 0: the real beacon port (tests pick another)
     };
 
     // A join address for people: one per LAN address (or loopback when there is none).
