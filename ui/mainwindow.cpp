@@ -249,9 +249,14 @@ bool MainWindow::hostRoom(const HostRequest &request)
         m_startPage->showError(tr("Could not start hosting: %1").arg(error));
         return false;
     }
-    m_chatPage->hostInfo()->setJoinUrls(m_host->joinUrls());
+    m_chatPage->hostInfo()->setJoinUrls(m_host->joinUrls(), m_host->fingerprint());
     m_chatPage->hostInfo()->show();
-    startSession({m_host->localUrl(), QString(), request.name, request.password, request.title});
+    // The host's own member joins over loopback, over TLS pinned to the hub's own identity.
+    JoinRequest own(m_host->localUrl(), QString(), request.name, request.password, request.title);
+    own.pin = m_host->hubHost()->pin();
+    if (own.pin)
+        own.hubUrl = TlsPin::secured(own.hubUrl);
+    startSession(own);
     return true;
 }
 
@@ -299,6 +304,7 @@ void MainWindow::startSession(const JoinRequest &request)
     options.name = request.name;
     options.password = request.password;
     options.storageDir = QDir(dataDir()).filePath(QStringLiteral("client"));
+    options.pin = request.pin;
     m_firstConnection->start();
     m_session->start(options);
     m_status->setOutboxSize(m_session->outboxSize());
