@@ -14,6 +14,7 @@
 #include "qrcodewidget.h"
 #include "roomhost.h"
 #include "startpage.h"
+#include "translations.h"
 
 #include <QApplication>
 #include <QLabel>
@@ -92,7 +93,8 @@ private:
     QTimer m_timer;
 };
 
-std::unique_ptr<HubHost> startHub(const QString &dataDir, quint16 port)
+std::unique_ptr<HubHost> startHub(const QString &dataDir, quint16 port,
+                                  HubHost::Tls tls = HubHost::Tls::Preferred)
 {
     auto host = std::make_unique<HubHost>();
     HubHost::Options options;
@@ -101,6 +103,7 @@ std::unique_ptr<HubHost> startHub(const QString &dataDir, quint16 port)
     options.title = QStringLiteral("Trusted Room");
     options.dataDir = dataDir;
     options.announce = false;
+    options.tls = tls;
     QString error;
     if (!host->start(options, &error)) {
         qWarning() << "hub did not start:" << error;
@@ -126,6 +129,7 @@ private slots:
     void hostWindowShowsBothAddressesAndJoinsItsOwnHubOverPinnedTls();
     void firstJoinAsksThenRemembersAndAChangedIdentityWarns();
     void linkWithFingerprintPinsWithoutAsking();
+    void hubWithoutTlsIsJoinedPlainOnlyIfNoIdentityWasRemembered();
 };
 
 void TestHubTrust::initTestCase()
@@ -133,6 +137,10 @@ void TestHubTrust::initTestCase()
     QStandardPaths::setTestModeEnabled(true); // settings and data never touch the user's
     QCoreApplication::setApplicationName(QStringLiteral("tst_hubtrust"));
     QSettings().remove(QStringLiteral("trustedHubs")); // settings outlive a test run
+    // CONFAB_TEST_LANGUAGE=zh_CN: the same run in Chinese (for screenshots of the dialogs).
+    const QString language = qEnvironmentVariable("CONFAB_TEST_LANGUAGE");
+    if (!language.isEmpty())
+        installTranslations(language);
 }
 
 void TestHubTrust::hostWindowShowsBothAddressesAndJoinsItsOwnHubOverPinnedTls()
@@ -279,6 +287,38 @@ void TestHubTrust::linkWithFingerprintPinsWithoutAsking()
     // A link whose fingerprint is not one: said at once, nothing started.
     joinByAddress(window, hub->localUrl().toString() + QStringLiteral("#fp=1234"));
     QVERIFY(window.startPage()->errorBanner()->text().contains(QStringLiteral("#fp=")));
+    QVERIFY(!window.session());
+}
+
+void TestHubTrust::hubWithoutTlsIsJoinedPlainOnlyIfNoIdentityWasRemembered()
+{
+    QTemporaryDir hubDir;
+    QTemporaryDir joinDir;
+    auto hub = startHub(hubDir.path(), 0, HubHost::Tls::Off);
+    QVERIFY(hub);
+    QVERIFY(hub->fingerprint().isEmpty());
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(hub->port());
+
+    MainWindow window;
+    window.setDataDir(joinDir.path());
+    window.show();
+    {
+        // `--tls off` or a Confab from before TLS: nothing to ask about, plain http as before.
+        DialogAnswerer answerer({});
+        joinByAddress(window, address);
+        QTRY_VERIFY_WITH_TIMEOUT(isLive(window), NetworkWaitMs);
+        QVERIFY(answerer.seen.isEmpty());
+        QCOMPARE(window.session()->hubUrl().scheme(), QStringLiteral("http"));
+    }
+    QVERIFY(window.leaveRoom());
+
+    // The same address once had an identity: answering in clear text now is not trusted.
+    const QString remembered(64, QLatin1Char('c'));
+    HubTrustStore().remember(QUrl(QStringLiteral("http://%1/").arg(address)), remembered);
+    joinByAddress(window, address);
+    QTRY_VERIFY_WITH_TIMEOUT(window.startPage()->errorBanner()->isVisible(), NetworkWaitMs);
+    QVERIFY2(window.startPage()->errorBanner()->text().contains(remembered),
+             qPrintable(window.startPage()->errorBanner()->text()));
     QVERIFY(!window.session());
 }
 
