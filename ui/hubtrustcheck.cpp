@@ -67,8 +67,8 @@ void HubTrustCheck::checkAnnounced(const JoinRequest &request, const QString &fi
         warnChanged(HubTrustStore::keyOf(request.hubUrl), remembered, fingerprint);
         return;
     }
-    // Pinned, but not remembered: a link or beacon naming a wrong certificate must not replace
-    // what the user confirmed (the pin then refuses the hub, and nothing changes here).
+    // Not remembered here: a link or beacon naming a wrong certificate must not replace what
+    // this computer knows. The window remembers the pin once the hub has presented it (live).
     approvePinned(fingerprint, false);
 }
 

@@ -6,6 +6,7 @@
 #include "connectionstatus.h"
 #include "hostinfopanel.h"
 #include "hubapi.h"
+#include "hubtrust.h"
 #include "landiscovery.h"
 #include "membermodel.h"
 #include "messageview.h"
@@ -441,8 +442,12 @@ void MainWindow::onStateChanged(ChatSession::State state, const QString &reason,
         m_firstConnection->stop();
         const QString title = m_session->roomTitle();
         m_status->setRoomTitle(title);
-        if (!m_host->isRunning())
+        if (!m_host->isRunning()) {
             m_settings.addRecentRoom({m_currentRoom.hubUrl, m_session->roomId(), title});
+            // The hub presented the pinned certificate: remembered for joining it by address.
+            if (m_currentRoom.pin)
+                HubTrustStore().remember(m_currentRoom.hubUrl, m_currentRoom.pin->hex());
+        }
         m_startPage->showProgress({});
         m_pages->setCurrentWidget(m_chatPage);
         m_chatPage->messageView()->scrollToNewest();

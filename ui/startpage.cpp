@@ -177,7 +177,10 @@ StartPage::StartPage(QWidget *parent)
     connect(help, &QPushButton::clicked, this, &StartPage::showNetworkHelp);
     connect(m_trust, &HubTrustCheck::progress, this, &StartPage::showProgress);
     connect(m_trust, &HubTrustCheck::approved, this, &StartPage::joinRequested);
-    connect(m_trust, &HubTrustCheck::refused, this, &StartPage::showError);
+    connect(m_trust, &HubTrustCheck::refused, this, [this](const QString &message) {
+        showProgress({}); // "Checking the identity…" is over, even when the user said no
+        showError(message);
+    });
 }
 
 HubTrustCheck *StartPage::trustCheck() const

@@ -194,6 +194,16 @@ void TestHubTrust::firstJoinAsksThenRemembersAndAChangedIdentityWarns()
     window.show();
 
     {
+        // The user says no: nothing joined, nothing remembered, no progress left showing.
+        DialogAnswerer answerer({});
+        joinByAddress(window, address);
+        QTRY_COMPARE_WITH_TIMEOUT(answerer.seen, QStringList {QStringLiteral("firstTrustQuestion")},
+                                  NetworkWaitMs);
+        QTRY_VERIFY(!window.startPage()->progressLabel()->isVisible());
+        QVERIFY(!window.session());
+        QCOMPARE(HubTrustStore().remembered(plainUrl), QString());
+    }
+    {
         // First time: the fingerprint is shown and the user is asked.
         DialogAnswerer answerer(HubTrustCheck::tr("Trust and Join"),
                                 QStringLiteral("tofu-first-join-question"));
@@ -268,8 +278,8 @@ void TestHubTrust::linkWithFingerprintPinsWithoutAsking()
         QTRY_VERIFY_WITH_TIMEOUT(isLive(window), NetworkWaitMs);
         QVERIFY2(answerer.seen.isEmpty(), qPrintable(answerer.seen.join(u',')));
         QCOMPARE(window.session()->hubUrl().scheme(), QStringLiteral("https"));
-        // Pinned by the link, not remembered: a wrong link must not replace a confirmed identity.
-        QCOMPARE(HubTrustStore().remembered(hub->localUrl()), QString());
+        // Remembered once the hub presented the link's certificate.
+        QCOMPARE(HubTrustStore().remembered(hub->localUrl()), hub->fingerprint());
     }
     QVERIFY(window.leaveRoom());
 
@@ -283,6 +293,8 @@ void TestHubTrust::linkWithFingerprintPinsWithoutAsking()
     QVERIFY2(error.contains(otherFingerprint) && error.contains(hub->fingerprint()),
              qPrintable(error));
     QVERIFY(!window.session());
+    // The wrong link did not replace the identity the hub proved.
+    QCOMPARE(HubTrustStore().remembered(hub->localUrl()), hub->fingerprint());
 
     // A link whose fingerprint is not one: said at once, nothing started.
     joinByAddress(window, hub->localUrl().toString() + QStringLiteral("#fp=1234"));
