@@ -1,5 +1,5 @@
 # The join role: stream client, REST calls, chat session and its models, confab listen/send/join.
-target_sources(confab_app PRIVATE
+target_sources(confab_client PRIVATE
     backoff.h backoff.cpp
     sseclient.h sseclient.cpp
     hubapi.h hubapi.cpp

@@ -148,6 +148,16 @@ void LanDiscovery::readDatagrams()
     }
 }
 
+std::optional<TlsPin> DiscoveredRoom::pin() const
+{
+    return announce.fingerprint.isEmpty() ? std::nullopt : TlsPin::parse(announce.fingerprint);
+}
+
+QUrl DiscoveredRoom::joinUrl() const
+{
+    return pin() ? TlsPin::secured(announce.url) : announce.url;
+}
+
 void LanDiscovery::handleAnnounce(const BeaconAnnounce &announce, const QHostAddress &sender)
 {
     const qint64 now = m_clock.elapsed();

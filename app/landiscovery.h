@@ -5,6 +5,7 @@
 // Malformed, oversized and foreign datagrams are ignored.
 
 #include "beacon.h"
+#include "pinnedtls.h"
 #include "protocol.h"
 
 #include <QElapsedTimer>
@@ -22,6 +23,11 @@ struct DiscoveredRoom
     BeaconAnnounce announce;
     QHostAddress sender; // where the datagram came from
     qint64 lastSeenMs = 0; // on the discovery's monotonic clock
+
+    // The hub's certificate as its beacon names it: joining pins it (no question to the user),
+    // over https://. None for a hub without TLS (or an older Confab): then plain http://.
+    std::optional<TlsPin> pin() const;
+    QUrl joinUrl() const;
 };
 
 class LanDiscovery : public QObject

@@ -3,17 +3,15 @@
 // more line follows: `tls https://ADDR:PORT/ fingerprint HEX64` (the same port).
 
 #include "cli.h"
-#include "lanaddresses.h"
+#include "hubhost.h"
 #include "signalwatcher.h"
 
-#include "hub.h"
-#include "lanannouncer.h"
+#include "hubsettings.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QHostInfo>
 #include <QLoggingCategory>
 #include <QTimer>
 
@@ -46,51 +44,39 @@ void raiseDescriptorLimit()
 #endif
 }
 
-QString urlHost(const QHostAddress &address)
+QString urlText(const QHostAddress &address, quint16 port)
 {
-    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
-        return QStringLiteral("0.0.0.0");
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return QLatin1Char('[') + address.toString() + QLatin1Char(']');
-    return address.toString();
-}
-
-QString hubUrl(const QHostAddress &address, quint16 port)
-{
-    return QStringLiteral("http://%1:%2/").arg(urlHost(address)).arg(port);
+    return HubHost::hubUrl(address, port).toString();
 }
 
 // "0.0.0.0" is where the hub listens, not an address anyone can open: list the ones that are,
 // as the window does while hosting.
-void printJoinAddresses(const QHostAddress &bindAddress, quint16 port)
+void printJoinAddresses(const HubHost &host)
 {
-    const bool any = bindAddress == QHostAddress::Any || bindAddress == QHostAddress::AnyIPv4
-        || bindAddress == QHostAddress::AnyIPv6;
-    if (!any)
+    if (!host.boundToAnyAddress())
         return;
-    const bool ipv6Only = bindAddress == QHostAddress::AnyIPv6;
     QStringList lines;
-    for (const LanAddress &lan : lanAddresses()) {
-        const bool v6 = lan.ip.protocol() == QAbstractSocket::IPv6Protocol;
-        if (v6 || !ipv6Only)
-            lines.append(QStringLiteral("  %1  (%2)").arg(hubUrl(lan.ip, port), lan.interfaceName));
+    for (const HubHost::JoinAddress &address : host.joinAddresses(false)) {
+        if (!address.interfaceName.isEmpty())
+            lines.append(
+                QStringLiteral("  %1  (%2)").arg(address.url.toString(), address.interfaceName));
     }
-    const QHostAddress loopback(ipv6Only ? QHostAddress::LocalHostIPv6 : QHostAddress::LocalHost);
+    const QString local = host.localUrl().toString();
     if (lines.isEmpty())
         std::printf("%s\n",
                     qUtf8Printable(QCoreApplication::translate(
                                        "serve",
                                        "No network address: only this computer can join, at "
                                        "%1")
-                                       .arg(hubUrl(loopback, port))));
+                                       .arg(local)));
     else
         std::printf(
             "%s\n%s\n%s\n",
             qUtf8Printable(
                 QCoreApplication::translate("serve", "Join from other computers and phones at:")),
             qUtf8Printable(lines.join(QLatin1Char('\n'))),
-            qUtf8Printable(QCoreApplication::translate("serve", "and on this computer at %1")
-                               .arg(hubUrl(loopback, port))));
+            qUtf8Printable(
+                QCoreApplication::translate("serve", "and on this computer at %1").arg(local)));
 }
 
 struct NumberOption
@@ -198,7 +184,8 @@ int runServe(const QStringList &arguments)
     if (parser.isSet(QStringLiteral("help")))
         parser.showHelp(0);
 
-    HubSettings settings;
+    HubHost::Options options;
+    options.port = protocol::DefaultHubPort;
     if (parser.isSet(bindOption)) {
         const QHostAddress address(parser.value(bindOption));
         if (address.isNull()) {
@@ -206,7 +193,7 @@ int runServe(const QStringList &arguments)
                          qPrintable(parser.value(bindOption)));
             return 2;
         }
-        settings.bindAddress = address;
+        options.bindAddress = address;
     }
     bool ok = false;
     const uint port = parser.value(portOption).toUInt(&ok);
@@ -215,31 +202,32 @@ int runServe(const QStringList &arguments)
                      qPrintable(parser.value(portOption)));
         return 2;
     }
-    settings.port = quint16(port);
+    options.port = quint16(port);
     if (parser.isSet(roomOption))
-        settings.roomIds = parser.values(roomOption);
-    settings.title = parser.value(titleOption);
-    settings.dataDir = parser.value(dataOption);
+        options.roomIds = parser.values(roomOption);
+    options.title = parser.value(titleOption);
+    options.dataDir = parser.value(dataOption);
+    options.announce = !parser.isSet(noAnnounceOption);
     const QString tlsMode = parser.value(tlsOption);
     if (tlsMode == QLatin1StringView("preferred")) {
-        settings.tls = TlsMode::Preferred;
+        options.tls = HubHost::Tls::Preferred;
     } else if (tlsMode == QLatin1StringView("required")) {
-        settings.tls = TlsMode::Required;
+        options.tls = HubHost::Tls::Required;
     } else if (tlsMode == QLatin1StringView("off")) {
-        settings.tls = TlsMode::Off;
+        options.tls = HubHost::Tls::Off;
     } else {
         std::fprintf(stderr, "confab serve: --tls takes preferred, required or off, not %s\n",
                      qPrintable(tlsMode));
         return 2;
     }
-    if (parser.isSet(passwordOption)) {
-        QFile file(parser.value(passwordOption));
-        if (!file.open(QIODevice::ReadOnly)) {
-            std::fprintf(stderr, "confab serve: cannot read %s\n", qPrintable(file.fileName()));
-            return 2;
-        }
-        settings.password = QString::fromUtf8(file.readLine()).trimmed();
+    QString error;
+    if (parser.isSet(passwordOption)
+        && !HubHost::readPasswordFile(parser.value(passwordOption), &options.password, &error)) {
+        std::fprintf(stderr, "confab serve: %s\n", qPrintable(error));
+        return 2;
     }
+    // The limits go straight to the hub's settings, after the options.
+    std::vector<std::pair<const NumberOption *, double>> limits;
     for (const NumberOption &entry : numbers) {
         const double value = parser.value(entry.option).toDouble(&ok);
         if (!ok || value < entry.minimum) {
@@ -247,78 +235,52 @@ int runServe(const QStringList &arguments)
                          qPrintable(entry.option.names().constFirst()));
             return 2;
         }
-        entry.apply(settings, value);
+        limits.emplace_back(&entry, value);
     }
 
     raiseDescriptorLimit();
-    const QHostAddress bindAddress = settings.bindAddress;
-    Hub hub(std::move(settings));
-    QString error;
-    if (!hub.start(&error)) {
+    HubHost host;
+    if (!host.start(options, &error, [&limits](HubSettings &settings) {
+            for (const auto &[entry, value] : limits)
+                entry->apply(settings, value);
+        })) {
         std::fprintf(stderr, "confab serve: %s\n", qPrintable(error));
         return 1;
     }
     // Scripts read this first line; the lines after it are for people.
-    std::printf("listening on http://%s:%u/\n", qPrintable(urlHost(bindAddress)),
-                unsigned(hub.port()));
-    if (!hub.tlsFingerprint().isEmpty()) {
+    std::printf("listening on %s\n", qPrintable(urlText(options.bindAddress, host.port())));
+    if (!host.fingerprint().isEmpty()) {
         // 0.0.0.0 is no address anyone can use: the join addresses below work with https:// too.
-        const bool any = bindAddress == QHostAddress::Any || bindAddress == QHostAddress::AnyIPv4
-            || bindAddress == QHostAddress::AnyIPv6;
-        if (any)
+        if (host.boundToAnyAddress())
             std::printf("tls https:// on the same port, fingerprint %s\n",
-                        qPrintable(hub.tlsFingerprint()));
+                        qPrintable(host.fingerprint()));
         else
-            std::printf("tls https://%s:%u/ fingerprint %s\n", qPrintable(urlHost(bindAddress)),
-                        unsigned(hub.port()), qPrintable(hub.tlsFingerprint()));
+            std::printf("tls %s fingerprint %s\n",
+                        qPrintable(HubHost::pinnedJoinLink(host.localUrl(), {}).toString()),
+                        qPrintable(host.fingerprint()));
     }
-    printJoinAddresses(bindAddress, hub.port());
+    printJoinAddresses(host);
     std::fflush(stdout);
 
-    std::unique_ptr<LanAnnouncer> announcer;
-    // A hub bound to loopback is announced on loopback only (LanAnnouncer::defaultRoutes), so
-    // that the windows on this machine list it.
-    if (!parser.isSet(noAnnounceOption)) {
-        announcer = std::make_unique<LanAnnouncer>(hub.port(), [&hub] {
-            QList<BeaconAnnounce> rooms;
-            for (const Hub::RoomSummary &room : hub.roomSummaries())
-                rooms.append(BeaconAnnounce {room.id,
-                                             room.title,
-                                             QHostInfo::localHostName(),
-                                             {},
-                                             room.online, // the beacon counts members online
-                                             room.locked,
-                                             protocol::ApiVersion});
-            return rooms;
-        });
-        announcer->setRoutes(LanAnnouncer::defaultRoutes(bindAddress));
-        QString announceError;
-        if (!announcer->start(&announceError))
-            qCWarning(lcServe) << "LAN announce disabled:" << announceError;
-        QObject::connect(&hub, &Hub::roomsChanged, announcer.get(), &LanAnnouncer::announceNow);
-    }
-
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &hub,
-                     [&](int signalNumber) {
-                         qCInfo(lcServe) << "signal" << signalNumber << "- shutting down";
-                         if (announcer)
-                             announcer->stop();
-                         hub.shutdown(QStringLiteral("The hub is shutting down."));
-                         // Let the `bye` reach everyone before the sockets go away with the
-                         // process.
-                         auto *drain = new QTimer(&hub);
-                         auto *clock = new QElapsedTimer;
-                         clock->start();
-                         QObject::connect(drain, &QTimer::timeout, &hub, [&hub, drain, clock] {
-                             if (hub.connectionCount() == 0 || clock->elapsed() > ShutdownDrainMs) {
-                                 drain->stop();
-                                 delete clock;
-                                 QCoreApplication::quit();
-                             }
-                         });
-                         drain->start(DrainPollMs);
-                     });
+    QObject::connect(
+        &signalWatcher, &SignalWatcher::terminationRequested, &host, [&](int signalNumber) {
+            qCInfo(lcServe) << "signal" << signalNumber << "- shutting down";
+            host.shutdown(QStringLiteral("The hub is shutting down."));
+            // Let the `bye` reach everyone before the sockets go away with the
+            // process.
+            auto *drain = new QTimer(&host);
+            auto *clock = new QElapsedTimer;
+            clock->start();
+            QObject::connect(drain, &QTimer::timeout, &host, [&host, drain, clock] {
+                if (host.connectionCount() == 0 || clock->elapsed() > ShutdownDrainMs) {
+                    drain->stop();
+                    delete clock;
+                    QCoreApplication::quit();
+                }
+            });
+            drain->start(DrainPollMs);
+        });
     return QCoreApplication::exec();
 }
 

@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace confab::beacon {
 
@@ -12,6 +13,13 @@ namespace {
 constexpr QLatin1StringView Magic("confab");
 constexpr int MaxTitleChars = 64;
 constexpr int MaxHostChars = 64;
+constexpr QLatin1StringView FingerprintKey("fp");
+
+bool isFingerprint(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[0-9a-f]{64}$"));
+    return pattern.match(text).hasMatch();
+}
 
 std::optional<QJsonObject> parse(QByteArrayView datagram)
 {
@@ -31,7 +39,7 @@ std::optional<QJsonObject> parse(QByteArrayView datagram)
 
 QByteArray encodeAnnounce(const BeaconAnnounce &announce)
 {
-    const QJsonObject object {
+    QJsonObject object {
         {Magic, protocol::ApiVersion},
         {QStringLiteral("kind"), QStringLiteral("announce")},
         {QStringLiteral("room"), announce.roomId},
@@ -41,6 +49,8 @@ QByteArray encodeAnnounce(const BeaconAnnounce &announce)
         {QStringLiteral("members"), announce.members},
         {QStringLiteral("locked"), announce.locked},
     };
+    if (!announce.fingerprint.isEmpty())
+        object.insert(FingerprintKey, announce.fingerprint.toLower());
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
@@ -66,6 +76,12 @@ std::optional<BeaconAnnounce> decodeAnnounce(QByteArrayView datagram)
     announce.url = QUrl(object->value(QLatin1StringView("url")).toString(), QUrl::StrictMode);
     announce.members = qMax(0, object->value(QLatin1StringView("members")).toInt());
     announce.locked = object->value(QLatin1StringView("locked")).toBool();
+    // A fingerprint that is there must be one: a joiner pins the hub to it.
+    if (object->contains(FingerprintKey)) {
+        announce.fingerprint = object->value(FingerprintKey).toString();
+        if (!isFingerprint(announce.fingerprint))
+            return std::nullopt;
+    }
     const QString scheme = announce.url.scheme();
     if (!announce.url.isValid() || announce.url.host().isEmpty()
         || (scheme != QLatin1StringView("http") && scheme != QLatin1StringView("https")))

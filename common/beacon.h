@@ -18,11 +18,15 @@ struct BeaconAnnounce
     int members = 0;
     bool locked = false; // a password is needed to join
     int apiVersion = 0;
+    // SHA-256 of the hub's TLS certificate, 64 lower-case hex digits (docs/protocol.md, "TLS");
+    // empty when the hub has no TLS (or is an older Confab).
+    QString fingerprint;
 
     friend bool operator==(const BeaconAnnounce &a, const BeaconAnnounce &b)
     {
         return a.roomId == b.roomId && a.title == b.title && a.host == b.host && a.url == b.url
-            && a.members == b.members && a.locked == b.locked && a.apiVersion == b.apiVersion;
+            && a.members == b.members && a.locked == b.locked && a.apiVersion == b.apiVersion
+            && a.fingerprint == b.fingerprint;
     }
 };
 

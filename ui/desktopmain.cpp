@@ -4,6 +4,7 @@
 
 #include "applicationidentity.h"
 #include "desktopsettings.h"
+#include "hubtrustcheck.h"
 #include "mainwindow.h"
 #include "translations.h"
 
@@ -113,13 +114,22 @@ int runDesktop(int &argc, char **argv)
             = parser.isSet(port) ? quint16(parser.value(port).toUInt()) : settings.hostPort();
         QTimer::singleShot(0, &window, [&window, request] { window.hostRoom(request); });
     } else if (parser.isSet(join)) {
-        const QUrl url = StartPage::parseAddress(parser.value(join));
-        if (!url.isValid())
+        QString fingerprint;
+        bool badFingerprint = false;
+        const QUrl url = StartPage::parseAddress(parser.value(join), &fingerprint, &badFingerprint);
+        if (!url.isValid() || badFingerprint)
             return usageError(
                 QCoreApplication::translate("confab::runDesktop", "Not a hub address: %1")
                     .arg(parser.value(join)));
-        JoinRequest request {url, QString(), userName, QString(), QString()};
-        QTimer::singleShot(0, &window, [&window, request] { window.joinRoom(request); });
+        // As typed on the start page: a #fp= link pins, an address is trust on first use.
+        const JoinRequest request(url, QString(), userName);
+        QTimer::singleShot(0, &window, [&window, request, fingerprint] {
+            HubTrustCheck *trust = window.startPage()->trustCheck();
+            if (fingerprint.isEmpty())
+                trust->check(request);
+            else
+                trust->checkAnnounced(request, fingerprint, HubTrustCheck::Source::Link);
+        });
     }
     return QApplication::exec();
 }

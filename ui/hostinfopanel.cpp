@@ -1,5 +1,7 @@
 #include "hostinfopanel.h"
 
+#include "hubhost.h"
+#include "hubtrustcheck.h"
 #include "qrcodewidget.h"
 
 #include <QApplication>
@@ -22,6 +24,7 @@ HostInfoPanel::HostInfoPanel(QWidget *parent)
     , m_rowsHost(new QWidget(this))
     , m_hint(new QLabel(this))
     , m_qr(new QrCodeWidget(this))
+    , m_tlsNote(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -31,6 +34,11 @@ HostInfoPanel::HostInfoPanel(QWidget *parent)
     m_rows->setContentsMargins(0, 0, 0, 0);
     m_rowsHost->setLayout(m_rows);
     layout->addWidget(m_rowsHost);
+    m_tlsNote->setWordWrap(true);
+    m_tlsNote->setTextFormat(Qt::PlainText);
+    m_tlsNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_tlsNote->hide();
+    layout->addWidget(m_tlsNote);
     m_hint->setWordWrap(true);
     m_hint->setTextFormat(Qt::PlainText);
     m_hint->setText(tr("Scan with a phone to open the room in its browser."));
@@ -54,36 +62,73 @@ void HostInfoPanel::showQrFor(const QUrl &url)
     m_hint->setVisible(m_qr->moduleCount() > 0);
 }
 
-void HostInfoPanel::setJoinUrls(const QList<QUrl> &urls)
+QList<QUrl> HostInfoPanel::shownUrls() const
+{
+    return m_shown;
+}
+
+QString HostInfoPanel::fingerprint() const
+{
+    return m_fingerprint;
+}
+
+QLabel *HostInfoPanel::tlsExplanation() const
+{
+    return m_tlsNote;
+}
+
+void HostInfoPanel::addRow(const QUrl &url, int row)
+{
+    auto *field = new QLineEdit(url.toString(), m_rowsHost);
+    field->setReadOnly(true);
+    field->setCursorPosition(0);
+    // The whole address visible: people read it aloud or type it on another device. The link
+    // with the fingerprint is copied or scanned, not typed: as wide as the plain address, so
+    // that it does not squeeze the conversation.
+    field->setMinimumWidth(
+        field->fontMetrics().horizontalAdvance(url.adjusted(QUrl::RemoveFragment).toString())
+        + FieldPaddingPx);
+    field->setToolTip(url.toString());
+    auto *copy = new QToolButton(m_rowsHost);
+    copy->setText(tr("Copy"));
+    copy->setToolTip(tr("Copy this address"));
+    connect(copy, &QToolButton::clicked, this,
+            [url] { QApplication::clipboard()->setText(url.toString()); });
+    auto *qr = new QToolButton(m_rowsHost);
+    qr->setText(tr("QR"));
+    qr->setToolTip(tr("Show this address as a QR code"));
+    connect(qr, &QToolButton::clicked, this, [this, url] { showQrFor(url); });
+    m_rows->addWidget(field, row, 0);
+    m_rows->addWidget(copy, row, 1);
+    m_rows->addWidget(qr, row, 2);
+    m_shown.append(url);
+}
+
+void HostInfoPanel::setJoinUrls(const QList<QUrl> &urls, const QString &fingerprint)
 {
     m_urls = urls;
+    m_fingerprint = fingerprint;
+    m_shown.clear();
     while (QLayoutItem *item = m_rows->takeAt(0)) {
         delete item->widget();
         delete item;
     }
     int row = 0;
     for (const QUrl &url : urls) {
-        auto *field = new QLineEdit(url.toString(), m_rowsHost);
-        field->setReadOnly(true);
-        field->setCursorPosition(0);
-        // The whole address visible: people read it aloud or type it on another device.
-        field->setMinimumWidth(field->fontMetrics().horizontalAdvance(field->text())
-                               + FieldPaddingPx);
-        auto *copy = new QToolButton(m_rowsHost);
-        copy->setText(tr("Copy"));
-        copy->setToolTip(tr("Copy this address"));
-        connect(copy, &QToolButton::clicked, this,
-                [url] { QApplication::clipboard()->setText(url.toString()); });
-        auto *qr = new QToolButton(m_rowsHost);
-        qr->setText(tr("QR"));
-        qr->setToolTip(tr("Show this address as a QR code"));
-        connect(qr, &QToolButton::clicked, this, [this, url] { showQrFor(url); });
-        m_rows->addWidget(field, row, 0);
-        m_rows->addWidget(copy, row, 1);
-        m_rows->addWidget(qr, row, 2);
-        ++row;
+        // The link with the fingerprint first: Confab pins it, and it is encrypted.
+        if (!fingerprint.isEmpty())
+            addRow(HubHost::pinnedJoinLink(url, fingerprint), row++);
+        addRow(url, row++);
     }
-    showQrFor(urls.isEmpty() ? QUrl() : urls.first());
+    if (!fingerprint.isEmpty()) {
+        m_tlsNote->setText(
+            tr("The https:// address is encrypted; browsers warn about it because no authority "
+               "vouches for this computer, so check that the fingerprint on the warning page is "
+               "this one (browsers write it in capitals, with colons):")
+            + u'\n' + HubTrustCheck::grouped(fingerprint));
+    }
+    m_tlsNote->setVisible(!fingerprint.isEmpty());
+    showQrFor(m_shown.isEmpty() ? QUrl() : m_shown.first());
 }
 
 } // namespace confab

@@ -6,6 +6,7 @@
 #include "connectionstatus.h"
 #include "hostinfopanel.h"
 #include "hubapi.h"
+#include "hubtrust.h"
 #include "landiscovery.h"
 #include "membermodel.h"
 #include "messageview.h"
@@ -249,9 +250,14 @@ bool MainWindow::hostRoom(const HostRequest &request)
         m_startPage->showError(tr("Could not start hosting: %1").arg(error));
         return false;
     }
-    m_chatPage->hostInfo()->setJoinUrls(m_host->joinUrls());
+    m_chatPage->hostInfo()->setJoinUrls(m_host->joinUrls(), m_host->fingerprint());
     m_chatPage->hostInfo()->show();
-    startSession({m_host->localUrl(), QString(), request.name, request.password, request.title});
+    // The host's own member joins over loopback, over TLS pinned to the hub's own identity.
+    JoinRequest own(m_host->localUrl(), QString(), request.name, request.password, request.title);
+    own.pin = m_host->hubHost()->pin();
+    if (own.pin)
+        own.hubUrl = TlsPin::secured(own.hubUrl);
+    startSession(own);
     return true;
 }
 
@@ -299,6 +305,7 @@ void MainWindow::startSession(const JoinRequest &request)
     options.name = request.name;
     options.password = request.password;
     options.storageDir = QDir(dataDir()).filePath(QStringLiteral("client"));
+    options.pin = request.pin;
     m_firstConnection->start();
     m_session->start(options);
     m_status->setOutboxSize(m_session->outboxSize());
@@ -435,8 +442,12 @@ void MainWindow::onStateChanged(ChatSession::State state, const QString &reason,
         m_firstConnection->stop();
         const QString title = m_session->roomTitle();
         m_status->setRoomTitle(title);
-        if (!m_host->isRunning())
+        if (!m_host->isRunning()) {
             m_settings.addRecentRoom({m_currentRoom.hubUrl, m_session->roomId(), title});
+            // The hub presented the pinned certificate: remembered for joining it by address.
+            if (m_currentRoom.pin)
+                HubTrustStore().remember(m_currentRoom.hubUrl, m_currentRoom.pin->hex());
+        }
         m_startPage->showProgress({});
         m_pages->setCurrentWidget(m_chatPage);
         m_chatPage->messageView()->scrollToNewest();

@@ -1,36 +1,8 @@
 #include "roomhost.h"
 
-#include "hub.h"
-#include "lanannouncer.h"
-
-#include "lanaddresses.h"
-#include <QLoggingCategory>
-#include <QSysInfo>
 #include <QTcpServer>
 
-Q_LOGGING_CATEGORY(lcRoomHost, "confab.ui.host")
-
 namespace confab {
-
-namespace {
-
-QUrl hubUrl(const QHostAddress &address, quint16 port)
-{
-    QUrl url;
-    url.setScheme(QStringLiteral("http"));
-    url.setHost(address.toString());
-    url.setPort(port);
-    url.setPath(QStringLiteral("/"));
-    return url;
-}
-
-bool isAnyAddress(const QHostAddress &address)
-{
-    return address == QHostAddress::Any || address == QHostAddress::AnyIPv4
-        || address == QHostAddress::AnyIPv6;
-}
-
-} // namespace
 
 QString RoomHost::describeStartFailure(const Options &options, const QString &detail)
 {
@@ -61,6 +33,7 @@ QString RoomHost::describeStartFailure(const Options &options, const QString &de
 
 RoomHost::RoomHost(QObject *parent)
     : QObject(parent)
+    , m_host(new HubHost(this))
 { }
 
 RoomHost::~RoomHost()
@@ -70,99 +43,59 @@ RoomHost::~RoomHost()
 
 bool RoomHost::start(const Options &options, QString *errorMessage)
 {
-    stop({});
-    m_options = options;
-    HubSettings settings;
-    settings.bindAddress = options.bindAddress;
-    settings.port = options.port;
-    settings.title = options.title;
-    settings.password = options.password;
-    settings.dataDir = options.dataDir;
-    m_hub = std::make_unique<Hub>(settings);
+    HubHost::Options hosting;
+    hosting.bindAddress = options.bindAddress;
+    hosting.port = options.port;
+    hosting.title = options.title;
+    hosting.password = options.password;
+    hosting.dataDir = options.dataDir;
+    hosting.announce = options.announce;
+    hosting.hostName = options.hostName;
     QString detail;
-    if (!m_hub->start(&detail)) {
-        m_hub.reset();
+    if (!m_host->start(hosting, &detail)) {
         if (errorMessage)
             *errorMessage = describeStartFailure(options, detail);
         return false;
-    }
-    if (options.announce) {
-        const QString hostName
-            = options.hostName.isEmpty() ? QSysInfo::machineHostName() : options.hostName;
-        Hub *hub = m_hub.get();
-        m_announcer = new LanAnnouncer(
-            m_hub->port(),
-            [hub, hostName] {
-                QList<BeaconAnnounce> rooms;
-                for (const Hub::RoomSummary &summary : hub->roomSummaries()) {
-                    BeaconAnnounce announce;
-                    announce.roomId = summary.id;
-                    announce.title = summary.title;
-                    announce.host = hostName;
-                    announce.members = summary.online;
-                    announce.locked = summary.locked;
-                    rooms.append(announce);
-                }
-                return rooms;
-            },
-            this);
-        m_announcer->setRoutes(LanAnnouncer::defaultRoutes(options.bindAddress));
-        QString announceError;
-        if (!m_announcer->start(&announceError))
-            qCInfo(lcRoomHost) << "announcing without answering queries:" << announceError;
-        connect(m_hub.get(), &Hub::roomsChanged, m_announcer, &LanAnnouncer::announceNow);
     }
     return true;
 }
 
 void RoomHost::stop(const QString &reason)
 {
-    delete m_announcer;
-    m_announcer = nullptr;
-    if (m_hub) {
-        m_hub->shutdown(reason);
-        m_hub.reset();
-    }
+    m_host->stop(reason);
 }
 
 bool RoomHost::isRunning() const
 {
-    return m_hub != nullptr;
+    return m_host->isRunning();
 }
 
 quint16 RoomHost::port() const
 {
-    return m_hub ? m_hub->port() : 0;
+    return m_host->port();
 }
 
 QUrl RoomHost::localUrl() const
 {
-    const QHostAddress &bind = m_options.bindAddress;
-    if (isAnyAddress(bind))
-        return hubUrl(bind == QHostAddress::AnyIPv6 ? QHostAddress(QHostAddress::LocalHostIPv6)
-                                                    : QHostAddress(QHostAddress::LocalHost),
-                      port());
-    return hubUrl(bind, port());
+    return m_host->localUrl();
 }
 
 QList<QUrl> RoomHost::joinUrls() const
 {
-    if (!isAnyAddress(m_options.bindAddress))
-        return {hubUrl(m_options.bindAddress, port())};
     QList<QUrl> urls;
-    for (const LanAddress &address : lanAddresses()) {
-        if (address.ip.protocol()
-            == QAbstractSocket::IPv4Protocol) // what phones and QR readers expect
-            urls.append(hubUrl(address.ip, port()));
-    }
-    if (urls.isEmpty())
-        urls.append(localUrl()); // no network: still show something that works here
+    for (const HubHost::JoinAddress &address : m_host->joinAddresses(true))
+        urls.append(address.url);
     return urls;
 }
 
-LanAnnouncer *RoomHost::announcer() const
+QString RoomHost::fingerprint() const
 {
-    return m_announcer;
+    return m_host->fingerprint();
+}
+
+HubHost *RoomHost::hubHost() const
+{
+    return m_host;
 }
 
 } // namespace confab

@@ -1,17 +1,16 @@
 #pragma once
-// Hosting from the window: an in-process Hub plus its LAN announcer. The window then joins the
-// hub over loopback with a ChatSession, exactly like a remote member would.
+// Hosting from the window: the one hosting composition (app/hubhost.h, also behind `confab
+// serve`) with the window's own choices, and start failures explained in the user's language.
+// The window then joins the hub over loopback with a ChatSession, as a remote member would.
+
+#include "hubhost.h"
 
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QUrl>
-#include <memory>
 
 namespace confab {
-
-class Hub;
-class LanAnnouncer;
 
 class RoomHost : public QObject
 {
@@ -39,14 +38,13 @@ public:
     quint16 port() const;
     QUrl localUrl() const; // what this machine's own session joins
     QList<QUrl> joinUrls() const; // what others type: one per LAN address
-    LanAnnouncer *announcer() const;
+    QString fingerprint() const; // the hub's certificate, 64 hex digits; empty without TLS
+    HubHost *hubHost() const;
 
 private:
     static QString describeStartFailure(const Options &options, const QString &detail);
 
-    Options m_options;
-    std::unique_ptr<Hub> m_hub;
-    LanAnnouncer *m_announcer = nullptr;
+    HubHost *m_host;
 };
 
 } // namespace confab

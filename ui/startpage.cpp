@@ -1,6 +1,8 @@
 #include "startpage.h"
 
 #include "applicationidentity.h"
+#include "hubtrust.h"
+#include "hubtrustcheck.h"
 #include "landiscovery.h"
 #include "protocol.h"
 
@@ -47,6 +49,7 @@ QStringList localAddresses()
 
 StartPage::StartPage(QWidget *parent)
     : QWidget(parent)
+    , m_trust(new HubTrustCheck(this))
     , m_name(new QLineEdit(this))
     , m_error(new QLabel(this))
     , m_progress(new QLabel(this))
@@ -172,6 +175,17 @@ StartPage::StartPage(QWidget *parent)
     connect(m_recentList, &QListWidget::itemClicked, this,
             [this](QListWidgetItem *item) { joinRecent(item->data(RecentRowRole).toInt()); });
     connect(help, &QPushButton::clicked, this, &StartPage::showNetworkHelp);
+    connect(m_trust, &HubTrustCheck::progress, this, &StartPage::showProgress);
+    connect(m_trust, &HubTrustCheck::approved, this, &StartPage::joinRequested);
+    connect(m_trust, &HubTrustCheck::refused, this, [this](const QString &message) {
+        showProgress({}); // "Checking the identity…" is over, even when the user said no
+        showError(message);
+    });
+}
+
+HubTrustCheck *StartPage::trustCheck() const
+{
+    return m_trust;
 }
 
 QLineEdit *StartPage::nameField() const
@@ -255,11 +269,23 @@ QLabel *StartPage::progressLabel() const
     return m_progress;
 }
 
-QUrl StartPage::parseAddress(const QString &text)
+QUrl StartPage::parseAddress(const QString &text, QString *fingerprint, bool *badFingerprint)
 {
     QString input = text.trimmed();
     if (input.isEmpty())
         return {};
+    const qsizetype hash = input.indexOf(QLatin1Char('#'));
+    if (hash >= 0) {
+        QUrl link;
+        link.setFragment(input.mid(hash + 1));
+        bool malformed = false;
+        const QString found = fingerprintOfLink(link, &malformed);
+        if (fingerprint)
+            *fingerprint = found;
+        if (badFingerprint)
+            *badFingerprint = malformed;
+        input.truncate(hash);
+    }
     if (!input.contains(QLatin1StringView("://")))
         input.prepend(QLatin1StringView("http://"));
     QUrl url(input, QUrl::StrictMode);
@@ -304,15 +330,28 @@ void StartPage::requestJoinAddress()
 {
     if (!checkName())
         return;
-    const QUrl url = parseAddress(m_address->text());
+    QString fingerprint;
+    bool badFingerprint = false;
+    const QUrl url = parseAddress(m_address->text(), &fingerprint, &badFingerprint);
     if (!url.isValid()) {
         showError(tr("That does not look like an address. Type what the host sees under "
                      "\"Others join at\", e.g. 192.168.1.20:8848."));
         m_address->setFocus();
         return;
     }
-    emit joinRequested(
-        {url, QString(), m_name->text().trimmed(), m_joinPassword->text(), QString()});
+    if (badFingerprint) {
+        showError(tr("The link's fingerprint (after #fp=) is not 64 hexadecimal digits. Copy the "
+                     "whole link again from the host's window."));
+        m_address->setFocus();
+        return;
+    }
+    const JoinRequest request(url, QString(), m_name->text().trimmed(), m_joinPassword->text());
+    // A link with the fingerprint pins the hub without a question; a bare address is checked
+    // against what this computer remembers (trust on first use).
+    if (!fingerprint.isEmpty())
+        m_trust->checkAnnounced(request, fingerprint, HubTrustCheck::Source::Link);
+    else
+        m_trust->check(request);
 }
 
 void StartPage::requestJoinLanRoom()
@@ -336,7 +375,15 @@ void StartPage::requestJoinLanRoom()
         if (!ok)
             return;
     }
-    emit joinRequested({room.url, room.roomId, m_name->text().trimmed(), password, room.title});
+    const DiscoveredRoom &found = rooms.at(index);
+    const JoinRequest request(room.url, room.roomId, m_name->text().trimmed(), password,
+                              room.title);
+    // The beacon names the hub's certificate: pinned without a question (a hub without TLS, or
+    // an older Confab, is joined over plain http as before).
+    if (found.pin())
+        m_trust->checkAnnounced(request, found.pin()->hex(), HubTrustCheck::Source::Beacon);
+    else
+        emit joinRequested(request);
 }
 
 void StartPage::joinRecent(int row)
@@ -344,8 +391,8 @@ void StartPage::joinRecent(int row)
     if (row < 0 || row >= m_recent.size() || !checkName())
         return;
     const RecentRoom &room = m_recent.at(row);
-    emit joinRequested(
-        {room.hubUrl, room.roomId, m_name->text().trimmed(), m_joinPassword->text(), room.title});
+    m_trust->check(JoinRequest(room.hubUrl, room.roomId, m_name->text().trimmed(),
+                               m_joinPassword->text(), room.title));
 }
 
 void StartPage::refreshLanRooms()

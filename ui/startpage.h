@@ -2,6 +2,7 @@
 // The first page: host a room, or join one (found on the LAN, typed in, or joined recently).
 
 #include "desktopsettings.h"
+#include "pinnedtls.h"
 
 #include <QPointer>
 #include <QUrl>
@@ -16,6 +17,7 @@ class QTreeWidget;
 
 namespace confab {
 
+class HubTrustCheck;
 class LanDiscovery;
 
 struct HostRequest
@@ -28,11 +30,23 @@ struct HostRequest
 
 struct JoinRequest
 {
+    // A constructor, not an aggregate: callers that name the first fields only stay valid.
+    JoinRequest(QUrl url = {}, QString room = {}, QString member = {}, QString secret = {},
+                QString shownTitle = {}, std::optional<TlsPin> tlsPin = std::nullopt)
+        : hubUrl(std::move(url))
+        , roomId(std::move(room))
+        , name(std::move(member))
+        , password(std::move(secret))
+        , title(std::move(shownTitle))
+        , pin(std::move(tlsPin))
+    { }
+
     QUrl hubUrl;
     QString roomId; // empty: the hub's default room
     QString name;
     QString password;
     QString title; // as shown in the list, if known
+    std::optional<TlsPin> pin; // set: https:// and exactly this hub certificate
 };
 
 class StartPage : public QWidget
@@ -46,8 +60,10 @@ public:
     void showError(const QString &message); // empty hides the banner
     void showProgress(const QString &message); // e.g. "Connecting to …"; empty hides it
 
-    // Accepts "host", "host:port", "http://host:port/"; invalid URL when it cannot.
-    static QUrl parseAddress(const QString &text);
+    // Accepts "host", "host:port", "http://host:port/"; invalid URL when it cannot. A link's
+    // "#fp=HEX" (the host's copy button and QR code) goes to *fingerprint, when given.
+    static QUrl parseAddress(const QString &text, QString *fingerprint = nullptr,
+                             bool *badFingerprint = nullptr);
 
     // For tests and for the window's own use.
     QLineEdit *nameField() const;
@@ -56,6 +72,7 @@ public:
     QListWidget *recentRooms() const;
     QLabel *errorBanner() const;
     QLabel *progressLabel() const;
+    HubTrustCheck *trustCheck() const;
 
 signals:
     void hostRequested(const confab::HostRequest &request);
@@ -73,6 +90,7 @@ private:
     void showNetworkHelp();
 
     QPointer<LanDiscovery> m_discovery;
+    HubTrustCheck *m_trust;
     QList<RecentRoom> m_recent;
     QLineEdit *m_name;
     QLabel *m_error;

@@ -203,6 +203,70 @@
         <source>Show this address as a QR code</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The https:// address is encrypted; browsers warn about it because no authority vouches for this computer, so check that the fingerprint on the warning page is this one (browsers write it in capitals, with colons):</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::HubTrustCheck</name>
+    <message>
+        <source>Checking the identity of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub at %1 no longer answers with its encrypted identity (remembered fingerprint %2). Someone may be impersonating it; Confab did not connect and sent nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not reach %1 (%2). Check the address, and that Confab is running there and hosting a room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New Hub</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the first time you join the hub at %1. Its fingerprint is:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare it with the fingerprint shown in the host&apos;s window, under “Others join at”. If they match, Confab remembers this hub and checks it every time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust and Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hub Identity Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>WARNING: the identity of the hub at %1 has changed! Confab did not connect and sent nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer remembers the fingerprint
+%1
+but the hub now presents
+%2
+
+Someone may be impersonating the hub to read your messages, or the host gave it a new identity (for example by reinstalling Confab). Ask the host which fingerprint their window shows. Only if it is the new one, forget the old identity and join again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget Old Identity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forgot the old identity of %1. Join again to check the new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Did not join %1: its identity has changed (fingerprint %2, expected %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>confab::MainWindow</name>
@@ -719,6 +783,17 @@
 • The host&apos;s firewall lets Confab in: TCP port %1 (or the port the host chose) for chatting and UDP port %2 for finding rooms.
 • Guest and public Wi-Fi often keep devices apart; rooms cannot be found or joined there.
 • If the room does not appear, type the address the host sees under &quot;Others join at&quot; into the address field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The link&apos;s fingerprint (after #fp=) is not 64 hexadecimal digits. Copy the whole link again from the host&apos;s window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::TlsProbe</name>
+    <message>
+        <source>no answer</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -199,6 +199,75 @@
         <source>Show this address as a QR code</source>
         <translation>以二维码显示此地址</translation>
     </message>
+    <message>
+        <source>The https:// address is encrypted; browsers warn about it because no authority vouches for this computer, so check that the fingerprint on the warning page is this one (browsers write it in capitals, with colons):</source>
+        <translation>https:// 地址是加密的；由于没有任何证书机构为这台电脑担保，浏览器会对它显示警告，请核对警告页上的指纹是否与下面这个一致（浏览器以大写字母和冒号显示）：</translation>
+    </message>
+</context>
+<context>
+    <name>confab::HubTrustCheck</name>
+    <message>
+        <source>Checking the identity of %1…</source>
+        <translation>正在核实 %1 的身份…</translation>
+    </message>
+    <message>
+        <source>The hub at %1 no longer answers with its encrypted identity (remembered fingerprint %2). Someone may be impersonating it; Confab did not connect and sent nothing.</source>
+        <translation>位于 %1 的聊天服务器不再以其加密身份应答（已记住的指纹为 %2）。可能有人在冒充它；Confab 没有连接，也没有发送任何内容。</translation>
+    </message>
+    <message>
+        <source>Could not reach %1 (%2). Check the address, and that Confab is running there and hosting a room.</source>
+        <translation>无法连接到 %1（%2）。请检查地址，并确认对方的 Confab 正在运行并主持聊天室。</translation>
+    </message>
+    <message>
+        <source>New Hub</source>
+        <translation>新的聊天服务器</translation>
+    </message>
+    <message>
+        <source>This is the first time you join the hub at %1. Its fingerprint is:</source>
+        <translation>这是你第一次加入位于 %1 的聊天服务器。它的指纹是：</translation>
+    </message>
+    <message>
+        <source>Compare it with the fingerprint shown in the host&apos;s window, under “Others join at”. If they match, Confab remembers this hub and checks it every time.</source>
+        <translation>请将它与主持人窗口中“其他人通过以下地址加入”下显示的指纹进行比对。如果一致，Confab 会记住这台聊天服务器，并在每次连接时核对。</translation>
+    </message>
+    <message>
+        <source>Trust and Join</source>
+        <translation>信任并加入</translation>
+    </message>
+    <message>
+        <source>Hub Identity Changed</source>
+        <translation>聊天服务器身份已改变</translation>
+    </message>
+    <message>
+        <source>WARNING: the identity of the hub at %1 has changed! Confab did not connect and sent nothing.</source>
+        <translation>警告：位于 %1 的聊天服务器的身份已经改变！Confab 没有连接，也没有发送任何内容。</translation>
+    </message>
+    <message>
+        <source>This computer remembers the fingerprint
+%1
+but the hub now presents
+%2
+
+Someone may be impersonating the hub to read your messages, or the host gave it a new identity (for example by reinstalling Confab). Ask the host which fingerprint their window shows. Only if it is the new one, forget the old identity and join again.</source>
+        <translation>这台电脑记住的指纹是
+%1
+但该聊天服务器现在出示的是
+%2
+
+可能有人在冒充这台聊天服务器以偷看你的消息，也可能主持人给了它新的身份（例如重新安装了 Confab）。请询问主持人其窗口中显示的指纹。只有当它是新的指纹时，才忘记旧身份并重新加入。</translation>
+    </message>
+    <message>
+        <source>Forget Old Identity</source>
+        <translation>忘记旧身份</translation>
+    </message>
+    <message>
+        <source>Forgot the old identity of %1. Join again to check the new one.</source>
+        <translation>已忘记 %1 的旧身份。请重新加入以核对新的身份。</translation>
+    </message>
+    <message>
+        <source>Did not join %1: its identity has changed (fingerprint %2, expected %3).</source>
+        <translation>没有加入 %1：它的身份已经改变（指纹为 %2，应为 %3）。</translation>
+    </message>
 </context>
 <context>
     <name>confab::MainWindow</name>
@@ -715,6 +784,17 @@
 • 主持人的防火墙允许 Confab 通过：聊天使用 TCP 端口 %1（或主持人选择的端口），查找聊天室使用 UDP 端口 %2。
 • 访客和公共 Wi-Fi 通常会隔离设备，在这类网络中无法查找或加入聊天室。
 • 如果聊天室没有出现，请在地址栏中输入主持人在“其他人通过以下地址加入”下看到的地址。</translation>
+    </message>
+    <message>
+        <source>The link&apos;s fingerprint (after #fp=) is not 64 hexadecimal digits. Copy the whole link again from the host&apos;s window.</source>
+        <translation>链接中的指纹（#fp= 之后的部分）不是 64 位十六进制数字。请从主持人的窗口重新复制完整的链接。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::TlsProbe</name>
+    <message>
+        <source>no answer</source>
+        <translation>没有应答</translation>
     </message>
 </context>
 <context>

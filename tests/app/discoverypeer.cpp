@@ -1,14 +1,13 @@
 // A stand-in for the desktop window's LAN side, for tst_landiscovery's multi-process test: it runs
 // LanDiscovery with its defaults as MainWindow does and, with --host-bind, hosts a room the way
-// the window's RoomHost does (a Hub plus a LanAnnouncer on LanAnnouncer::defaultRoutes()).
+// the window and `confab serve` do (HubHost: a Hub plus its LanAnnouncer on the default routes).
 //
 //   discoverypeer [--host-bind ADDR --title TITLE]
 //
 // Prints "room TITLE URL" once for every room it discovers, on standard output. It stops by
 // itself after MaxLifetimeMs (the test kills it sooner).
 
-#include "hub.h"
-#include "lanannouncer.h"
+#include "hubhost.h"
 #include "landiscovery.h"
 
 #include <QCommandLineParser>
@@ -47,34 +46,19 @@ int main(int argc, char **argv)
     parser.process(app);
 
     QTemporaryDir dataDir;
-    std::unique_ptr<Hub> hub;
-    std::unique_ptr<LanAnnouncer> announcer;
+    HubHost host;
     if (parser.isSet(hostBind)) {
-        HubSettings settings;
-        settings.bindAddress = QHostAddress(parser.value(hostBind));
-        settings.port = 0;
-        settings.title = parser.value(title);
-        settings.dataDir = dataDir.path();
-        hub = std::make_unique<Hub>(settings);
+        HubHost::Options options;
+        options.bindAddress = QHostAddress(parser.value(hostBind));
+        options.port = 0;
+        options.title = parser.value(title);
+        options.dataDir = dataDir.path();
+        options.hostName = QStringLiteral("peer");
         QString error;
-        if (!hub->start(&error)) {
+        if (!host.start(options, &error)) {
             std::fprintf(stderr, "discoverypeer: %s\n", qPrintable(error));
             return 1;
         }
-        Hub *rawHub = hub.get();
-        announcer = std::make_unique<LanAnnouncer>(hub->port(), [rawHub] {
-            QList<BeaconAnnounce> rooms;
-            for (const Hub::RoomSummary &summary : rawHub->roomSummaries()) {
-                BeaconAnnounce announce;
-                announce.roomId = summary.id;
-                announce.title = summary.title;
-                announce.host = QStringLiteral("peer");
-                rooms.append(announce);
-            }
-            return rooms;
-        });
-        announcer->setRoutes(LanAnnouncer::defaultRoutes(settings.bindAddress));
-        announcer->start();
     }
 
     LanDiscovery discovery;
@@ -94,7 +78,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "discoverypeer: cannot discover: %s\n", qPrintable(error));
         return 1;
     }
-    printLine(QStringLiteral("ready %1").arg(hub ? hub->port() : 0));
+    printLine(QStringLiteral("ready %1").arg(host.port()));
     QTimer::singleShot(MaxLifetimeMs, &app, &QCoreApplication::quit);
     return QCoreApplication::exec();
 }

@@ -2,6 +2,8 @@
 // free ports (never the real beacon port, never a LAN interface). The one test that uses the real
 // beacon port runs itself again inside a fresh network namespace that has only loopback.
 
+#include "hubapiwait.h"
+#include "hubhost.h"
 #include "lanannouncer.h"
 #include "landiscovery.h"
 
@@ -102,6 +104,7 @@ private slots:
     void queryMakesHostAnswerAtOnce();
     void ignoresMalformedAndOversizedDatagrams();
     void expiresSilentRooms();
+    void beaconNamesTheHubsCertificateAndJoiningPinsIt();
     void twoWindowsAndServeOnOneMachineSeeEachOther();
 };
 
@@ -293,6 +296,74 @@ void TestLanDiscovery::expiresSilentRooms()
 // 127.0.0.1 of the same machine. Two windows (discoverypeer runs the window's discovery and
 // hosting code) and a `confab serve`, all on the real beacon port of one machine with no LAN,
 // must each list the others' rooms.
+void TestLanDiscovery::beaconNamesTheHubsCertificateAndJoiningPinsIt()
+{
+    LanDiscovery discovery;
+    discovery.setListenAddress(QHostAddress(QHostAddress::LocalHost), 0);
+    discovery.setQueryTargets({});
+    QVERIFY(discovery.start());
+
+    // A real hub with its TLS identity, hosted as the window and `confab serve` host it, its
+    // beacon sent to this test's discovery port on loopback.
+    QTemporaryDir dataDir;
+    HubHost host;
+    HubHost::Options options;
+    options.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    options.title = QStringLiteral("Pinned");
+    options.dataDir = dataDir.path();
+    options.beaconPort = discovery.listenPort();
+    QString error;
+    QVERIFY2(host.start(options, &error), qPrintable(error));
+    QCOMPARE(host.fingerprint().size(), 64);
+
+    QTRY_VERIFY_WITH_TIMEOUT(!discovery.rooms().isEmpty(), WaitMs);
+    const DiscoveredRoom found = discovery.rooms().first();
+    QCOMPARE(found.announce.title, QStringLiteral("Pinned"));
+    QCOMPARE(found.announce.fingerprint, host.fingerprint());
+    QVERIFY(found.pin());
+    QCOMPARE(found.pin()->hex(), host.fingerprint());
+    QCOMPARE(found.joinUrl(), QUrl(QStringLiteral("https://127.0.0.1:%1/").arg(host.port())));
+
+    // Joining what the beacon names: over TLS, pinned, accepted.
+    HubApi api;
+    api.setBaseUrl(found.joinUrl());
+    api.setPin(found.pin());
+    const auto signedIn = test::wait<SessionInfo>([&](auto done) {
+        api.signIn(QStringLiteral("Ana"), QString(), QStringLiteral("lobby"), done);
+    });
+    QVERIFY2(signedIn.ok(), qPrintable(signedIn.error.message));
+
+    // A beacon naming another certificate for the same hub (an impostor's, or a stale one): the
+    // pin it gives refuses the hub before anything is sent.
+    LanDiscovery forgedDiscovery;
+    forgedDiscovery.setListenAddress(QHostAddress(QHostAddress::LocalHost), 0);
+    forgedDiscovery.setQueryTargets({});
+    QVERIFY(forgedDiscovery.start());
+    LanAnnouncer forger(host.port(), [] {
+        BeaconAnnounce announce = room(QStringLiteral("lobby"), QStringLiteral("Pinned"));
+        announce.fingerprint = QString(64, QLatin1Char('a'));
+        return QList<BeaconAnnounce> {announce};
+    });
+    forger.setRoutes({{QHostAddress(QHostAddress::LocalHost),
+                       forgedDiscovery.listenPort(),
+                       QHostAddress(QHostAddress::LocalHost),
+                       {}}});
+    forger.setQueryListenAddress(QHostAddress(QHostAddress::LocalHost), 0);
+    QVERIFY(forger.start());
+    QTRY_VERIFY_WITH_TIMEOUT(!forgedDiscovery.rooms().isEmpty(), WaitMs);
+    const DiscoveredRoom forged = forgedDiscovery.rooms().first();
+    QVERIFY(forged.pin());
+    HubApi refused;
+    refused.setBaseUrl(forged.joinUrl());
+    refused.setPin(forged.pin());
+    const auto refusal = test::wait<SessionInfo>([&](auto done) {
+        refused.signIn(QStringLiteral("Bo"), QString(), QStringLiteral("lobby"), done);
+    });
+    QVERIFY(!refusal.ok());
+    QCOMPARE(refusal.error.code, QStringLiteral("tls_pin_mismatch"));
+    QVERIFY2(refusal.error.message.contains(host.fingerprint()), qPrintable(refusal.error.message));
+}
+
 void TestLanDiscovery::twoWindowsAndServeOnOneMachineSeeEachOther()
 {
     const QString confab = qEnvironmentVariable("CONFAB_BINARY");

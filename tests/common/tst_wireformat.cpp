@@ -210,12 +210,23 @@ void TestWireFormat::beaconRoundTrip()
     sent.members = 3;
     sent.locked = true;
     sent.apiVersion = protocol::ApiVersion;
+    sent.fingerprint = QString(64, QLatin1Char('a'));
     const QByteArray datagram = beacon::encodeAnnounce(sent);
     QVERIFY(datagram.size() <= protocol::BeaconMaxBytes);
     const auto received = beacon::decodeAnnounce(datagram);
     QVERIFY(received);
     QCOMPARE(*received, sent);
     QVERIFY(!beacon::isQuery(datagram));
+    QVERIFY(datagram.contains("\"fp\":\""));
+    // A hub without TLS sends no fingerprint at all.
+    sent.fingerprint.clear();
+    QVERIFY(!beacon::encodeAnnounce(sent).contains("fp"));
+    QCOMPARE(beacon::decodeAnnounce(beacon::encodeAnnounce(sent))->fingerprint, QString());
+    // The longest title and host name, and a fingerprint, still fit in one datagram.
+    sent.fingerprint = QString(64, QLatin1Char('f'));
+    sent.title = QString(64, QChar(0x4E2D));
+    sent.host = QString(64, QChar(0x4E2D));
+    QVERIFY(beacon::encodeAnnounce(sent).size() <= protocol::BeaconMaxBytes);
 
     // Over-long titles are cut so that the datagram stays small.
     sent.title = QString(500, QLatin1Char('t'));
@@ -243,6 +254,14 @@ void TestWireFormat::beaconRejectsForeignDatagrams_data()
     QTest::newRow("no url") << QByteArray(R"({"confab":1,"kind":"announce","room":"lobby"})");
     QTest::newRow("url without host")
         << QByteArray(R"({"confab":1,"kind":"announce","room":"lobby","url":"http:///x"})");
+    // A fingerprint is 64 hex digits or absent: a joiner pins the hub to it.
+    QTest::newRow("short fingerprint") << QByteArray(
+        R"({"confab":1,"kind":"announce","room":"lobby","url":"http://10.0.0.1/","fp":"abcd"})");
+    QTest::newRow("fingerprint not hex") << QByteArray(
+        R"({"confab":1,"kind":"announce","room":"lobby","url":"http://10.0.0.1/",)"
+        R"("fp":"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"})");
+    QTest::newRow("fingerprint not a string") << QByteArray(
+        R"({"confab":1,"kind":"announce","room":"lobby","url":"http://10.0.0.1/","fp":7})");
     QByteArray oversized
         = R"({"confab":1,"kind":"announce","room":"lobby","url":"http://10.0.0.1/","title":")";
     oversized += QByteArray(protocol::BeaconMaxBytes, 'a') + "\"}";

@@ -547,7 +547,8 @@ void TestDesktopWindow::discoveryListsRoomAnnouncedOverLoopback()
                           {},
                           summary.online,
                           summary.locked,
-                          0});
+                          0,
+                          {}});
         return rooms;
     });
     announcer.setRoutes({{QHostAddress(QHostAddress::LocalHost),
