@@ -14,13 +14,13 @@
 #include <QString>
 #include <QStringList>
 #include <memory>
+#include <optional>
 
 namespace confab {
 
-class HubApi;
 class MessageModel;
-class HubConnection;
-struct OutboxItem;
+class ConversationPrivate;
+class HubConnectionPrivate;
 
 class Conversation : public QObject
 {
@@ -65,10 +65,10 @@ signals:
     void actionFailed(const QString &what, const QString &reason);
 
 private:
-    friend class HubConnection;
-    class Private;
-    Conversation(const ConversationInfo &info, HubConnection *connection);
-    std::unique_ptr<Private> d;
+    friend class ConversationPrivate;
+    friend class HubConnectionPrivate;
+    Conversation(const ConversationInfo &info, HubConnectionPrivate *hub);
+    std::unique_ptr<ConversationPrivate> d;
 };
 
 } // namespace confab

@@ -23,6 +23,7 @@ namespace confab {
 
 class Conversation;
 class ConversationListModel;
+class HubConnectionPrivate;
 class HubApi;
 class MemberModel;
 
@@ -122,9 +123,8 @@ signals:
     void signedOut();
 
 private:
-    friend class Conversation;
-    class Private;
-    std::unique_ptr<Private> d;
+    friend class HubConnectionPrivate;
+    std::unique_ptr<HubConnectionPrivate> d;
 };
 
 } // namespace confab

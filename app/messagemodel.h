@@ -83,6 +83,7 @@ private:
     bool insertDelivered(Row row);
     int pendingStart() const; // index of the first pending row (== rowCount() when none)
     int findPending(const QString &clientId) const;
+    int findDelivered(qint64 sequence) const; // -1: not shown
     void notifyNeighbour(int row); // grouping and day separator of a row depend on the one above
     static Row rowFor(const ChatEvent &event);
 

@@ -116,9 +116,12 @@ JsonEvent toJsonEvent(const ChatEvent &event)
             [](const PresenceEvent &p) {
                 QJsonObject data {{QStringLiteral("state"), presenceStateName(p.state)},
                                   {QStringLiteral("member"), p.member.toJson()},
-                                  {QStringLiteral("room"), p.room},
-                                  {QStringLiteral("conversation"), p.room},
                                   {QStringLiteral("ts"), p.ts}};
+                // API v2's hub-wide online/offline (on member streams) names no conversation.
+                if (!p.room.isEmpty()) {
+                    data.insert(QStringLiteral("room"), p.room);
+                    data.insert(QStringLiteral("conversation"), p.room);
+                }
                 if (p.isHistory())
                     data.insert(QStringLiteral("id"), p.id);
                 return JsonEvent {EventPresence, data, p.isHistory() ? p.id : 0};
@@ -164,6 +167,16 @@ JsonEvent toJsonEvent(const ChatEvent &event)
                                                {QStringLiteral("upTo"), r.upTo}},
                                   0};
             },
+            [](const ConversationAddedEvent &a) {
+                return JsonEvent {
+                    EventConversationAdded,
+                    QJsonObject {{QStringLiteral("conversation"), a.conversation.toJson()}}, 0};
+            },
+            [](const ConversationRemovedEvent &r) {
+                return JsonEvent {EventConversationRemoved,
+                                  QJsonObject {{QStringLiteral("conversation"), r.conversation}},
+                                  0};
+            },
             [](const ByeEvent &b) {
                 return JsonEvent {EventBye, QJsonObject {{QStringLiteral("reason"), b.reason}}, 0};
             },
@@ -173,6 +186,19 @@ JsonEvent toJsonEvent(const ChatEvent &event)
 
 std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &object)
 {
+    if (type == QLatin1StringView(protocol::EventConversationAdded)) {
+        auto conversation = ConversationInfo::fromJson(
+            object.value(QLatin1StringView("conversation")).toObject());
+        if (!conversation)
+            return std::nullopt;
+        return ConversationAddedEvent {std::move(*conversation)};
+    }
+    if (type == QLatin1StringView(protocol::EventConversationRemoved)) {
+        const QString conversation = object.value(QLatin1StringView("conversation")).toString();
+        if (conversation.isEmpty())
+            return std::nullopt;
+        return ConversationRemovedEvent {conversation};
+    }
     // API v1 names the conversation `room`; v2 events carry both names.
     QString room = object.value(QLatin1StringView("room")).toString();
     if (room.isEmpty())

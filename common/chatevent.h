@@ -90,6 +90,35 @@ struct ReadEvent
     qint64 upTo = 0;
 };
 
+// API v2: one conversation as a member sees it (GET /api/v2/conversations lists these; the
+// `conversation_added` event carries one). Its JSON is written and read in restapi.cpp.
+struct ConversationInfo
+{
+    QString id;
+    QString kind; // protocol::KindChannel or protocol::KindDm
+    QString title; // a DM's: the other member's name
+    qint64 lastEventId = 0;
+    int unread = 0;
+    int mentions = 0;
+    std::optional<Member> with; // a DM's other member
+
+    QJsonObject toJson() const;
+    static std::optional<ConversationInfo> fromJson(const QJsonObject &object);
+};
+
+// API v2, to one member's own streams (ephemeral): they joined a channel or a DM was opened with
+// them. Clients add the conversation to their list.
+struct ConversationAddedEvent
+{
+    ConversationInfo conversation;
+};
+
+// API v2, to one member's own streams (ephemeral): they left a channel.
+struct ConversationRemovedEvent
+{
+    QString conversation;
+};
+
 // The hub is shutting down.
 struct ByeEvent
 {
@@ -97,7 +126,8 @@ struct ByeEvent
 };
 
 using ChatEvent = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent,
-                               ReadEvent, MessageEditedEvent, MessageDeletedEvent>;
+                               ReadEvent, MessageEditedEvent, MessageDeletedEvent,
+                               ConversationAddedEvent, ConversationRemovedEvent>;
 
 // An event as it travels: SSE `event:` name, one line of compact JSON for `data:`, optional id.
 struct WireEvent

@@ -40,6 +40,9 @@ inline constexpr char EventBye[] = "bye";
 inline constexpr char EventRead[] = "read"; // API v2, to the member alone
 inline constexpr char EventMessageEdited[] = "message_edited"; // API v2
 inline constexpr char EventMessageDeleted[] = "message_deleted"; // API v2
+// API v2, to the member alone (ephemeral): they joined or left a conversation (any device).
+inline constexpr char EventConversationAdded[] = "conversation_added";
+inline constexpr char EventConversationRemoved[] = "conversation_removed";
 
 // Error codes: the `code` of an error body (docs/protocol.md, "Errors"). Stable machine words that
 // clients may branch on; the hub answers with these and nothing else.

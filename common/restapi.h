@@ -66,7 +66,8 @@ struct HistoryPage
     static std::optional<HistoryPage> fromJson(const QJsonObject &object);
 };
 
-// GET /api/v1/rooms/{room}/members
+// GET /api/v1/rooms/{room}/members, and API v2's member directory GET /api/v2/members (every
+// member with a live session, hub-wide, sorted by name): `{"members": [{"id", "name", "online"}]}`.
 struct MemberInfo
 {
     Member member;
@@ -133,20 +134,8 @@ struct DmRequest
     static std::optional<DmRequest> fromJson(const QJsonObject &object);
 };
 
-// GET /api/v2/conversations (and the answer to POST /api/v2/dms, one of them)
-struct ConversationInfo
-{
-    QString id;
-    QString kind; // protocol::KindChannel or protocol::KindDm
-    QString title; // a DM's: the other member's name
-    qint64 lastEventId = 0;
-    int unread = 0;
-    int mentions = 0;
-    std::optional<Member> with; // a DM's other member
-
-    QJsonObject toJson() const;
-    static std::optional<ConversationInfo> fromJson(const QJsonObject &object);
-};
+// GET /api/v2/conversations (and the answer to POST /api/v2/dms, one of them): ConversationInfo,
+// declared in chatevent.h because the `conversation_added` event carries one.
 QJsonObject conversationListToJson(const std::vector<ConversationInfo> &conversations);
 std::optional<std::vector<ConversationInfo>> conversationListFromJson(const QJsonObject &object);
 

@@ -31,6 +31,11 @@ private slots:
     void errorBodyShape();
     void v2Bodies();
     void v2EventsNameTheirConversation();
+    void v2MemberDirectory();
+    void v2MembershipEvents();
+    void v2MembershipEventsRefuseMalformed_data();
+    void v2MembershipEventsRefuseMalformed();
+    void v2TypingAndHubWidePresence();
 };
 
 void TestRestApi::sessionRequestOptionalFields()
@@ -229,6 +234,103 @@ void TestRestApi::v2EventsNameTheirConversation()
     QVERIFY(readBack);
     QCOMPARE(std::get<ReadEvent>(*readBack).upTo, qint64(7));
     QCOMPARE(std::get<ReadEvent>(*readBack).conversation, QStringLiteral("dev"));
+}
+
+void TestRestApi::v2MemberDirectory()
+{
+    // GET /api/v2/members has exactly this shape (the hub sorts by name).
+    const std::vector<MemberInfo> members {
+        {Member {QStringLiteral("m_2"), QStringLiteral("Ana")}, true},
+        {Member {QStringLiteral("m_1"), QStringLiteral("张")}, false}};
+    const QJsonObject json = memberListToJson(members);
+    QCOMPARE(json,
+             parse(R"({"members":[{"id":"m_2","name":"Ana","online":true},)"
+                   R"({"id":"m_1","name":"\u5f20","online":false}]})"));
+    const auto back = memberListFromJson(json);
+    QVERIFY(back && back->size() == 2);
+    QCOMPARE(back->at(1).member.name, QStringLiteral("张"));
+    QVERIFY(!back->at(1).online);
+}
+
+void TestRestApi::v2MembershipEvents()
+{
+    ConversationInfo dm;
+    dm.id = QStringLiteral("dm:m_1:m_2");
+    dm.kind = QString::fromLatin1(protocol::KindDm);
+    dm.title = QStringLiteral("Bo");
+    dm.lastEventId = 12;
+    dm.with = Member {QStringLiteral("m_2"), QStringLiteral("Bo")};
+    const WireEvent added = toWire(ConversationAddedEvent {dm});
+    QCOMPARE(added.type, QByteArrayLiteral("conversation_added"));
+    QCOMPARE(added.id, qint64(0)); // ephemeral: never replayed
+    // The data's `conversation` is the very object GET /api/v2/conversations lists.
+    const QJsonObject expected {{QStringLiteral("conversation"), dm.toJson()}};
+    QCOMPARE(toJsonEvent(ConversationAddedEvent {dm}).data, expected);
+    const auto addedBack = fromWire(u"conversation_added", QString::fromUtf8(added.data));
+    QVERIFY(addedBack);
+    const auto &info = std::get<ConversationAddedEvent>(*addedBack).conversation;
+    QCOMPARE(info.id, dm.id);
+    QCOMPARE(info.kind, dm.kind);
+    QCOMPARE(info.title, dm.title);
+    QCOMPARE(info.lastEventId, qint64(12));
+    QVERIFY(info.with == dm.with);
+    QCOMPARE(eventSequence(*addedBack), qint64(0));
+
+    const WireEvent removed = toWire(ConversationRemovedEvent {QStringLiteral("dev")});
+    QCOMPARE(removed.type, QByteArrayLiteral("conversation_removed"));
+    QCOMPARE(removed.data, QByteArrayLiteral(R"({"conversation":"dev"})"));
+    const auto removedBack = fromWire(u"conversation_removed", QString::fromUtf8(removed.data));
+    QVERIFY(removedBack);
+    QCOMPARE(std::get<ConversationRemovedEvent>(*removedBack).conversation, QStringLiteral("dev"));
+}
+
+void TestRestApi::v2MembershipEventsRefuseMalformed_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("added without conversation")
+        << QStringLiteral("conversation_added") << QByteArray(R"({})");
+    QTest::newRow("added with an id only")
+        << QStringLiteral("conversation_added") << QByteArray(R"({"conversation":"dev"})");
+    QTest::newRow("added without kind")
+        << QStringLiteral("conversation_added") << QByteArray(R"({"conversation":{"id":"dev"}})");
+    QTest::newRow("removed without conversation")
+        << QStringLiteral("conversation_removed") << QByteArray(R"({"room":""})");
+    QTest::newRow("removed with an object")
+        << QStringLiteral("conversation_removed") << QByteArray(R"({"conversation":{"id":"dev"}})");
+}
+
+void TestRestApi::v2MembershipEventsRefuseMalformed()
+{
+    QFETCH(QString, type);
+    QFETCH(QByteArray, json);
+    QVERIFY(!fromWire(type, QString::fromUtf8(json)));
+}
+
+void TestRestApi::v2TypingAndHubWidePresence()
+{
+    const Member bo {QStringLiteral("m_2"), QStringLiteral("Bo")};
+    // typing names its conversation under both names (v1 readers know `room`).
+    const JsonEvent typing = toJsonEvent(TypingEvent {bo, QStringLiteral("dm:m_1:m_2")});
+    QCOMPARE(typing.data,
+             parse(R"({"member":{"id":"m_2","name":"Bo"},"conversation":"dm:m_1:m_2",)"
+                   R"("room":"dm:m_1:m_2"})"));
+    QCOMPARE(typing.id, qint64(0));
+
+    // Hub-wide online/offline on member streams names no conversation at all.
+    const JsonEvent online
+        = toJsonEvent(PresenceEvent {PresenceState::Online, bo, QString(), 0, 1700000000000});
+    QCOMPARE(online.data,
+             parse(R"({"state":"online","member":{"id":"m_2","name":"Bo"},"ts":1700000000000})"));
+    QCOMPARE(online.id, qint64(0));
+    const auto back = fromJsonEvent(u"presence", online.data);
+    QVERIFY(back);
+    QCOMPARE(int(std::get<PresenceEvent>(*back).state), int(PresenceState::Online));
+    QVERIFY(std::get<PresenceEvent>(*back).room.isEmpty());
+    // A v1 room's online event still names its room.
+    const JsonEvent roomOnline
+        = toJsonEvent(PresenceEvent {PresenceState::Offline, bo, QStringLiteral("lobby"), 0, 1});
+    QCOMPARE(roomOnline.data.value(QLatin1StringView("room")).toString(), QStringLiteral("lobby"));
 }
 
 QTEST_GUILESS_MAIN(TestRestApi)
