@@ -33,6 +33,7 @@
 #include "roomhost.h"
 #include "settingsdialog.h"
 #include "startpage.h"
+#include "translations.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -230,6 +231,7 @@ private slots:
     void portInUseSaysWhichPortAndWhatToDo();
     void windowDetails();
     void settingsRoundTrip();
+    void screenshotsForPeople();
 
 private:
     std::unique_ptr<MainWindow> hostWindow(QTemporaryDir &dir, const QString &name);
@@ -1342,6 +1344,124 @@ void TestDesktopWindow::settingsRoundTrip()
     QCOMPARE(recent.size(), DesktopSettings::MaxRecentRooms);
     QCOMPARE(recent.first().title, QStringLiteral("Again")); // rejoined: first, and only once
     QCOMPARE(std::count(recent.cbegin(), recent.cend(), recent.first()), 1);
+}
+
+void TestDesktopWindow::screenshotsForPeople()
+{
+    // Not a check: the windows as people see them, for a person to look at. Run alone, on a
+    // real display (xvfb-run), with LANG choosing the language:
+    //   CONFAB_SCREENSHOT_DIR=DIR tst_desktopwindow screenshotsForPeople
+    const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR");
+    if (dir.isEmpty() || QGuiApplication::platformName() == QLatin1StringView("offscreen"))
+        QSKIP("set CONFAB_SCREENSHOT_DIR and run on a display");
+    const QString language = installTranslations(QString());
+    const bool zh = language.startsWith(QLatin1StringView("zh"));
+    const auto say = [zh](const char *english, const char *chinese) {
+        return QString::fromUtf8(zh ? chinese : english);
+    };
+    const QString ana = say("Ana", "安娜");
+    const QString bo = say("Bo", "小博");
+    QTemporaryDir hostDir;
+    QTemporaryDir joinDir;
+    auto host = std::make_unique<MainWindow>();
+    host->setDataDir(hostDir.path());
+    host->setHostBindAddress(QHostAddress(QHostAddress::LocalHost));
+    host->setAnnounceHostedRooms(false);
+    host->resize(1100, 680);
+    host->show();
+    HostRequest request;
+    request.name = ana;
+    request.title = say("Team room", "团队聊天室");
+    request.port = 0;
+    QVERIFY(host->hostRoom(request));
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*host), NetworkWaitMs);
+    auto guest = joinWindow(joinDir, host->roomHost()->localUrl(), bo);
+    guest->resize(1100, 680);
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*guest), NetworkWaitMs);
+    HubConnection *anaHub = host->connection();
+    HubConnection *boHub = guest->connection();
+    const QString lobby = QString::fromLatin1(protocol::DefaultRoomId);
+
+    anaHub->createChannel(say("Design", "设计"), say("Logos, fonts, colours", "标志、字体和配色"));
+    QTRY_VERIFY_WITH_TIMEOUT(!conversationId(*host, say("Design", "设计")).isEmpty(),
+                             NetworkWaitMs);
+    anaHub->createChannel(say("Lunch", "午饭"), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!conversationId(*host, say("Lunch", "午饭")).isEmpty(), NetworkWaitMs);
+    const QString design = conversationId(*host, say("Design", "设计"));
+    const QString lunch = conversationId(*host, say("Lunch", "午饭"));
+    boHub->joinChannel(design);
+    boHub->joinChannel(lunch);
+    QTRY_VERIFY_WITH_TIMEOUT(guest->connection()->conversations()->rowOf(lunch) >= 0
+                                 && guest->connection()->conversations()->rowOf(design) >= 0,
+                             NetworkWaitMs);
+
+    const auto post = [](HubConnection *hub, const QString &cid, const QString &text) {
+        hub->conversation(cid)->send(text);
+        QTest::qWait(150);
+    };
+    post(anaHub, lobby,
+         say("Welcome! The printer on floor 2 works again.", "欢迎！二楼的打印机修好了。"));
+    post(boHub, lobby,
+         say("Thanks @Ana, printing the slides now.", "谢谢 @安娜，我现在就去打印幻灯片。"));
+    post(anaHub, design,
+         say("New logo drafts are in the shared folder.", "新的标志草稿已放在共享文件夹里。"));
+    post(boHub, design, say("I like the second one", "我喜欢第二个"));
+    post(anaHub, design, say("Oops, wrong channel", "发错频道了"));
+    post(anaHub, lunch, say("Noodles at 12:30?", "12:30 吃面？"));
+    guest->chatPage()->openConversation(design);
+    host->chatPage()->openConversation(design);
+    // Bo edits his message; Ana deletes hers.
+    const auto ownRow = [](MainWindow &window, const QString &text) {
+        const QAbstractItemModel *model = window.chatPage()->messageView()->model();
+        const int row = rowWithText(model, text);
+        return row < 0 ? qint64(0)
+                       : model->index(row, 0).data(MessageModel::SequenceRole).toLongLong();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(ownRow(*guest, say("I like the second one", "我喜欢第二个")) > 0,
+                             NetworkWaitMs);
+    boHub->conversation(design)->edit(ownRow(*guest, say("I like the second one", "我喜欢第二个")),
+                                      say("I like the second one best", "我最喜欢第二个"));
+    QTRY_VERIFY_WITH_TIMEOUT(ownRow(*host, say("Oops, wrong channel", "发错频道了")) > 0,
+                             NetworkWaitMs);
+    anaHub->conversation(design)->remove(ownRow(*host, say("Oops, wrong channel", "发错频道了")));
+    // A DM from Bo to Ana, which she has not read yet.
+    QTRY_VERIFY_WITH_TIMEOUT(boHub->members()->rowCount() >= 2, NetworkWaitMs);
+    for (int row = 0; row < boHub->members()->rowCount(); ++row) {
+        const QModelIndex index = boHub->members()->index(row);
+        if (index.data(MemberModel::NameRole).toString() == ana)
+            boHub->openDirectMessage(index.data(MemberModel::MemberIdRole).toString());
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!conversationId(*guest, ana).isEmpty(), NetworkWaitMs);
+    post(boHub, conversationId(*guest, ana), say("Got a minute after lunch?", "午饭后有空吗？"));
+    QTRY_VERIFY_WITH_TIMEOUT(unreadOf(*host, bo) == 1, NetworkWaitMs);
+    guest->chatPage()->composer()->setPlainText(say("Looks good to me", "我觉得不错"));
+    host->chatPage()->composer()->setPlainText(say("Thanks, I'll", "谢谢，我"));
+    QTest::qWait(1000);
+
+    host->activateWindow();
+    QTest::qWait(500);
+    saveScreenshot(*host, QStringLiteral("host-%1").arg(language));
+    saveScreenshot(*host->chatPage()->sidebar(), QStringLiteral("sidebar-%1").arg(language));
+    guest->activateWindow();
+    QTest::qWait(500);
+    saveScreenshot(*guest, QStringLiteral("guest-%1").arg(language));
+    guest->showQuickSwitcher();
+    auto *switcher = shownDialog<QuickSwitcher>(*guest);
+    QVERIFY(switcher);
+    QTest::keyClicks(switcher->filterField(), say("n", "午"));
+    saveScreenshot(*switcher, QStringLiteral("switcher-%1").arg(language));
+    switcher->reject();
+    guest->showNewChannelDialog();
+    auto *create = shownDialog<NewChannelDialog>(*guest);
+    QVERIFY(create);
+    create->titleField()->setText(say("Design", "设计"));
+    create->submit();
+    QTRY_VERIFY_WITH_TIMEOUT(create->errorLabel()->isVisible(), NetworkWaitMs);
+    saveScreenshot(*create, QStringLiteral("new-channel-%1").arg(language));
+    create->reject();
+
+    answerNextQuestion(QCoreApplication::translate("confab::MainWindow", "Stop Hosting"));
+    QVERIFY(host->leaveRoom());
 }
 
 QTEST_MAIN(TestDesktopWindow)
