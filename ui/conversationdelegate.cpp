@@ -109,7 +109,9 @@ void ConversationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
         const bool online = index.data(ConversationListModel::OnlineRole).toBool();
         const QRectF dot(prefix.left() + (PrefixWidth - PresenceDot) / 2.0,
                          centerY - PresenceDot / 2.0, PresenceDot, PresenceDot);
-        painter->setPen(online ? Qt::NoPen : QPen(dim, 1.5));
+        // On the highlight a ring keeps the green dot visible.
+        painter->setPen(online ? (selected ? QPen(textColor, 1.5) : QPen(Qt::NoPen))
+                               : QPen(dim, 1.5));
         painter->setBrush(online ? QBrush(OnlineColor) : Qt::NoBrush);
         painter->drawEllipse(dot);
     } else {

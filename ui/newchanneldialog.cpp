@@ -12,6 +12,10 @@
 
 namespace confab {
 
+namespace {
+constexpr int DialogMinimumWidth = 380; // room for the hub's reason on two lines, not five
+} // namespace
+
 NewChannelDialog::NewChannelDialog(HubConnection *connection, QWidget *parent)
     : QDialog(parent)
     , m_connection(connection)
@@ -22,6 +26,7 @@ NewChannelDialog::NewChannelDialog(HubConnection *connection, QWidget *parent)
 {
     setWindowTitle(tr("New Channel"));
     setAttribute(Qt::WA_DeleteOnClose);
+    setMinimumWidth(DialogMinimumWidth);
     m_title->setMaxLength(protocol::MaxTitleChars);
     m_title->setPlaceholderText(tr("e.g. Lunch plans"));
     m_topic->setMaxLength(protocol::MaxTopicChars);
