@@ -578,7 +578,8 @@ void TestClientCli::joinSwitchesConversations()
              bo->out.constData());
     bo->process.write("/list\n");
     QTRY_VERIFY_WITH_TIMEOUT(bo->out.contains("Conversations:"), Timeout);
-    QTRY_VERIFY2_WITH_TIMEOUT(bo->out.contains("  #general  1 unread"), bo->out.constData(), Timeout);
+    QTRY_VERIFY2_WITH_TIMEOUT(bo->out.contains("  #general  1 unread"), bo->out.constData(),
+                              Timeout);
     QVERIFY2(bo->out.contains("* #lobby"), bo->out.constData());
 
     // /leave: out of general, back in lobby; Ana's messages there no longer reach Bo.
