@@ -227,10 +227,12 @@ void Conversation::markRead()
 {
     qint64 upTo = d->messages->newestSequence();
     if (const auto listed = d->hub->list->info(d->info.id)) {
-        // Nothing unread and nothing newer: no call.
+        upTo = qMax(upTo, listed->lastEventId);
+        // Read up to there already, and the badges agree: no call. (Badges at 0 alone say
+        // nothing: messages in the conversation being looked at are not counted here, but the
+        // hub counts them until it is told.)
         if (listed->unread == 0 && listed->mentions == 0 && upTo <= d->readSentUpTo)
             return;
-        upTo = qMax(upTo, listed->lastEventId);
     }
     if (upTo <= 0 || upTo <= d->readSentUpTo)
         return;

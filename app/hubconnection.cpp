@@ -9,7 +9,6 @@
 #include "sseclient.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QUuid>
 
@@ -24,10 +23,6 @@ constexpr int MaxReauthenticationsInARow = 3;
 constexpr int ListRefreshDelayMs = 150;
 // Messages arriving in the conversation being looked at are marked read in one call per span.
 constexpr int ActiveReadDelayMs = 300;
-
-// Not in chatevent's decoder: membership events carry a conversation object, not a timeline event.
-constexpr QLatin1StringView EventConversationAdded("conversation_added");
-constexpr QLatin1StringView EventConversationRemoved("conversation_removed");
 
 QString conversationOf(const ChatEvent &event)
 {
@@ -168,9 +163,12 @@ void HubConnectionPrivate::applyList(const std::vector<ConversationInfo> &fresh)
             conversation->d->setInfo(info);
     }
     syncOnline();
-    // The conversation being looked at stays read, whatever the list said a moment ago.
-    if (!active.isEmpty() && state == State::Live)
+    // The conversation being looked at stays read, whatever the list said a moment ago (it may
+    // have been counted before our read mark reached the hub): tell the hub again.
+    if (!active.isEmpty() && state == State::Live) {
+        list->setBadges(active, 0, 0);
         activeRead.start();
+    }
     emit q->conversationsLoaded();
 }
 
@@ -298,35 +296,26 @@ void HubConnectionPrivate::onStreamFailed(int httpStatus, const QString &reason)
                  : reason);
 }
 
-void HubConnectionPrivate::onMembershipEvent(const QString &type, const QString &data)
+void HubConnectionPrivate::onConversationAdded(const ConversationInfo &info)
 {
-    const QJsonObject object = QJsonDocument::fromJson(data.toUtf8()).object();
-    if (type == EventConversationAdded) {
-        const auto info = ConversationInfo::fromJson(
-            object.value(QLatin1StringView("conversation")).toObject());
-        if (!info) {
-            scheduleListRefresh();
-            return;
-        }
-        list->upsert(*info);
-        if (Conversation *conversation = conversationFor(info->id, false))
-            conversation->d->setInfo(*info);
-        syncOnline();
+    list->upsert(info);
+    if (Conversation *conversation = conversationFor(info.id, false))
+        conversation->d->setInfo(list->info(info.id).value_or(info));
+    syncOnline();
+}
+
+void HubConnectionPrivate::onConversationRemoved(const QString &conversationId)
+{
+    if (list->rowOf(conversationId) < 0)
         return;
-    }
-    const QString id = object.value(QLatin1StringView("conversation")).toString();
-    if (id.isEmpty() || list->rowOf(id) < 0)
-        return;
-    list->remove(id);
-    emit q->conversationLeft(id);
+    list->remove(conversationId);
+    if (active == conversationId)
+        active.clear();
+    emit q->conversationLeft(conversationId);
 }
 
 void HubConnectionPrivate::onStreamEvent(const QString &type, const QString &data)
 {
-    if (type == EventConversationAdded || type == EventConversationRemoved) {
-        onMembershipEvent(type, data);
-        return;
-    }
     const auto event = fromWire(type, data);
     if (!event) {
         qCDebug(lcHubConnection) << "ignoring event" << type;
@@ -358,6 +347,14 @@ void HubConnectionPrivate::apply(const ChatEvent &event)
         emit q->hostLeft(bye->reason);
         setState(State::Reconnecting,
                  HubConnection::tr("The host has left. Waiting for it to come back…"));
+        return;
+    }
+    if (const auto *added = std::get_if<ConversationAddedEvent>(&event)) {
+        onConversationAdded(added->conversation);
+        return;
+    }
+    if (const auto *removed = std::get_if<ConversationRemovedEvent>(&event)) {
+        onConversationRemoved(removed->conversation);
         return;
     }
     const QString cid = conversationOf(event);
@@ -535,6 +532,7 @@ QString HubConnectionPrivate::enqueue(const QString &conversationId, const QStri
     // stores it once.
     outbox.append(item);
     store.saveOutbox(outbox);
+    emit q->outboxChanged(int(outbox.size()));
     return item.clientId;
 }
 
@@ -595,10 +593,12 @@ void HubConnectionPrivate::onPosted(const OutboxItem &item, const ApiResult<Post
     }
     qCWarning(lcHubConnection) << "message refused:" << error.code << error.message;
     removeFromOutbox(item.clientId);
+    const QString why = describe(error);
     if (conversation) {
         conversation->messages()->removePending(item.clientId);
-        emit conversation->sendRejected(item.clientId, describe(error));
+        emit conversation->sendRejected(item.clientId, why);
     }
+    emit q->sendRejected(item.conversation, item.clientId, why);
     flushOutbox();
 }
 
@@ -618,6 +618,7 @@ void HubConnectionPrivate::removeFromOutbox(const QString &clientId)
     store.saveOutbox(outbox);
     if (Conversation *conversation = conversationFor(conversationId, false))
         emit conversation->outboxChanged(outboxSizeOf(conversationId));
+    emit q->outboxChanged(int(outbox.size()));
 }
 
 int HubConnectionPrivate::outboxSizeOf(const QString &conversationId) const
@@ -672,6 +673,9 @@ QString HubConnectionPrivate::describe(const ApiError &error) const
         return HubConnection::tr("Only its author can change a message.");
     if (code == QLatin1StringView(e::UnknownMessage))
         return HubConnection::tr("That message does not exist (or was deleted).");
+    // The hub's own sentence names its limit (a setting of that hub).
+    if (code == QLatin1StringView(e::TextTooLong) && !error.message.isEmpty())
+        return error.message;
     if (code == QLatin1StringView(e::TextTooLong))
         return HubConnection::tr("The message is too long for this hub.");
     if (code == QLatin1StringView(e::RateLimited))
@@ -732,6 +736,7 @@ void HubConnection::start(const Options &options)
     // Pending rows of the last run show at once, in their conversations, before any answer.
     for (const OutboxItem &item : std::as_const(d->outbox))
         d->conversationFor(item.conversation, true);
+    emit outboxChanged(int(d->outbox.size()));
     if (saved) {
         // The saved token is tried first; a 401 leads back to signIn().
         d->api->setToken(saved->token);
@@ -781,6 +786,11 @@ QUrl HubConnection::hubUrl() const
     return d->options.hubUrl;
 }
 
+int HubConnection::outboxSize() const
+{
+    return int(d->outbox.size());
+}
+
 ConversationListModel *HubConnection::conversations() const
 {
     return d->list;
@@ -802,6 +812,12 @@ Conversation *HubConnection::conversation(const QString &conversationId)
 
 void HubConnection::setActiveConversation(const QString &conversationId)
 {
+    // What arrived while the user was looking was read, even if they look away at once.
+    if (d->activeRead.isActive() && d->active != conversationId) {
+        d->activeRead.stop();
+        if (Conversation *previous = d->conversationFor(d->active, false))
+            previous->markRead();
+    }
     d->active = conversationId;
     if (Conversation *current = conversation(conversationId); current && d->state == State::Live)
         current->markRead();

@@ -73,6 +73,7 @@ public:
     QString stateReason() const; // human-readable, translated
     Member self() const;
     QUrl hubUrl() const;
+    int outboxSize() const; // messages of every conversation not yet acknowledged by the hub
 
     ConversationListModel *conversations() const; // the member's channels and DMs, with badges
     MemberModel *members() const; // hub-wide members with online state and typing
@@ -121,6 +122,10 @@ signals:
                         bool own, bool mentionsMe);
     void hostLeft(const QString &reason); // the hub said `bye`; the connection keeps retrying
     void signedOut();
+    void outboxChanged(int size); // the total over every conversation
+    // The hub refused a message for good (also emitted by its Conversation).
+    void sendRejected(const QString &conversationId, const QString &clientId,
+                      const QString &reason);
 
 private:
     friend class HubConnectionPrivate;

@@ -72,7 +72,8 @@ public:
     void onStreamOpened();
     void onStreamFailed(int httpStatus, const QString &reason);
     void onStreamEvent(const QString &type, const QString &data);
-    void onMembershipEvent(const QString &type, const QString &data);
+    void onConversationAdded(const ConversationInfo &info);
+    void onConversationRemoved(const QString &conversationId);
     void apply(const ChatEvent &event);
     void onReset();
     void handleUnauthorized();

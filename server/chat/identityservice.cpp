@@ -65,7 +65,8 @@ void IdentityService::restore()
 {
     const qint64 expiredBefore = nowMs() - m_sessionExpiryDays * MsPerDay;
     for (const ChatStore::Session &session : m_store.loadSessions(expiredBefore)) {
-        if (m_conversations.findRoom(session.room))
+        // A hub-wide (v2) session has no room; a v1 session's room must still exist.
+        if (session.room.isEmpty() || m_conversations.findRoom(session.room))
             add(session, false);
     }
 }
