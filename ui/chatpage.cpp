@@ -212,10 +212,7 @@ QSplitter *ChatPage::splitter() const
 
 int ChatPage::outboxSize() const
 {
-    int total = 0;
-    for (const int size : m_outboxById)
-        total += size;
-    return total;
+    return m_connection ? m_connection->outboxSize() : 0;
 }
 
 void ChatPage::setMemberPanelShown(bool shown)
@@ -239,7 +236,6 @@ void ChatPage::clearViews()
         view->deleteLater();
     }
     m_viewById.clear();
-    m_outboxById.clear();
     m_current.clear();
     m_wanted.clear();
 }
@@ -258,9 +254,11 @@ void ChatPage::setConnection(HubConnection *connection)
     m_banner->hide();
     updateHeader();
     updateMemberCount();
-    emit outboxChanged(0);
+    emit outboxChanged(outboxSize());
     if (!connection)
         return;
+    // Every conversation's, opened here or not (a saved outbox is sent after a restart too).
+    connect(connection, &HubConnection::outboxChanged, this, &ChatPage::outboxChanged);
     connect(connection, &HubConnection::hostLeft, this, &ChatPage::onHostLeft);
     connect(connection, &HubConnection::stateChanged, this, &ChatPage::onStateChanged);
     connect(connection, &HubConnection::conversationOpened, this,
@@ -299,18 +297,12 @@ bool ChatPage::openConversation(const QString &conversationId)
         view->setOwnName(m_connection->self().name);
         m_views->addWidget(view);
         m_viewById.insert(conversationId, view);
-        m_outboxById.insert(conversationId, conversation->outboxSize());
         connect(view, &ConversationView::scrolled, this, [this, view] {
             if (view == currentView())
                 updateReadState();
         });
-        connect(view, &ConversationView::outboxChanged, this, [this, conversationId](int size) {
-            m_outboxById.insert(conversationId, size);
-            emit outboxChanged(outboxSize());
-        });
         connect(conversation, &Conversation::titleChanged, this, &ChatPage::updateHeader);
         connect(conversation, &Conversation::loaded, this, &ChatPage::updateReadState);
-        emit outboxChanged(outboxSize());
     }
     m_wanted.clear();
     const bool changed = m_current != conversationId;
@@ -357,7 +349,6 @@ void ChatPage::openFirstConversation()
 void ChatPage::onConversationLeft(const QString &conversationId)
 {
     ConversationView *view = m_viewById.take(conversationId);
-    m_outboxById.remove(conversationId);
     if (view) {
         m_views->removeWidget(view);
         view->deleteLater();

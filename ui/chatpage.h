@@ -51,7 +51,7 @@ public:
     QWidget *sidePanel() const;
     QSplitter *splitter() const;
     HostInfoPanel *hostInfo() const;
-    int outboxSize() const; // messages waiting, over all open conversations
+    int outboxSize() const; // messages waiting, over all conversations
 
     // The open conversation counts as read while the window is active and its newest message
     // is on screen; the window calls this when its activation changes.
@@ -86,7 +86,6 @@ private:
     QStackedWidget *m_views;
     ConversationView *m_empty; // shown while no conversation is open
     QHash<QString, ConversationView *> m_viewById;
-    QHash<QString, int> m_outboxById;
     QString m_current;
     QString m_wanted; // asked for before the list had it
     QListView *m_members;

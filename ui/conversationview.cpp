@@ -89,7 +89,6 @@ ConversationView::ConversationView(Conversation *conversation, QWidget *parent)
             m_conversation->sendTyping();
     });
     connect(conversation, &Conversation::typingChanged, this, &ConversationView::updateTyping);
-    connect(conversation, &Conversation::outboxChanged, this, &ConversationView::outboxChanged);
     connect(conversation, &Conversation::sendRejected, this,
             [this](const QString &, const QString &reason) {
                 showNotice(tr("A message was not sent: %1").arg(reason));

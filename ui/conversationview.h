@@ -47,7 +47,6 @@ public:
 signals:
     // The reading position moved (the window marks read when the newest message is on screen).
     void scrolled();
-    void outboxChanged(int size);
 
 private:
     void submit(const QString &text);

@@ -339,6 +339,14 @@ void MainWindow::startSession(const JoinRequest &request)
                     return;
                 statusBar()->showMessage(reason, RejectedMessageTimeoutMs);
             });
+    // A refusal in the open conversation shows at its composer (ConversationView); one
+    // elsewhere (an outbox sent after a restart) in the status bar.
+    connect(m_session, &HubConnection::sendRejected, this,
+            [this](const QString &conversationId, const QString &, const QString &reason) {
+                if (conversationId != m_chatPage->currentConversationId())
+                    statusBar()->showMessage(tr("A message was not sent: %1").arg(reason),
+                                             RejectedMessageTimeoutMs);
+            });
     connect(m_session, &HubConnection::hostLeft, this, [this](const QString &reason) {
         statusBar()->showMessage(reason.isEmpty()
                                      ? tr("The host closed the room; waiting for it to come back.")

@@ -592,6 +592,10 @@
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
+    <message>
+        <source>A message was not sent: %1</source>
+        <translation>有一条消息未能发送：%1</translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>
