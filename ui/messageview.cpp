@@ -273,9 +273,17 @@ bool MessageView::isEditable(const QModelIndex &index)
 
 void MessageView::contextMenuEvent(QContextMenuEvent *event)
 {
-    const QModelIndex index = indexAt(event->pos());
-    const QString link = linkAtPosition(event->pos());
-    QMenu menu(this);
+    QMenu *menu = createContextMenu(event->pos());
+    menu->exec(event->globalPos());
+    delete menu;
+}
+
+QMenu *MessageView::createContextMenu(QPoint pos)
+{
+    const QModelIndex index = indexAt(pos);
+    const QString link = linkAtPosition(pos);
+    auto *menuPointer = new QMenu(this);
+    QMenu &menu = *menuPointer;
     if (!link.isEmpty()) {
         menu.addAction(tr("Open Link"), this, [this, link] { emit linkActivated(link); });
         menu.addAction(tr("Copy Link"), this, [link] { QApplication::clipboard()->setText(link); });
@@ -300,7 +308,7 @@ void MessageView::contextMenuEvent(QContextMenuEvent *event)
     QAction *copy = menu.addAction(tr("Copy Selected Messages"), this, &MessageView::copySelection);
     copy->setShortcut(QKeySequence::Copy);
     copy->setEnabled(selectionModel() && selectionModel()->hasSelection());
-    menu.exec(event->globalPos());
+    return menuPointer;
 }
 
 } // namespace confab

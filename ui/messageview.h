@@ -7,6 +7,8 @@
 #include <QListView>
 #include <QTimer>
 
+class QMenu;
+
 namespace confab {
 
 class MessageDelegate;
@@ -30,6 +32,8 @@ public:
     void copySelection() const;
     // The user's own delivered, not deleted message: the context menu offers Edit and Delete.
     static bool isEditable(const QModelIndex &index);
+    // The context menu for the row at pos (viewport coordinates); the caller owns it.
+    QMenu *createContextMenu(QPoint pos);
 
 signals:
     void olderHistoryWanted();

@@ -45,6 +45,7 @@
 #include <QListView>
 #include <QListWidget>
 #include <QLoggingCategory>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPlainTextEdit>
@@ -760,8 +761,30 @@ void TestDesktopWindow::directMessagesEditDeleteAndReopen()
     view->confirmDelete(id);
     QTest::qWait(200);
     QVERIFY(!edited.data(MessageModel::DeletedRole).toBool());
+    // The context menu offers Edit and Delete on one's own message only; its Delete asks too.
+    const auto menuFor = [](MessageView *messages, const QModelIndex &index) {
+        messages->scrollTo(index);
+        return std::unique_ptr<QMenu>(
+            messages->createContextMenu(messages->visualRect(index).center()));
+    };
+    const auto actionNamed = [](QMenu *menu, const QString &text) -> QAction * {
+        const auto actions = menu->actions();
+        for (QAction *action : actions) {
+            if (action->text() == text)
+                return action;
+        }
+        return nullptr;
+    };
+    const auto othersMenu = menuFor(host->chatPage()->messageView(), edited);
+    QVERIFY(actionNamed(othersMenu.get(), QStringLiteral("Copy Message Text")));
+    QVERIFY(!actionNamed(othersMenu.get(), QStringLiteral("Edit Message")));
+    QVERIFY(!actionNamed(othersMenu.get(), QStringLiteral("Delete Message…")));
+    const auto ownMenu = menuFor(view->messageView(), own);
+    QVERIFY(actionNamed(ownMenu.get(), QStringLiteral("Edit Message")));
+    QAction *remove = actionNamed(ownMenu.get(), QStringLiteral("Delete Message…"));
+    QVERIFY(remove);
     answerNextQuestion(QStringLiteral("Delete"));
-    view->confirmDelete(id);
+    remove->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(edited.data(MessageModel::DeletedRole).toBool(), NetworkWaitMs);
     QCOMPARE(MessageDelegate::bodyText(edited), QStringLiteral("This message was deleted"));
     QVERIFY(!MessageView::isEditable(own));
