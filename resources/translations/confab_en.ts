@@ -280,7 +280,7 @@
     </message>
     <message numerus="yes">
         <source>%n people are typing…</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>%n people are typing…</numerusform>
             <numerusform>%n people are typing…</numerusform>
         </translation>

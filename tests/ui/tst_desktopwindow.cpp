@@ -775,16 +775,18 @@ void TestDesktopWindow::directMessagesEditDeleteAndReopen()
         }
         return nullptr;
     };
-    const auto othersMenu = menuFor(host->chatPage()->messageView(), edited);
+    auto othersMenu = menuFor(host->chatPage()->messageView(), edited);
     QVERIFY(actionNamed(othersMenu.get(), QStringLiteral("Copy Message Text")));
     QVERIFY(!actionNamed(othersMenu.get(), QStringLiteral("Edit Message")));
     QVERIFY(!actionNamed(othersMenu.get(), QStringLiteral("Delete Message…")));
-    const auto ownMenu = menuFor(view->messageView(), own);
+    auto ownMenu = menuFor(view->messageView(), own);
     QVERIFY(actionNamed(ownMenu.get(), QStringLiteral("Edit Message")));
     QAction *remove = actionNamed(ownMenu.get(), QStringLiteral("Delete Message…"));
     QVERIFY(remove);
     answerNextQuestion(QStringLiteral("Delete"));
     remove->trigger();
+    othersMenu.reset(); // the menus are the views' children: gone before the windows
+    ownMenu.reset();
     QTRY_VERIFY_WITH_TIMEOUT(edited.data(MessageModel::DeletedRole).toBool(), NetworkWaitMs);
     QCOMPARE(MessageDelegate::bodyText(edited), QStringLiteral("This message was deleted"));
     QVERIFY(!MessageView::isEditable(own));
