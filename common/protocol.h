@@ -85,6 +85,8 @@ inline constexpr char AheadOfRoom[] = "ahead_of_room";
 inline constexpr char TooOld[] = "too_old";
 // The id was handed out before the hub's data was upgraded to hub-wide sequence numbers.
 inline constexpr char BeforeUpgrade[] = "before_upgrade";
+// The stream named another hub's data (`hubInstance` query parameter): its ids mean nothing here.
+inline constexpr char OtherHub[] = "other_hub";
 } // namespace resetreason
 
 // LAN beacon (UDP). See docs/protocol.md "LAN beacon".

@@ -178,8 +178,11 @@ std::optional<std::vector<RoomInfo>> roomListFromJson(const QJsonObject &object)
 
 QJsonObject HubSession::toJson() const
 {
-    return QJsonObject {{QStringLiteral("token"), token},
+    QJsonObject object {{QStringLiteral("token"), token},
                         {QStringLiteral("member"), member.toJson()}};
+    if (!hubInstance.isEmpty())
+        object.insert(QStringLiteral("hubInstance"), hubInstance);
+    return object;
 }
 
 std::optional<HubSession> HubSession::fromJson(const QJsonObject &object)
@@ -188,7 +191,7 @@ std::optional<HubSession> HubSession::fromJson(const QJsonObject &object)
     const auto member = Member::fromJson(object.value(QLatin1StringView("member")).toObject());
     if (token.isEmpty() || !member)
         return std::nullopt;
-    return HubSession {token, *member};
+    return HubSession {token, *member, object.value(QLatin1StringView("hubInstance")).toString()};
 }
 
 QJsonObject ChannelRequest::toJson() const
@@ -349,10 +352,13 @@ std::optional<ErrorBody> ErrorBody::fromJson(const QJsonObject &object)
 
 QJsonObject HealthInfo::toJson() const
 {
-    return QJsonObject {{QStringLiteral("status"), status},
+    QJsonObject object {{QStringLiteral("status"), status},
                         {QStringLiteral("version"), version},
                         {QStringLiteral("api"), api},
                         {QStringLiteral("maxTextChars"), maxTextChars}};
+    if (!hubInstance.isEmpty())
+        object.insert(QStringLiteral("hubInstance"), hubInstance);
+    return object;
 }
 
 std::optional<HealthInfo> HealthInfo::fromJson(const QJsonObject &object)
@@ -362,7 +368,8 @@ std::optional<HealthInfo> HealthInfo::fromJson(const QJsonObject &object)
         return std::nullopt;
     return HealthInfo {status.toString(), object.value(QLatin1StringView("version")).toString(),
                        object.value(QLatin1StringView("api")).toInt(),
-                       object.value(QLatin1StringView("maxTextChars")).toInt()};
+                       object.value(QLatin1StringView("maxTextChars")).toInt(),
+                       object.value(QLatin1StringView("hubInstance")).toString()};
 }
 
 } // namespace confab

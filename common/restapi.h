@@ -95,6 +95,9 @@ struct HubSession
 {
     QString token;
     Member member;
+    // Names the hub's data; a client sends it back as `?hubInstance=` on its stream, so that a
+    // Last-Event-ID from another hub's data gets `reset` (empty: an older hub, none sent).
+    QString hubInstance;
 
     QJsonObject toJson() const;
     static std::optional<HubSession> fromJson(const QJsonObject &object);
@@ -176,6 +179,7 @@ struct HealthInfo
     int api = 0;
     // The hub's message length limit: clients refuse longer text before sending (nothing is cut).
     int maxTextChars = 0;
+    QString hubInstance; // as in HubSession; empty: an older hub
 
     QJsonObject toJson() const;
     static std::optional<HealthInfo> fromJson(const QJsonObject &object);

@@ -91,6 +91,10 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
         [this] { return http ? http->connections()->tlsHandshakesFailed() : qint64(0); },
         [this] { return http ? http->connections()->silentClosedCount() : qint64(0); }});
 
+    conversations->setNameLookup([this](const QString &memberId) {
+        const Identity *found = identity->findMember(memberId);
+        return found ? found->member.name : QString();
+    });
     bus->setMemberResolver(
         [this](const QString &conversation) { return conversations->membersOf(conversation); });
     QObject::connect(bus.get(), &EventBus::subscriberLeft, conversations.get(),

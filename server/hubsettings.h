@@ -20,7 +20,8 @@ inline constexpr int MessageBurst = 20; // token bucket size
 inline constexpr int RequestTimeoutMs = 10000; // a request must arrive whole within this
 inline constexpr int IdleTimeoutMs = 60000; // an idle non-stream connection is closed
 inline constexpr int OfflineGraceMs = 5000; // a quick reconnect does not flap online/offline
-inline constexpr int TypingIntervalMs = 2000; // at most one typing event per member per interval
+inline constexpr int TypingIntervalMs
+    = 2000; // at most one typing event per member and conversation per interval
 inline constexpr int MaxReplayEvents = 1000; // further behind than this: `reset` instead
 inline constexpr int SessionExpiryDays = 30; // tokens unused this long stop working
 inline constexpr int TlsHandshakeTimeoutMs = 10000; // a TLS handshake must complete within this

@@ -1,8 +1,9 @@
 // API v2 conversations: GET /api/v2/conversations, POST /api/v2/dms,
-// POST /api/v2/conversations/{cid}/read.
+// POST /api/v2/conversations/{cid}/read, POST /api/v2/conversations/{cid}/typing.
 
 #include "chat/conversationservice.h"
 #include "chat/identityservice.h"
+#include "chat/messageservice.h"
 #include "jsonbody.h"
 #include "restapi.h"
 #include "routes.h"
@@ -15,24 +16,7 @@ ConversationInfo infoFor(const HubServices &services, const Identity &me,
                          const ConversationService::Conversation &conversation,
                          const QHash<QString, ChatStore::Unread> &unreadCounts)
 {
-    ConversationInfo info;
-    info.id = conversation.id;
-    info.kind = conversation.kind;
-    info.title = conversation.title;
-    info.lastEventId = services.store.lastSequence(conversation.id);
-    const ChatStore::Unread unread = unreadCounts.value(conversation.id);
-    info.unread = unread.messages;
-    info.mentions = unread.mentions;
-    if (conversation.isDm()) {
-        for (const QString &memberId : conversation.members) {
-            if (memberId == me.member.id)
-                continue;
-            const Identity *other = services.identity.findMember(memberId);
-            info.with = Member {memberId, other ? other->member.name : QString()};
-            info.title = info.with->name;
-        }
-    }
-    return info;
+    return services.conversations.describe(me.member, conversation, unreadCounts);
 }
 } // namespace
 
@@ -94,6 +78,21 @@ void addConversationRoutes(Router &router, HubServices &services)
                                                         request->upTo))
                        return apiError(500, protocol::error::StoreFailed,
                                        QStringLiteral("The hub could not store the read mark."));
+                   return HttpReply::noContent();
+               });
+
+    // Same access rule as posting, and a rate budget of the same size as the messages' (its own,
+    // so typing never costs a message). Within the typing interval a repeat is answered but not
+    // published again.
+    router.add("POST", v2 + QLatin1StringView("/conversations/{cid}/typing"),
+               Router::Access::Member, [&services](RouteContext &context) {
+                   const QString conversation = context.param(u"cid");
+                   if (auto refused = refuseConversationAccess(services, context, conversation))
+                       return *refused;
+                   if (auto limited
+                       = services.messages.takeTypingToken(context.identity->member.id))
+                       return refusal(*limited);
+                   services.conversations.typing(context.identity->member, conversation);
                    return HttpReply::noContent();
                });
 }

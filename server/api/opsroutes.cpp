@@ -6,6 +6,7 @@
 #include "jsonbody.h"
 #include "restapi.h"
 #include "routes.h"
+#include "store/chatstore.h"
 
 #include <confab/version.h>
 
@@ -17,7 +18,8 @@ void addOpsRoutes(Router &router, HubServices &services)
                [&services](RouteContext &) {
                    QJsonObject health
                        = HealthInfo {QStringLiteral("ok"), QStringLiteral(CONFAB_VERSION_STRING),
-                                     protocol::ApiVersion, services.settings.maxTextChars}
+                                     protocol::ApiVersion, services.settings.maxTextChars,
+                                     services.store.instance()}
                              .toJson();
                    // The TLS identity belongs to this hub, not to the shared REST body.
                    health.insert(QStringLiteral("tls"), services.tlsHealth());

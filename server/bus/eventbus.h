@@ -17,15 +17,17 @@ namespace confab {
 class EventStream;
 
 // Who gets an event: everyone following one conversation (the conversation's v1 room streams and
-// the member streams of its members), or one member alone (on every member stream of theirs).
+// the member streams of its members), one member alone (on every member stream of theirs), or
+// every member stream of the hub (API v2's hub-wide online/offline).
 struct Audience
 {
-    enum class Kind { Conversation, Member };
+    enum class Kind { Conversation, Member, EveryMember };
     Kind kind = Kind::Conversation;
     QString id;
 
     static Audience conversation(const QString &id) { return {Kind::Conversation, id}; }
     static Audience member(const QString &id) { return {Kind::Member, id}; }
+    static Audience everyMember() { return {Kind::EveryMember, QString()}; }
 };
 
 class EventBus : public QObject

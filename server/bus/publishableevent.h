@@ -4,7 +4,8 @@
 // committed it, so that a subscriber never sees an event a crash could take back, and a replay
 // from the store plus the live events that follow it have no gap. The bus publishes nothing but
 // PublishableEvents; one carrying a history event can be made only by a ChatStore, after its
-// commit (ChatStore::committed). Ephemeral events (online/offline, typing, read, bye) carry no
+// commit (ChatStore::committed). Ephemeral events (online/offline, typing, read,
+// conversation_added/removed, bye) carry no
 // sequence number and are made here by anyone, through constructors that cannot make a history
 // event.
 
@@ -26,6 +27,15 @@ public:
     {
         return PublishableEvent(PresenceEvent {
             online ? PresenceState::Online : PresenceState::Offline, member, room, 0, ts});
+    }
+    // API v2, to one member's streams: they are now in / no longer in a conversation.
+    static PublishableEvent conversationAdded(ConversationInfo conversation)
+    {
+        return PublishableEvent(ConversationAddedEvent {std::move(conversation)});
+    }
+    static PublishableEvent conversationRemoved(const QString &conversation)
+    {
+        return PublishableEvent(ConversationRemovedEvent {conversation});
     }
     static PublishableEvent bye(const QString &reason)
     {

@@ -71,6 +71,29 @@ QString dmId(const QString &a, const QString &b)
 }
 } // namespace
 
+ConversationInfo
+ConversationService::describe(const Member &viewer, const Conversation &conversation,
+                              const QHash<QString, ChatStore::Unread> &unread) const
+{
+    ConversationInfo info;
+    info.id = conversation.id;
+    info.kind = conversation.kind;
+    info.title = conversation.title;
+    info.lastEventId = m_store.lastSequence(conversation.id);
+    const ChatStore::Unread counts = unread.value(conversation.id);
+    info.unread = counts.messages;
+    info.mentions = counts.mentions;
+    if (conversation.isDm()) {
+        for (const QString &memberId : conversation.members) {
+            if (memberId == viewer.id)
+                continue;
+            info.with = Member {memberId, m_nameOf ? m_nameOf(memberId) : QString()};
+            info.title = info.with->name;
+        }
+    }
+    return info;
+}
+
 bool ConversationService::Conversation::isDm() const
 {
     return kind == QLatin1StringView(protocol::KindDm);
@@ -198,11 +221,19 @@ ConversationService::openDm(const QString &memberId, const QString &otherId, boo
                                     {memberId, otherId}))
         return ServiceError {500, protocol::error::StoreFailed,
                              QStringLiteral("The hub could not store the conversation.")};
-    m_conversations.emplace(id, Conversation {id, stored.kind, {}, {}, {memberId, otherId}});
+    const Conversation &dm
+        = m_conversations.emplace(id, Conversation {id, stored.kind, {}, {}, {memberId, otherId}})
+              .first->second;
     m_conversationsOf[memberId].insert(id);
     m_conversationsOf[otherId].insert(id);
     *created = true;
-    return findConversation(id);
+    // Each side sees the DM titled with the other's name; a new DM has nothing unread.
+    for (const QString &side : {memberId, otherId}) {
+        const Member viewer {side, m_nameOf ? m_nameOf(side) : QString()};
+        m_bus.publish(PublishableEvent::conversationAdded(describe(viewer, dm, {})),
+                      Audience::member(side));
+    }
+    return &dm;
 }
 
 const ConversationService::Room *ConversationService::findRoom(const QString &id) const
@@ -230,6 +261,10 @@ bool ConversationService::join(const Member &member, const QString &room, qint64
         it->second.members.insert(member.id);
     m_conversationsOf[member.id].insert(room);
     m_bus.publish(*committed, Audience::conversation(room));
+    if (const Conversation *conversation = findConversation(room))
+        m_bus.publish(PublishableEvent::conversationAdded(describe(
+                          member, *conversation, m_store.unreadFor(member.id, member.name))),
+                      Audience::member(member.id));
     return true;
 }
 
@@ -245,10 +280,16 @@ void ConversationService::leave(const Member &member, const QString &room, qint6
         it->second.members.erase(member.id);
     if (const auto it = m_conversationsOf.find(member.id); it != m_conversationsOf.end())
         it->second.erase(room);
+    m_bus.publish(PublishableEvent::conversationRemoved(room), Audience::member(member.id));
 }
 
 void ConversationService::closeStreamsOf(const QString &memberId)
 {
+    // The session ended: offline now, not after the grace (no stream can come back on it).
+    if (const auto it = m_presence.find(memberId); it != m_presence.end() && it->second.online) {
+        it->second.online = false;
+        publishPresence(it->second.member, it->second.room, false);
+    }
     m_presence.erase(memberId);
     m_bus.closeMember(memberId);
 }
@@ -266,12 +307,18 @@ void ConversationService::streamOpened(const Member &member, const QString &room
     if (presence.online)
         return;
     presence.online = true;
-    if (room.isEmpty()) // an API v2 member stream: presence per conversation is not sent yet
-        return;
-    m_bus.publish(
-        PublishableEvent::presenceChange(member, room, true, QDateTime::currentMSecsSinceEpoch()),
-        Audience::conversation(room));
+    publishPresence(member, room, true);
     emit roomsChanged();
+}
+
+void ConversationService::publishPresence(const Member &member, const QString &room, bool online)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_bus.publish(PublishableEvent::presenceChange(member, QString(), online, now),
+                  Audience::everyMember());
+    if (findRoom(room))
+        m_bus.publish(PublishableEvent::presenceChange(member, room, online, now),
+                      Audience::conversation(room));
 }
 
 void ConversationService::streamClosed(const QString &memberId)
@@ -292,10 +339,7 @@ void ConversationService::streamClosed(const QString &memberId)
                 return;
             Presence &gone = found->second;
             gone.online = false;
-            if (findRoom(gone.room))
-                m_bus.publish(PublishableEvent::presenceChange(gone.member, gone.room, false,
-                                                               QDateTime::currentMSecsSinceEpoch()),
-                              Audience::conversation(gone.room));
+            publishPresence(gone.member, gone.room, false);
             emit roomsChanged();
         });
     }
@@ -337,9 +381,11 @@ void ConversationService::typing(const Member &member, const QString &room)
         presence.room = room;
     }
     const qint64 now = m_monotonic.elapsed();
-    if (presence.lastTypingMs != 0 && now - presence.lastTypingMs < m_typingIntervalMs)
+    if (presence.lastTypingMs != 0 && presence.lastTypingIn == room
+        && now - presence.lastTypingMs < m_typingIntervalMs)
         return;
     presence.lastTypingMs = std::max<qint64>(1, now);
+    presence.lastTypingIn = room;
     m_bus.publish(PublishableEvent::typing(member, room), Audience::conversation(room));
 }
 

@@ -166,7 +166,7 @@ Outcome<HubSession> IdentityService::signInToHub(const SessionRequest &request)
     add(*session, true);
     m_conversations.notifyChanged();
     qCInfo(lcIdentity) << "hub session started for" << session->member.name;
-    return HubSession {created.value->token, session->member};
+    return HubSession {created.value->token, session->member, m_store.instance()};
 }
 
 const Identity *IdentityService::findMember(const QString &memberId) const
@@ -215,6 +215,15 @@ void IdentityService::endSession(const Identity &identity)
     qCInfo(lcIdentity) << "session ended for" << who.name;
     m_conversations.notifyChanged();
     emit sessionEnded(who.id);
+}
+
+std::vector<const Identity *> IdentityService::members() const
+{
+    std::vector<const Identity *> list;
+    list.reserve(m_byId.size());
+    for (const auto &entry : m_byId)
+        list.push_back(&entry.second);
+    return list;
 }
 
 std::vector<const Identity *> IdentityService::membersOf(const QString &room) const

@@ -36,15 +36,8 @@ Outcome<PostedMessage> MessageService::post(const Member &from, const QString &r
     }
 
     // Rate-limit.
-    auto bucket = m_buckets.find(from.id);
-    if (bucket == m_buckets.end())
-        bucket = m_buckets.insert(from.id,
-                                  TokenBucket(m_limits.messagesPerSecond, m_limits.messageBurst));
-    qint64 retryAfterMs = 0;
-    if (!bucket->take(m_monotonic.elapsed(), &retryAfterMs))
-        return ServiceError {429, protocol::error::RateLimited,
-                             QStringLiteral("Too many messages; slow down."),
-                             int(std::max<qint64>(1, (retryAfterMs + 999) / 1000))};
+    if (auto limited = take(m_buckets, from.id, QStringLiteral("Too many messages; slow down.")))
+        return *limited;
 
     // Store (committed when this returns), then publish.
     MessageEvent message {
@@ -56,6 +49,25 @@ Outcome<PostedMessage> MessageService::post(const Member &from, const QString &r
     ++m_metrics.messages;
     m_bus.publish(*committed, Audience::conversation(room));
     return PostedMessage {message.id, message.ts};
+}
+
+std::optional<ServiceError> MessageService::take(QHash<QString, TokenBucket> &buckets,
+                                                 const QString &memberId, const QString &message)
+{
+    auto bucket = buckets.find(memberId);
+    if (bucket == buckets.end())
+        bucket = buckets.insert(memberId,
+                                TokenBucket(m_limits.messagesPerSecond, m_limits.messageBurst));
+    qint64 retryAfterMs = 0;
+    if (!bucket->take(m_monotonic.elapsed(), &retryAfterMs))
+        return ServiceError {429, protocol::error::RateLimited, message,
+                             int(std::max<qint64>(1, (retryAfterMs + 999) / 1000))};
+    return std::nullopt;
+}
+
+std::optional<ServiceError> MessageService::takeTypingToken(const QString &memberId)
+{
+    return take(m_typingBuckets, memberId, QStringLiteral("Too many typing notices; slow down."));
 }
 
 std::optional<ServiceError> MessageService::checkText(const QString &text) const

@@ -50,11 +50,20 @@ public:
     // The same for a member's stream (API v2): the missed events of all their conversations.
     std::variant<std::vector<ChatEvent>, ResetEvent>
     resumeMember(const QString &memberId, const QByteArray &lastEventId) const;
-    // The member's session ended: forget their rate budget.
-    void forget(const QString &memberId) { m_buckets.remove(memberId); }
+    // API v2 typing: one token of the member's typing budget (the size of the message budget,
+    // kept apart from it), or the 429 refusal.
+    std::optional<ServiceError> takeTypingToken(const QString &memberId);
+    // The member's session ended: forget their rate budgets.
+    void forget(const QString &memberId)
+    {
+        m_buckets.remove(memberId);
+        m_typingBuckets.remove(memberId);
+    }
 
 private:
     std::optional<ServiceError> checkText(const QString &text) const;
+    std::optional<ServiceError> take(QHash<QString, TokenBucket> &buckets, const QString &memberId,
+                                     const QString &message);
     // The author's own, not yet deleted, message; else the refusal.
     Outcome<MessageEvent> ownMessage(const Member &by, const QString &conversation,
                                      qint64 messageId) const;
@@ -73,6 +82,7 @@ private:
     HubMetrics &m_metrics;
     QElapsedTimer m_monotonic;
     QHash<QString, TokenBucket> m_buckets; // by member id
+    QHash<QString, TokenBucket> m_typingBuckets; // by member id
 };
 
 } // namespace confab

@@ -63,6 +63,9 @@ public:
     // Numbers up to this one were handed out by an older schema (API v1 kept one sequence per
     // room), so a client resuming from one cannot be told what it missed: it gets `reset`.
     virtual qint64 replayFloor() const = 0;
+    // Names this hub's data (made once, when the data directory is first opened by a hub that
+    // knows it): ids handed out by another hub's data cannot be resumed here (docs/protocol.md).
+    virtual QString instance() const = 0;
 
     // A channel the hub serves (a v1 room); nothing happens when it exists already.
     virtual bool ensureChannel(const QString &id, const QString &title, qint64 createdMs) = 0;

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -140,9 +141,35 @@ bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
         m_replayFloor = query.value(0).toLongLong();
     // Sequence numbers are never handed out twice, even if the newest events were deleted.
     m_newestSequence = std::max(m_newestSequence, m_replayFloor);
+    if (!loadInstance(errorMessage)) {
+        close();
+        return false;
+    }
     m_checkpointer
         = std::make_unique<WalCheckpointer>(m_filePath, m_connectionName + QLatin1String("-wal"));
     qCInfo(lcStore) << "opened" << m_filePath;
+    return true;
+}
+
+bool SqliteChatStore::loadInstance(QString *errorMessage)
+{
+    // 62 random bits (a positive INTEGER in `meta`), shown as 16 hex digits.
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'instance'"));
+    qint64 value = 0;
+    if (query.next()) {
+        value = query.value(0).toLongLong();
+    } else {
+        value = qint64(QRandomGenerator::system()->generate64() >> 2) | 1;
+        query.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES ('instance', ?)"));
+        query.addBindValue(value);
+        if (!query.exec()) {
+            if (errorMessage)
+                *errorMessage = query.lastError().text();
+            return false;
+        }
+    }
+    m_instance = QStringLiteral("%1").arg(quint64(value), 16, 16, QLatin1Char('0'));
     return true;
 }
 

@@ -42,6 +42,7 @@ public:
     }
     qint64 newestSequence() const override { return m_newestSequence; }
     qint64 replayFloor() const override { return m_replayFloor; }
+    QString instance() const override { return m_instance; }
     bool ensureChannel(const QString &id, const QString &title, qint64 createdMs) override;
     std::vector<QString> membershipsOf(const QString &memberId) const override;
     bool createConversation(const Conversation &conversation, qint64 createdMs,
@@ -77,6 +78,8 @@ private:
     bool noteCommitted(bool ok);
     bool upgradeSchema(QString *errorMessage);
     bool createSchema2(QString *errorMessage);
+    // Reads the hub instance from `meta`, or makes and stores one (a new or upgraded file).
+    bool loadInstance(QString *errorMessage);
     bool insertEvent(const QString &conversation, QLatin1StringView kind, const Member &member,
                      const QString &text, qint64 ts, const QString &clientId, qint64 *sequence);
     void noteAppended(const QString &conversation, qint64 sequence);
@@ -89,6 +92,7 @@ private:
     QHash<QString, qint64> m_lastSequence; // by conversation
     qint64 m_newestSequence = 0;
     qint64 m_replayFloor = 0;
+    QString m_instance;
     // The hot statements, prepared once (a post runs both).
     std::unique_ptr<QSqlQuery> m_insertEvent;
     std::unique_ptr<QSqlQuery> m_findByClientId;

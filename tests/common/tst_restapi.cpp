@@ -204,9 +204,16 @@ void TestRestApi::v2Bodies()
     QVERIFY(list->front().with == dm.with);
 
     const HubSession session {QStringLiteral("t"),
-                              Member {QStringLiteral("m_1"), QStringLiteral("A")}};
+                              Member {QStringLiteral("m_1"), QStringLiteral("A")},
+                              QStringLiteral("00c0ffee00c0ffee")};
     QCOMPARE(HubSession::fromJson(session.toJson())->member, session.member);
+    QCOMPARE(HubSession::fromJson(session.toJson())->hubInstance, session.hubInstance);
     QVERIFY(!session.toJson().contains(QLatin1StringView("room")));
+    // An older hub's answer has no instance: read as empty, and not written when empty.
+    QVERIFY(HubSession::fromJson(parse(R"({"token":"t","member":{"id":"m_1","name":"A"}})"))
+                ->hubInstance.isEmpty());
+    const HealthInfo health {QStringLiteral("ok"), QStringLiteral("1"), 1, 4000, QString()};
+    QVERIFY(!health.toJson().contains(QLatin1StringView("hubInstance")));
 }
 
 void TestRestApi::v2EventsNameTheirConversation()

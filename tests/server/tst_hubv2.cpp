@@ -8,6 +8,9 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <algorithm>
+#include <memory>
+
 using namespace confab;
 using namespace confab::test;
 
@@ -73,6 +76,33 @@ int historySize(quint16 port, const Session &session, const QString &conversatio
     return int(page.json().value(QLatin1StringView("events")).toArray().size());
 }
 
+// Posts to lobby and waits until `readers` all have it: every event published before it reached
+// them first (a member's stream gets events in publish order).
+void barrier(quint16 port, const Session &from, const std::vector<StreamReader *> &readers,
+             const QString &marker)
+{
+    QCOMPARE(callAs(port, from, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(marker, marker))
+                 .status,
+             201);
+    for (StreamReader *reader : readers) {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(reader->events().begin(), reader->events().end(),
+                        [&](const SseParser::Event &e) { return e.data.contains(marker); }),
+            WaitMs);
+    }
+}
+
+QJsonObject memberOf(const SseParser::Event &event)
+{
+    return dataOf(event).value(QLatin1StringView("member")).toObject();
+}
+
+QJsonObject addedConversation(const SseParser::Event &event)
+{
+    return dataOf(event).value(QLatin1StringView("conversation")).toObject();
+}
+
 } // namespace
 
 class TestHubV2 : public QObject
@@ -86,6 +116,12 @@ private slots:
     void badInputIsRefusedAndStoresNothing();
     void v1AndV2SeeTheSameLobby();
     void authorsEditAndDeleteTheirMessages();
+    void memberDirectory();
+    void typingGoesToTheConversationOnly();
+    void typingIsRateLimitedApartFromMessages();
+    void presenceIsHubWideOnMemberStreams();
+    void membershipEventsGoToTheMemberAlone();
+    void resetForAnotherHubOrTheFuture();
 };
 
 void TestHubV2::sessionAndChannels()
@@ -214,7 +250,14 @@ void TestHubV2::memberStreamCarriesEveryConversation()
                            QStringLiteral("message@dev"), QStringLiteral("message@") + dmId}));
 
     // Resume after the first: exactly the three others, from the store.
-    const QByteArray first = stream.events().front().lastEventId.toUtf8();
+    // (The stream began with ephemeral events: Ana's own online, conversation_added for dev.)
+    QByteArray first;
+    for (const SseParser::Event &event : stream.events()) {
+        if (!event.lastEventId.isEmpty()) {
+            first = event.lastEventId.toUtf8();
+            break;
+        }
+    }
     StreamReader resumed(port, memberStream(ana, first));
     QVERIFY(resumed.waitForEvents(3));
     QStringList replayed;
@@ -501,6 +544,335 @@ void TestHubV2::authorsEditAndDeleteTheirMessages()
     QCOMPARE(replay.events()[0].type, QStringLiteral("message"));
     QCOMPARE(replay.events()[1].type, QStringLiteral("message_edited"));
     QCOMPARE(replay.events()[2].type, QStringLiteral("message_deleted"));
+}
+
+void TestHubV2::memberDirectory()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const Session ana = signInToHub(port, QStringLiteral("ana"));
+    const Session cy = signIn(port, QStringLiteral("Cy")); // API v1: a member all the same
+    StreamReader boLive(port, memberStream(bo));
+    QVERIFY(boLive.waitForHead());
+
+    const Response directory = callAs(port, ana, "GET", "/api/v2/members");
+    QCOMPARE(directory.status, 200);
+    QStringList names;
+    QStringList online;
+    for (const QJsonValue &value : directory.json().value(QLatin1StringView("members")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        names.append(entry.value(QLatin1StringView("name")).toString());
+        QVERIFY(entry.value(QLatin1StringView("id")).toString().startsWith(QLatin1StringView("m")));
+        if (entry.value(QLatin1StringView("online")).toBool())
+            online.append(names.back());
+    }
+    // Sorted by name, case aside; online while a stream is open.
+    QCOMPARE(names,
+             (QStringList {QStringLiteral("ana"), QStringLiteral("Bo"), QStringLiteral("Cy")}));
+    QCOMPARE(online, QStringList {QStringLiteral("Bo")});
+
+    // A member whose session ended is no longer offered.
+    QCOMPARE(callAs(port, cy, "DELETE", "/api/v1/session").status, 204);
+    QCOMPARE(callAs(port, ana, "GET", "/api/v2/members")
+                 .json()
+                 .value(QLatin1StringView("members"))
+                 .toArray()
+                 .size(),
+             2);
+    QCOMPARE(call(port, "GET", "/api/v2/members").status, 401);
+}
+
+void TestHubV2::typingGoesToTheConversationOnly()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const Session cy = signInToHub(port, QStringLiteral("Cy"));
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/channels", R"({"id":"dev","title":"Dev"})").status,
+             201);
+    QCOMPARE(callAs(port, bo, "PUT", "/api/v2/channels/dev/members/me").status, 200);
+    const Response dm
+        = callAs(port, ana, "POST", "/api/v2/dms", json({{QStringLiteral("member"), bo.memberId}}));
+    const QString dmId = dm.json().value(QLatin1StringView("id")).toString();
+    const QByteArray dmTyping
+        = "/api/v2/conversations/" + QUrl::toPercentEncoding(dmId) + "/typing";
+    StreamReader boLive(port, memberStream(bo));
+    StreamReader cyLive(port, memberStream(cy));
+    QVERIFY(boLive.waitForHead() && cyLive.waitForHead());
+
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/conversations/dev/typing").status, 204);
+    QCOMPARE(callAs(port, ana, "POST", dmTyping).status, 204);
+    // Cy may not: 403 for a channel not joined, 404 for another pair's DM (it does not exist).
+    const Response notJoined = callAs(port, cy, "POST", "/api/v2/conversations/dev/typing");
+    QCOMPARE(notJoined.status, 403);
+    QCOMPARE(notJoined.errorCode(), QStringLiteral("not_a_member"));
+    const Response hidden = callAs(port, cy, "POST", dmTyping);
+    QCOMPARE(hidden.status, 404);
+    QCOMPARE(hidden.errorCode(), QStringLiteral("unknown_conversation"));
+    barrier(port, ana, {&boLive, &cyLive}, QStringLiteral("after-typing"));
+
+    const auto boTyping = boLive.eventsOfType(QStringLiteral("typing"));
+    QCOMPARE(boTyping.size(), size_t(2)); // dev and the DM: the throttle is per conversation
+    QCOMPARE(conversationOf(boTyping.at(0)), QStringLiteral("dev"));
+    QCOMPARE(conversationOf(boTyping.at(1)), dmId);
+    for (const auto &event : boTyping) {
+        QCOMPARE(memberOf(event).value(QLatin1StringView("name")).toString(),
+                 QStringLiteral("Ana"));
+        QVERIFY(!dataOf(event).contains(QLatin1StringView("id")));
+    }
+    QVERIFY(cyLive.eventsOfType(QStringLiteral("typing")).empty());
+}
+
+void TestHubV2::typingIsRateLimitedApartFromMessages()
+{
+    HubSettings settings;
+    settings.messagesPerSecond = 0.01; // no refill within the test
+    settings.messageBurst = 2;
+    settings.typingIntervalMs = 0;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/conversations/lobby/typing").status, 204);
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/conversations/lobby/typing").status, 204);
+    const Response limited = callAs(port, ana, "POST", "/api/v2/conversations/lobby/typing");
+    QCOMPARE(limited.status, 429);
+    QCOMPARE(limited.errorCode(), QStringLiteral("rate_limited"));
+    QVERIFY(!limited.header("retry-after").isEmpty());
+    // Typing spent none of the message budget.
+    QCOMPARE(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("one"), QStringLiteral("c1")))
+                 .status,
+             201);
+    QCOMPARE(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("two"), QStringLiteral("c2")))
+                 .status,
+             201);
+}
+
+void TestHubV2::presenceIsHubWideOnMemberStreams()
+{
+    HubSettings settings = unlimitedRate();
+    settings.offlineGraceMs = 300;
+    HubFixture fixture(settings);
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const Session cy = signIn(port, QStringLiteral("Cy"));
+    // Ana and Bo share no channel but lobby; Bo leaves it, so presence cannot come through it.
+    QCOMPARE(callAs(port, bo, "DELETE", "/api/v2/channels/lobby/members/me").status, 204);
+    StreamReader anaLive(port, memberStream(ana));
+    QVERIFY(anaLive.waitForHead());
+
+    const auto presenceOf = [&](const QString &name, const QString &state) {
+        std::vector<QJsonObject> found;
+        for (const auto &event : anaLive.eventsOfType(QStringLiteral("presence"))) {
+            const QJsonObject data = dataOf(event);
+            if (memberOf(event).value(QLatin1StringView("name")).toString() == name
+                && data.value(QLatin1StringView("state")).toString() == state
+                && !data.contains(QLatin1StringView("conversation")))
+                found.push_back(data);
+        }
+        return found;
+    };
+
+    {
+        auto boLive = std::make_unique<StreamReader>(port, memberStream(bo));
+        QVERIFY(boLive->waitForHead());
+        QTRY_COMPARE_WITH_TIMEOUT(presenceOf(QStringLiteral("Bo"), QStringLiteral("online")).size(),
+                                  size_t(1), WaitMs);
+        const QJsonObject online
+            = presenceOf(QStringLiteral("Bo"), QStringLiteral("online")).front();
+        QVERIFY(!online.contains(QLatin1StringView("id")));
+        QVERIFY(!online.contains(QLatin1StringView("room")));
+        QVERIFY(online.value(QLatin1StringView("ts")).toDouble() > 0);
+        QCOMPARE(memberOf(anaLive.eventsOfType(QStringLiteral("presence")).back())
+                     .value(QLatin1StringView("id"))
+                     .toString(),
+                 bo.memberId);
+        // A second device of Bo's: still one online.
+        StreamReader boPhone(port, memberStream(bo));
+        QVERIFY(boPhone.waitForHead());
+        boPhone.socket()->abort();
+    }
+    // Bo's last stream closed: offline after the grace.
+    QTRY_COMPARE_WITH_TIMEOUT(presenceOf(QStringLiteral("Bo"), QStringLiteral("offline")).size(),
+                              size_t(1), WaitMs);
+    QCOMPARE(presenceOf(QStringLiteral("Bo"), QStringLiteral("online")).size(), size_t(1));
+
+    // An API v1 stream counts as well.
+    StreamReader cyRoom(port, StreamReader::Options {cy.token});
+    QVERIFY(cyRoom.waitForHead());
+    QTRY_COMPARE_WITH_TIMEOUT(presenceOf(QStringLiteral("Cy"), QStringLiteral("online")).size(),
+                              size_t(1), WaitMs);
+    // Signing out is offline at once (well within the grace).
+    QCOMPARE(callAs(port, cy, "DELETE", "/api/v1/session").status, 204);
+    QTRY_COMPARE_WITH_TIMEOUT(presenceOf(QStringLiteral("Cy"), QStringLiteral("offline")).size(),
+                              size_t(1), WaitMs);
+}
+
+void TestHubV2::membershipEventsGoToTheMemberAlone()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const Session cy = signInToHub(port, QStringLiteral("Cy"));
+    StreamReader anaLive(port, memberStream(ana));
+    StreamReader boLive(port, memberStream(bo));
+    StreamReader cyLive(port, memberStream(cy));
+    QVERIFY(anaLive.waitForHead() && boLive.waitForHead() && cyLive.waitForHead());
+
+    QCOMPARE(callAs(port, ana, "POST", "/api/v2/channels", R"({"id":"dev","title":"Dev"})").status,
+             201);
+    QCOMPARE(callAs(port, bo, "PUT", "/api/v2/channels/dev/members/me").status, 200);
+    QCOMPARE(callAs(port, bo, "DELETE", "/api/v2/channels/dev/members/me").status, 204);
+    const Response dm
+        = callAs(port, ana, "POST", "/api/v2/dms", json({{QStringLiteral("member"), bo.memberId}}));
+    QCOMPARE(dm.status, 201);
+    const QString dmId = dm.json().value(QLatin1StringView("id")).toString();
+    // Opening it again adds nothing.
+    QCOMPARE(
+        callAs(port, bo, "POST", "/api/v2/dms", json({{QStringLiteral("member"), ana.memberId}}))
+            .status,
+        200);
+    barrier(port, ana, {&anaLive, &boLive, &cyLive}, QStringLiteral("after-membership"));
+
+    // Ana: dev (created, so joined), then the DM titled with Bo's name.
+    const auto anaAdded = anaLive.eventsOfType(QStringLiteral("conversation_added"));
+    QCOMPARE(anaAdded.size(), size_t(2));
+    QJsonObject dev = addedConversation(anaAdded.at(0));
+    // As the conversation list shows it, but with the newest id at the time (Ana's join).
+    QJsonObject listed
+        = conversationIn(callAs(port, ana, "GET", "/api/v2/conversations"), QStringLiteral("dev"));
+    QVERIFY(dev.value(QLatin1StringView("lastEventId")).toInt() > 0);
+    QVERIFY(dev.value(QLatin1StringView("lastEventId")).toInt()
+            < listed.value(QLatin1StringView("lastEventId")).toInt());
+    dev.remove(QStringLiteral("lastEventId"));
+    listed.remove(QStringLiteral("lastEventId"));
+    QCOMPARE(dev, listed);
+    QCOMPARE(dev.value(QLatin1StringView("kind")).toString(), QStringLiteral("channel"));
+    QCOMPARE(dev.value(QLatin1StringView("title")).toString(), QStringLiteral("Dev"));
+    const QJsonObject anaDm = addedConversation(anaAdded.at(1));
+    QCOMPARE(anaDm.value(QLatin1StringView("id")).toString(), dmId);
+    QCOMPARE(anaDm.value(QLatin1StringView("title")).toString(), QStringLiteral("Bo"));
+    QCOMPARE(
+        anaDm.value(QLatin1StringView("with")).toObject().value(QLatin1StringView("id")).toString(),
+        bo.memberId);
+    QVERIFY(anaLive.eventsOfType(QStringLiteral("conversation_removed")).empty());
+
+    // Bo: dev joined, dev left, the DM titled with Ana's name.
+    const auto boAdded = boLive.eventsOfType(QStringLiteral("conversation_added"));
+    QCOMPARE(boAdded.size(), size_t(2));
+    QCOMPARE(addedConversation(boAdded.at(0)).value(QLatin1StringView("id")).toString(),
+             QStringLiteral("dev"));
+    QCOMPARE(addedConversation(boAdded.at(1)).value(QLatin1StringView("title")).toString(),
+             QStringLiteral("Ana"));
+    const auto boRemoved = boLive.eventsOfType(QStringLiteral("conversation_removed"));
+    QCOMPARE(boRemoved.size(), size_t(1));
+    QCOMPARE(dataOf(boRemoved.front()),
+             (QJsonObject {{QStringLiteral("conversation"), QStringLiteral("dev")}}));
+
+    // Cy, a third member, is told of none of it: not the channel, not the pair's DM.
+    QVERIFY(cyLive.eventsOfType(QStringLiteral("conversation_added")).empty());
+    QVERIFY(cyLive.eventsOfType(QStringLiteral("conversation_removed")).empty());
+    for (const SseParser::Event &event : cyLive.events())
+        QVERIFY2(!event.data.contains(dmId), qPrintable(event.data));
+
+    // Ephemeral: a replay from the start carries no membership event.
+    StreamReader boReplay(port, memberStream(bo, QByteArrayLiteral("0")));
+    QVERIFY(boReplay.waitForEvents(1));
+    QTest::qWait(200);
+    QVERIFY(boReplay.eventsOfType(QStringLiteral("conversation_added")).empty());
+}
+
+void TestHubV2::resetForAnotherHubOrTheFuture()
+{
+    HubFixture hubA(unlimitedRate());
+    HubFixture hubB(unlimitedRate());
+    QVERIFY(hubA.started() && hubB.started());
+    const quint16 port = hubA.port();
+    const Response signedIn = call(port, "POST", "/api/v2/session", R"({"name":"Ana"})");
+    QCOMPARE(signedIn.status, 201);
+    const QString instanceA = signedIn.json().value(QLatin1StringView("hubInstance")).toString();
+    QCOMPARE(instanceA.size(), 16);
+    QCOMPARE(
+        call(port, "GET", "/healthz").json().value(QLatin1StringView("hubInstance")).toString(),
+        instanceA);
+    const QString instanceB = call(hubB.port(), "GET", "/healthz")
+                                  .json()
+                                  .value(QLatin1StringView("hubInstance"))
+                                  .toString();
+    QCOMPARE(instanceB.size(), 16);
+    QVERIFY(instanceA != instanceB);
+
+    const Session ana {signedIn.json().value(QLatin1StringView("token")).toString().toUtf8(),
+                       QString(), QStringLiteral("Ana")};
+    // A token is one hub's: another hub does not know it at all.
+    QCOMPARE(callAs(hubB.port(), ana, "GET", "/api/v2/conversations").status, 401);
+    const qint64 first = idOf(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                                     messageBody(QStringLiteral("one"), QStringLiteral("c1"))));
+    const qint64 newest = idOf(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                                      messageBody(QStringLiteral("two"), QStringLiteral("c2"))));
+    QVERIFY(first > 0 && newest > first);
+
+    const auto resumeFrom = [&](qint64 after, const QString &instance) {
+        StreamReader::Options options = memberStream(ana, QByteArray::number(after));
+        if (!instance.isEmpty())
+            options.path += "?hubInstance=" + instance.toUtf8();
+        return std::make_unique<StreamReader>(port, options);
+    };
+    const auto firstEventOf = [](StreamReader &reader) {
+        return reader.waitForEvents(1) ? reader.events().front() : SseParser::Event {};
+    };
+
+    // Named as this hub: the missed message. Not named (an older client): the same.
+    for (const QString &instance : {instanceA, QString()}) {
+        auto resumed = resumeFrom(first, instance);
+        const SseParser::Event event = firstEventOf(*resumed);
+        QCOMPARE(event.type, QStringLiteral("message"));
+        QCOMPARE(event.lastEventId.toLongLong(), newest);
+    }
+    // Another hub's id, even one this hub has handed out too: reset, then live.
+    auto other = resumeFrom(first, instanceB);
+    const SseParser::Event reset = firstEventOf(*other);
+    QCOMPARE(reset.type, QStringLiteral("reset"));
+    QCOMPARE(dataOf(reset).value(QLatin1StringView("reason")).toString(),
+             QStringLiteral("other_hub"));
+    QCOMPARE(qint64(dataOf(reset).value(QLatin1StringView("lastId")).toDouble()), newest);
+    QCOMPARE(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                    messageBody(QStringLiteral("live"), QStringLiteral("c3")))
+                 .status,
+             201);
+    QTRY_COMPARE_WITH_TIMEOUT(other->eventsOfType(QStringLiteral("message")).size(), size_t(1),
+                              WaitMs);
+    QCOMPARE(other->eventsOfType(QStringLiteral("reset")).size(), size_t(1));
+
+    // From the future: one past the hub's newest id is a reset; the newest itself is not.
+    const qint64 live = newest + 1;
+    auto ahead = resumeFrom(live + 1, instanceA);
+    const SseParser::Event aheadReset = firstEventOf(*ahead);
+    QCOMPARE(aheadReset.type, QStringLiteral("reset"));
+    QCOMPARE(dataOf(aheadReset).value(QLatin1StringView("reason")).toString(),
+             QStringLiteral("ahead_of_room"));
+    auto upToDate = resumeFrom(live, instanceA);
+    QVERIFY(upToDate->waitForHead());
+    QTest::qWait(200);
+    QVERIFY(upToDate->eventsOfType(QStringLiteral("reset")).empty());
+
+    // The instance names the data, so it survives a restart.
+    QVERIFY(hubA.restart());
+    QCOMPARE(call(hubA.port(), "GET", "/healthz")
+                 .json()
+                 .value(QLatin1StringView("hubInstance"))
+                 .toString(),
+             instanceA);
 }
 
 QTEST_GUILESS_MAIN(TestHubV2)
