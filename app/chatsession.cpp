@@ -541,7 +541,7 @@ QString ChatSession::send(const QString &text)
     if (text.trimmed().isEmpty() || d->outbox.size() >= MaxOutboxItems || d->state == State::Idle)
         return {};
     OutboxItem item {QStringLiteral("c-") + QUuid::createUuid().toString(QUuid::WithoutBraces),
-                     text, QDateTime::currentMSecsSinceEpoch()};
+                     text, QDateTime::currentMSecsSinceEpoch(), QString()};
     // Saved before it goes out: after a crash it is sent again with the same clientId, and the hub
     // stores it once.
     d->outbox.append(item);

@@ -8,6 +8,9 @@ target_sources(confab_client PRIVATE
     messagemodel.h messagemodel.cpp
     membermodel.h membermodel.cpp
     chatsession.h chatsession.cpp
+    conversationlistmodel.h conversationlistmodel.cpp
+    conversation.h conversation.cpp
+    hubconnection.h hubconnection_p.h hubconnection.cpp
 )
 target_sources(confab_app PRIVATE
     stdinreader.h stdinreader.cpp

@@ -1,8 +1,10 @@
 // `confab listen`, `confab send` and `confab join`: the join role on the command line.
 
-#include "chatsession.h"
 #include "cli.h"
+#include "conversation.h"
+#include "conversationlistmodel.h"
 #include "hubapi.h"
+#include "hubconnection.h"
 #include "messagemodel.h"
 #include "protocol.h"
 #include "sessionstore.h"
@@ -169,15 +171,19 @@ std::optional<QString> readPassword(const QString &path, QString *error)
 struct CommonOptions
 {
     QCommandLineOption name {{QStringLiteral("n"), QStringLiteral("name")},
-                             QCoreApplication::translate("cli", "Your name in the room."),
+                             QCoreApplication::translate("cli", "Your name on the hub."),
                              QStringLiteral("NAME")};
     QCommandLineOption passwordFile {
         QStringLiteral("password-file"),
-        QCoreApplication::translate("cli", "Read the room password from FILE (first line)."),
+        QCoreApplication::translate("cli", "Read the hub's password from FILE (first line)."),
         QStringLiteral("FILE")};
+    // API v1's name for a channel; kept so that scripts written for it go on working.
     QCommandLineOption room {QStringLiteral("room"),
-                             QCoreApplication::translate("cli", "Room id (default: lobby)."),
-                             QStringLiteral("ID"), QString::fromLatin1(protocol::DefaultRoomId)};
+                             QCoreApplication::translate("cli", "The same as --to."),
+                             QStringLiteral("ID")};
+    QCommandLineOption to {QStringLiteral("to"),
+                           QCoreApplication::translate("cli", "The channel (default: lobby)."),
+                           QStringLiteral("CHANNEL")};
     QCommandLineOption stateDir {
         QStringLiteral("state-dir"),
         QCoreApplication::translate("cli",
@@ -187,7 +193,17 @@ struct CommonOptions
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({name, passwordFile, room, stateDir});
+        parser.addOptions({name, passwordFile, room, to, stateDir});
+    }
+
+    // --to, or the older --room, or lobby.
+    QString channel(const QCommandLineParser &parser) const
+    {
+        if (parser.isSet(to))
+            return parser.value(to).trimmed();
+        if (parser.isSet(room))
+            return parser.value(room).trimmed();
+        return QString::fromLatin1(protocol::DefaultRoomId);
     }
 
     struct Identity
@@ -232,7 +248,9 @@ int runListen(const QStringList &arguments)
         "cli",
         "Print every event of any text/event-stream URL as one JSON line "
         "{\"type\", \"data\", \"lastEventId\"}.\nWith --name, URL is a hub's address: sign in "
-        "and follow the room's events (leaving the room at the end).\nExit status: 0 when the "
+        "and follow your member stream, the events of every conversation you are in (each line "
+        "then names its \"conversation\"); --to CHANNEL keeps that channel's only (joining it "
+        "first). The session ends when listen does.\nExit status: 0 when the "
         "stream ended (after the allowed reconnections), 1 when it could never be reached or "
         "the hub refused to sign in, 2 when the server answered with something other than an "
         "event stream."));
@@ -257,7 +275,7 @@ int runListen(const QStringList &arguments)
     const QCommandLineOption pin = pinOption();
     parser.addOptions({reconnects, lastEventId, header, pin});
     const CommonOptions common;
-    parser.addOptions({common.name, common.passwordFile, common.room});
+    parser.addOptions({common.name, common.passwordFile, common.room, common.to});
     if (const auto early = parseArguments(parser, arguments))
         return *early;
 
@@ -265,6 +283,9 @@ int runListen(const QStringList &arguments)
     if (positional.size() != 1)
         return usageError(parser,
                           QCoreApplication::translate("cli", "listen takes exactly one URL."));
+    // Only the channel asked for; empty: every conversation of the member.
+    const QString onlyConversation
+        = parser.isSet(common.to) || parser.isSet(common.room) ? common.channel(parser) : QString();
     const bool signingIn = parser.isSet(common.name);
     QString error;
     const auto url = signingIn ? hubAddressArgument(positional.first(), &error)
@@ -303,16 +324,38 @@ int runListen(const QStringList &arguments)
 
     int exitCode = ExitOk;
     bool everOpened = false;
-    QObject::connect(&client, &SseClient::opened, [&everOpened] { everOpened = true; });
-    QObject::connect(&client, &SseClient::eventReceived,
-                     [](const QString &type, const QString &data, const QString &id) {
-                         const QJsonObject line {{QStringLiteral("type"), type},
-                                                 {QStringLiteral("data"), data},
-                                                 {QStringLiteral("lastEventId"), id}};
-                         printLine(
-                             stdout,
-                             QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
-                     });
+    QObject::connect(&client, &SseClient::opened, [&everOpened, signingIn] {
+        // Signed in, the stream carries no line of its own until something happens: say that it
+        // is open (on standard error: standard output stays one JSON line per event).
+        if (signingIn && !everOpened)
+            printLine(stderr,
+                      QStringLiteral("confab listen: ")
+                          + QCoreApplication::translate("cli", "Connected."));
+        everOpened = true;
+    });
+    QObject::connect(
+        &client, &SseClient::eventReceived,
+        [signingIn, onlyConversation](const QString &type, const QString &data, const QString &id) {
+            QJsonObject line {{QStringLiteral("type"), type},
+                              {QStringLiteral("data"), data},
+                              {QStringLiteral("lastEventId"), id}};
+            if (signingIn) {
+                // A member stream mixes conversations: say which one, so that a script need not
+                // parse `data` to sort them.
+                const QString conversation = QJsonDocument::fromJson(data.toUtf8())
+                                                 .object()
+                                                 .value(QLatin1StringView("conversation"))
+                                                 .toString();
+                // Events of no conversation (bye, reset, presence online/offline) always pass.
+                if (!onlyConversation.isEmpty() && !conversation.isEmpty()
+                    && conversation != onlyConversation)
+                    return;
+                if (!conversation.isEmpty())
+                    line.insert(QStringLiteral("conversation"), conversation);
+            }
+            printLine(stdout,
+                      QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
+        });
     QObject::connect(&client, &SseClient::stateChanged,
                      [](SseClient::State state, const QString &reason, int retryInMs) {
                          if (state == SseClient::State::Open || reason.isEmpty())
@@ -350,7 +393,8 @@ int runListen(const QStringList &arguments)
             QCoreApplication::exit(code);
             return;
         }
-        api.signOut([code](const ApiResult<HubApi::Nothing> &) { QCoreApplication::exit(code); });
+        api.signOutOfHub(
+            [code](const ApiResult<HubApi::Nothing> &) { QCoreApplication::exit(code); });
     };
     QObject::connect(&client, &SseClient::closed, [&] {
         if (exitCode == ExitOk && !everOpened)
@@ -361,24 +405,38 @@ int runListen(const QStringList &arguments)
     QObject::connect(&termination, &SignalWatcher::terminationRequested,
                      [&finish] { finish(ExitOk); });
 
+    auto refuse = [&](const ApiError &apiError) {
+        printLine(stderr, QStringLiteral("confab listen: ") + sentence(apiError.message));
+        stopping = true;
+        QCoreApplication::exit(ExitFailure);
+    };
+    auto follow = [&] {
+        client.setUrl(api.memberEventsUrl());
+        client.setRawHeader("Authorization", "Bearer " + api.token().toUtf8());
+        client.start();
+    };
     if (signingIn) {
-        const QString roomId = parser.value(common.room);
         api.setBaseUrl(*url);
         api.setPin(tlsPin);
-        api.signIn(
-            identity->name, identity->password, roomId,
-            [&, roomId](const ApiResult<SessionInfo> &result) {
-                if (!result.ok()) {
-                    printLine(stderr,
-                              QStringLiteral("confab listen: ") + sentence(result.error.message));
-                    stopping = true;
-                    QCoreApplication::exit(ExitFailure);
-                    return;
-                }
-                api.setToken(result.value->token);
-                client.setUrl(api.eventsUrl(roomId));
-                client.setRawHeader("Authorization", "Bearer " + result.value->token.toUtf8());
-                client.start();
+        api.signInToHub(
+            identity->name, identity->password, [&](const ApiResult<HubSession> &result) {
+                if (!result.ok())
+                    return refuse(result.error);
+                if (onlyConversation.isEmpty()
+                    || onlyConversation.startsWith(QLatin1StringView("dm:")))
+                    return follow();
+                // The channel's events reach the member stream only once they are in it.
+                api.joinChannel(onlyConversation, [&](const ApiResult<ChannelInfo> &joined) {
+                    if (!joined.ok()) {
+                        // Signed in by now: leave the hub as on every other way out.
+                        printLine(stderr,
+                                  QStringLiteral("confab listen: ")
+                                      + sentence(joined.error.message));
+                        finish(ExitFailure);
+                        return;
+                    }
+                    follow();
+                });
             });
     } else {
         client.start();
@@ -394,8 +452,10 @@ int runSend(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
         "cli",
-        "Post one message to a Confab hub and print its id. The session is kept (in "
-        "--state-dir) and reused by the next call with the same name."));
+        "Post one message to a Confab hub and print its id: to a channel (--to, default lobby; "
+        "joined first when you are not in it) or as a direct message to a member (--dm). The "
+        "session is kept (in --state-dir) and reused by the next call with the same name, and "
+        "by `confab join`."));
     parser.addHelpOption();
     parser.addPositionalArgument(
         QStringLiteral("URL"),
@@ -404,6 +464,11 @@ int runSend(const QStringList &arguments)
                                  QCoreApplication::translate("cli", "The message."));
     const CommonOptions common;
     common.addTo(parser);
+    const QCommandLineOption dm(
+        QStringLiteral("dm"),
+        QCoreApplication::translate("cli", "Send it as a direct message to the member NAME."),
+        QStringLiteral("NAME"));
+    parser.addOption(dm);
     const QCommandLineOption pin = pinOption();
     parser.addOption(pin);
     if (const auto early = parseArguments(parser, arguments))
@@ -423,7 +488,15 @@ int runSend(const QStringList &arguments)
         return usageError(parser, error);
     const QString &name = identity->name;
     const QString &password = identity->password;
-    const QString roomId = parser.value(common.room);
+    const QString dmName = parser.value(dm).trimmed();
+    if (parser.isSet(dm) && (parser.isSet(common.to) || parser.isSet(common.room)))
+        return usageError(parser,
+                          QCoreApplication::translate("cli", "Use --to or --dm, not both."));
+    if (parser.isSet(dm) && dmName.isEmpty())
+        return usageError(parser, QCoreApplication::translate("cli", "--dm takes a name."));
+    const QString channel = common.channel(parser);
+    if (channel.isEmpty())
+        return usageError(parser, QCoreApplication::translate("cli", "--to takes a channel."));
 
     std::optional<TlsPin> tlsPin;
     if (!pinArgument(parser, pin, &tlsPin, &error))
@@ -433,44 +506,96 @@ int runSend(const QStringList &arguments)
     api.setBaseUrl(*url);
     api.setPin(tlsPin);
     SessionStore store;
-    store.open(parser.value(common.stateDir), *url, roomId, name);
+    store.openHub(parser.value(common.stateDir), *url, name);
     const QString clientId
         = QStringLiteral("c-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     int exitCode = ExitFailure;
 
-    auto fail = [&exitCode](const ApiError &apiError) {
-        printLine(stderr, QStringLiteral("confab send: ") + apiError.message);
+    auto failWith = [&exitCode](const QString &message) {
+        printLine(stderr, QStringLiteral("confab send: ") + sentence(message));
         exitCode = ExitFailure;
         QCoreApplication::exit(exitCode);
     };
-    std::function<void(bool)> post;
+    auto fail = [&failWith](const ApiError &apiError) { failWith(apiError.message); };
+    // Steps, each calling the next; a 401 on the saved token signs in once and starts over.
+    std::function<void(bool)> resolve;
+    std::function<void(const QString &, bool)> post;
     auto signIn = [&] {
-        api.signIn(name, password, roomId, [&](const ApiResult<SessionInfo> &result) {
+        api.signInToHub(name, password, [&](const ApiResult<HubSession> &result) {
             if (!result.ok())
                 return fail(result.error);
-            store.saveSession({result.value->token, result.value->member, result.value->roomTitle});
-            post(false);
+            store.saveSession({result.value->token, result.value->member, QString()});
+            resolve(false);
         });
     };
-    // The same clientId on the retry after a re-sign-in: the hub keeps one copy at most.
-    post = [&](bool mayReauthenticate) {
-        api.postMessage(roomId, text, clientId,
-                        [&, mayReauthenticate](const ApiResult<PostedMessage> &result) {
-                            if (result.ok()) {
-                                printLine(stdout, QString::number(result.value->id));
-                                exitCode = ExitOk;
-                                QCoreApplication::exit(exitCode);
-                            } else if (result.error.httpStatus == 401 && mayReauthenticate) {
-                                store.forgetSession();
-                                signIn();
-                            } else {
-                                fail(result.error);
-                            }
-                        });
+    auto reauthenticate = [&](const ApiError &apiError, bool mayReauthenticate) {
+        if (apiError.httpStatus != 401 || !mayReauthenticate)
+            return false;
+        store.forgetSession();
+        signIn();
+        return true;
+    };
+    // The same clientId on every retry: the hub keeps one copy at most.
+    post = [&](const QString &conversationId, bool mayReauthenticate) {
+        api.postToConversation(
+            conversationId, text, clientId,
+            [&, conversationId, mayReauthenticate](const ApiResult<PostedMessage> &result) {
+                if (result.ok()) {
+                    printLine(stdout, QString::number(result.value->id));
+                    exitCode = ExitOk;
+                    QCoreApplication::exit(exitCode);
+                    return;
+                }
+                if (reauthenticate(result.error, mayReauthenticate))
+                    return;
+                if (result.error.code == QLatin1StringView(protocol::error::NotAMember)) {
+                    // Not in that channel (yet): join it, then post.
+                    api.joinChannel(conversationId,
+                                    [&, conversationId](const ApiResult<ChannelInfo> &joined) {
+                                        if (!joined.ok())
+                                            return fail(joined.error);
+                                        post(conversationId, false);
+                                    });
+                    return;
+                }
+                if (result.error.code == QLatin1StringView(protocol::error::UnknownConversation))
+                    return failWith(
+                        QCoreApplication::translate("cli", "There is no channel “%1” on this hub")
+                            .arg(conversationId));
+                fail(result.error);
+            });
+    };
+    resolve = [&](bool mayReauthenticate) {
+        if (dmName.isEmpty()) {
+            post(channel, mayReauthenticate);
+            return;
+        }
+        api.fetchHubMembers(
+            [&, mayReauthenticate](const ApiResult<std::vector<MemberInfo>> &members) {
+                if (!members.ok()) {
+                    if (!reauthenticate(members.error, mayReauthenticate))
+                        fail(members.error);
+                    return;
+                }
+                QString memberId;
+                for (const MemberInfo &info : *members.value) {
+                    if (info.member.name.compare(dmName, Qt::CaseInsensitive) == 0)
+                        memberId = info.member.id;
+                }
+                if (memberId.isEmpty())
+                    return failWith(
+                        QCoreApplication::translate("cli", "Nobody called “%1” is on this hub")
+                            .arg(dmName));
+                api.openDirectMessage(memberId, [&](const ApiResult<ConversationInfo> &opened) {
+                    if (!opened.ok())
+                        return fail(opened.error);
+                    post(opened.value->id, false);
+                });
+            });
     };
     if (const auto saved = store.loadSession()) {
         api.setToken(saved->token);
-        QTimer::singleShot(0, [&] { post(true); });
+        QTimer::singleShot(0, [&] { resolve(true); });
     } else {
         QTimer::singleShot(0, signIn);
     }
@@ -480,19 +605,30 @@ int runSend(const QStringList &arguments)
 // ---------------------------------------------------------------------------------------------
 namespace {
 
-// Prints the room's timeline to the terminal as rows arrive in the session's model.
+// How a conversation is named in the terminal: `#channel`, `@Name` for a DM.
+QString labelOf(const ConversationInfo &info)
+{
+    if (info.kind == QLatin1StringView(protocol::KindDm))
+        return QLatin1Char('@') + terminalSafe(info.title);
+    return QLatin1Char('#') + terminalSafe(info.id);
+}
+
+QString messageLine(const QDateTime &when, const QString &sender, const QString &text)
+{
+    return QStringLiteral("[%1] %2: %3")
+        .arg(when.toString(QStringLiteral("HH:mm")), terminalSafe(sender), terminalSafe(text));
+}
+
+// Prints the timeline of the conversation the user is in as rows arrive in its model, and the
+// messages of every other conversation as they come, prefixed with where they were said.
 class TerminalPrinter : public QObject
 {
 public:
-    explicit TerminalPrinter(ChatSession *session)
-        : m_session(session)
+    explicit TerminalPrinter(HubConnection *connection)
+        : m_connection(connection)
     {
-        MessageModel *model = session->messages();
-        connect(model, &QAbstractItemModel::rowsInserted, this,
-                [this](const QModelIndex &, int first, int last) { printRows(first, last); });
-        connect(model, &QAbstractItemModel::modelReset, this, [this] { m_newestPrinted = 0; });
-        connect(session, &ChatSession::stateChanged, this,
-                [](ChatSession::State, const QString &reason, int retryInMs) {
+        connect(connection, &HubConnection::stateChanged, this,
+                [](HubConnection::State, const QString &reason, int retryInMs) {
                     if (reason.isEmpty())
                         return;
                     QString line = QStringLiteral("* ") + sentence(reason);
@@ -500,47 +636,121 @@ public:
                         line += QLatin1Char(' ') + SseClient::reconnectNote(retryInMs);
                     printLine(stderr, line);
                 });
-        connect(session, &ChatSession::typingChanged, this, [](const QStringList &names) {
+        connect(connection, &HubConnection::messageArrived, this,
+                [this](const QString &conversationId, const MessageEvent &message, bool own, bool) {
+                    if (conversationId == m_current || own)
+                        return;
+                    qint64 &printed = m_newestPrinted[conversationId];
+                    if (message.id <= printed)
+                        return;
+                    printed = message.id;
+                    printLine(
+                        stdout,
+                        QStringLiteral("[%1] ").arg(label(conversationId))
+                            + messageLine(QDateTime::fromMSecsSinceEpoch(message.ts).toLocalTime(),
+                                          message.from.name, message.text));
+                });
+    }
+
+    QString current() const { return m_current; }
+    QString label(const QString &conversationId) const
+    {
+        if (const auto info = m_connection->conversations()->info(conversationId))
+            return labelOf(*info);
+        return QLatin1Char('#') + terminalSafe(conversationId);
+    }
+
+    // Follows this conversation from now on (its page of history first, once).
+    void follow(Conversation *conversation)
+    {
+        if (m_conversation)
+            m_conversation->disconnect(this);
+        if (m_model)
+            m_model->disconnect(this);
+        m_conversation = conversation;
+        m_current = conversation->id();
+        m_model = conversation->messages();
+        m_connection->setActiveConversation(m_current);
+        connect(m_model, &QAbstractItemModel::rowsInserted, this,
+                [this](const QModelIndex &, int first, int last) { printRows(first, last); });
+        connect(m_model, &QAbstractItemModel::modelReset, this,
+                [this] { m_newestPrinted[m_current] = 0; });
+        connect(m_model, &QAbstractItemModel::dataChanged, this,
+                [this](const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                       const QList<int> &roles) {
+                    if (roles.contains(MessageModel::EditedRole)
+                        || roles.contains(MessageModel::DeletedRole))
+                        printChanges(topLeft.row(), bottomRight.row());
+                });
+        connect(conversation, &Conversation::typingChanged, this, [](const QStringList &names) {
             if (!names.isEmpty())
                 printLine(stderr,
                           QStringLiteral("* ")
-                              + ChatSession::tr("%1 typing…")
+                              + HubConnection::tr("%1 typing…")
                                     .arg(terminalSafe(names.join(QStringLiteral(", ")))));
         });
+        printRows(0, m_model->rowCount() - 1);
     }
 
 private:
     void printRows(int first, int last)
     {
-        const MessageModel *model = m_session->messages();
+        qint64 &newestPrinted = m_newestPrinted[m_current];
         for (int row = first; row <= last; ++row) {
-            const QModelIndex index = model->index(row);
+            const QModelIndex index = m_model->index(row);
             const qint64 sequence = index.data(MessageModel::SequenceRole).toLongLong();
             // Pending rows wait for their sequence number; older pages are not replayed here.
-            if (sequence <= m_newestPrinted)
+            if (sequence <= newestPrinted)
                 continue;
-            m_newestPrinted = sequence;
-            const QString time = index.data(MessageModel::TimestampRole)
-                                     .toDateTime()
-                                     .toString(QStringLiteral("HH:mm"));
+            newestPrinted = sequence;
+            const QDateTime time = index.data(MessageModel::TimestampRole).toDateTime();
             if (index.data(MessageModel::KindRole).value<MessageModel::Kind>()
                 == MessageModel::Kind::Notice) {
                 printLine(stdout,
                           QStringLiteral("[%1] * %2")
-                              .arg(time, terminalSafe(index.data(Qt::DisplayRole).toString())));
+                              .arg(time.toString(QStringLiteral("HH:mm")),
+                                   terminalSafe(index.data(Qt::DisplayRole).toString())));
+            } else if (index.data(MessageModel::DeletedRole).toBool()) {
+                printLine(stdout,
+                          QStringLiteral("[%1] * ").arg(time.toString(QStringLiteral("HH:mm")))
+                              + QCoreApplication::translate("cli", "%1 deleted a message.")
+                                    .arg(terminalSafe(
+                                        index.data(MessageModel::SenderNameRole).toString())));
             } else {
-                printLine(
-                    stdout,
-                    QStringLiteral("[%1] %2: %3")
-                        .arg(time,
-                             terminalSafe(index.data(MessageModel::SenderNameRole).toString()),
-                             terminalSafe(index.data(MessageModel::TextRole).toString())));
+                printLine(stdout,
+                          messageLine(time, index.data(MessageModel::SenderNameRole).toString(),
+                                      index.data(MessageModel::TextRole).toString()));
             }
         }
     }
 
-    ChatSession *m_session;
-    qint64 m_newestPrinted = 0;
+    // An edit or delete of a message already printed: say so on a line of its own.
+    void printChanges(int first, int last)
+    {
+        for (int row = first; row <= last; ++row) {
+            const QModelIndex index = m_model->index(row);
+            const QString sender
+                = terminalSafe(index.data(MessageModel::SenderNameRole).toString());
+            if (index.data(MessageModel::DeletedRole).toBool())
+                printLine(
+                    stdout,
+                    QStringLiteral("* ")
+                        + QCoreApplication::translate("cli", "%1 deleted a message.").arg(sender));
+            else
+                printLine(
+                    stdout,
+                    QStringLiteral("* ")
+                        + QCoreApplication::translate("cli", "%1 edited a message: %2")
+                              .arg(sender,
+                                   terminalSafe(index.data(MessageModel::TextRole).toString())));
+        }
+    }
+
+    HubConnection *m_connection;
+    QPointer<Conversation> m_conversation;
+    QPointer<MessageModel> m_model;
+    QString m_current;
+    QHash<QString, qint64> m_newestPrinted; // per conversation
 };
 
 // What `join` needs to say which line the hub refused: the length and first characters of the
@@ -578,8 +788,12 @@ int runJoin(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
         "cli",
-        "Chat in the terminal: prints the room's messages as they come and sends each line "
-        "read from standard input. /quit or end of input leaves (after the outbox is sent)."));
+        "Chat in the terminal: starts in lobby (or --to CHANNEL), prints the conversation's "
+        "messages as they come, those of your other conversations prefixed with [#channel] or "
+        "[@name], and sends each line read from standard input.\n"
+        "Commands: /join CHANNEL (creates it when there is none), /dm NAME, /list (your "
+        "conversations with unread counts), /leave (the channel you are in), /quit. /quit or end "
+        "of input leaves (after the outbox is sent)."));
     parser.addHelpOption();
     parser.addPositionalArgument(
         QStringLiteral("URL"),
@@ -602,119 +816,222 @@ int runJoin(const QStringList &arguments)
     const auto identity = common.identity(parser, &error);
     if (!identity)
         return usageError(parser, error);
-    const QString &name = identity->name;
-    const QString &password = identity->password;
+    const QString startChannel = common.channel(parser);
+    if (startChannel.isEmpty())
+        return usageError(parser, QCoreApplication::translate("cli", "--to takes a channel."));
 
-    ChatSession session;
-    TerminalPrinter printer(&session);
+    HubConnection connection;
+    TerminalPrinter printer(&connection);
     StdinReader input;
     QTimer drainDeadline;
     drainDeadline.setSingleShot(true);
     bool leaving = false;
     bool everLive = false; // reached the hub at least once
+    bool started = false; // in the first conversation
     int notSent = 0; // lines refused (too long for the hub) or dropped (over the reader's cap)
     SentLines sentLines;
+    QStringList held; // lines typed before the first conversation was there to take them
+    const auto say = [](const QString &text) { printLine(stderr, QStringLiteral("* ") + text); };
 
-    // The outbox is empty: the exit status says whether every line reached the room.
+    auto pendingCount = [&] { return connection.outboxSize() + int(held.size()); };
+    // The outbox is empty: the exit status says whether every line reached the hub.
     auto exitAfterDrain = [&] { QCoreApplication::exit(notSent == 0 ? ExitOk : ExitFailure); };
     auto leaveWhenSent = [&] {
         leaving = true;
-        if (session.state() == ChatSession::State::Failed) {
+        if (connection.state() == HubConnection::State::Failed) {
             QCoreApplication::exit(ExitFailure);
             return;
         }
         // Not even connected yet (end of input can come at once): wait for the hub as long as
         // for an outbox, so that "nothing to send" never hides "never reached the hub".
-        if (everLive && session.outboxSize() == 0) {
+        if (everLive && started && pendingCount() == 0) {
             exitAfterDrain();
             return;
         }
         drainDeadline.start(DrainOutboxTimeoutMs);
     };
+    auto sendLine = [&](const QString &line) {
+        Conversation *conversation = connection.conversation(printer.current());
+        if (!conversation) {
+            held.append(line);
+            return;
+        }
+        const QString clientId = conversation->send(line);
+        if (!clientId.isEmpty())
+            sentLines.add(clientId, line);
+    };
+    auto enter = [&](const QString &conversationId) {
+        Conversation *conversation = connection.conversation(conversationId);
+        if (!conversation)
+            return false;
+        printer.follow(conversation);
+        say(QCoreApplication::translate("cli", "Now in %1.").arg(printer.label(conversationId)));
+        if (!started) {
+            started = true;
+            for (const QString &line : std::exchange(held, {}))
+                sendLine(line);
+        }
+        return true;
+    };
     QObject::connect(&drainDeadline, &QTimer::timeout, [&] {
         if (!everLive)
-            printLine(stderr,
-                      QStringLiteral("* ")
-                          + QCoreApplication::translate(
-                                "cli", "Could not reach the hub at %1; nothing was sent.")
-                                .arg(url->toString()));
+            say(QCoreApplication::translate("cli",
+                                            "Could not reach the hub at %1; nothing was sent.")
+                    .arg(url->toString()));
         else
-            printLine(stderr,
-                      QStringLiteral("* ")
-                          + ChatSession::tr("%n message(s) not sent; they stay in the outbox.",
-                                            nullptr, session.outboxSize()));
+            say(HubConnection::tr("%n message(s) not sent; they stay in the outbox.", nullptr,
+                                  pendingCount()));
         QCoreApplication::exit(ExitFailure);
     });
-    QObject::connect(&session, &ChatSession::outboxChanged, [&](int size) {
-        if (leaving && everLive && size == 0)
+    QObject::connect(&connection, &HubConnection::outboxChanged, [&](int) {
+        if (leaving && everLive && started && pendingCount() == 0)
             exitAfterDrain();
     });
-    QObject::connect(&session, &ChatSession::stateChanged,
-                     [&](ChatSession::State state, const QString &, int) {
-                         if (state == ChatSession::State::Failed)
+    QObject::connect(&connection, &HubConnection::stateChanged,
+                     [&](HubConnection::State state, const QString &, int) {
+                         if (state == HubConnection::State::Failed)
                              QCoreApplication::exit(ExitFailure);
-                         if (state == ChatSession::State::Live) {
+                         if (state == HubConnection::State::Live)
                              everLive = true;
-                             if (leaving && session.outboxSize() == 0)
-                                 exitAfterDrain();
+                     });
+    // The first list: start in the channel asked for (joining it when the member is not in it).
+    QObject::connect(&connection, &HubConnection::conversationsLoaded, [&] {
+        if (started)
+            return;
+        if (!enter(startChannel))
+            connection.joinChannel(startChannel);
+    });
+    QObject::connect(
+        &connection, &HubConnection::conversationOpened,
+        [&](const QString &conversationId, bool created) {
+            if (created)
+                say(QCoreApplication::translate("cli", "There was no channel %1: created it.")
+                        .arg(printer.label(conversationId)));
+            enter(conversationId);
+            if (leaving && started && pendingCount() == 0)
+                exitAfterDrain();
+        });
+    QObject::connect(&connection, &HubConnection::conversationLeft,
+                     [&](const QString &conversationId) {
+                         if (conversationId != printer.current())
+                             return;
+                         say(QCoreApplication::translate("cli", "You left %1.")
+                                 .arg(QLatin1Char('#') + terminalSafe(conversationId)));
+                         // Somewhere to go on: lobby, or else the first conversation left.
+                         if (conversationId != QLatin1StringView(protocol::DefaultRoomId)
+                             && enter(QString::fromLatin1(protocol::DefaultRoomId)))
+                             return;
+                         const auto all = connection.conversations()->all();
+                         if (!all.empty())
+                             enter(all.front().id);
+                         else
+                             say(QCoreApplication::translate(
+                                 "cli", "You are in no conversation now: /join CHANNEL."));
+                     });
+    QObject::connect(&connection, &HubConnection::actionFailed,
+                     [&](const QString &, const QString &reason) {
+                         say(sentence(reason));
+                         // Could not even get into the first conversation: nothing to do here.
+                         if (!started) {
+                             QCoreApplication::exit(ExitFailure);
                          }
                      });
     // The hub refused a line for good (too long for it: the limit is the hub's, so it is the
     // hub that says no). Nothing is cut: the whole line stays unsent, and the user is told.
-    QObject::connect(&session, &ChatSession::sendRejected,
-                     [&](const QString &clientId, const QString &reason) {
-                         ++notSent;
-                         const SentLines::Line line = sentLines.take(clientId);
-                         printLine(stderr,
-                                   QStringLiteral("* ")
-                                       + QCoreApplication::translate("cli",
-                                                                     "Not sent (%1 characters, "
-                                                                     "starting \"%2\"): %3")
-                                             .arg(QString::number(line.length),
-                                                  terminalSafe(line.start), sentence(reason)));
-                         if (leaving && session.outboxSize() == 0)
-                             exitAfterDrain();
-                     });
+    QObject::connect(
+        &connection, &HubConnection::sendRejected,
+        [&](const QString &, const QString &clientId, const QString &reason) {
+            ++notSent;
+            const SentLines::Line line = sentLines.take(clientId);
+            say(QCoreApplication::translate("cli", "Not sent (%1 characters, starting \"%2\"): %3")
+                    .arg(QString::number(line.length), terminalSafe(line.start), sentence(reason)));
+            if (leaving && pendingCount() == 0)
+                exitAfterDrain();
+        });
     QObject::connect(&input, &StdinReader::overlongLineDropped, [&] {
         ++notSent;
-        printLine(stderr,
-                  QStringLiteral("* ")
-                      + QCoreApplication::translate("cli",
-                                                    "Not sent: a line of more than %1 KiB. "
-                                                    "Nothing of it was sent; split it into "
-                                                    "shorter lines.")
-                            .arg(StdinReader::MaxLineBytes / 1024));
+        say(QCoreApplication::translate("cli",
+                                        "Not sent: a line of more than %1 KiB. Nothing of it was "
+                                        "sent; split it into shorter lines.")
+                .arg(StdinReader::MaxLineBytes / 1024));
     });
+    auto listConversations = [&] {
+        const auto all = connection.conversations()->all();
+        printLine(stdout, QCoreApplication::translate("cli", "Conversations:"));
+        for (const ConversationInfo &info : all) {
+            QString line
+                = (info.id == printer.current() ? QStringLiteral("* ") : QStringLiteral("  "))
+                + labelOf(info);
+            if (info.unread > 0)
+                line += QStringLiteral("  ")
+                    + QCoreApplication::translate("cli", "%n unread", nullptr, info.unread);
+            if (info.mentions > 0)
+                line += QStringLiteral(", ")
+                    + QCoreApplication::translate("cli", "%n mention(s)", nullptr, info.mentions);
+            printLine(stdout, line);
+        }
+    };
     QObject::connect(&input, &StdinReader::lineRead, [&](const QString &line) {
         if (leaving)
             return;
-        if (line.trimmed() == QLatin1StringView("/quit")) {
-            leaveWhenSent();
+        const QString trimmed = line.trimmed();
+        if (trimmed.isEmpty())
+            return;
+        // A line starting with "//" is a message that starts with "/".
+        if (trimmed.startsWith(QLatin1Char('/')) && !trimmed.startsWith(QStringLiteral("//"))) {
+            const qsizetype space = trimmed.indexOf(QLatin1Char(' '));
+            const QString command = trimmed.left(space < 0 ? trimmed.size() : space);
+            const QString argument = space < 0 ? QString() : trimmed.mid(space + 1).trimmed();
+            if (command == QLatin1StringView("/quit")) {
+                leaveWhenSent();
+            } else if (command == QLatin1StringView("/list")) {
+                listConversations();
+            } else if (command == QLatin1StringView("/join") && !argument.isEmpty()) {
+                const QString channel
+                    = argument.startsWith(QLatin1Char('#')) ? argument.mid(1) : argument;
+                if (connection.conversations()->rowOf(channel) >= 0)
+                    enter(channel);
+                else
+                    connection.joinOrCreateChannel(channel);
+            } else if (command == QLatin1StringView("/dm") && !argument.isEmpty()) {
+                connection.openDirectMessageByName(
+                    argument.startsWith(QLatin1Char('@')) ? argument.mid(1) : argument);
+            } else if (command == QLatin1StringView("/leave")) {
+                const auto info = connection.conversations()->info(printer.current());
+                if (info && info->kind == QLatin1StringView(protocol::KindDm))
+                    say(QCoreApplication::translate(
+                        "cli", "A direct message cannot be left; /join or /dm to go elsewhere."));
+                else if (!printer.current().isEmpty())
+                    connection.leaveChannel(printer.current());
+            } else {
+                say(QCoreApplication::translate(
+                        "cli",
+                        "Unknown command %1. Commands: /join CHANNEL, /dm NAME, /list, "
+                        "/leave, /quit (start a message with // to send a /).")
+                        .arg(terminalSafe(command.left(LinePreviewChars))));
+            }
             return;
         }
-        if (line.trimmed().isEmpty())
-            return;
-        const QString clientId = session.send(line);
-        if (!clientId.isEmpty())
-            sentLines.add(clientId, line);
+        sendLine(trimmed.startsWith(QStringLiteral("//"))
+                     ? line.mid(line.indexOf(QLatin1Char('/')) + 1)
+                     : line);
     });
     QObject::connect(&input, &StdinReader::endOfInput, leaveWhenSent);
     SignalWatcher termination;
     QObject::connect(&termination, &SignalWatcher::terminationRequested,
                      [] { QCoreApplication::exit(ExitOk); });
 
-    ChatSession::Options options;
+    HubConnection::Options options;
     if (!pinArgument(parser, pin, &options.pin, &error))
         return usageError(parser, error);
     options.hubUrl = *url;
-    options.roomId = parser.value(common.room);
-    options.name = name;
-    options.password = password;
+    options.name = identity->name;
+    options.password = identity->password;
     options.storageDir = parser.value(common.stateDir);
-    session.start(options);
+    connection.start(options);
     input.start();
     const int code = QCoreApplication::exec();
-    session.stop(false);
+    connection.stop(false);
     return code;
 }
 

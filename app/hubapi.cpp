@@ -62,6 +62,51 @@ ApiError malformed(const QString &what)
     return ApiError {-1, QStringLiteral("bad_response"), what, 0};
 }
 
+QString encoded(const QString &segment)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(segment));
+}
+
+QString conversationPath(const QString &conversationId, QLatin1StringView tail)
+{
+    // DM ids hold a colon ("dm:…"): percent-encoded, so that no URL parser takes it for a scheme.
+    return QStringLiteral("conversations/") + encoded(conversationId) + tail;
+}
+
+// A handler that reads the answer with one of restapi's readers. An answer that is not that shape
+// is an error of its own (bad_response), never a value made up from nothing.
+template<class T, class Reader>
+std::function<void(const QJsonObject *, const ApiError &)> reading(HubApi::Callback<T> done,
+                                                                   Reader reader, const char *what)
+{
+    return
+        [done = std::move(done), reader, what](const QJsonObject *answer, const ApiError &error) {
+            ApiResult<T> result;
+            result.error = error;
+            if (answer) {
+                result.value = reader(*answer);
+                if (!result.value)
+                    result.error = malformed(
+                        QStringLiteral("The hub's answer is not %1.").arg(QLatin1StringView(what)));
+            }
+            if (done)
+                done(result);
+        };
+}
+
+std::function<void(const QJsonObject *, const ApiError &)>
+nothing(HubApi::Callback<HubApi::Nothing> done)
+{
+    return [done = std::move(done)](const QJsonObject *answer, const ApiError &error) {
+        ApiResult<HubApi::Nothing> result;
+        result.error = error;
+        if (answer)
+            result.value = HubApi::Nothing {};
+        if (done)
+            done(result);
+    };
+}
+
 } // namespace
 
 HubApi::HubApi(QObject *parent)
@@ -106,6 +151,12 @@ QUrl HubApi::apiUrl(const QString &path) const
         QUrl(QString::fromLatin1(protocol::ApiPrefix).mid(1) + QLatin1Char('/') + path));
 }
 
+QUrl HubApi::apiV2Url(const QString &path) const
+{
+    return m_baseUrl.resolved(
+        QUrl(QString::fromLatin1(protocol::ApiV2Prefix).mid(1) + QLatin1Char('/') + path));
+}
+
 QUrl HubApi::eventsUrl(const QString &roomId) const
 {
     return apiUrl(roomPath(roomId, QLatin1StringView("/events")));
@@ -127,7 +178,7 @@ void HubApi::call(const QByteArray &method, const QUrl &url, const QJsonObject *
         request.setHeader(QNetworkRequest::ContentTypeHeader,
                           QByteArrayLiteral("application/json"));
     }
-    if (method == "POST" || method == "DELETE")
+    if (method == "POST" || method == "DELETE" || method == "PUT" || method == "PATCH")
         request.setHeader(QNetworkRequest::ContentLengthHeader, payload.size());
     QNetworkReply *reply = m_nam->sendCustomRequest(request, method, payload);
     if (m_pin)
@@ -296,6 +347,134 @@ void HubApi::sendTyping(const QString &roomId, Callback<Nothing> done)
              if (done)
                  done(result);
          });
+}
+
+QUrl HubApi::memberEventsUrl() const
+{
+    return apiV2Url(QStringLiteral("events"));
+}
+
+void HubApi::signInToHub(const QString &name, const QString &password, Callback<HubSession> done)
+{
+    SessionRequest request {name, std::nullopt, std::nullopt};
+    if (!password.isEmpty())
+        request.password = password;
+    const QJsonObject body = request.toJson();
+    call("POST", apiV2Url(QStringLiteral("session")), &body,
+         reading<HubSession>(
+             [this, done = std::move(done)](const ApiResult<HubSession> &result) {
+                 if (result.ok())
+                     m_token = result.value->token;
+                 done(result);
+             },
+             &HubSession::fromJson, "a session with a token and a member"));
+}
+
+void HubApi::signOutOfHub(Callback<Nothing> done)
+{
+    call("DELETE", apiV2Url(QStringLiteral("session")), nullptr, nothing(std::move(done)));
+}
+
+void HubApi::fetchHubMembers(Callback<std::vector<MemberInfo>> done)
+{
+    call("GET", apiV2Url(QStringLiteral("members")), nullptr,
+         reading<std::vector<MemberInfo>>(std::move(done), &memberListFromJson, "a member list"));
+}
+
+void HubApi::fetchChannels(Callback<std::vector<ChannelInfo>> done)
+{
+    call(
+        "GET", apiV2Url(QStringLiteral("channels")), nullptr,
+        reading<std::vector<ChannelInfo>>(std::move(done), &channelListFromJson, "a channel list"));
+}
+
+void HubApi::createChannel(const ChannelRequest &channel, Callback<ChannelInfo> done)
+{
+    const QJsonObject body = channel.toJson();
+    call("POST", apiV2Url(QStringLiteral("channels")), &body,
+         reading<ChannelInfo>(std::move(done), &ChannelInfo::fromJson, "a channel"));
+}
+
+void HubApi::joinChannel(const QString &channelId, Callback<ChannelInfo> done)
+{
+    call("PUT",
+         apiV2Url(QStringLiteral("channels/") + encoded(channelId) + QStringLiteral("/members/me")),
+         nullptr, reading<ChannelInfo>(std::move(done), &ChannelInfo::fromJson, "a channel"));
+}
+
+void HubApi::leaveChannel(const QString &channelId, Callback<Nothing> done)
+{
+    call("DELETE",
+         apiV2Url(QStringLiteral("channels/") + encoded(channelId) + QStringLiteral("/members/me")),
+         nullptr, nothing(std::move(done)));
+}
+
+void HubApi::openDirectMessage(const QString &memberId, Callback<ConversationInfo> done)
+{
+    const QJsonObject body = DmRequest {memberId}.toJson();
+    call("POST", apiV2Url(QStringLiteral("dms")), &body,
+         reading<ConversationInfo>(std::move(done), &ConversationInfo::fromJson, "a conversation"));
+}
+
+void HubApi::fetchConversations(Callback<std::vector<ConversationInfo>> done)
+{
+    call("GET", apiV2Url(QStringLiteral("conversations")), nullptr,
+         reading<std::vector<ConversationInfo>>(std::move(done), &conversationListFromJson,
+                                                "a conversation list"));
+}
+
+void HubApi::postToConversation(const QString &conversationId, const QString &text,
+                                const QString &clientId, Callback<PostedMessage> done)
+{
+    const QJsonObject body = MessageRequest {text, clientId}.toJson();
+    call("POST", apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages"))), &body,
+         reading<PostedMessage>(std::move(done), &PostedMessage::fromJson, "a message id"));
+}
+
+void HubApi::fetchConversationPage(const QString &conversationId, qint64 beforeId, int limit,
+                                   Callback<HistoryPage> done)
+{
+    QUrl url = apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages")));
+    QUrlQuery query;
+    if (beforeId > 0)
+        query.addQueryItem(QStringLiteral("before"), QString::number(beforeId));
+    query.addQueryItem(QStringLiteral("limit"),
+                       QString::number(qBound(1, limit, protocol::MaxHistoryPage)));
+    url.setQuery(query);
+    call("GET", url, nullptr,
+         reading<HistoryPage>(std::move(done), &HistoryPage::fromJson, "a page of history"));
+}
+
+void HubApi::editMessage(const QString &conversationId, qint64 messageId, const QString &text,
+                         Callback<PostedMessage> done)
+{
+    const QJsonObject body = EditRequest {text}.toJson();
+    call("PATCH",
+         apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages/"))
+                  + QString::number(messageId)),
+         &body, reading<PostedMessage>(std::move(done), &PostedMessage::fromJson, "an event id"));
+}
+
+void HubApi::deleteMessage(const QString &conversationId, qint64 messageId,
+                           Callback<PostedMessage> done)
+{
+    call("DELETE",
+         apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages/"))
+                  + QString::number(messageId)),
+         nullptr, reading<PostedMessage>(std::move(done), &PostedMessage::fromJson, "an event id"));
+}
+
+void HubApi::markRead(const QString &conversationId, qint64 upTo, Callback<Nothing> done)
+{
+    const QJsonObject body = ReadRequest {upTo}.toJson();
+    call("POST", apiV2Url(conversationPath(conversationId, QLatin1StringView("/read"))), &body,
+         nothing(std::move(done)));
+}
+
+void HubApi::sendConversationTyping(const QString &conversationId, Callback<Nothing> done)
+{
+    call("POST", apiV2Url(conversationPath(conversationId, QLatin1StringView("/typing"))), nullptr,
+         nothing(std::move(done)));
 }
 
 void HubApi::abortAll()

@@ -79,12 +79,43 @@ public:
     void fetchRooms(Callback<std::vector<RoomInfo>> done);
     void sendTyping(const QString &roomId, Callback<Nothing> done);
 
+    // ---- API v2 (docs/protocol.md, "API v2: conversations"): one token for the whole hub ----
+
+    // GET /api/v2/events: the member's one stream (every conversation they are in).
+    QUrl memberEventsUrl() const;
+    // POST /api/v2/session; on success the token is kept for the calls that follow.
+    void signInToHub(const QString &name, const QString &password, Callback<HubSession> done);
+    // DELETE /api/v2/session: leaves every channel; DMs stay.
+    void signOutOfHub(Callback<Nothing> done);
+    // GET /api/v2/members: every member with a live session, hub-wide, sorted by name.
+    void fetchHubMembers(Callback<std::vector<MemberInfo>> done);
+    void fetchChannels(Callback<std::vector<ChannelInfo>> done); // GET /api/v2/channels
+    void createChannel(const ChannelRequest &channel, Callback<ChannelInfo> done); // and joins
+    void joinChannel(const QString &channelId, Callback<ChannelInfo> done); // PUT …/members/me
+    void leaveChannel(const QString &channelId, Callback<Nothing> done); // DELETE …/members/me
+    // POST /api/v2/dms: the one conversation with that member (new or existing).
+    void openDirectMessage(const QString &memberId, Callback<ConversationInfo> done);
+    void fetchConversations(Callback<std::vector<ConversationInfo>> done);
+    void postToConversation(const QString &conversationId, const QString &text,
+                            const QString &clientId, Callback<PostedMessage> done);
+    // beforeId 0: the newest page.
+    void fetchConversationPage(const QString &conversationId, qint64 beforeId, int limit,
+                               Callback<HistoryPage> done);
+    // PATCH / DELETE …/messages/{id}: answered with the id and ts of the edit/delete event.
+    void editMessage(const QString &conversationId, qint64 messageId, const QString &text,
+                     Callback<PostedMessage> done);
+    void deleteMessage(const QString &conversationId, qint64 messageId,
+                       Callback<PostedMessage> done);
+    void markRead(const QString &conversationId, qint64 upTo, Callback<Nothing> done);
+    void sendConversationTyping(const QString &conversationId, Callback<Nothing> done);
+
     // Cancels every call in flight; their callbacks are not called.
     void abortAll();
 
 private:
     using JsonHandler = std::function<void(const QJsonObject *body, const ApiError &error)>;
     QUrl apiUrl(const QString &path) const;
+    QUrl apiV2Url(const QString &path) const;
     void call(const QByteArray &method, const QUrl &url, const QJsonObject *body,
               JsonHandler handler);
 

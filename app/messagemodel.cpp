@@ -1,5 +1,7 @@
 #include "messagemodel.h"
 
+#include "mentions.h"
+
 #include <algorithm>
 
 namespace confab {
@@ -14,6 +16,8 @@ struct MessageModel::Row
     PresenceState notice = PresenceState::Join;
     qint64 ts = 0;
     Delivery delivery = Delivery::Delivered;
+    qint64 editedTs = 0;
+    bool deleted = false;
 };
 
 MessageModel::MessageModel(QObject *parent)
@@ -68,6 +72,14 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case NewDayRole:
         return !above
             || QDateTime::fromMSecsSinceEpoch(above->ts).toLocalTime().date() != time.date();
+    case EditedRole:
+        return row.editedTs > 0 ? QDateTime::fromMSecsSinceEpoch(row.editedTs).toLocalTime()
+                                : QDateTime();
+    case DeletedRole:
+        return row.deleted;
+    case MentionsMeRole:
+        return row.kind == Kind::Message && !row.deleted && row.sender.id != m_ownMemberId
+            && mentionsName(row.text, m_ownName);
     default:
         return {};
     }
@@ -79,7 +91,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         {Qt::DisplayRole, "display"}, {KindRole, "kind"},           {SequenceRole, "sequence"},
         {ClientIdRole, "clientId"},   {SenderIdRole, "senderId"},   {SenderNameRole, "senderName"},
         {TextRole, "text"},           {TimestampRole, "timestamp"}, {DeliveryRole, "delivery"},
-        {IsOwnRole, "isOwn"},         {GroupedRole, "grouped"},     {NewDayRole, "newDay"}};
+        {IsOwnRole, "isOwn"},         {GroupedRole, "grouped"},     {NewDayRole, "newDay"},
+        {EditedRole, "edited"},       {DeletedRole, "deleted"},     {MentionsMeRole, "mentionsMe"}};
 }
 
 void MessageModel::setOwnMemberId(const QString &memberId)
@@ -87,6 +100,71 @@ void MessageModel::setOwnMemberId(const QString &memberId)
     m_ownMemberId = memberId;
     if (!m_rows.empty())
         emit dataChanged(index(0), index(rowCount() - 1), {IsOwnRole});
+}
+
+void MessageModel::setOwnName(const QString &name)
+{
+    if (name == m_ownName)
+        return;
+    m_ownName = name;
+    if (!m_rows.empty())
+        emit dataChanged(index(0), index(rowCount() - 1), {MentionsMeRole});
+}
+
+int MessageModel::findDelivered(qint64 sequence) const
+{
+    const int end = pendingStart();
+    const auto position
+        = std::lower_bound(m_rows.begin(), m_rows.begin() + end, sequence,
+                           [](const Row &r, qint64 value) { return r.sequence < value; });
+    if (position == m_rows.begin() + end || position->sequence != sequence)
+        return -1;
+    return int(position - m_rows.begin());
+}
+
+bool MessageModel::applyEdit(const MessageEditedEvent &edit)
+{
+    const int at = findDelivered(edit.messageId);
+    if (at < 0)
+        return false;
+    Row &row = m_rows[size_t(at)];
+    // Events can come twice (a page loaded after the live edit): only a newer edit changes it.
+    if (row.kind != Kind::Message || row.deleted || edit.ts < row.editedTs)
+        return false;
+    row.text = edit.text;
+    row.editedTs = edit.ts;
+    emit dataChanged(index(at), index(at), {Qt::DisplayRole, TextRole, EditedRole, MentionsMeRole});
+    return true;
+}
+
+bool MessageModel::applyDelete(const MessageDeletedEvent &deletion)
+{
+    const int at = findDelivered(deletion.messageId);
+    if (at < 0)
+        return false;
+    Row &row = m_rows[size_t(at)];
+    if (row.kind != Kind::Message || row.deleted)
+        return false;
+    row.deleted = true;
+    row.text.clear();
+    emit dataChanged(index(at), index(at),
+                     {Qt::DisplayRole, TextRole, DeletedRole, MentionsMeRole});
+    return true;
+}
+
+qint64 MessageModel::newestMessageSequence() const
+{
+    for (int at = pendingStart() - 1; at >= 0; --at) {
+        if (m_rows[size_t(at)].kind == Kind::Message)
+            return m_rows[size_t(at)].sequence;
+    }
+    return 0;
+}
+
+QString MessageModel::textOf(qint64 messageId) const
+{
+    const int at = findDelivered(messageId);
+    return at < 0 ? QString() : m_rows[size_t(at)].text;
 }
 
 MessageModel::Row MessageModel::rowFor(const ChatEvent &event)
@@ -99,6 +177,8 @@ MessageModel::Row MessageModel::rowFor(const ChatEvent &event)
         row.sender = message->from;
         row.text = message->text;
         row.ts = message->ts;
+        row.editedTs = message->editedTs;
+        row.deleted = message->deleted;
     } else if (const auto *presence = std::get_if<PresenceEvent>(&event)) {
         row.kind = Kind::Notice;
         row.sequence = presence->isHistory() ? presence->id : 0;

@@ -33,6 +33,9 @@ public:
         IsOwnRole, // bool
         GroupedRole, // bool: same sender as the row above, within a few minutes, same day
         NewDayRole, // bool: first row of a calendar day (draw a day separator above)
+        EditedRole, // QDateTime of the latest edit (local time); invalid: never edited
+        DeletedRole, // bool: its author deleted it (TextRole is then empty)
+        MentionsMeRole, // bool: the text mentions this member (`@Name`, see mentions.h)
     };
 
     explicit MessageModel(QObject *parent = nullptr);
@@ -43,6 +46,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void setOwnMemberId(const QString &memberId);
+    // The name `@Name` mentions are matched against (MentionsMeRole).
+    void setOwnName(const QString &name);
     // Adds or updates by sequence number; a message whose clientId matches a pending row
     // replaces that row. Returns false for a duplicate (already shown).
     bool addMessage(const MessageEvent &message);
@@ -54,6 +59,14 @@ public:
     void setPendingDelivery(const QString &clientId, Delivery delivery);
     // The hub refused the message for good (e.g. too long): the pending row goes away.
     void removePending(const QString &clientId);
+    // API v2: the author edited / deleted a delivered message. False when the message is not
+    // shown here (not loaded yet: paging will bring its latest state).
+    bool applyEdit(const MessageEditedEvent &edit);
+    bool applyDelete(const MessageDeletedEvent &deletion);
+    // The newest delivered message's sequence number (0: none): what "read up to" means.
+    qint64 newestMessageSequence() const;
+    // Text of the delivered message with this id (empty when not shown).
+    QString textOf(qint64 messageId) const;
     void clear();
     bool containsSequence(qint64 sequence) const;
 
@@ -70,11 +83,13 @@ private:
     bool insertDelivered(Row row);
     int pendingStart() const; // index of the first pending row (== rowCount() when none)
     int findPending(const QString &clientId) const;
+    int findDelivered(qint64 sequence) const; // -1: not shown
     void notifyNeighbour(int row); // grouping and day separator of a row depend on the one above
     static Row rowFor(const ChatEvent &event);
 
     std::vector<Row> m_rows;
     QString m_ownMemberId;
+    QString m_ownName;
     QSet<qint64> m_sequences; // delivered rows, for deduplication
 };
 

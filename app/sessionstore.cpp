@@ -67,6 +67,12 @@ void SessionStore::open(const QString &storageDir, const QUrl &hubUrl, const QSt
     m_basePath = directory + QLatin1Char('/') + QString::fromLatin1(key);
 }
 
+void SessionStore::openHub(const QString &storageDir, const QUrl &hubUrl, const QString &name)
+{
+    // A room id cannot hold a space, so this key never meets a v1 room's.
+    open(storageDir, hubUrl, QStringLiteral("api v2"), name);
+}
+
 QString SessionStore::sessionFilePath() const
 {
     return m_basePath + QStringLiteral(".session.json");
@@ -116,7 +122,8 @@ QList<OutboxItem> SessionStore::loadOutbox() const
         const QJsonObject entry = value.toObject();
         OutboxItem item {entry.value(QLatin1StringView("clientId")).toString(),
                          entry.value(QLatin1StringView("text")).toString(),
-                         qint64(entry.value(QLatin1StringView("createdAt")).toDouble())};
+                         qint64(entry.value(QLatin1StringView("createdAt")).toDouble()),
+                         entry.value(QLatin1StringView("conversation")).toString()};
         if (!item.clientId.isEmpty() && !item.text.isEmpty())
             items.append(item);
     }
@@ -131,9 +138,12 @@ bool SessionStore::saveOutbox(const QList<OutboxItem> &items)
     }
     QJsonArray array;
     for (const OutboxItem &item : items) {
-        array.append(QJsonObject {{QStringLiteral("clientId"), item.clientId},
-                                  {QStringLiteral("text"), item.text},
-                                  {QStringLiteral("createdAt"), item.createdAtMs}});
+        QJsonObject entry {{QStringLiteral("clientId"), item.clientId},
+                           {QStringLiteral("text"), item.text},
+                           {QStringLiteral("createdAt"), item.createdAtMs}};
+        if (!item.conversation.isEmpty())
+            entry.insert(QStringLiteral("conversation"), item.conversation);
+        array.append(entry);
     }
     return writeObject(
         outboxFilePath(),

@@ -17,6 +17,7 @@ struct OutboxItem
     QString clientId;
     QString text;
     qint64 createdAtMs = 0;
+    QString conversation; // API v2: the conversation it goes to (empty in a v1 room's outbox)
 };
 
 struct SavedSession
@@ -34,6 +35,9 @@ public:
     // storageDir empty: the per-user app-data location.
     void open(const QString &storageDir, const QUrl &hubUrl, const QString &roomId,
               const QString &name);
+    // API v2: one identity per hub and name (a hub-wide token; the outbox holds every
+    // conversation's items, each naming its conversation). Files distinct from any room's.
+    void openHub(const QString &storageDir, const QUrl &hubUrl, const QString &name);
 
     std::optional<SavedSession> loadSession() const;
     bool saveSession(const SavedSession &session);

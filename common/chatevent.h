@@ -141,6 +141,8 @@ QString presenceStateName(PresenceState state);
 std::optional<PresenceState> presenceStateFromName(QStringView name);
 
 QJsonObject messageToJson(const MessageEvent &message);
+// The same as compact JSON bytes, written directly (the stream's and replay's fast path).
+QByteArray messageToCompactJson(const MessageEvent &message);
 std::optional<MessageEvent> messageFromJson(const QJsonObject &object);
 
 // An event as a JSON value: its SSE `event:` name and its `data:` object (history pages carry

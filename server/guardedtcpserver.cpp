@@ -381,6 +381,8 @@ void GuardedTcpServer::inspectNewBytes(QTcpSocket *socket)
         return;
     Connection &connection = it->second;
     connection.lastActivityMs = m_clock.elapsed();
+    if (connection.ownReader)
+        return;
     if (connection.phase == Phase::Streaming || connection.phase == Phase::Refused) {
         // Nobody parses this connection any more: drop what the client sends.
         if (socket->isTransactionStarted())
@@ -455,9 +457,33 @@ bool GuardedTcpServer::scanBytes(QTcpSocket *socket, Connection &connection, QBy
     return true;
 }
 
+bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection)
+{
+    // We run before QtHttpServer's reader: detached now, it never sees this request.
+    detachParser(socket);
+    if (socket->isTransactionStarted())
+        socket->commitTransaction();
+    // Only as the connection's first unanswered request: the head must be what the socket holds.
+    if (socket->peek(connection.head.size()) != connection.head) {
+        refuse(socket, 400, QLatin1StringView("bad_request"),
+               QStringLiteral("A WebSocket upgrade cannot follow other requests in one send."));
+        return false;
+    }
+    socket->skip(connection.head.size());
+    const QByteArray head = std::exchange(connection.head, {});
+    connection.phase = Phase::Streaming;
+    connection.ownReader = true;
+    connection.requestStartMs = -1;
+    m_upgradeHandler(socket, head);
+    return false;
+}
+
 bool GuardedTcpServer::checkHead(QTcpSocket *socket, Connection &connection)
 {
     const QByteArrayView head(connection.head);
+    if (m_upgradeHandler
+        && headerValue(head, "upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+        return takeUpgrade(socket, connection);
     const QByteArrayView transferEncoding = headerValue(head, "transfer-encoding");
     if (!transferEncoding.isEmpty()
         && transferEncoding.compare("identity", Qt::CaseInsensitive) != 0) {

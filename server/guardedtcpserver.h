@@ -20,6 +20,7 @@
 #include <QTcpServer>
 #include <QTimer>
 
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -57,6 +58,13 @@ public:
     // Serve TLS too, on the same port (see above). Call before listen().
     void enableTls(const QSslConfiguration &configuration);
 
+    // A complete request head asking for a WebSocket (`Upgrade: websocket`) takes the connection
+    // away from QtHttpServer, whose upgrade handling differs from 6.4 to 6.8 and bypasses the
+    // hub's router: the handler gets the socket with the head read off it, as a stream that
+    // nobody else reads (its owner reads what the client sends). Unset: QtHttpServer decides.
+    using UpgradeHandler = std::function<void(QTcpSocket *socket, const QByteArray &head)>;
+    void setUpgradeHandler(UpgradeHandler handler) { m_upgradeHandler = std::move(handler); }
+
     // The connection now carries an event stream: never reaped, and anything the client sends
     // afterwards is read and discarded (QtHttpServer 6.4 would answer it into the stream).
     void markStreaming(QTcpSocket *socket);
@@ -90,7 +98,10 @@ private:
         QHostAddress peer;
         quint16 peerPort = 0;
         QMetaObject::Connection afterParser; // rememberUnread(), kept behind QtHttpServer's reader
+        bool ownReader = false; // a WebSocket: its owner reads the client's bytes, not us
     };
+    // Hands an upgrade request's connection to m_upgradeHandler; false (stop scanning) always.
+    bool takeUpgrade(QTcpSocket *socket, Connection &connection);
 
     // Waits for a connection's first byte, then hands it to acceptPlain() or startTls().
     void sniff(qintptr descriptor);
@@ -129,6 +140,7 @@ private:
     qint64 m_tlsCompleted = 0;
     qint64 m_tlsFailed = 0;
     qint64 m_silentClosed = 0;
+    UpgradeHandler m_upgradeHandler;
 };
 
 } // namespace confab

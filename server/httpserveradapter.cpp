@@ -1,11 +1,14 @@
 #include "httpserveradapter.h"
 
+#include "websocketframes.h"
+
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrl>
 #include <QtGlobal>
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
@@ -113,14 +116,17 @@ private:
 // --- EventStream -------------------------------------------------------------------------------
 
 EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
-                         QObject *closingOwner)
+                         QObject *closingOwner, Kind kind)
     : m_responder(std::move(responder))
     , m_socket(socket)
     , m_closingOwner(closingOwner)
+    , m_kind(kind)
 {
 #ifdef Q_OS_UNIX
     // Only a plain connection gets the fast path: a TLS stream's bytes go through its QSslSocket.
-    if (usesRawDescriptor(socket)) {
+    // A WebSocket's neither: its reader answers pings through Qt's buffer, and frames must not
+    // interleave.
+    if (usesRawDescriptor(socket) && kind == Kind::EventSource) {
         m_descriptor = socket->socketDescriptor();
         m_qtBuffered = socket->bytesToWrite() > 0;
     }
@@ -194,6 +200,10 @@ void EventStream::write(const QByteArray &chunk)
 
 void EventStream::finish()
 {
+    if (m_kind == Kind::WebSocket) {
+        write(ws::closeFrame(ws::CloseGoingAway));
+        return;
+    }
     // The hub writes the stream's head and chunk framing itself on every Qt version, so the
     // chunked body's last chunk is ours to write too (Qt's responder never began a chunked body).
     write(QByteArrayLiteral("0\r\n\r\n"));
@@ -218,7 +228,7 @@ QByteArray EventStream::frameChunk(QByteArrayView payload)
 
 // --- PendingResponse ---------------------------------------------------------------------------
 
-PendingResponse::PendingResponse(QHttpServerResponder &responder, QTcpSocket *socket,
+PendingResponse::PendingResponse(QHttpServerResponder *responder, QTcpSocket *socket,
                                  GuardedTcpServer *guard)
     : m_responder(responder)
     , m_socket(socket)
@@ -238,13 +248,38 @@ void PendingResponse::reply(const HttpReply &reply)
         qCWarning(lcHttp) << "no socket for a request: answer dropped";
         return;
     }
+    if (isWebSocketUpgrade()) {
+        // No WebSocket: an HTTP answer, and the connection ends (it left QtHttpServer).
+        HttpReply closing = reply;
+        closing.headers.append(
+            qMakePair(QByteArrayLiteral("Connection"), QByteArrayLiteral("close")));
+        m_socket->write(http::serializeReply(closing));
+        m_socket->disconnectFromHost();
+        return;
+    }
     m_socket->write(http::serializeReply(reply));
+}
+
+std::unique_ptr<EventStream> PendingResponse::acceptWebSocket(const QByteArray &key,
+                                                              const QByteArray &firstFrames)
+{
+    if (m_answered || !m_socket || !isWebSocketUpgrade())
+        return nullptr;
+    m_answered = true;
+    const QByteArray head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                            "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+        + ws::acceptKey(key) + "\r\n\r\n";
+    auto stream
+        = std::make_unique<EventStream>(nullptr, m_socket, m_guard, EventStream::Kind::WebSocket);
+    stream->write(head + firstFrames);
+    new ws::ClientReader(m_socket);
+    return stream;
 }
 
 std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &extraHeaders,
                                                           const QByteArray &firstPayload)
 {
-    if (m_answered || !m_socket)
+    if (m_answered || !m_socket || !m_responder)
         return nullptr;
     m_answered = true;
     m_guard->markStreaming(m_socket);
@@ -263,7 +298,7 @@ std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &ext
         head += name + ": " + value + "\r\n";
     head += "\r\n" + EventStream::frameChunk(firstPayload);
     auto stream = std::make_unique<EventStream>(
-        std::make_unique<QHttpServerResponder>(std::move(m_responder)), m_socket, m_guard);
+        std::make_unique<QHttpServerResponder>(std::move(*m_responder)), m_socket, m_guard);
     stream->write(head);
     return stream;
 }
@@ -282,7 +317,7 @@ HttpServerAdapter::HttpServerAdapter(const GuardedTcpServer::Limits &limits, Han
     const auto route
         = [this](const QUrl &, const QHttpServerRequest &request, ResponderParameter responder) {
               QTcpSocket *socket = socketOf(request, responder, m_tcpServer);
-              PendingResponse pending(responder, socket, m_tcpServer);
+              PendingResponse pending(&responder, socket, m_tcpServer);
               HttpRequest ours = toHttpRequest(request);
               ours.encrypted = socket && !usesRawDescriptor(socket);
               m_handler(ours, pending);
@@ -291,6 +326,38 @@ HttpServerAdapter::HttpServerAdapter(const GuardedTcpServer::Limits &limits, Han
                                                  QStringLiteral("No answer was produced.")));
           };
     m_httpServer->route(QStringLiteral("/<arg>"), route);
+    m_tcpServer->setUpgradeHandler(
+        [this](QTcpSocket *socket, const QByteArray &head) { handleUpgrade(socket, head); });
+}
+
+void HttpServerAdapter::handleUpgrade(QTcpSocket *socket, const QByteArray &head)
+{
+    // The guard checked the head's size; this reads the request line and the header fields.
+    HttpRequest request;
+    const QList<QByteArray> lines = head.split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    const QUrl url(QString::fromLatin1(requestLine.value(1)));
+    request.method = requestLine.value(0);
+    request.path = url.path(QUrl::FullyDecoded);
+    request.query = QUrlQuery(url);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            request.headers.append(
+                qMakePair(line.left(colon).trimmed(), line.mid(colon + 1).trimmed()));
+    }
+    request.peer = socket->peerAddress();
+    request.encrypted = !usesRawDescriptor(socket);
+    PendingResponse pending(nullptr, socket, m_tcpServer);
+    if (requestLine.size() != 3 || !url.isValid() || !request.path.startsWith(QLatin1Char('/')))
+        pending.reply(HttpReply::error(400, QLatin1StringView("bad_request"),
+                                       QStringLiteral("Malformed request line.")));
+    else
+        m_handler(request, pending);
+    if (!pending.answered())
+        pending.reply(HttpReply::error(500, QLatin1StringView("internal"),
+                                       QStringLiteral("No answer was produced.")));
 }
 
 HttpServerAdapter::~HttpServerAdapter()

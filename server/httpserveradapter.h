@@ -28,7 +28,8 @@ class QTcpSocket;
 
 namespace confab {
 
-// One `text/event-stream` answer held open. Destroy it before the adapter.
+// One event stream held open: a `text/event-stream` answer, or a WebSocket (GET /api/v2/ws) that
+// carries the same events as text frames. Destroy it before the adapter.
 // Closing it gracefully is the socket's disconnectFromHost(): the stream object may be destroyed
 // right after, and what is still queued (a final `bye`) reaches the client all the same.
 class EventStream
@@ -36,8 +37,9 @@ class EventStream
 public:
     // `closingOwner` keeps what must outlive a gracefully closing stream (see the destructor);
     // it must be destroyed before the QHttpServer.
+    enum class Kind { EventSource, WebSocket };
     EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
-                QObject *closingOwner);
+                QObject *closingOwner, Kind kind = Kind::EventSource);
     ~EventStream();
     EventStream(const EventStream &) = delete;
     EventStream &operator=(const EventStream &) = delete;
@@ -51,8 +53,9 @@ public:
     void write(const QByteArray &chunk);
     // Ends the chunked body (the zero-length last chunk) before a graceful close. Without it a
     // browser sees a truncated body, and Chromium then may drop the last event it read with the
-    // close (the `bye`).
+    // close (the `bye`). A WebSocket gets a close frame (1001, going away) instead.
     void finish();
+    bool isWebSocket() const { return m_kind == Kind::WebSocket; }
     void abort();
     QTcpSocket *socket() const { return m_socket; }
 
@@ -68,21 +71,31 @@ private:
     // requires going through it).
     qintptr m_descriptor = -1;
     bool m_qtBuffered = false;
+    Kind m_kind = Kind::EventSource;
 };
 
 // A request being answered; valid only during the handler call.
 class PendingResponse
 {
 public:
-    PendingResponse(QHttpServerResponder &responder, QTcpSocket *socket, GuardedTcpServer *guard);
+    // `responder` is null for a WebSocket upgrade request (it never reached QtHttpServer).
+    PendingResponse(QHttpServerResponder *responder, QTcpSocket *socket, GuardedTcpServer *guard);
+    // To an upgrade request: the answer, then the connection closes.
     void reply(const HttpReply &reply);
     // Sends the event-stream head plus `firstPayload` and hands the connection over to the caller.
+    // nullptr for an upgrade request.
     std::unique_ptr<EventStream> startStream(const HttpHeaders &headers,
                                              const QByteArray &firstPayload);
+    // The request asked for a WebSocket (`Upgrade: websocket`).
+    bool isWebSocketUpgrade() const { return m_responder == nullptr; }
+    // Answers an upgrade request with 101 for the client's Sec-WebSocket-Key, then sends
+    // `firstFrames`; the connection is the caller's from then on. nullptr if not an upgrade.
+    std::unique_ptr<EventStream> acceptWebSocket(const QByteArray &key,
+                                                 const QByteArray &firstFrames);
     bool answered() const { return m_answered; }
 
 private:
-    QHttpServerResponder &m_responder;
+    QHttpServerResponder *m_responder;
     QTcpSocket *m_socket;
     GuardedTcpServer *m_guard;
     bool m_answered = false;
@@ -110,6 +123,9 @@ public:
     const GuardedTcpServer *connections() const { return m_tcpServer; }
 
 private:
+    // An upgrade request the guard took off QtHttpServer: routed like any other request.
+    void handleUpgrade(QTcpSocket *socket, const QByteArray &head);
+
     // Our child until bind(), then the QHttpServer's (QAbstractHttpServer::bind() re-parents it,
     // on 6.4 as on 6.8); either way the destructor deletes it before the QHttpServer.
     GuardedTcpServer *m_tcpServer = nullptr;

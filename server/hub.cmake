@@ -12,6 +12,7 @@ target_sources(confab_server PRIVATE
     ${_hub}/httpmessage.h ${_hub}/httpmessage.cpp
     ${_hub}/httpserveradapter.h ${_hub}/httpserveradapter.cpp
     ${_hub}/guardedtcpserver.h ${_hub}/guardedtcpserver.cpp
+    ${_hub}/websocketframes.h ${_hub}/websocketframes.cpp
     ${_hub}/idlestreamwatcher.h ${_hub}/idlestreamwatcher.cpp
     ${_hub}/tokenbucket.h ${_hub}/tokenbucket.cpp
     ${_hub}/passwordcheck.h ${_hub}/passwordcheck.cpp

@@ -1,175 +1,188 @@
 #include "chatpage.h"
 
-#include "chatsession.h"
 #include "composer.h"
+#include "conversation.h"
+#include "conversationlistmodel.h"
+#include "conversationsidebar.h"
+#include "conversationview.h"
 #include "desktopsettings.h"
 #include "hostinfopanel.h"
+#include "hubconnection.h"
 #include "memberdelegate.h"
 #include "membermodel.h"
-#include "messagemodel.h"
 #include "messageview.h"
 #include "protocol.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
-#include <QLocale>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace confab {
 
 namespace {
-constexpr int SidePanelWidth = 240;
-constexpr int TimelineWidth = 640;
+constexpr int SidebarWidth = 220;
+constexpr int SidePanelWidth = 220;
+constexpr int TimelineWidth = 560;
+// Splitter sections, left to right.
+constexpr int SidebarSection = 0;
+constexpr int MemberSection = 2;
 } // namespace
 
 ChatPage::ChatPage(QWidget *parent)
     : QWidget(parent)
+    , m_sidebar(new ConversationSidebar(this))
     , m_title(new QLabel(this))
     , m_memberCount(new QLabel(this))
-    , m_view(new MessageView(this))
-    , m_typing(new QLabel(this))
-    , m_composerNotice(new QLabel(this))
+    , m_membersTitle(new QLabel(this))
     , m_banner(new QLabel(this))
-    , m_composer(new Composer(this))
-    , m_send(new QPushButton(tr("Send"), this))
+    , m_views(new QStackedWidget(this))
+    , m_empty(new ConversationView(nullptr, this))
     , m_members(new QListView(this))
     , m_hostInfo(new HostInfoPanel(this))
     , m_side(new QWidget(this))
     , m_splitter(new QSplitter(this))
     , m_toggleSide(new QPushButton(this))
+    , m_leave(new QPushButton(this))
 {
     // Everything here can carry remote text (titles, names): never rich text.
-    for (QLabel *label : {m_title, m_memberCount, m_typing, m_composerNotice, m_banner})
+    for (QLabel *label : {m_title, m_memberCount, m_banner})
         label->setTextFormat(Qt::PlainText);
-    for (QLabel *label : {m_composerNotice, m_banner}) {
-        label->setWordWrap(true);
-        label->setStyleSheet(QStringLiteral(
-            "QLabel { color: #a00; background: #fdecea; padding: 6px; border-radius: 4px; }"));
-        label->hide();
-    }
+    m_banner->setWordWrap(true);
+    m_banner->setStyleSheet(QStringLiteral(
+        "QLabel { color: #a00; background: #fdecea; padding: 6px; border-radius: 4px; }"));
+    m_banner->hide();
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     m_memberCount->setForegroundRole(QPalette::PlaceholderText);
-    m_typing->setForegroundRole(QPalette::PlaceholderText);
-    QFont typingFont = m_typing->font();
-    typingFont.setItalic(true);
-    m_typing->setFont(typingFont);
-    m_typing->setMinimumHeight(m_typing->fontMetrics().height());
-
-    auto *leave = new QPushButton(tr("Leave Room"), this);
-    connect(leave, &QPushButton::clicked, this, &ChatPage::leaveRequested);
+    connect(m_leave, &QPushButton::clicked, this, &ChatPage::leaveRequested);
 
     auto *header = new QHBoxLayout;
-    header->addWidget(m_title);
-    header->addWidget(m_memberCount);
-    header->addStretch();
+    header->addWidget(m_title, 1);
     header->addWidget(m_toggleSide);
-    header->addWidget(leave);
+    header->addWidget(m_leave);
     m_toggleSide->setCheckable(true);
     m_toggleSide->setFlat(true);
-
-    auto *composerRow = new QHBoxLayout;
-    composerRow->addWidget(m_composer, 1);
-    composerRow->addWidget(m_send, 0, Qt::AlignBottom);
-    m_send->setDefault(false);
-    m_send->setAutoDefault(false);
+    m_views->addWidget(m_empty);
 
     auto *timeline = new QWidget(this);
     auto *timelineLayout = new QVBoxLayout(timeline);
     timelineLayout->setContentsMargins(0, 0, 0, 0);
     timelineLayout->addLayout(header);
     timelineLayout->addWidget(m_banner);
-    timelineLayout->addWidget(m_view, 1);
-    timelineLayout->addWidget(m_typing);
-    timelineLayout->addWidget(m_composerNotice);
-    timelineLayout->addLayout(composerRow);
+    timelineLayout->addWidget(m_views, 1);
 
-    QWidget *side = m_side;
-    auto *sideLayout = new QVBoxLayout(side);
+    auto *sideLayout = new QVBoxLayout(m_side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
-    auto *membersTitle = new QLabel(tr("Members"), side);
-    QFont bold = membersTitle->font();
+    QFont bold = m_membersTitle->font();
     bold.setBold(true);
-    membersTitle->setFont(bold);
-    sideLayout->addWidget(membersTitle);
+    m_membersTitle->setFont(bold);
+    auto *membersHeader = new QHBoxLayout;
+    membersHeader->addWidget(m_membersTitle);
+    membersHeader->addStretch();
+    membersHeader->addWidget(m_memberCount);
+    sideLayout->addLayout(membersHeader);
     m_members->setItemDelegate(new MemberDelegate(m_members));
     m_members->setSelectionMode(QAbstractItemView::NoSelection);
     m_members->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_members->setMouseTracking(true);
     sideLayout->addWidget(m_members, 1);
     sideLayout->addWidget(m_hostInfo);
     m_hostInfo->hide();
 
-    QSplitter *splitter = m_splitter;
-    splitter->addWidget(timeline);
-    splitter->addWidget(side);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 0);
-    splitter->setSizes({TimelineWidth, SidePanelWidth});
+    m_splitter->addWidget(m_sidebar);
+    m_splitter->addWidget(timeline);
+    m_splitter->addWidget(m_side);
+    m_splitter->setStretchFactor(SidebarSection, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(MemberSection, 0);
+    m_splitter->setSizes({SidebarWidth, TimelineWidth, SidePanelWidth});
     // The member panel can be dragged shut (or hidden with the header's button): in a small
-    // window the timeline matters more. The timeline itself never collapses.
-    splitter->setCollapsible(0, false);
-    splitter->setCollapsible(1, true);
+    // window the conversation matters more. The conversation and the sidebar never collapse.
+    m_splitter->setCollapsible(SidebarSection, false);
+    m_splitter->setCollapsible(1, false);
+    m_splitter->setCollapsible(MemberSection, true);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(splitter);
+    layout->addWidget(m_splitter);
 
     setMemberPanelShown(DesktopSettings().memberPanelShown());
     connect(m_toggleSide, &QPushButton::toggled, this, [this](bool shown) {
         setMemberPanelShown(shown);
         DesktopSettings().setMemberPanelShown(shown);
     });
-    connect(splitter, &QSplitter::splitterMoved, this, [this] {
-        const bool shown = m_splitter->sizes().value(1) > 0;
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        const bool shown = m_splitter->sizes().value(MemberSection) > 0;
         if (shown != m_toggleSide->isChecked()) {
             setMemberPanelShown(shown);
             DesktopSettings().setMemberPanelShown(shown);
         }
     });
-
-    m_composer->setMaxLength(protocol::DefaultMaxTextChars);
-    connect(m_composer, &Composer::submitted, this, &ChatPage::send);
-    // Refused, not cut: the text stays in the composer and the reason stays beside it until
-    // the text changes.
-    connect(m_composer, &Composer::tooLong, this, [this](int characters, int limit) {
-        m_composerNotice->setText(
-            tr("Too long to send: %1 characters, the limit is %2. Shorten "
-               "it, or send it as several messages.")
-                .arg(QLocale().toString(characters), QLocale().toString(limit)));
-        m_composerNotice->show();
+    connect(m_sidebar, &ConversationSidebar::conversationActivated, this,
+            &ChatPage::openConversation);
+    // Clicking a member opens the direct messages with them.
+    connect(m_members, &QListView::clicked, this, [this](const QModelIndex &index) {
+        if (m_connection && !index.data(MemberModel::IsSelfRole).toBool())
+            m_connection->openDirectMessage(index.data(MemberModel::MemberIdRole).toString());
     });
-    connect(m_composer, &QPlainTextEdit::textChanged, this, [this] {
-        if (m_composerNotice->isVisible()) {
-            m_composerNotice->hide();
-            m_composerNotice->clear();
-        }
-    });
-    connect(m_send, &QPushButton::clicked, m_composer, &Composer::submit);
-    connect(m_composer, &Composer::typing, this, [this] {
-        if (m_session)
-            m_session->sendTyping();
-    });
-    connect(m_view, &MessageView::olderHistoryWanted, this, &ChatPage::requestOlder);
+    retranslate();
 }
 
-ChatSession *ChatPage::session() const
+HubConnection *ChatPage::connection() const
 {
-    return m_session;
+    return m_connection;
+}
+
+ConversationSidebar *ChatPage::sidebar() const
+{
+    return m_sidebar;
+}
+
+ConversationView *ChatPage::currentView() const
+{
+    return qobject_cast<ConversationView *>(m_views->currentWidget());
+}
+
+ConversationView *ChatPage::viewFor(const QString &conversationId) const
+{
+    return m_viewById.value(conversationId);
+}
+
+QString ChatPage::currentConversationId() const
+{
+    return m_current;
 }
 
 MessageView *ChatPage::messageView() const
 {
-    return m_view;
+    return currentView()->messageView();
 }
 
 Composer *ChatPage::composer() const
 {
-    return m_composer;
+    return currentView()->composer();
+}
+
+QLabel *ChatPage::typingLabel() const
+{
+    return currentView()->typingLabel();
+}
+
+QLabel *ChatPage::composerNotice() const
+{
+    return currentView()->composerNotice();
+}
+
+QLabel *ChatPage::titleLabel() const
+{
+    return m_title;
 }
 
 QListView *ChatPage::memberList() const
@@ -177,19 +190,9 @@ QListView *ChatPage::memberList() const
     return m_members;
 }
 
-QLabel *ChatPage::typingLabel() const
-{
-    return m_typing;
-}
-
 HostInfoPanel *ChatPage::hostInfo() const
 {
     return m_hostInfo;
-}
-
-QLabel *ChatPage::composerNotice() const
-{
-    return m_composerNotice;
 }
 
 QLabel *ChatPage::roomBanner() const
@@ -207,68 +210,191 @@ QSplitter *ChatPage::splitter() const
     return m_splitter;
 }
 
+int ChatPage::outboxSize() const
+{
+    return m_connection ? m_connection->outboxSize() : 0;
+}
+
 void ChatPage::setMemberPanelShown(bool shown)
 {
     const QSignalBlocker blocker(m_toggleSide);
     m_toggleSide->setChecked(shown);
     m_toggleSide->setText(shown ? tr("Hide Members") : tr("Show Members"));
     m_side->setVisible(shown);
-    if (shown && m_splitter->sizes().value(1) == 0)
-        m_splitter->setSizes({TimelineWidth, SidePanelWidth});
+    if (shown && m_splitter->sizes().value(MemberSection) == 0) {
+        QList<int> sizes = m_splitter->sizes();
+        sizes[MemberSection] = SidePanelWidth;
+        m_splitter->setSizes(sizes);
+    }
 }
 
-void ChatPage::setSession(ChatSession *session)
+void ChatPage::clearViews()
 {
-    if (m_session)
-        disconnect(m_session, nullptr, this, nullptr);
-    m_session = session;
-    m_view->setModel(session ? session->messages() : nullptr);
-    m_members->setModel(session ? session->members() : nullptr);
-    updateTyping({});
+    m_views->setCurrentWidget(m_empty);
+    for (ConversationView *view : std::as_const(m_viewById)) {
+        m_views->removeWidget(view);
+        view->deleteLater();
+    }
+    m_viewById.clear();
+    m_current.clear();
+    m_wanted.clear();
+}
+
+void ChatPage::setConnection(HubConnection *connection)
+{
+    if (m_connection) {
+        disconnect(m_connection, nullptr, this, nullptr);
+        disconnect(m_connection->conversations(), nullptr, this, nullptr);
+        disconnect(m_connection->members(), nullptr, this, nullptr);
+    }
+    clearViews();
+    m_connection = connection;
+    m_sidebar->setModel(connection ? connection->conversations() : nullptr);
+    m_members->setModel(connection ? connection->members() : nullptr);
     m_banner->hide();
-    m_composerNotice->hide();
-    if (!session)
-        return;
-    connect(session, &ChatSession::typingChanged, this, &ChatPage::updateTyping);
-    connect(session, &ChatSession::hostLeft, this, &ChatPage::onHostLeft);
-    connect(session, &ChatSession::stateChanged, this, &ChatPage::onStateChanged);
-    connect(session, &ChatSession::roomTitleChanged, this, &ChatPage::updateHeader);
-    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(session->members(), signal, this, &ChatPage::updateHeader);
-    connect(session->members(), &QAbstractItemModel::dataChanged, this, &ChatPage::updateHeader);
-    connect(session->members(), &QAbstractItemModel::modelReset, this, &ChatPage::updateHeader);
     updateHeader();
-    m_view->scrollToNewest();
-    m_composer->setFocus();
-}
-
-void ChatPage::send(const QString &text)
-{
-    if (!m_session)
+    updateMemberCount();
+    emit outboxChanged(outboxSize());
+    if (!connection)
         return;
-    m_session->send(text);
-    m_view->scrollToNewest();
+    // Every conversation's, opened here or not (a saved outbox is sent after a restart too).
+    connect(connection, &HubConnection::outboxChanged, this, &ChatPage::outboxChanged);
+    connect(connection, &HubConnection::hostLeft, this, &ChatPage::onHostLeft);
+    connect(connection, &HubConnection::stateChanged, this, &ChatPage::onStateChanged);
+    connect(connection, &HubConnection::conversationOpened, this,
+            [this](const QString &id) { openConversation(id); });
+    connect(connection, &HubConnection::conversationLeft, this, &ChatPage::onConversationLeft);
+    connect(connection, &HubConnection::conversationsLoaded, this,
+            &ChatPage::onConversationsChanged);
+    ConversationListModel *list = connection->conversations();
+    connect(list, &QAbstractItemModel::rowsInserted, this, &ChatPage::onConversationsChanged);
+    connect(list, &QAbstractItemModel::modelReset, this, &ChatPage::onConversationsChanged);
+    connect(list, &QAbstractItemModel::dataChanged, this, [this] {
+        updateHeader(); // a title may have changed
+        updateReadState(); // a badge of the open conversation may have gone up
+    });
+    MemberModel *members = connection->members();
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(members, signal, this, &ChatPage::updateMemberCount);
+    connect(members, &QAbstractItemModel::modelReset, this, &ChatPage::updateMemberCount);
+    connect(members, &QAbstractItemModel::dataChanged, this, &ChatPage::updateMemberCount);
 }
 
-void ChatPage::updateTyping(const QStringList &names)
+bool ChatPage::openConversation(const QString &conversationId)
 {
-    QString text;
-    if (names.size() == 1)
-        text = tr("%1 is typing…").arg(names.first());
-    else if (names.size() == 2)
-        text = tr("%1 and %2 are typing…").arg(names.at(0), names.at(1));
-    else if (names.size() > 2)
-        text = tr("%n people are typing…", nullptr, int(names.size()));
-    m_typing->setText(text);
+    if (!m_connection || conversationId.isEmpty())
+        return false;
+    if (m_connection->conversations()->rowOf(conversationId) < 0) {
+        m_wanted = conversationId; // shown when the list has it (see onConversationsChanged)
+        return false;
+    }
+    ConversationView *view = m_viewById.value(conversationId);
+    if (!view) {
+        Conversation *conversation = m_connection->conversation(conversationId);
+        if (!conversation)
+            return false;
+        view = new ConversationView(conversation, m_views);
+        view->setOwnName(m_connection->self().name);
+        m_views->addWidget(view);
+        m_viewById.insert(conversationId, view);
+        connect(view, &ConversationView::scrolled, this, [this, view] {
+            if (view == currentView())
+                updateReadState();
+        });
+        connect(conversation, &Conversation::titleChanged, this, &ChatPage::updateHeader);
+        connect(conversation, &Conversation::loaded, this, &ChatPage::updateReadState);
+    }
+    m_wanted.clear();
+    const bool changed = m_current != conversationId;
+    m_current = conversationId;
+    m_views->setCurrentWidget(view);
+    m_sidebar->setCurrentConversation(conversationId);
+    DesktopSettings().setLastConversation(m_connection->hubUrl(), conversationId);
+    updateHeader();
+    view->composer()->setFocus();
+    updateReadState();
+    if (changed)
+        emit currentConversationChanged(conversationId);
+    return true;
+}
+
+void ChatPage::onConversationsChanged()
+{
+    if (!m_connection)
+        return;
+    if (!m_wanted.isEmpty() && m_connection->conversations()->rowOf(m_wanted) >= 0) {
+        openConversation(m_wanted);
+        return;
+    }
+    if (m_current.isEmpty())
+        openFirstConversation();
+    else
+        m_sidebar->setCurrentConversation(m_current); // rows may have moved
+}
+
+void ChatPage::openFirstConversation()
+{
+    // The one open last time on this hub, else the lobby, else the first in the list.
+    const ConversationListModel *list = m_connection->conversations();
+    if (list->rowCount() == 0)
+        return;
+    const QString last = DesktopSettings().lastConversation(m_connection->hubUrl());
+    if (!last.isEmpty() && list->rowOf(last) >= 0 && openConversation(last))
+        return;
+    if (openConversation(QString::fromLatin1(protocol::DefaultRoomId)))
+        return;
+    openConversation(list->index(0).data(ConversationListModel::IdRole).toString());
+}
+
+void ChatPage::onConversationLeft(const QString &conversationId)
+{
+    ConversationView *view = m_viewById.take(conversationId);
+    if (view) {
+        m_views->removeWidget(view);
+        view->deleteLater();
+    }
+    if (m_current == conversationId) {
+        m_current.clear();
+        m_views->setCurrentWidget(m_empty);
+        openFirstConversation();
+        updateHeader();
+    }
+}
+
+void ChatPage::updateReadState()
+{
+    if (!m_connection)
+        return;
+    ConversationView *view = currentView();
+    Conversation *conversation = view ? view->conversation() : nullptr;
+    const bool seeing = conversation && isVisible() && window()->isActiveWindow()
+        && view->messageView()->isAtBottom();
+    const QString active = seeing ? conversation->id() : QString();
+    if (m_connection->activeConversation() != active)
+        m_connection->setActiveConversation(active);
+    if (seeing)
+        conversation->markRead(); // nothing when it is read already
 }
 
 void ChatPage::updateHeader()
 {
-    if (!m_session)
+    ConversationView *view = currentView();
+    const Conversation *conversation = view ? view->conversation() : nullptr;
+    if (!conversation) {
+        m_title->clear();
         return;
-    const QString title = m_session->roomTitle();
-    m_title->setText(title.isEmpty() ? m_session->hubUrl().toString() : title);
-    const MemberModel *members = m_session->members();
+    }
+    m_title->setText(conversation->isDirect() ? conversation->title()
+                                              : tr("# %1").arg(conversation->title()));
+}
+
+void ChatPage::updateMemberCount()
+{
+    const MemberModel *members = m_connection ? m_connection->members() : nullptr;
+    if (!members) {
+        m_memberCount->clear();
+        return;
+    }
     m_memberCount->setText(
         tr("%1 of %n online", nullptr, members->rowCount()).arg(members->onlineCount()));
 }
@@ -282,15 +408,27 @@ void ChatPage::onHostLeft()
 
 void ChatPage::onStateChanged()
 {
-    if (m_session && m_session->state() == ChatSession::State::Live)
+    if (m_connection && m_connection->state() == HubConnection::State::Live) {
         m_banner->hide();
+        for (ConversationView *view : std::as_const(m_viewById))
+            view->setOwnName(m_connection->self().name);
+    }
 }
 
-void ChatPage::requestOlder()
+void ChatPage::retranslate()
 {
-    // The session asks for one page at a time; calls while a page is on its way do nothing.
-    if (m_session && m_session->canLoadOlder())
-        m_session->loadOlder();
+    m_membersTitle->setText(tr("Members"));
+    m_leave->setText(tr("Leave Room"));
+    m_toggleSide->setText(m_toggleSide->isChecked() ? tr("Hide Members") : tr("Show Members"));
+    updateHeader();
+    updateMemberCount();
+}
+
+void ChatPage::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
 }
 
 } // namespace confab

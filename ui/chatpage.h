@@ -1,7 +1,9 @@
 #pragma once
-// The room: timeline, composer, "X is typing", members with presence and, while hosting, how
-// others join. Shows one ChatSession; the window owns the session.
+// A hub's window content: the sidebar of conversations, the open conversation (one page per
+// conversation, each keeping its draft and scroll position), the hub's members with presence
+// and, while hosting, how others join. Shows one HubConnection; the window owns it.
 
+#include <QHash>
 #include <QPointer>
 #include <QWidget>
 
@@ -9,12 +11,15 @@ class QLabel;
 class QListView;
 class QPushButton;
 class QSplitter;
+class QStackedWidget;
 
 namespace confab {
 
-class ChatSession;
 class Composer;
+class ConversationSidebar;
+class ConversationView;
 class HostInfoPanel;
+class HubConnection;
 class MessageView;
 
 class ChatPage : public QWidget
@@ -23,47 +28,72 @@ class ChatPage : public QWidget
 public:
     explicit ChatPage(QWidget *parent = nullptr);
 
-    void setSession(ChatSession *session); // nullptr: show nothing
-    ChatSession *session() const;
+    void setConnection(HubConnection *connection); // nullptr: show nothing
+    HubConnection *connection() const;
 
+    // Shows that conversation (its page is made the first time). A conversation the list does
+    // not have yet is shown as soon as it arrives; false until then.
+    bool openConversation(const QString &conversationId);
+    QString currentConversationId() const;
+    ConversationView *currentView() const; // an empty page when no conversation is open
+    ConversationView *viewFor(const QString &conversationId) const; // nullptr until opened
+
+    ConversationSidebar *sidebar() const;
+    // The current conversation's parts.
     MessageView *messageView() const;
     Composer *composer() const;
-    QListView *memberList() const;
     QLabel *typingLabel() const;
-    // Right above the composer: why what is written cannot be sent (empty and hidden otherwise).
     QLabel *composerNotice() const;
-    // Above the timeline: the room is not reachable right now (the host closed it).
+    QLabel *titleLabel() const;
+    // Above the conversation: the hub is not reachable right now (the host closed it).
     QLabel *roomBanner() const;
+    QListView *memberList() const;
     QWidget *sidePanel() const;
     QSplitter *splitter() const;
     HostInfoPanel *hostInfo() const;
+    int outboxSize() const; // messages waiting, over all conversations
+
+    // The open conversation counts as read while the window is active and its newest message
+    // is on screen; the window calls this when its activation changes.
+    void updateReadState();
 
 signals:
     void leaveRequested();
+    void currentConversationChanged(const QString &conversationId);
+    void outboxChanged(int size);
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
-    void send(const QString &text);
-    void updateTyping(const QStringList &names);
     void updateHeader();
-    void requestOlder();
+    void updateMemberCount();
     void onHostLeft();
-    void setMemberPanelShown(bool shown);
     void onStateChanged();
+    void onConversationsChanged();
+    void onConversationLeft(const QString &conversationId);
+    void openFirstConversation();
+    void setMemberPanelShown(bool shown);
+    void clearViews();
+    void retranslate();
 
-    QPointer<ChatSession> m_session;
+    QPointer<HubConnection> m_connection;
+    ConversationSidebar *m_sidebar;
     QLabel *m_title;
     QLabel *m_memberCount;
-    MessageView *m_view;
-    QLabel *m_typing;
-    QLabel *m_composerNotice;
+    QLabel *m_membersTitle;
     QLabel *m_banner;
-    Composer *m_composer;
-    QPushButton *m_send;
+    QStackedWidget *m_views;
+    ConversationView *m_empty; // shown while no conversation is open
+    QHash<QString, ConversationView *> m_viewById;
+    QString m_current;
+    QString m_wanted; // asked for before the list had it
     QListView *m_members;
     HostInfoPanel *m_hostInfo;
     QWidget *m_side;
     QSplitter *m_splitter;
     QPushButton *m_toggleSide;
+    QPushButton *m_leave;
 };
 
 } // namespace confab

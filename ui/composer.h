@@ -1,5 +1,6 @@
 #pragma once
-// Where a message is written: Enter sends, Shift+Enter starts a new line.
+// Where a message is written: Enter sends, Shift+Enter starts a new line. Up on an empty
+// composer asks to edit the user's last message; Esc cancels that edit.
 
 #include <QPlainTextEdit>
 
@@ -20,6 +21,8 @@ signals:
     void submitted(const QString &text);
     void typing(); // the user changed the text
     void tooLong(int characters, int limit);
+    void editLastRequested(); // Up arrow with nothing written
+    void cancelRequested(); // Esc
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;

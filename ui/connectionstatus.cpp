@@ -17,18 +17,18 @@ ConnectionStatus::ConnectionStatus(QWidget *parent)
     connect(&m_countdown, &QTimer::timeout, this, &ConnectionStatus::refresh);
 }
 
-ChatSession::State ConnectionStatus::state() const
+HubConnection::State ConnectionStatus::state() const
 {
     return m_state;
 }
 
-void ConnectionStatus::setState(ChatSession::State state, const QString &reason, int retryInMs)
+void ConnectionStatus::setState(HubConnection::State state, const QString &reason, int retryInMs)
 {
     m_state = state;
     m_reason = reason;
     m_retryInMs = retryInMs;
     m_since.start();
-    if (state == ChatSession::State::Reconnecting && retryInMs > 0)
+    if (state == HubConnection::State::Reconnecting && retryInMs > 0)
         m_countdown.start();
     else
         m_countdown.stop();
@@ -49,7 +49,7 @@ void ConnectionStatus::setRoomTitle(const QString &title)
 
 void ConnectionStatus::refresh()
 {
-    using State = ChatSession::State;
+    using State = HubConnection::State;
     QString text;
     switch (m_state) {
     case State::Idle:

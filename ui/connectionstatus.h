@@ -2,7 +2,7 @@
 // The status bar's account of the link to the hub: connected, reconnecting in N s (counting down),
 // or unreachable with the reason; plus how many messages wait in the outbox.
 
-#include "chatsession.h"
+#include "hubconnection.h"
 
 #include <QElapsedTimer>
 #include <QLabel>
@@ -16,15 +16,15 @@ class ConnectionStatus : public QLabel
 public:
     explicit ConnectionStatus(QWidget *parent = nullptr);
 
-    void setState(ChatSession::State state, const QString &reason, int retryInMs);
+    void setState(HubConnection::State state, const QString &reason, int retryInMs);
     void setOutboxSize(int size);
     void setRoomTitle(const QString &title);
-    ChatSession::State state() const;
+    HubConnection::State state() const;
 
 private:
     void refresh();
 
-    ChatSession::State m_state = ChatSession::State::Idle;
+    HubConnection::State m_state = HubConnection::State::Idle;
     QString m_reason;
     QString m_roomTitle;
     int m_retryInMs = 0;

@@ -77,6 +77,28 @@ void DesktopSettings::setMemberPanelShown(bool shown)
     QSettings().setValue(key("ui/memberPanelShown"), shown);
 }
 
+namespace {
+// One key per hub: its URL, in a form QSettings keeps as one key (no '/' group separators).
+QString hubKey(const QUrl &hubUrl)
+{
+    return QStringLiteral("ui/lastConversation/")
+        + QString::fromLatin1(
+               hubUrl.adjusted(QUrl::StripTrailingSlash)
+                   .toEncoded()
+                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+} // namespace
+
+QString DesktopSettings::lastConversation(const QUrl &hubUrl) const
+{
+    return QSettings().value(hubKey(hubUrl)).toString();
+}
+
+void DesktopSettings::setLastConversation(const QUrl &hubUrl, const QString &conversationId)
+{
+    QSettings().setValue(hubKey(hubUrl), conversationId);
+}
+
 quint16 DesktopSettings::hostPort() const
 {
     return quint16(QSettings().value(key("host/port"), protocol::DefaultHubPort).toUInt());

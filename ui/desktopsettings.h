@@ -1,6 +1,7 @@
 #pragma once
 // The window's persistent preferences (QSettings): who I am, how I want to be told about new
-// messages, which language, where data lives, and the rooms I joined recently.
+// messages, which language, where data lives, the rooms I joined recently and, per hub, the
+// conversation I had open.
 
 #include <QList>
 #include <QString>
@@ -47,6 +48,10 @@ public:
     // timeline; hidden, the timeline gets the whole width (small windows).
     bool memberPanelShown() const;
     void setMemberPanelShown(bool shown);
+
+    // The conversation open when the window last showed this hub (empty: none yet).
+    QString lastConversation(const QUrl &hubUrl) const;
+    void setLastConversation(const QUrl &hubUrl, const QString &conversationId);
 
     QList<RecentRoom> recentRooms() const; // most recent first
     void addRecentRoom(const RecentRoom &room);

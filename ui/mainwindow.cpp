@@ -1,15 +1,23 @@
 #include "mainwindow.h"
 
+#include "channelbrowser.h"
 #include "chatpage.h"
-#include "chatsession.h"
 #include "composer.h"
 #include "connectionstatus.h"
+#include "conversation.h"
+#include "conversationlistmodel.h"
+#include "conversationsidebar.h"
+#include "conversationview.h"
 #include "hostinfopanel.h"
 #include "hubapi.h"
 #include "hubtrust.h"
 #include "landiscovery.h"
 #include "membermodel.h"
+#include "memberpicker.h"
 #include "messageview.h"
+#include "newchanneldialog.h"
+#include "protocol.h"
+#include "quickswitcher.h"
 #include "roomhost.h"
 #include "settingsdialog.h"
 
@@ -93,11 +101,15 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_startPage, &StartPage::hostRequested, this, &MainWindow::hostRoom);
     connect(m_startPage, &StartPage::joinRequested, this, &MainWindow::joinRoom);
     connect(m_chatPage, &ChatPage::leaveRequested, this, [this] { leaveRoom(); });
-    connect(m_chatPage->messageView()->verticalScrollBar(), &QScrollBar::valueChanged, this,
-            [this] {
-                if (isActiveWindow() && m_chatPage->messageView()->isAtBottom())
-                    setUnread(0);
-            });
+    connect(m_chatPage, &ChatPage::currentConversationChanged, this, &MainWindow::updateTitle);
+    connect(m_chatPage, &ChatPage::outboxChanged, m_status, &ConnectionStatus::setOutboxSize);
+    ConversationSidebar *sidebar = m_chatPage->sidebar();
+    connect(sidebar->newChannelAction(), &QAction::triggered, this,
+            &MainWindow::showNewChannelDialog);
+    connect(sidebar->browseChannelsAction(), &QAction::triggered, this,
+            &MainWindow::showChannelBrowser);
+    connect(sidebar->messageMemberAction(), &QAction::triggered, this,
+            &MainWindow::showMemberPicker);
 
     createMenus();
     createTrayIcon();
@@ -158,7 +170,7 @@ ChatPage *MainWindow::chatPage() const
     return m_chatPage;
 }
 
-ChatSession *MainWindow::session() const
+HubConnection *MainWindow::connection() const
 {
     return m_session;
 }
@@ -183,6 +195,40 @@ int MainWindow::unreadCount() const
     return m_unread;
 }
 
+void MainWindow::showNewChannelDialog()
+{
+    if (!m_session)
+        return;
+    auto *dialog = new NewChannelDialog(m_session, this);
+    dialog->open();
+}
+
+void MainWindow::showChannelBrowser()
+{
+    if (!m_session)
+        return;
+    auto *dialog = new ChannelBrowser(m_session, this);
+    connect(dialog, &ChannelBrowser::conversationChosen, m_chatPage, &ChatPage::openConversation);
+    dialog->open();
+}
+
+void MainWindow::showMemberPicker()
+{
+    if (!m_session)
+        return;
+    auto *dialog = new MemberPicker(m_session, this);
+    dialog->open();
+}
+
+void MainWindow::showQuickSwitcher()
+{
+    if (!m_session || m_pages->currentWidget() != m_chatPage)
+        return;
+    auto *switcher = new QuickSwitcher(m_session->conversations(), this);
+    connect(switcher, &QuickSwitcher::conversationChosen, m_chatPage, &ChatPage::openConversation);
+    switcher->open();
+}
+
 void MainWindow::createMenus()
 {
     QMenu *confab = menuBar()->addMenu(tr("&Confab"));
@@ -195,6 +241,15 @@ void MainWindow::createMenus()
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *room = menuBar()->addMenu(tr("&Room"));
+    m_switchAction
+        = room->addAction(tr("&Switch Conversation…"), this, &MainWindow::showQuickSwitcher);
+    m_switchAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    m_switchAction->setEnabled(false);
+    const ConversationSidebar *sidebar = m_chatPage->sidebar();
+    room->addAction(sidebar->newChannelAction());
+    room->addAction(sidebar->browseChannelsAction());
+    room->addAction(sidebar->messageMemberAction());
+    room->addSeparator();
     m_leaveAction = room->addAction(tr("&Leave Room"), this, [this] { leaveRoom(); });
     m_leaveAction->setEnabled(false); // on the start page there is no room to leave
 
@@ -273,69 +328,79 @@ void MainWindow::startSession(const JoinRequest &request)
     stopSession(true);
     m_currentRoom = request;
     m_wasLive = false;
-    m_session = new ChatSession(this);
-    connect(m_session, &ChatSession::stateChanged, this, &MainWindow::onStateChanged);
-    connect(m_session, &ChatSession::messageArrived, this, &MainWindow::onMessageArrived);
-    connect(m_session, &ChatSession::outboxChanged, m_status, &ConnectionStatus::setOutboxSize);
-    connect(m_session, &ChatSession::roomTitleChanged, this, [this](const QString &title) {
-        m_status->setRoomTitle(title);
-        updateTitle();
-    });
-    connect(m_session, &ChatSession::sendRejected, this,
-            [this](const QString &, const QString &reason) {
-                statusBar()->showMessage(tr("A message was not sent: %1").arg(reason),
-                                         RejectedMessageTimeoutMs);
+    m_session = new HubConnection(this);
+    connect(m_session, &HubConnection::stateChanged, this, &MainWindow::onStateChanged);
+    connect(m_session, &HubConnection::messageArrived, this, &MainWindow::onMessageArrived);
+    ConversationListModel *conversations = m_session->conversations();
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(conversations, signal, this, &MainWindow::updateUnread);
+    connect(conversations, &QAbstractItemModel::modelReset, this, &MainWindow::updateUnread);
+    connect(conversations, &QAbstractItemModel::dataChanged, this, &MainWindow::updateUnread);
+    connect(m_session, &HubConnection::actionFailed, this,
+            [this](const QString &what, const QString &reason) {
+                // The dialogs show their own errors; the rest (leaving, a DM from the member
+                // list) goes where the user is looking: the status bar.
+                if (what == QLatin1StringView(HubConnection::ActionCreate)
+                    || what == QLatin1StringView(HubConnection::ActionDirectory))
+                    return;
+                statusBar()->showMessage(reason, RejectedMessageTimeoutMs);
             });
-    connect(m_session, &ChatSession::hostLeft, this, [this](const QString &reason) {
+    // A refusal in the open conversation shows at its composer (ConversationView); one
+    // elsewhere (an outbox sent after a restart) in the status bar.
+    connect(m_session, &HubConnection::sendRejected, this,
+            [this](const QString &conversationId, const QString &, const QString &reason) {
+                if (conversationId != m_chatPage->currentConversationId())
+                    statusBar()->showMessage(tr("A message was not sent: %1").arg(reason),
+                                             RejectedMessageTimeoutMs);
+            });
+    connect(m_session, &HubConnection::hostLeft, this, [this](const QString &reason) {
         statusBar()->showMessage(reason.isEmpty()
                                      ? tr("The host closed the room; waiting for it to come back.")
                                      : tr("The host closed the room (%1); waiting for it "
                                           "to come back.")
                                            .arg(reason));
     });
-    m_chatPage->setSession(m_session);
+    m_chatPage->setConnection(m_session);
     // The room shows once the hub has been reached; until then the start page says what is
     // happening, and a failure leaves the user there with the reason (see onStateChanged).
     m_startPage->showProgress(tr("Connecting to %1…").arg(request.hubUrl.toString()));
-    setUnread(0);
+    updateUnread();
 
-    ChatSession::Options options;
+    HubConnection::Options options;
     options.hubUrl = request.hubUrl;
-    options.roomId = request.roomId;
     options.name = request.name;
     options.password = request.password;
     options.storageDir = QDir(dataDir()).filePath(QStringLiteral("client"));
     options.pin = request.pin;
     m_firstConnection->start();
     m_session->start(options);
-    m_status->setOutboxSize(m_session->outboxSize());
     updateTitle();
 }
 
-ChatSession *MainWindow::stopSession(bool leave)
+HubConnection *MainWindow::stopSession(bool leave)
 {
     if (!m_session)
         return nullptr;
-    ChatSession *session = m_session;
+    HubConnection *session = m_session;
     m_session = nullptr;
-    m_chatPage->setSession(nullptr);
+    m_chatPage->setConnection(nullptr);
     disconnect(session, nullptr, this, nullptr);
-    disconnect(session, nullptr, m_status, nullptr);
+    disconnect(session->conversations(), nullptr, this, nullptr);
     const bool signingOut = session->stop(leave);
     if (signingOut) {
         // Deleting it now would abort the sign-out before it leaves, and the hub would keep a
         // ghost member (the host twice after hosting again).
-        connect(session, &ChatSession::signedOut, session, &QObject::deleteLater);
+        connect(session, &HubConnection::signedOut, session, &QObject::deleteLater);
         QTimer::singleShot(SignOutTimeoutMs, session, &QObject::deleteLater);
     } else {
         session->deleteLater();
     }
-    m_status->setState(ChatSession::State::Idle, {}, 0);
+    m_status->setState(HubConnection::State::Idle, {}, 0);
     m_status->setOutboxSize(0);
     return signingOut ? session : nullptr;
 }
 
-void MainWindow::stopHosting(ChatSession *signingOut)
+void MainWindow::stopHosting(HubConnection *signingOut)
 {
     if (!m_host->isRunning())
         return;
@@ -343,7 +408,7 @@ void MainWindow::stopHosting(ChatSession *signingOut)
         // The host's own sign-out must reach its hub before the hub stops; the hub runs in this
         // thread, so wait for it here (bounded, user input held back meanwhile).
         QEventLoop loop;
-        connect(signingOut, &ChatSession::signedOut, &loop, &QEventLoop::quit);
+        connect(signingOut, &HubConnection::signedOut, &loop, &QEventLoop::quit);
         connect(signingOut, &QObject::destroyed, &loop, &QEventLoop::quit);
         QTimer::singleShot(OwnSignOutTimeoutMs, &loop, &QEventLoop::quit);
         loop.exec(QEventLoop::ExcludeUserInputEvents);
@@ -362,14 +427,14 @@ bool MainWindow::leaveRoom()
 void MainWindow::closeRoom()
 {
     const bool hosting = m_host->isRunning();
-    ChatSession *signingOut = stopSession(true);
+    HubConnection *signingOut = stopSession(true);
     if (hosting)
         stopHosting(signingOut);
     m_chatPage->hostInfo()->hide();
     m_startPage->loadSettings(m_settings);
     m_startPage->showProgress({});
     m_pages->setCurrentWidget(m_startPage);
-    setUnread(0);
+    updateUnread();
     updateTitle();
 }
 
@@ -433,17 +498,18 @@ void MainWindow::askPasswordAndRejoin(const JoinRequest &request, bool wrongBefo
     joinRoom(again);
 }
 
-void MainWindow::onStateChanged(ChatSession::State state, const QString &reason, int retryInMs)
+void MainWindow::onStateChanged(HubConnection::State state, const QString &reason, int retryInMs)
 {
     m_status->setState(state, reason, retryInMs);
     statusBar()->clearMessage();
-    if (state == ChatSession::State::Live && !m_wasLive) {
+    if (state == HubConnection::State::Live && !m_wasLive) {
         m_wasLive = true;
         m_firstConnection->stop();
-        const QString title = m_session->roomTitle();
-        m_status->setRoomTitle(title);
+        m_status->setRoomTitle(hubLabel());
         if (!m_host->isRunning()) {
-            m_settings.addRecentRoom({m_currentRoom.hubUrl, m_session->roomId(), title});
+            m_settings.addRecentRoom({m_currentRoom.hubUrl,
+                                      QString::fromLatin1(protocol::DefaultRoomId),
+                                      m_currentRoom.title});
             // The hub presented the pinned certificate: remembered for joining it by address.
             if (m_currentRoom.pin)
                 HubTrustStore().remember(m_currentRoom.hubUrl, m_currentRoom.pin->hex());
@@ -452,41 +518,47 @@ void MainWindow::onStateChanged(ChatSession::State state, const QString &reason,
         m_pages->setCurrentWidget(m_chatPage);
         m_chatPage->messageView()->scrollToNewest();
         m_chatPage->composer()->setFocus();
+        m_chatPage->updateReadState();
         updateTitle();
         return;
     }
     if (m_wasLive)
         return; // a room once reached shows its reconnection in the room
-    if (state == ChatSession::State::Failed || state == ChatSession::State::Reconnecting) {
+    if (state == HubConnection::State::Failed || state == HubConnection::State::Reconnecting) {
         // Never got in: a dead address, a stopped host, a locked room, a taken name, not a
         // hub. Back to the start page with the reason, instead of an empty room retrying.
         const JoinRequest request = m_currentRoom;
-        const ChatSession::Failure failure = m_session->failure();
+        const HubConnection::Failure failure = m_session->failure();
         const QString address = request.hubUrl.toString();
-        const QString message = state == ChatSession::State::Reconnecting
+        const QString message = state == HubConnection::State::Reconnecting
             ? tr("Could not reach %1 (%2). Check the address, and that Confab is running "
                  "there and hosting a room.")
                   .arg(address, reason)
             : tr("Could not join %1: %2").arg(address, reason);
         failFirstConnection(message);
-        if (failure == ChatSession::Failure::PasswordNeeded
-            || failure == ChatSession::Failure::WrongPassword) {
-            const bool wrong = failure == ChatSession::Failure::WrongPassword;
+        if (failure == HubConnection::Failure::PasswordNeeded
+            || failure == HubConnection::Failure::WrongPassword) {
+            const bool wrong = failure == HubConnection::Failure::WrongPassword;
             QTimer::singleShot(0, this,
                                [this, request, wrong] { askPasswordAndRejoin(request, wrong); });
         }
     }
 }
 
-void MainWindow::onMessageArrived(const MessageEvent &message, bool own)
+void MainWindow::onMessageArrived(const QString &conversationId, const MessageEvent &message,
+                                  bool own, bool mentionsMe)
 {
     if (own)
         return;
-    const bool seen = isActiveWindow() && m_chatPage->messageView()->isAtBottom();
-    if (!seen)
-        setUnread(m_unread + 1);
-    if (!isActiveWindow() && m_tray && m_settings.notificationsEnabled()) {
-        const QString room = m_session ? m_session->roomTitle() : QString();
+    // The badges count for themselves (ConversationListModel); a notification is for what the
+    // user cannot see: another window active, or another conversation open (a mention).
+    const bool elsewhere = conversationId != m_chatPage->currentConversationId();
+    if ((!isActiveWindow() || (elsewhere && mentionsMe)) && m_tray
+        && m_settings.notificationsEnabled()) {
+        const Conversation *conversation
+            = m_session ? m_session->conversation(conversationId) : nullptr;
+        const QString room
+            = conversation && !conversation->isDirect() ? conversation->title() : QString();
         const QString title
             = room.isEmpty() ? message.from.name : tr("%1 in %2").arg(message.from.name, room);
         QString text = message.text.left(NotificationTextChars);
@@ -497,12 +569,20 @@ void MainWindow::onMessageArrived(const MessageEvent &message, bool own)
     }
 }
 
-void MainWindow::setUnread(int count)
+void MainWindow::updateUnread()
 {
+    const int count = m_session ? m_session->conversations()->totalUnread() : 0;
     if (m_unread == count)
         return;
     m_unread = count;
     updateTitle();
+}
+
+QString MainWindow::hubLabel() const
+{
+    if (!m_currentRoom.title.isEmpty())
+        return m_currentRoom.title;
+    return m_currentRoom.hubUrl.authority();
 }
 
 void MainWindow::updateTitle()
@@ -512,15 +592,22 @@ void MainWindow::updateTitle()
     QString title = tr("Confab");
     const bool inRoom = m_session && m_pages->currentWidget() == m_chatPage;
     if (inRoom) {
-        QString room
-            = m_session->roomTitle().isEmpty() ? m_currentRoom.title : m_session->roomTitle();
-        if (room.isEmpty())
-            room = m_session->hubUrl().toString();
+        QString room = hubLabel();
         if (m_host->isRunning())
             room = tr("%1 (hosting)").arg(room);
+        const Conversation *open = m_chatPage->currentView()->conversation();
+        if (open) {
+            const QString name = open->isDirect() ? open->title() : tr("# %1").arg(open->title());
+            room = tr("%1 · %2").arg(name, room);
+        }
         title = tr("%1 — Confab").arg(room);
     }
     m_leaveAction->setEnabled(inRoom);
+    m_switchAction->setEnabled(inRoom);
+    const ConversationSidebar *sidebar = m_chatPage->sidebar();
+    for (QAction *action : {sidebar->newChannelAction(), sidebar->browseChannelsAction(),
+                            sidebar->messageMemberAction()})
+        action->setEnabled(inRoom);
     if (m_unread > 0)
         title = tr("(%1) %2").arg(m_unread).arg(title);
     setWindowTitle(title);
@@ -534,9 +621,8 @@ void MainWindow::updateTitle()
 void MainWindow::changeEvent(QEvent *event)
 {
     QMainWindow::changeEvent(event);
-    if (event->type() == QEvent::ActivationChange && isActiveWindow()
-        && m_chatPage->messageView()->isAtBottom())
-        setUnread(0);
+    if (event->type() == QEvent::ActivationChange)
+        m_chatPage->updateReadState();
     if (event->type() == QEvent::LanguageChange)
         updateTitle();
 }

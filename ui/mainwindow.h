@@ -1,9 +1,10 @@
 #pragma once
-// The Confab window: the start page, or a room. Owns the chat session, the in-process hub while
-// hosting, LAN discovery, the tray icon and the unread count.
+// The Confab window: the start page, or a hub's conversations. Owns the connection to the hub
+// (HubConnection, API v2), the in-process hub while hosting, LAN discovery, the tray icon and the
+// unread count.
 
-#include "chatsession.h"
 #include "desktopsettings.h"
+#include "hubconnection.h"
 #include "startpage.h"
 
 #include <QHostAddress>
@@ -44,11 +45,17 @@ public:
 
     StartPage *startPage() const;
     ChatPage *chatPage() const;
-    ChatSession *session() const;
+    HubConnection *connection() const;
     RoomHost *roomHost() const;
     ConnectionStatus *connectionStatus() const;
     bool isHosting() const;
-    int unreadCount() const;
+    int unreadCount() const; // over all conversations
+
+    // The conversation actions (also in the sidebar and the menu). They open non-modal dialogs.
+    void showNewChannelDialog();
+    void showChannelBrowser();
+    void showMemberPicker();
+    void showQuickSwitcher();
 
 public slots:
     bool hostRoom(const confab::HostRequest &request);
@@ -67,18 +74,20 @@ private:
     void createTrayIcon();
     void startSession(const JoinRequest &request);
     // leave: end the membership on the hub too (Leave Room), not only disconnect (closing).
-    // Returns the stopped session while its sign-out is still on its way (it deletes itself
+    // Returns the stopped connection while its sign-out is still on its way (it deletes itself
     // when done), else nullptr.
-    ChatSession *stopSession(bool leave);
+    HubConnection *stopSession(bool leave);
     void closeRoom(); // leaveRoom() without the question
     enum class StopHosting { Stop, KeepInTray, Cancel };
     StopHosting askStopHosting(bool offerTray);
-    void stopHosting(ChatSession *signingOut);
+    void stopHosting(HubConnection *signingOut);
     void askPasswordAndRejoin(const JoinRequest &request, bool wrongBefore);
-    void onStateChanged(confab::ChatSession::State state, const QString &reason, int retryInMs);
+    void onStateChanged(confab::HubConnection::State state, const QString &reason, int retryInMs);
     void failFirstConnection(const QString &message);
-    void onMessageArrived(const MessageEvent &message, bool own);
-    void setUnread(int count);
+    void onMessageArrived(const QString &conversationId, const MessageEvent &message, bool own,
+                          bool mentionsMe);
+    void updateUnread();
+    QString hubLabel() const; // the hub's title as the user knows it, else its address
     void updateTitle();
     void quitApplication();
 
@@ -92,12 +101,13 @@ private:
     ConnectionStatus *m_status;
     LanDiscovery *m_discovery;
     RoomHost *m_host;
-    QPointer<ChatSession> m_session;
+    QPointer<HubConnection> m_session;
     JoinRequest m_currentRoom;
     bool m_wasLive = false;
     QTimer *m_firstConnection;
     QSystemTrayIcon *m_tray = nullptr;
     QAction *m_leaveAction = nullptr;
+    QAction *m_switchAction = nullptr;
     int m_unread = 0;
     bool m_quitting = false;
 };

@@ -1,5 +1,6 @@
 #include "messagedelegate.h"
 
+#include "mentions.h"
 #include "messagemodel.h"
 
 #include <QAbstractItemView>
@@ -24,6 +25,9 @@ constexpr int SeparatorPadding = 6;
 constexpr int BottomPadding = 2;
 constexpr int NameColorSaturation = 160;
 constexpr int NameColorValue = 150;
+constexpr int MentionBarWidth = 3;
+const QColor MentionBackground(255, 243, 205); // a soft amber, readable with dark text
+const QColor MentionAccent(214, 140, 0);
 
 QColor colorForSender(const QString &senderId)
 {
@@ -52,6 +56,11 @@ bool isNotice(const QModelIndex &index)
         == MessageModel::Kind::Notice;
 }
 
+bool isDeleted(const QModelIndex &index)
+{
+    return index.data(MessageModel::DeletedRole).toBool();
+}
+
 QString deliveryLabel(MessageModel::Delivery delivery)
 {
     switch (delivery) {
@@ -77,7 +86,42 @@ QString MessageDelegate::bodyText(const QModelIndex &index)
         const QString display = index.data(Qt::DisplayRole).toString();
         return display.isEmpty() ? index.data(MessageModel::TextRole).toString() : display;
     }
+    if (isDeleted(index))
+        return tr("This message was deleted");
     return index.data(MessageModel::TextRole).toString();
+}
+
+QString MessageDelegate::editedMarker()
+{
+    return tr("(edited)");
+}
+
+QString MessageDelegate::paintedText(const QModelIndex &index)
+{
+    const QString body = layoutText(bodyText(index));
+    if (isNotice(index) || isDeleted(index)
+        || !index.data(MessageModel::EditedRole).toDateTime().isValid())
+        return body;
+    return body + u' ' + editedMarker();
+}
+
+QList<QPair<int, int>> MessageDelegate::findMentions(const QString &text, const QString &name)
+{
+    QList<QPair<int, int>> found;
+    if (name.isEmpty())
+        return found;
+    const int length = int(name.size()) + 1;
+    for (qsizetype at = text.indexOf(u'@'); at >= 0; at = text.indexOf(u'@', at + 1)) {
+        // One character past the name is enough for the rule to see where the name ends.
+        if (mentionsName(QStringView(text).mid(at, length + 1), name))
+            found.append({int(at), length});
+    }
+    return found;
+}
+
+void MessageDelegate::setOwnName(const QString &name)
+{
+    m_ownName = name;
 }
 
 QString MessageDelegate::layoutText(const QString &text)
@@ -140,10 +184,11 @@ int MessageDelegate::bodyHeight(const QString &text, const QFont &font, int widt
         m_cachedWidth = width;
     }
     const qint64 sequence = index.data(MessageModel::SequenceRole).toLongLong();
+    const size_t textHash = qHash(text);
     if (sequence > 0) {
         const auto cached = m_heightCache.constFind(sequence);
-        if (cached != m_heightCache.cend())
-            return *cached;
+        if (cached != m_heightCache.cend() && cached->textHash == textHash)
+            return cached->height;
     }
     int height = 0;
     const QFontMetrics metrics(font);
@@ -156,7 +201,7 @@ int MessageDelegate::bodyHeight(const QString &text, const QFont &font, int widt
         height = qCeil(layout.boundingRect().height());
     }
     if (sequence > 0)
-        m_heightCache.insert(sequence, height);
+        m_heightCache.insert(sequence, {textHash, height});
     return height;
 }
 
@@ -175,7 +220,7 @@ MessageDelegate::Geometry MessageDelegate::geometryFor(const QStyleOptionViewIte
     const int left = HorizontalMargin + (notice ? 0 : BodyIndent);
     const int width = qMax(1, option.rect.width() - left - HorizontalMargin);
     const QFont font = notice ? smallFont(option.font) : option.font;
-    int height = bodyHeight(layoutText(bodyText(index)), font, width, index);
+    int height = bodyHeight(paintedText(index), font, width, index);
     const auto delivery = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
     if (delivery != MessageModel::Delivery::Delivered)
         height += QFontMetrics(smallFont(option.font)).height();
@@ -202,10 +247,16 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const QPalette &palette = option.palette;
     const QPoint origin = option.rect.topLeft();
     QRect content = option.rect.adjusted(0, geometry.separatorHeight, 0, 0);
+    const bool mentionsMe = index.data(MessageModel::MentionsMeRole).toBool();
     if (option.state & QStyle::State_Selected)
         painter->fillRect(content, palette.color(QPalette::Highlight).lighter(170));
+    else if (mentionsMe)
+        painter->fillRect(content, MentionBackground);
     else if (option.state & QStyle::State_MouseOver)
         painter->fillRect(content, palette.color(QPalette::AlternateBase));
+    if (mentionsMe)
+        painter->fillRect(QRect(content.topLeft(), QSize(MentionBarWidth, content.height())),
+                          MentionAccent);
 
     const QColor dim = palette.color(QPalette::PlaceholderText);
     if (geometry.separatorHeight > 0) {
@@ -249,11 +300,15 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
                           QLocale().toString(time.time(), QLocale::ShortFormat));
     }
 
-    // The body: plain text through QTextLayout, links underlined.
-    const QString text = layoutText(bodyText(index));
-    const QFont bodyFont = notice ? smallFont(option.font) : option.font;
+    // The body: plain text through QTextLayout, links underlined, mentions of the user bold,
+    // "(edited)" dim; a deleted message's note in italics.
+    const QString text = paintedText(index);
+    const bool deleted = isDeleted(index);
+    QFont bodyFont = notice ? smallFont(option.font) : option.font;
+    if (deleted)
+        bodyFont.setItalic(true);
     QTextLayout layout(text, bodyFont);
-    if (!notice) {
+    if (!notice && !deleted) {
         QList<QTextLayout::FormatRange> formats;
         for (const auto &[start, length] : findLinks(text)) {
             QTextCharFormat format;
@@ -261,13 +316,28 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
             format.setFontUnderline(true);
             formats.append({start, length, format});
         }
+        if (mentionsMe) {
+            for (const auto &[start, length] : findMentions(text, m_ownName)) {
+                QTextCharFormat format;
+                format.setFontWeight(QFont::Bold);
+                format.setForeground(MentionAccent.darker(130));
+                formats.append({start, length, format});
+            }
+        }
+        const int bodyLength = int(layoutText(bodyText(index)).size());
+        if (text.size() > bodyLength) {
+            QTextCharFormat format;
+            format.setForeground(dim);
+            format.setFontPointSize(smallFont(option.font).pointSizeF());
+            formats.append({bodyLength, int(text.size()) - bodyLength, format});
+        }
         layout.setFormats(formats);
     }
     const QRect body = geometry.bodyRect.translated(origin);
     layoutBody(layout, body.width());
     const auto delivery = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
     QColor textColor = palette.color(notice ? QPalette::PlaceholderText : QPalette::Text);
-    if (delivery != MessageModel::Delivery::Delivered)
+    if (delivery != MessageModel::Delivery::Delivered || deleted)
         textColor = dim;
     painter->setPen(textColor);
     if (notice) {
@@ -293,13 +363,13 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 QString MessageDelegate::linkAt(const QStyleOptionViewItem &option, const QModelIndex &index,
                                 QPoint pos) const
 {
-    if (isNotice(index))
+    if (isNotice(index) || isDeleted(index))
         return {};
     const Geometry geometry = geometryFor(option, index);
     const QRect body = geometry.bodyRect.translated(option.rect.topLeft());
     if (!body.contains(pos))
         return {};
-    const QString text = layoutText(bodyText(index));
+    const QString text = paintedText(index);
     const auto links = findLinks(text);
     if (links.isEmpty())
         return {};

@@ -1,8 +1,9 @@
 #pragma once
 // Paints one row of the room's timeline: an optional day separator, the sender and time for the
 // first of a run of messages, the text (wrapped, links underlined) and the delivery state of our
-// own pending messages. Remote text is laid out with QTextLayout as plain text: nothing a peer
-// sends is ever interpreted as markup.
+// own pending messages, "(edited)" after an edited text, "This message was deleted" in place of
+// a deleted one, and mentions of the user highlighted. Remote text is laid out with QTextLayout
+// as plain text: nothing a peer sends is ever interpreted as markup.
 
 #include <QHash>
 #include <QStyledItemDelegate>
@@ -31,8 +32,17 @@ public:
     // The link under pos (viewport coordinates) in the row drawn at option.rect, or empty.
     QString linkAt(const QStyleOptionViewItem &option, const QModelIndex &index, QPoint pos) const;
 
-    // The text a row shows, exactly as painted (messages: the sender's text verbatim).
+    // The text a row shows (messages: the sender's text verbatim; a deleted one: a note saying
+    // so), without the "(edited)" marker.
     static QString bodyText(const QModelIndex &index);
+    // bodyText plus, for an edited message, the marker, exactly as painted.
+    static QString paintedText(const QModelIndex &index);
+    static QString editedMarker();
+    // Where `@name` mentions the user in text (the rule of common/mentions.h), as (start, length).
+    static QList<QPair<int, int>> findMentions(const QString &text, const QString &name);
+
+    // The user's own name, whose mentions are highlighted.
+    void setOwnName(const QString &name);
     // bodyText as handed to QTextLayout: it ignores '\n', so line breaks ("\n", "\r\n", "\r")
     // become U+2028 LINE SEPARATOR, which it honours. Still plain text, never markup.
     static QString layoutText(const QString &text);
@@ -54,8 +64,15 @@ private:
     void layoutBody(QTextLayout &layout, int width) const;
 
     QFont m_bodyFont;
-    // Body heights by sequence number for the current width: 100k rows are measured once.
-    mutable QHash<qint64, int> m_heightCache;
+    // Body heights by sequence number for the current width: 100k rows are measured once. The
+    // text's hash is kept with it: an edited message is measured again.
+    struct CachedHeight
+    {
+        size_t textHash = 0;
+        int height = 0;
+    };
+    mutable QHash<qint64, CachedHeight> m_heightCache;
+    QString m_ownName;
     mutable int m_cachedWidth = -1;
 };
 

@@ -41,9 +41,11 @@ MessageView::MessageView(QWidget *parent)
     // QListView keeps row heights on dataChanged; these roles change a row's height.
     connect(m_window, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
-                static const QList<int> sizeRoles = {
-                    MessageModel::DeliveryRole, MessageModel::GroupedRole, MessageModel::NewDayRole,
-                    MessageModel::TextRole, MessageModel::SequenceRole};
+                static const QList<int> sizeRoles
+                    = {MessageModel::DeliveryRole, MessageModel::GroupedRole,
+                       MessageModel::NewDayRole,   MessageModel::TextRole,
+                       MessageModel::SequenceRole, MessageModel::EditedRole,
+                       MessageModel::DeletedRole};
                 const bool resized = roles.isEmpty()
                     || std::any_of(roles.cbegin(), roles.cend(),
                                    [](int role) { return sizeRoles.contains(role); });
@@ -257,14 +259,40 @@ void MessageView::keyPressEvent(QKeyEvent *event)
     QListView::keyPressEvent(event);
 }
 
+bool MessageView::isEditable(const QModelIndex &index)
+{
+    // Only the author's own messages, once the hub has them (a pending one has no id yet),
+    // and not once deleted.
+    return index.isValid()
+        && index.data(MessageModel::KindRole).value<MessageModel::Kind>()
+        == MessageModel::Kind::Message
+        && index.data(MessageModel::IsOwnRole).toBool()
+        && index.data(MessageModel::SequenceRole).toLongLong() > 0
+        && !index.data(MessageModel::DeletedRole).toBool();
+}
+
 void MessageView::contextMenuEvent(QContextMenuEvent *event)
 {
-    const QModelIndex index = indexAt(event->pos());
-    const QString link = linkAtPosition(event->pos());
-    QMenu menu(this);
+    QMenu *menu = createContextMenu(event->pos());
+    menu->exec(event->globalPos());
+    delete menu;
+}
+
+QMenu *MessageView::createContextMenu(QPoint pos)
+{
+    const QModelIndex index = indexAt(pos);
+    const QString link = linkAtPosition(pos);
+    auto *menuPointer = new QMenu(this);
+    QMenu &menu = *menuPointer;
     if (!link.isEmpty()) {
         menu.addAction(tr("Open Link"), this, [this, link] { emit linkActivated(link); });
         menu.addAction(tr("Copy Link"), this, [link] { QApplication::clipboard()->setText(link); });
+        menu.addSeparator();
+    }
+    if (isEditable(index)) {
+        const qint64 id = index.data(MessageModel::SequenceRole).toLongLong();
+        menu.addAction(tr("Edit Message"), this, [this, id] { emit editRequested(id); });
+        menu.addAction(tr("Delete Message…"), this, [this, id] { emit deleteRequested(id); });
         menu.addSeparator();
     }
     if (index.isValid()) {
@@ -280,7 +308,7 @@ void MessageView::contextMenuEvent(QContextMenuEvent *event)
     QAction *copy = menu.addAction(tr("Copy Selected Messages"), this, &MessageView::copySelection);
     copy->setShortcut(QKeySequence::Copy);
     copy->setEnabled(selectionModel() && selectionModel()->hasSelection());
-    menu.exec(event->globalPos());
+    return menuPointer;
 }
 
 } // namespace confab

@@ -1,10 +1,13 @@
 #pragma once
 // The room's timeline: a QListView over MessageModel, drawn by MessageDelegate.
 // Follows new messages while the user is at the bottom, keeps the reading position while older
-// pages are prepended, asks for older history near the top, opens links and copies text.
+// pages are prepended, asks for older history near the top, opens links and copies text, and
+// offers Edit and Delete on the user's own messages.
 
 #include <QListView>
 #include <QTimer>
+
+class QMenu;
 
 namespace confab {
 
@@ -27,10 +30,16 @@ public:
     // Plain text of the selected rows ("Name, time: text" per line) for the clipboard.
     QString selectedText() const;
     void copySelection() const;
+    // The user's own delivered, not deleted message: the context menu offers Edit and Delete.
+    static bool isEditable(const QModelIndex &index);
+    // The context menu for the row at pos (viewport coordinates); the caller owns it.
+    QMenu *createContextMenu(QPoint pos);
 
 signals:
     void olderHistoryWanted();
     void linkActivated(const QString &url);
+    void editRequested(qint64 messageId);
+    void deleteRequested(qint64 messageId);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;

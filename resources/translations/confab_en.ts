@@ -2,11 +2,46 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
-    <name>confab::ChatPage</name>
+    <name>confab::ChannelBrowser</name>
     <message>
-        <source>Send</source>
+        <source>Browse Channels</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the hub&apos;s channels…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There are no channels yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joining…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::ChatPage</name>
     <message>
         <source>Leave Room</source>
         <translation type="unfinished"></translation>
@@ -15,31 +50,12 @@
         <source>Members</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>%1 is typing…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 and %2 are typing…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n people are typing…</source>
-        <translation>
-            <numerusform>%n people are typing…</numerusform>
-            <numerusform>%n people are typing…</numerusform>
-        </translation>
-    </message>
     <message numerus="yes">
         <source>%1 of %n online</source>
         <translation>
             <numerusform>%1 of %n online</numerusform>
             <numerusform>%1 of %n online</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Too long to send: %1 characters, the limit is %2. Shorten it, or send it as several messages.</source>
-        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Hide Members</source>
@@ -51,6 +67,10 @@
     </message>
     <message>
         <source>The host closed the room. Messages you write now are sent when it opens again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source># %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -178,6 +198,95 @@
     </message>
 </context>
 <context>
+    <name>confab::ConversationSidebar</name>
+    <message>
+        <source>Channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direct messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody yet. Click a member, or use +.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New Channel…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse Channels…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>See all channels and join one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write to one member</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::ConversationView</name>
+    <message>
+        <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too long to send: %1 characters, the limit is %2. Shorten it, or send it as several messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A message was not sent: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Editing your message. Enter saves, Esc cancels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this message? Everyone in the conversation will see that it was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n people are typing…</numerusform>
+            <numerusform>%n people are typing…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>confab::HostInfoPanel</name>
     <message>
         <source>&lt;b&gt;Others join at&lt;/b&gt;</source>
@@ -265,6 +374,113 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     </message>
     <message>
         <source>Did not join %1: its identity has changed (fingerprint %2, expected %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::HubConnection</name>
+    <message>
+        <source>Signing in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading conversations…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This hub does not speak API v2 (it is an older Confab).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is not a Confab hub: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host has left. Waiting for it to come back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub keeps refusing this session.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This hub is locked: it needs a password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong password for this hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone on this hub already uses the name “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Names are 1 to %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub answered %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A channel with that name exists already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel names are 1 to 32 letters, digits, “-” or “_”; titles at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That member is not on this hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You cannot send direct messages to yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are not in this channel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no such conversation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only its author can change a message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That message does not exist (or was deleted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message is too long for this hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many messages at once; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub cannot be reached: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody called “%1” is on this hub.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -394,10 +610,6 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A message was not sent: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Connecting to %1…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -439,6 +651,22 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
             <numerusform>No answer from %1 within %n seconds. Check the address, and that the host&apos;s computer is on this network.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;Switch Conversation…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source># %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A message was not sent: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>
@@ -448,6 +676,25 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     </message>
     <message>
         <source>%1 — typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::MemberPicker</name>
+    <message>
+        <source>Message a Member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type part of a name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody by that name. Members appear here once they have signed in to this hub.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -467,6 +714,14 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     </message>
     <message>
         <source>Yesterday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This message was deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(edited)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -505,6 +760,64 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     </message>
     <message>
         <source>Copy Selected Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete Message…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::NewChannelDialog</name>
+    <message>
+        <source>New Channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Lunch plans</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: what it is about</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Topic:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the channel a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected to the hub right now. Try again once it is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::QuickSwitcher</name>
+    <message>
+        <source>Switch Conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type part of a channel or member name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>↑↓ to choose, Enter to open, Esc to close</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

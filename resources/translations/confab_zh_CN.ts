@@ -2,11 +2,46 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name>confab::ChatPage</name>
+    <name>confab::ChannelBrowser</name>
     <message>
-        <source>Send</source>
-        <translation>发送</translation>
+        <source>Browse Channels</source>
+        <translation>浏览频道</translation>
     </message>
+    <message>
+        <source>Channel</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Loading the hub&apos;s channels…</source>
+        <translation>正在加载聊天服务器上的频道…</translation>
+    </message>
+    <message>
+        <source>There are no channels yet.</source>
+        <translation>还没有频道。</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>加入</translation>
+    </message>
+    <message>
+        <source>Joining…</source>
+        <translation>正在加入…</translation>
+    </message>
+</context>
+<context>
+    <name>confab::ChatPage</name>
     <message>
         <source>Leave Room</source>
         <translation>离开聊天室</translation>
@@ -15,29 +50,11 @@
         <source>Members</source>
         <translation>成员</translation>
     </message>
-    <message>
-        <source>%1 is typing…</source>
-        <translation>%1正在输入…</translation>
-    </message>
-    <message>
-        <source>%1 and %2 are typing…</source>
-        <translation>%1和%2正在输入…</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n people are typing…</source>
-        <translation>
-            <numerusform>%n 人正在输入…</numerusform>
-        </translation>
-    </message>
     <message numerus="yes">
         <source>%1 of %n online</source>
         <translation>
             <numerusform>%1/%n 人在线</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Too long to send: %1 characters, the limit is %2. Shorten it, or send it as several messages.</source>
-        <translation>太长，无法发送：%1 个字符，上限为 %2。请缩短，或分成几条消息发送。</translation>
     </message>
     <message>
         <source>Hide Members</source>
@@ -50,6 +67,10 @@
     <message>
         <source>The host closed the room. Messages you write now are sent when it opens again.</source>
         <translation>主持人已关闭聊天室。现在写的消息会在聊天室重新开放时发送。</translation>
+    </message>
+    <message>
+        <source># %1</source>
+        <translation># %1</translation>
     </message>
 </context>
 <context>
@@ -174,6 +195,94 @@
     </message>
 </context>
 <context>
+    <name>confab::ConversationSidebar</name>
+    <message>
+        <source>Channels</source>
+        <translation>频道</translation>
+    </message>
+    <message>
+        <source>Direct messages</source>
+        <translation>私信</translation>
+    </message>
+    <message>
+        <source>Nobody yet. Click a member, or use +.</source>
+        <translation>还没有私信。点击一位成员，或使用 +。</translation>
+    </message>
+    <message>
+        <source>New Channel…</source>
+        <translation>新建频道…</translation>
+    </message>
+    <message>
+        <source>Create a channel</source>
+        <translation>创建频道</translation>
+    </message>
+    <message>
+        <source>Browse Channels…</source>
+        <translation>浏览频道…</translation>
+    </message>
+    <message>
+        <source>Browse</source>
+        <translation>浏览</translation>
+    </message>
+    <message>
+        <source>See all channels and join one</source>
+        <translation>查看所有频道并加入</translation>
+    </message>
+    <message>
+        <source>Message…</source>
+        <translation>发私信…</translation>
+    </message>
+    <message>
+        <source>Write to one member</source>
+        <translation>给一位成员发私信</translation>
+    </message>
+</context>
+<context>
+    <name>confab::ConversationView</name>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Too long to send: %1 characters, the limit is %2. Shorten it, or send it as several messages.</source>
+        <translation>太长，无法发送：%1 个字符，上限为 %2。请缩短，或分成几条消息发送。</translation>
+    </message>
+    <message>
+        <source>A message was not sent: %1</source>
+        <translation>有一条消息未能发送：%1</translation>
+    </message>
+    <message>
+        <source>Editing your message. Enter saves, Esc cancels.</source>
+        <translation>正在编辑你的消息。按 Enter 保存，按 Esc 取消。</translation>
+    </message>
+    <message>
+        <source>Delete Message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <source>Delete this message? Everyone in the conversation will see that it was deleted.</source>
+        <translation>删除这条消息？会话中的所有人都会看到它已被删除。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1正在输入…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1和%2正在输入…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n 人正在输入…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>confab::HostInfoPanel</name>
     <message>
         <source>&lt;b&gt;Others join at&lt;/b&gt;</source>
@@ -267,6 +376,113 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <message>
         <source>Did not join %1: its identity has changed (fingerprint %2, expected %3).</source>
         <translation>没有加入 %1：它的身份已经改变（指纹为 %2，应为 %3）。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::HubConnection</name>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Loading conversations…</source>
+        <translation>正在加载会话…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>This hub does not speak API v2 (it is an older Confab).</source>
+        <translation>此聊天服务器不支持 API v2（是较旧版本的 Confab）。</translation>
+    </message>
+    <message>
+        <source>This is not a Confab hub: %1</source>
+        <translation>这不是 Confab 聊天服务器：%1</translation>
+    </message>
+    <message>
+        <source>The host has left. Waiting for it to come back…</source>
+        <translation>主持人已离开。正在等待其恢复…</translation>
+    </message>
+    <message>
+        <source>The hub keeps refusing this session.</source>
+        <translation>聊天服务器一直拒绝此会话。</translation>
+    </message>
+    <message>
+        <source>This hub is locked: it needs a password.</source>
+        <translation>此聊天服务器已加锁：需要密码。</translation>
+    </message>
+    <message>
+        <source>Wrong password for this hub.</source>
+        <translation>此聊天服务器的密码错误。</translation>
+    </message>
+    <message>
+        <source>Someone on this hub already uses the name “%1”.</source>
+        <translation>此聊天服务器上已有人使用名字“%1”。</translation>
+    </message>
+    <message>
+        <source>Names are 1 to %1 characters.</source>
+        <translation>名字须为 1 到 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The hub answered %1.</source>
+        <translation>聊天服务器返回 %1。</translation>
+    </message>
+    <message>
+        <source>A channel with that name exists already.</source>
+        <translation>已有同名频道。</translation>
+    </message>
+    <message>
+        <source>Channel names are 1 to 32 letters, digits, “-” or “_”; titles at most %1 characters.</source>
+        <translation>频道标识须为 1 到 32 个字母、数字、“-”或“_”；名称最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>That member is not on this hub.</source>
+        <translation>该成员不在此聊天服务器上。</translation>
+    </message>
+    <message>
+        <source>You cannot send direct messages to yourself.</source>
+        <translation>不能给自己发私信。</translation>
+    </message>
+    <message>
+        <source>You are not in this channel.</source>
+        <translation>你不在此频道中。</translation>
+    </message>
+    <message>
+        <source>There is no such conversation.</source>
+        <translation>没有这个会话。</translation>
+    </message>
+    <message>
+        <source>Only its author can change a message.</source>
+        <translation>只有作者本人可以修改消息。</translation>
+    </message>
+    <message>
+        <source>That message does not exist (or was deleted).</source>
+        <translation>该消息不存在（或已被删除）。</translation>
+    </message>
+    <message>
+        <source>The message is too long for this hub.</source>
+        <translation>消息太长，此聊天服务器无法接受。</translation>
+    </message>
+    <message>
+        <source>Too many messages at once; try again in a moment.</source>
+        <translation>消息发送过于频繁，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The hub cannot be reached: %1</source>
+        <translation>无法连接聊天服务器：%1</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Nobody called “%1” is on this hub.</source>
+        <translation>此聊天服务器上没有名为“%1”的人。</translation>
     </message>
 </context>
 <context>
@@ -394,10 +610,6 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
         <translation>&lt;h3&gt;Confab %1&lt;/h3&gt;&lt;p&gt;与同一网络中的人聊天：主持一个聊天室或加入一个，可使用本应用或网页浏览器。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>A message was not sent: %1</source>
-        <translation>有一条消息未能发送：%1</translation>
-    </message>
-    <message>
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
@@ -437,6 +649,22 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
             <numerusform>%1 在 %n 秒内没有应答。请检查地址，并确认主持人的电脑在这个网络中。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;Switch Conversation…</source>
+        <translation>切换会话(&amp;S)…</translation>
+    </message>
+    <message>
+        <source># %1</source>
+        <translation># %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>A message was not sent: %1</source>
+        <translation>有一条消息未能发送：%1</translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>
@@ -447,6 +675,25 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <message>
         <source>%1 — typing…</source>
         <translation>%1 — 正在输入…</translation>
+    </message>
+</context>
+<context>
+    <name>confab::MemberPicker</name>
+    <message>
+        <source>Message a Member</source>
+        <translation>给成员发私信</translation>
+    </message>
+    <message>
+        <source>Type part of a name</source>
+        <translation>输入名字的一部分</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>发私信</translation>
+    </message>
+    <message>
+        <source>Nobody by that name. Members appear here once they have signed in to this hub.</source>
+        <translation>没有这个名字的成员。成员登录此聊天服务器后会出现在这里。</translation>
     </message>
 </context>
 <context>
@@ -466,6 +713,14 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <message>
         <source>Yesterday</source>
         <translation>昨天</translation>
+    </message>
+    <message>
+        <source>This message was deleted</source>
+        <translation>此消息已被删除</translation>
+    </message>
+    <message>
+        <source>(edited)</source>
+        <translation>（已编辑）</translation>
     </message>
 </context>
 <context>
@@ -504,6 +759,64 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <message>
         <source>Copy Selected Messages</source>
         <translation>复制所选消息</translation>
+    </message>
+    <message>
+        <source>Edit Message</source>
+        <translation>编辑消息</translation>
+    </message>
+    <message>
+        <source>Delete Message…</source>
+        <translation>删除消息…</translation>
+    </message>
+</context>
+<context>
+    <name>confab::NewChannelDialog</name>
+    <message>
+        <source>New Channel</source>
+        <translation>新建频道</translation>
+    </message>
+    <message>
+        <source>e.g. Lunch plans</source>
+        <translation>例如：午饭安排</translation>
+    </message>
+    <message>
+        <source>Optional: what it is about</source>
+        <translation>可选：频道是关于什么的</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Topic:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Give the channel a name.</source>
+        <translation>请给频道起个名字。</translation>
+    </message>
+    <message>
+        <source>Not connected to the hub right now. Try again once it is back.</source>
+        <translation>现在未连接到聊天服务器。恢复连接后请再试。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::QuickSwitcher</name>
+    <message>
+        <source>Switch Conversation</source>
+        <translation>切换会话</translation>
+    </message>
+    <message>
+        <source>Type part of a channel or member name</source>
+        <translation>输入频道或成员名字的一部分</translation>
+    </message>
+    <message>
+        <source>↑↓ to choose, Enter to open, Esc to close</source>
+        <translation>↑↓ 选择，Enter 打开，Esc 关闭</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,5 @@
-// GET /api/v1/rooms/{room}/events (one room) and GET /api/v2/events (one member): event streams.
+// GET /api/v1/rooms/{room}/events (one room), GET /api/v2/events (one member) and GET /api/v2/ws
+// (the same over a WebSocket): event streams.
 
 #include "bus/eventbus.h"
 #include "bus/eventfanout.h"
@@ -11,6 +12,7 @@
 #include "routes.h"
 #include "ssewriter.h"
 #include "store/chatstore.h"
+#include "websocketframes.h"
 
 namespace confab {
 
@@ -49,20 +51,27 @@ resumeChecked(HubServices &services, const HttpRequest &request, const QString &
 } // namespace
 
 namespace {
+// The replay or the `reset` a resuming stream starts with, each event framed by `frame`.
+QByteArray resumedEvents(HubServices &services,
+                         const std::variant<std::vector<ChatEvent>, ResetEvent> &resumed,
+                         QByteArray (*frame)(const WireEvent &))
+{
+    if (const auto *reset = std::get_if<ResetEvent>(&resumed))
+        return frame(toWire(*reset));
+    QByteArray first;
+    const auto &events = std::get<std::vector<ChatEvent>>(resumed);
+    for (const ChatEvent &event : events)
+        first += frame(toWire(event));
+    services.metrics.eventsReplayed += qint64(events.size());
+    return first;
+}
+
 // The stream's first chunk: `retry`, then the replay or a `reset`.
 QByteArray streamStart(HubServices &services,
                        const std::variant<std::vector<ChatEvent>, ResetEvent> &resumed)
 {
-    QByteArray first = sse::retryField(services.settings.retryMs);
-    if (const auto *reset = std::get_if<ResetEvent>(&resumed)) {
-        first += sse::frame(toWire(*reset));
-    } else {
-        const auto &events = std::get<std::vector<ChatEvent>>(resumed);
-        for (const ChatEvent &event : events)
-            first += sse::frame(toWire(event));
-        services.metrics.eventsReplayed += qint64(events.size());
-    }
-    return first;
+    return sse::retryField(services.settings.retryMs)
+        + resumedEvents(services, resumed, sse::frame);
 }
 
 std::unique_ptr<EventStream> startStream(RouteContext &context, const QByteArray &first)
@@ -118,6 +127,47 @@ void addEventRoutes(Router &router, HubServices &services)
                                             return services.messages.resumeMember(member.id, id);
                                         }));
         std::unique_ptr<EventStream> stream = startStream(context, first);
+        if (!stream)
+            return streamFailed();
+        context.streamed = true;
+        services.bus.subscribeMember(member.id, std::move(stream));
+        services.conversations.streamOpened(member, QString());
+        return HttpReply {};
+    });
+
+    // The member stream over a WebSocket: the same events, privacy, resume and slow-subscriber
+    // cap (it is a subscriber of the same bus), one text frame per event.
+    const QString ws = QLatin1StringView(protocol::ApiV2Prefix) + QLatin1StringView("/ws");
+    router.add("GET", ws, Router::Access::Member, [&services](RouteContext &context) {
+        if (!context.response.isWebSocketUpgrade()) {
+            HttpReply reply
+                = apiError(426, protocol::error::BadRequest,
+                           QStringLiteral("Open this as a WebSocket (Upgrade: websocket)."));
+            reply.headers.append(
+                qMakePair(QByteArrayLiteral("Upgrade"), QByteArrayLiteral("websocket")));
+            return reply;
+        }
+        const QByteArray key = context.request.header("sec-websocket-key");
+        if (context.request.header("sec-websocket-version") != "13" || !ws::isValidKey(key)) {
+            HttpReply reply
+                = apiError(400, protocol::error::BadRequest,
+                           QStringLiteral("A WebSocket handshake needs Sec-WebSocket-Version 13 "
+                                          "and a Sec-WebSocket-Key."));
+            reply.headers.append(
+                qMakePair(QByteArrayLiteral("Sec-WebSocket-Version"), QByteArrayLiteral("13")));
+            return reply;
+        }
+        const Member &member = context.identity->member;
+        const QByteArray lastEventId = lastEventIdOf(context.request);
+        const QByteArray first = lastEventId.isEmpty()
+            ? QByteArray()
+            : resumedEvents(services,
+                            resumeChecked(services, context.request, QString(), lastEventId,
+                                          [&](const QByteArray &id) {
+                                              return services.messages.resumeMember(member.id, id);
+                                          }),
+                            ws::eventFrame);
+        std::unique_ptr<EventStream> stream = context.response.acceptWebSocket(key, first);
         if (!stream)
             return streamFailed();
         context.streamed = true;

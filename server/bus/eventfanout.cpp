@@ -1,6 +1,7 @@
 #include "eventfanout.h"
 
 #include "ssewriter.h"
+#include "websocketframes.h"
 
 #include <QLoggingCategory>
 #include <QTcpSocket>
@@ -23,10 +24,11 @@ constexpr int ClockEvery = 8;
 } // namespace
 
 EventFanout::EventFanout(qint64 maxUnsentBytes, int heartbeatMs, HubMetrics *metrics,
-                         QObject *parent)
+                         EventStream::Kind kind, QObject *parent)
     : QObject(parent)
     , m_maxUnsentBytes(maxUnsentBytes)
     , m_metrics(metrics)
+    , m_kind(kind)
 {
     m_sweepTimer.setSingleShot(true);
     m_sweepTimer.setInterval(0);
@@ -34,8 +36,10 @@ EventFanout::EventFanout(qint64 maxUnsentBytes, int heartbeatMs, HubMetrics *met
     if (heartbeatMs > 0) {
         m_heartbeat.setInterval(heartbeatMs);
         connect(&m_heartbeat, &QTimer::timeout, this, [this] {
+            // A WebSocket's keepalive is a ping (the client's pong is read and dropped).
             if (!m_subscribers.empty())
-                publish(sse::comment("hb"));
+                publish(m_kind == EventStream::Kind::WebSocket ? ws::pingFrame()
+                                                               : sse::comment("hb"));
         });
         m_heartbeat.start();
     }
@@ -161,7 +165,9 @@ const QByteArray &EventFanout::chunkAfter(quint64 sentUpTo)
         for (auto it = m_log.begin() + qsizetype(sentUpTo - m_logStart); it != m_log.end(); ++it)
             payload += *it;
     }
-    m_chunks.push_back(CachedChunk {sentUpTo, EventStream::frameChunk(payload)});
+    m_chunks.push_back(CachedChunk {
+        sentUpTo,
+        m_kind == EventStream::Kind::WebSocket ? payload : EventStream::frameChunk(payload)});
     return m_chunks.back().chunk;
 }
 

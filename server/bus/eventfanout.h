@@ -41,11 +41,14 @@ class EventFanout : public QObject
 {
     Q_OBJECT
 public:
+    // `kind`: what the subscribers are, and so how events are framed: event-stream frames in HTTP
+    // chunks, or WebSocket frames as they are (both built once and shared).
     EventFanout(qint64 maxUnsentBytes, int heartbeatMs, HubMetrics *metrics,
-                QObject *parent = nullptr);
+                EventStream::Kind kind = EventStream::Kind::EventSource, QObject *parent = nullptr);
     ~EventFanout() override;
 
-    // Queues framed SSE bytes (sse::frame or sse::comment) for every current subscriber.
+    // Queues framed bytes (sse::frame or sse::comment; for WebSockets ws::textFrame) for every
+    // current subscriber.
     void publish(const QByteArray &framedEvent);
     // Delivers everything queued to every subscriber now, in one go (used before `bye`).
     void flush();
@@ -87,6 +90,7 @@ private:
 
     qint64 m_maxUnsentBytes;
     HubMetrics *m_metrics;
+    EventStream::Kind m_kind;
     // Sorted by id (new ids are larger, so adding appends): a sweep's position, kept as an id,
     // survives adds and removes. A vector, because the sweep walks it a thousand times a second.
     std::vector<Subscriber> m_subscribers;

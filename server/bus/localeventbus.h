@@ -32,7 +32,8 @@ public:
 
 private:
     EventFanout &fanoutIn(std::map<QString, std::unique_ptr<EventFanout>> &fanouts,
-                          const QString &key);
+                          const QString &key,
+                          EventStream::Kind kind = EventStream::Kind::EventSource);
     template<class F> void forEachFanout(F &&f);
 
     qint64 m_maxUnsentBytes;
@@ -41,6 +42,7 @@ private:
     MemberResolver m_members;
     std::map<QString, std::unique_ptr<EventFanout>> m_fanouts; // v1 room streams, by conversation
     std::map<QString, std::unique_ptr<EventFanout>> m_memberFanouts; // v2 streams, by member
+    std::map<QString, std::unique_ptr<EventFanout>> m_memberSockets; // v2 WebSockets, by member
 };
 
 } // namespace confab

@@ -4,6 +4,7 @@
 #include "hubapi.h"
 #include "hubapiwait.h"
 #include "hubprocess.h"
+#include "protocol.h"
 #include "scriptedserver.h"
 
 #include <QCryptographicHash>
@@ -71,6 +72,37 @@ QJsonObject json(const QByteArray &line)
     return QJsonDocument::fromJson(line).object();
 }
 
+// The `conversation` of each JSON line `listen --name` printed (empty for events of none).
+QStringList conversationsOf(const Child &child)
+{
+    QStringList result;
+    for (const QByteArray &line : child.lines())
+        result.append(json(line).value(QLatin1StringView("conversation")).toString());
+    return result;
+}
+
+QStringList pageTexts(HubApi &api, const QString &cid)
+{
+    const auto page = wait<HistoryPage>(
+        [&](auto done) { api.fetchConversationPage(cid, 0, protocol::MaxHistoryPage, done); });
+    QStringList texts;
+    if (page.ok()) {
+        for (const ChatEvent &event : page.value->events) {
+            if (const auto *message = std::get_if<MessageEvent>(&event))
+                texts.append(message->text);
+        }
+    }
+    return texts;
+}
+
+// Whether the hub has GET /api/v2/members (the member directory `/dm NAME` looks names up in).
+bool hubHasMemberDirectory(HubApi &api)
+{
+    const auto members
+        = wait<std::vector<MemberInfo>>([&](auto done) { api.fetchHubMembers(done); });
+    return members.ok();
+}
+
 } // namespace
 
 class TestClientCli : public QObject
@@ -93,6 +125,10 @@ private slots:
     void aUrlWithAPathIsNotAHubAddress();
     void passwordOptionPointsToPasswordFile();
     void listenSignsInWithNameOnAHubAddress();
+    void joinSwitchesConversations();
+    void joinAndSendDirectMessages();
+    void sendToAChannel();
+    void listenFollowsEveryConversationOrOne();
 };
 
 void TestClientCli::initTestCase()
@@ -393,7 +429,7 @@ void TestClientCli::listenSignsInWithNameOnAHubAddress()
 
     Child listen({QStringLiteral("listen"), hub.url().toString(), QStringLiteral("--name"),
                   QStringLiteral("Lu")});
-    QTRY_VERIFY_WITH_TIMEOUT(listen.out.contains("\\\"Lu\\\""), Timeout); // Lu's `online`
+    QTRY_VERIFY_WITH_TIMEOUT(listen.err.contains("Connected."), Timeout); // the member stream
     HubApi api;
     api.setBaseUrl(hub.url());
     QVERIFY(wait<SessionInfo>([&](auto done) {
@@ -499,6 +535,224 @@ void TestClientCli::pinnedListenAndSendRefuseAnImpostor()
     QTRY_VERIFY_WITH_TIMEOUT(bad.finished(), Timeout);
     QCOMPARE(bad.process.exitCode(), 2);
     QVERIFY2(bad.err.contains("--pin takes 64 hex digits"), bad.err.constData());
+}
+
+// /join, /list, /leave and the prefixes of other conversations' messages.
+void TestClientCli::joinSwitchesConversations()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    auto joinAs = [&](const QString &name) {
+        return std::make_unique<Child>(
+            QStringList {QStringLiteral("join"), hub.url().toString(), QStringLiteral("--name"),
+                         name, QStringLiteral("--state-dir"), dir.filePath(name)});
+    };
+    auto ana = joinAs(QStringLiteral("Ana"));
+    auto bo = joinAs(QStringLiteral("Bo"));
+    QTRY_VERIFY_WITH_TIMEOUT(ana->err.contains("Connected") && bo->err.contains("Connected"),
+                             Timeout);
+    QVERIFY2(ana->err.contains("* Now in #lobby."), ana->err.constData());
+
+    // A channel nobody made yet: made, and said so.
+    ana->process.write("/join general\n");
+    QTRY_VERIFY_WITH_TIMEOUT(ana->err.contains("* Now in #general."), Timeout);
+    QVERIFY2(ana->err.contains("There was no channel #general: created it."), ana->err.constData());
+    bo->process.write("/join #general\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->err.contains("* Now in #general."), Timeout);
+    QVERIFY2(!bo->err.contains("created it"), bo->err.constData()); // it existed
+    ana->process.write("hello general\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->out.contains("Ana: hello general"), Timeout);
+    // In the conversation Bo is in: no prefix.
+    QVERIFY2(!bo->out.contains("[#general] ["), bo->out.constData());
+
+    // Bo goes back to lobby: general's messages come prefixed, and count as unread.
+    bo->process.write("/join lobby\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->err.count("* Now in #lobby.") == 2, Timeout);
+    ana->process.write("second in general\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->out.contains("Ana: second in general"), Timeout);
+    QVERIFY2(QRegularExpression(
+                 QStringLiteral("\\[#general\\] \\[\\d\\d:\\d\\d\\] Ana: second in general"))
+                 .match(QString::fromUtf8(bo->out))
+                 .hasMatch(),
+             bo->out.constData());
+    bo->process.write("/list\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->out.contains("Conversations:"), Timeout);
+    QTRY_VERIFY2_WITH_TIMEOUT(bo->out.contains("  #general  1 unread"), bo->out.constData(),
+                              Timeout);
+    QVERIFY2(bo->out.contains("* #lobby"), bo->out.constData());
+
+    // /leave: out of general, back in lobby; Ana's messages there no longer reach Bo.
+    bo->process.write("/join general\n/leave\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->err.contains("You left #general."), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(bo->err.count("* Now in #lobby.") == 3, Timeout);
+    ana->process.write("after Bo left\n");
+    // Unknown commands are refused, not sent.
+    bo->process.write("/frobnicate\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->err.contains("Unknown command /frobnicate."), Timeout);
+    ana->process.write("/join lobby\nlast in lobby\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->out.contains("Ana: last in lobby"), Timeout);
+    QVERIFY2(!bo->out.contains("after Bo left"), bo->out.constData());
+    QVERIFY(!ana->out.contains("/frobnicate"));
+
+    bo->process.closeWriteChannel();
+    QTRY_VERIFY_WITH_TIMEOUT(bo->finished(), Timeout);
+    QCOMPARE(bo->process.exitCode(), 0);
+}
+
+void TestClientCli::joinAndSendDirectMessages()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    HubApi cy; // a third member, who must never see the DM
+    cy.setBaseUrl(hub.url());
+    QVERIFY(
+        wait<HubSession>([&](auto done) { cy.signInToHub(QStringLiteral("Cy"), {}, done); }).ok());
+    if (!hubHasMemberDirectory(cy))
+        QSKIP("This hub has no GET /api/v2/members yet (branch hubv2b): /dm NAME cannot look "
+              "names up");
+    auto joinAs = [&](const QString &name) {
+        return std::make_unique<Child>(
+            QStringList {QStringLiteral("join"), hub.url().toString(), QStringLiteral("--name"),
+                         name, QStringLiteral("--state-dir"), dir.filePath(name)});
+    };
+    auto ana = joinAs(QStringLiteral("Ana"));
+    auto bo = joinAs(QStringLiteral("Bo"));
+    QTRY_VERIFY_WITH_TIMEOUT(ana->err.contains("Connected") && bo->err.contains("Connected"),
+                             Timeout);
+    ana->process.write("/dm bo\n");
+    QTRY_VERIFY_WITH_TIMEOUT(ana->err.contains("* Now in @Bo."), Timeout);
+    ana->process.write("just for you\n");
+    QTRY_VERIFY_WITH_TIMEOUT(bo->out.contains("[@Ana] ["), Timeout);
+    QVERIFY2(bo->out.contains("Ana: just for you"), bo->out.constData());
+    ana->process.write("/dm Nobody\n");
+    QTRY_VERIFY_WITH_TIMEOUT(ana->err.contains("Nobody called “Nobody” is on this hub."), Timeout);
+
+    // send --dm: the same conversation.
+    Child send({QStringLiteral("send"), hub.url().toString(), QStringLiteral("--name"),
+                QStringLiteral("Bo"), QStringLiteral("--state-dir"),
+                dir.filePath(QStringLiteral("bo-send")), QStringLiteral("--dm"),
+                QStringLiteral("Ana"), QStringLiteral("answer")});
+    // Bo is online in his terminal under that name: a second sign-in with it is refused.
+    QTRY_VERIFY_WITH_TIMEOUT(send.finished(), Timeout);
+    QCOMPARE(send.process.exitCode(), 1);
+    QVERIFY2(send.err.contains("uses that name"), send.err.constData());
+    Child sendFromDi({QStringLiteral("send"), hub.url().toString(), QStringLiteral("--name"),
+                      QStringLiteral("Di"), QStringLiteral("--state-dir"),
+                      dir.filePath(QStringLiteral("di")), QStringLiteral("--dm"),
+                      QStringLiteral("Ana"), QStringLiteral("hi from Di")});
+    QTRY_VERIFY_WITH_TIMEOUT(sendFromDi.finished(), Timeout);
+    QVERIFY2(sendFromDi.process.exitCode() == 0, sendFromDi.err.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(ana->out.contains("[@Di] ["), Timeout);
+    Child toNobody({QStringLiteral("send"), hub.url().toString(), QStringLiteral("--name"),
+                    QStringLiteral("Di"), QStringLiteral("--state-dir"),
+                    dir.filePath(QStringLiteral("di")), QStringLiteral("--dm"),
+                    QStringLiteral("Nobody"), QStringLiteral("lost")});
+    QTRY_VERIFY_WITH_TIMEOUT(toNobody.finished(), Timeout);
+    QCOMPARE(toNobody.process.exitCode(), 1);
+    QVERIFY2(toNobody.err.contains("Nobody called “Nobody” is on this hub."),
+             toNobody.err.constData());
+
+    // Cy's list has no DM of the others.
+    const auto list
+        = wait<std::vector<ConversationInfo>>([&](auto done) { cy.fetchConversations(done); });
+    QVERIFY(list.ok());
+    for (const ConversationInfo &info : *list.value)
+        QVERIFY(info.kind != QLatin1StringView(protocol::KindDm));
+}
+
+void TestClientCli::sendToAChannel()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    HubApi ana;
+    ana.setBaseUrl(hub.url());
+    QVERIFY(wait<HubSession>([&](auto done) {
+                ana.signInToHub(QStringLiteral("Ana"), {}, done);
+            }).ok());
+    QVERIFY(wait<ChannelInfo>([&](auto done) {
+                ana.createChannel(ChannelRequest {QStringLiteral("lab"), QStringLiteral("Lab"), {}},
+                                  done);
+            }).ok());
+    const QStringList common {QStringLiteral("send"),        hub.url().toString(),
+                              QStringLiteral("--name"),      QStringLiteral("Cy"),
+                              QStringLiteral("--state-dir"), dir.filePath(QStringLiteral("cy"))};
+    // Not in lab yet: send joins it, then posts.
+    Child toLab(common
+                + QStringList {QStringLiteral("--to"), QStringLiteral("lab"), QStringLiteral("in"),
+                               QStringLiteral("lab")});
+    QTRY_VERIFY_WITH_TIMEOUT(toLab.finished(), Timeout);
+    QVERIFY2(toLab.process.exitCode() == 0, toLab.err.constData());
+    Child toLobby(common + QStringList {QStringLiteral("in lobby")});
+    QTRY_VERIFY_WITH_TIMEOUT(toLobby.finished(), Timeout);
+    QVERIFY2(toLobby.process.exitCode() == 0, toLobby.err.constData());
+    QCOMPARE(pageTexts(ana, QStringLiteral("lab")), QStringList {QStringLiteral("in lab")});
+    QCOMPARE(pageTexts(ana, QStringLiteral("lobby")), QStringList {QStringLiteral("in lobby")});
+
+    Child nowhere(
+        common
+        + QStringList {QStringLiteral("--to"), QStringLiteral("nowhere"), QStringLiteral("lost")});
+    QTRY_VERIFY_WITH_TIMEOUT(nowhere.finished(), Timeout);
+    QCOMPARE(nowhere.process.exitCode(), 1);
+    QVERIFY2(nowhere.err.contains("There is no channel “nowhere” on this hub."),
+             nowhere.err.constData());
+    Child both(common
+               + QStringList {QStringLiteral("--to"), QStringLiteral("lab"), QStringLiteral("--dm"),
+                              QStringLiteral("Ana"), QStringLiteral("x")});
+    QTRY_VERIFY_WITH_TIMEOUT(both.finished(), Timeout);
+    QCOMPARE(both.process.exitCode(), 2);
+    QVERIFY2(both.err.contains("Use --to or --dm, not both."), both.err.constData());
+}
+
+void TestClientCli::listenFollowsEveryConversationOrOne()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    HubApi ana;
+    ana.setBaseUrl(hub.url());
+    QVERIFY(wait<HubSession>([&](auto done) {
+                ana.signInToHub(QStringLiteral("Ana"), {}, done);
+            }).ok());
+    QVERIFY(wait<ChannelInfo>([&](auto done) {
+                ana.createChannel(ChannelRequest {QStringLiteral("lab"), QStringLiteral("Lab"), {}},
+                                  done);
+            }).ok());
+    Child every({QStringLiteral("listen"), hub.url().toString(), QStringLiteral("--name"),
+                 QStringLiteral("Lu")});
+    Child onlyLab({QStringLiteral("listen"), hub.url().toString(), QStringLiteral("--name"),
+                   QStringLiteral("Mo"), QStringLiteral("--to"), QStringLiteral("lab")});
+    QTRY_VERIFY_WITH_TIMEOUT(every.err.contains("Connected.") && onlyLab.err.contains("Connected."),
+                             Timeout);
+    auto post = [&](const QString &cid, const QString &text) {
+        return wait<PostedMessage>([&](auto done) {
+                   ana.postToConversation(cid, text, QStringLiteral("c-") + text, done);
+               })
+            .ok();
+    };
+    QVERIFY(post(QStringLiteral("lobby"), QStringLiteral("lobby one")));
+    QVERIFY(post(QStringLiteral("lab"), QStringLiteral("lab one")));
+    QVERIFY(post(QStringLiteral("lobby"), QStringLiteral("lobby two")));
+    QTRY_VERIFY_WITH_TIMEOUT(every.out.contains("lobby two"), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(onlyLab.out.contains("lab one"), Timeout);
+    // Lu is not in lab: lobby only. Mo joined lab and sees nothing else.
+    QVERIFY2(!every.out.contains("lab one"), every.out.constData());
+    QVERIFY(conversationsOf(every).contains(QStringLiteral("lobby")));
+    QTest::qWait(300);
+    QVERIFY2(!onlyLab.out.contains("lobby"), onlyLab.out.constData());
+    for (const QString &conversation : conversationsOf(onlyLab))
+        QVERIFY(conversation.isEmpty() || conversation == QStringLiteral("lab"));
+    const QJsonObject line = json(onlyLab.lines().last());
+    QCOMPARE(line.value(QLatin1StringView("type")).toString(), QStringLiteral("message"));
+    QCOMPARE(line.value(QLatin1StringView("conversation")).toString(), QStringLiteral("lab"));
+
+    Child nowhere({QStringLiteral("listen"), hub.url().toString(), QStringLiteral("--name"),
+                   QStringLiteral("No"), QStringLiteral("--to"), QStringLiteral("nowhere")});
+    QTRY_VERIFY_WITH_TIMEOUT(nowhere.finished(), Timeout);
+    QCOMPARE(nowhere.process.exitCode(), 1);
+    QVERIFY2(nowhere.err.contains("No such channel."), nowhere.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestClientCli)

@@ -64,6 +64,11 @@ struct Options
     std::string perMessageFile; // one line per message: when it was sent, first and last arrival
     bool hold = false;
     bool pin = true;
+    // API v2 mode: every subscriber is a member with its own member stream, in `perMember` of
+    // `channels` channels and one DM; messages go round-robin over the channels.
+    bool v2 = false;
+    int channels = 200;
+    int perMember = 20;
 };
 
 long long nowNs()
@@ -346,6 +351,7 @@ struct Connection
     bool headSeen = false;
     bool busy = false; // publisher: a request is outstanding
     std::string buffer;
+    std::vector<bool> inChannel; // --v2: the channels this subscriber's member is in
 };
 
 // When the first and the last subscriber got one message (--per-message).
@@ -364,6 +370,7 @@ struct Results
     long long firstPublishNs = 0;
     long long lastDeliveryNs = 0;
     std::vector<int> latencyUs;
+    long long misdelivered = 0; // --v2: a message of a channel the subscriber is not in
 };
 
 // Scans received bytes for "@T<ns>#" markers; keeps an unfinished marker for the next read.
@@ -385,6 +392,17 @@ void scanMarkers(Connection &connection, const char *data, size_t size, long lon
             break;
         long long sent = 0;
         std::from_chars(bytes.data() + at + 2, bytes.data() + end, sent);
+        // --v2 messages carry "@T<ns>#C<channel>#": was this subscriber's member in it?
+        if (!connection.inChannel.empty() && end + 1 < bytes.size() && bytes[end + 1] == 'C') {
+            const size_t close = bytes.find('#', end + 1);
+            if (close == std::string_view::npos)
+                break;
+            int channel = -1;
+            std::from_chars(bytes.data() + end + 2, bytes.data() + close, channel);
+            if (channel < 0 || size_t(channel) >= connection.inChannel.size()
+                || !connection.inChannel[size_t(channel)])
+                ++results.misdelivered;
+        }
         ++results.deliveries;
         results.lastDeliveryNs = now;
         results.latencyUs.push_back(int((now - sent) / 1000));
@@ -407,6 +425,17 @@ void scanMarkers(Connection &connection, const char *data, size_t size, long lon
 std::string publishRequest(const Options &options, const std::string &token, int port,
                            long long sequence)
 {
+    if (options.v2) {
+        const long long channel = sequence % options.channels;
+        const std::string text = "@T" + std::to_string(nowNs()) + "#C" + std::to_string(channel)
+            + "#" + std::string(size_t(options.padding), 'x') + std::to_string(sequence);
+        const std::string body = "{\"text\":\"" + text + "\"}";
+        return "POST /api/v2/conversations/ch" + std::to_string(channel)
+            + "/messages HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port)
+            + "\r\nAuthorization: Bearer " + token
+            + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size())
+            + "\r\n\r\n" + body;
+    }
     const std::string text = "@T" + std::to_string(nowNs()) + "#"
         + std::string(size_t(options.padding), 'x') + std::to_string(sequence);
     if (options.target == "nchan") {
@@ -469,6 +498,144 @@ int percentile(std::vector<int> &values, double p)
     return values[index];
 }
 
+// A keep-alive connection for the --v2 set-up's many small requests (tens of thousands: one
+// connection each would run out of ephemeral ports in TIME_WAIT).
+class SetupClient
+{
+public:
+    explicit SetupClient(int port)
+        : m_port(port)
+        , m_fd(connectLoopback(port, true))
+    { }
+    ~SetupClient()
+    {
+        if (m_fd >= 0)
+            close(m_fd);
+    }
+    // Returns the status; the body in *body.
+    int request(const std::string &method, const std::string &path, const std::string &token,
+                const std::string &body, std::string *answerBody = nullptr)
+    {
+        std::string request = method + " " + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(m_port) + "\r\n";
+        if (!token.empty())
+            request += "Authorization: Bearer " + token + "\r\n";
+        request += "Content-Type: application/json\r\nContent-Length: "
+            + std::to_string(body.size()) + "\r\n\r\n" + body;
+        if (m_fd < 0 || !sendAll(m_fd, request))
+            return 0;
+        std::string answer;
+        char buffer[8192];
+        const long long deadline = nowNs() + 10000000000LL;
+        for (;;) {
+            const size_t head = answer.find("\r\n\r\n");
+            if (head != std::string::npos) {
+                const size_t lengthAt = answer.find("Content-Length: ");
+                const size_t length = lengthAt != std::string::npos && lengthAt < head
+                    ? size_t(std::atol(answer.c_str() + lengthAt + 16))
+                    : 0;
+                if (answer.size() >= head + 4 + length) {
+                    if (answerBody)
+                        *answerBody = answer.substr(head + 4, length);
+                    return answer.size() > 12 ? std::atoi(answer.c_str() + 9) : 0;
+                }
+            }
+            if (nowNs() > deadline)
+                return 0;
+            const ssize_t n = recv(m_fd, buffer, sizeof(buffer), 0);
+            if (n <= 0)
+                return 0;
+            answer.append(buffer, size_t(n));
+        }
+    }
+
+private:
+    int m_port;
+    int m_fd;
+};
+
+std::string jsonString(const std::string &body, const std::string &key)
+{
+    const std::string needle = "\"" + key + "\":\"";
+    const size_t at = body.find(needle);
+    if (at == std::string::npos)
+        return {};
+    const size_t start = at + needle.size();
+    return body.substr(start, body.find('"', start) - start);
+}
+
+struct V2Setup
+{
+    std::string publisherToken; // a member in every channel, without a stream
+    std::vector<std::string> tokens; // one member per subscriber
+    std::vector<std::vector<bool>> inChannel;
+    std::vector<long long> membersOf; // subscribed members per channel
+};
+
+// --v2: an owner creates the channels; subscriber i's member joins channels (7i + 10j) mod C,
+// j < perMember (all distinct; since 7 is invertible mod 200, each channel gets the same number
+// of members), and opens a DM with member i+1. Members also are in lobby (every new member is).
+bool setUpV2(const Options &options, int port, V2Setup *setup)
+{
+    SetupClient client(port);
+    const long long start = nowNs();
+    std::string answer;
+    if (client.request("POST", "/api/v2/session", {}, "{\"name\":\"owner\"}", &answer) != 201)
+        return false;
+    setup->publisherToken = jsonString(answer, "token");
+    for (int c = 0; c < options.channels; ++c) {
+        const std::string body = "{\"id\":\"ch" + std::to_string(c) + "\",\"title\":\"Channel "
+            + std::to_string(c) + "\"}";
+        if (client.request("POST", "/api/v2/channels", setup->publisherToken, body) != 201)
+            return false;
+    }
+    std::vector<std::string> memberIds;
+    for (int i = 0; i < options.subscribers; ++i) {
+        const std::string body = "{\"name\":\"m" + std::to_string(i) + "\"}";
+        if (client.request("POST", "/api/v2/session", {}, body, &answer) != 201)
+            return false;
+        setup->tokens.push_back(jsonString(answer, "token"));
+        const size_t memberAt = answer.find("\"member\"");
+        memberIds.push_back(jsonString(answer.substr(memberAt), "id"));
+    }
+    setup->inChannel.assign(size_t(options.subscribers),
+                            std::vector<bool>(size_t(options.channels), false));
+    for (int i = 0; i < options.subscribers; ++i) {
+        for (int j = 0; j < options.perMember; ++j) {
+            const int c = (7 * i + 10 * j) % options.channels;
+            if (setup->inChannel[size_t(i)][size_t(c)])
+                continue;
+            setup->inChannel[size_t(i)][size_t(c)] = true;
+            if (client.request("PUT", "/api/v2/channels/ch" + std::to_string(c) + "/members/me",
+                               setup->tokens[size_t(i)], {})
+                != 200)
+                return false;
+        }
+        const std::string other = memberIds[size_t((i + 1) % options.subscribers)];
+        if (options.subscribers > 1
+            && client.request("POST", "/api/v2/dms", setup->tokens[size_t(i)],
+                              "{\"member\":\"" + other + "\"}")
+                    / 100
+                != 2)
+            return false;
+    }
+    setup->membersOf.assign(size_t(options.channels), 0);
+    long long total = 0;
+    for (const auto &channels : setup->inChannel) {
+        for (size_t c = 0; c < channels.size(); ++c) {
+            setup->membersOf[c] += channels[c] ? 1 : 0;
+            total += channels[c] ? 1 : 0;
+        }
+    }
+    std::printf("v2 setup: %d members, %d channels, %lld memberships (%lld to %lld per channel), "
+                "%d DMs, in %.1f s\n",
+                options.subscribers, options.channels, total,
+                *std::min_element(setup->membersOf.begin(), setup->membersOf.end()),
+                *std::max_element(setup->membersOf.begin(), setup->membersOf.end()),
+                options.subscribers, double(nowNs() - start) / 1e9);
+    return true;
+}
+
 int run(const Options &options)
 {
     raiseFdLimit();
@@ -485,7 +652,15 @@ int run(const Options &options)
     const long long rssBaseline = rssKiB(server.pid);
 
     std::string token;
-    if (options.target == "confab") {
+    V2Setup v2;
+    if (options.v2) {
+        if (!setUpV2(options, server.port, &v2)) {
+            std::fprintf(stderr, "hubbench: the v2 set-up failed\n");
+            stopServer(server, false);
+            return 1;
+        }
+        token = v2.publisherToken;
+    } else if (options.target == "confab") {
         const std::string body = "{\"name\":\"bench\"}";
         const std::string answer = blockingRequest(
             server.port,
@@ -574,7 +749,14 @@ int run(const Options &options)
                              std::strerror(errno));
                 break;
             }
-            sendAll(connection.fd, subscribeRequest);
+            if (options.v2) {
+                connection.inChannel = v2.inChannel[size_t(opened)];
+                sendAll(connection.fd,
+                        "GET /api/v2/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                            + v2.tokens[size_t(opened)] + "\r\nAccept: text/event-stream\r\n\r\n");
+            } else {
+                sendAll(connection.fd, subscribeRequest);
+            }
             fcntl(connection.fd, F_SETFL, fcntl(connection.fd, F_GETFL) | O_NONBLOCK);
             epoll_event event {};
             event.events = EPOLLIN | EPOLLET;
@@ -594,6 +776,7 @@ int run(const Options &options)
         heads > 0 ? double(rssIdle - rssBaseline) / heads : 0.0);
     std::fflush(stdout);
 
+    bool v2Exact = true;
     if (!options.hold) {
         for (int p = 0; p < options.publishers; ++p) {
             const size_t index = size_t(options.subscribers + p);
@@ -639,7 +822,13 @@ int run(const Options &options)
             poll(int(waitNs / 1000000));
         }
         const long long publishEnd = nowNs();
-        const long long expected = results.published * heads;
+        // --v2: each message goes to the members of its channel only (the same number in each).
+        long long expected = results.published * heads;
+        if (options.v2) {
+            expected = 0;
+            for (long long s = 0; s < results.published; ++s)
+                expected += v2.membersOf[size_t(s % options.channels)];
+        }
         while (results.deliveries < expected
                && nowNs() - publishEnd < DrainAfterPublishMs * 1000000LL)
             poll(10);
@@ -664,6 +853,13 @@ int run(const Options &options)
                 / 1000.0,
             rssBusy, serverCpu * 100, double(results.deliveries) / serverCpuSeconds, loadAverage(),
             skipped > 0 ? " (publisher fell behind the rate)" : "");
+        if (options.v2) {
+            v2Exact = results.misdelivered == 0 && results.deliveries == expected;
+            std::printf("v2: deliveries to a member not in the message's channel: %lld%s\n",
+                        results.misdelivered,
+                        v2Exact ? " (every message reached exactly its channel's members)"
+                                : " (WRONG)");
+        }
         if (results.perMessage)
             writePerMessage(options.perMessageFile, *results.perMessage, start);
     }
@@ -673,7 +869,7 @@ int run(const Options &options)
     }
     close(epoll);
     stopServer(server, options.target == "nchan");
-    return heads == options.subscribers ? 0 : 1;
+    return heads == options.subscribers && v2Exact ? 0 : 1;
 }
 
 } // namespace
@@ -707,12 +903,19 @@ int main(int argc, char **argv)
             options.hold = true;
         else if (arg == "--no-pin")
             options.pin = false;
+        else if (arg == "--v2")
+            options.v2 = true;
+        else if (arg == "--channels")
+            options.channels = std::clamp(std::atoi(value().c_str()), 1, 10000);
+        else if (arg == "--per-member")
+            options.perMember = std::clamp(std::atoi(value().c_str()), 1, 10000);
         else {
             std::fprintf(
                 stderr,
                 "usage: hubbench [--target confab|nchan] [--binary PATH] [--subscribers N] "
                 "[--rate MSG_PER_S|0] [--seconds S] [--publishers P] [--padding BYTES] "
-                "[--hold] [--no-pin] [--nchan-conf FILE] [--per-message FILE]\n");
+                "[--hold] [--no-pin] [--nchan-conf FILE] [--per-message FILE] "
+                "[--v2 [--channels C] [--per-member K]]\n");
             return 2;
         }
     }

@@ -50,6 +50,8 @@ class TestWireFormat : public QObject
 {
     Q_OBJECT
 private slots:
+    void messageFastWriterMatchesQJson_data();
+    void messageFastWriterMatchesQJson();
     void messageRoundTrip();
     void presenceRoundTrip_data();
     void presenceRoundTrip();
@@ -64,6 +66,50 @@ private slots:
     void beaconRejectsForeignDatagrams_data();
     void beaconRejectsForeignDatagrams();
 };
+
+void TestWireFormat::messageFastWriterMatchesQJson_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<qint64>("edited");
+    QTest::addColumn<bool>("deleted");
+    QTest::newRow("plain") << QStringLiteral("hello") << QStringLiteral("Ana") << qint64(0)
+                           << false;
+    QTest::newRow("quotes and backslashes") << QStringLiteral("say \"hi\" \\o/ </script>")
+                                            << QStringLiteral("A\"b\\") << qint64(0) << false;
+    QTest::newRow("control characters") << QString::fromUtf8("a\b\f\n\r\tz\x01\x1f\x7f")
+                                        << QStringLiteral("x\ny") << qint64(0) << false;
+    QTest::newRow("non-ASCII") << QStringLiteral("张三 — ok 😀 \u2028\u2029 \u00e9")
+                               << QStringLiteral("博") << qint64(0) << false;
+    QTest::newRow("lone surrogate") << (QStringLiteral("a") + QChar(0xD800) + QStringLiteral("b"))
+                                    << QStringLiteral("n") << qint64(0) << false;
+    QTest::newRow("lone low and trailing high surrogates")
+        << (QChar(0xDC00) + QStringLiteral("x😀") + QChar(0xDBFF)) << QStringLiteral("n")
+        << qint64(0) << false;
+    QTest::newRow("edited") << QStringLiteral("new") << QStringLiteral("Bo")
+                            << qint64(1700000000123) << false;
+    QTest::newRow("deleted") << QString() << QStringLiteral("Bo") << qint64(1700000000123) << true;
+}
+
+void TestWireFormat::messageFastWriterMatchesQJson()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, name);
+    QFETCH(qint64, edited);
+    QFETCH(bool, deleted);
+    MessageEvent message {
+        9007199254740991, QStringLiteral("dm:m_1:m_2"), Member {QStringLiteral("m_2"), name}, text,
+        1700000000000,    QStringLiteral("c-\"1")};
+    message.editedTs = edited;
+    message.deleted = deleted;
+    // The direct writer and QJsonDocument give the very same bytes, so both ends agree.
+    QCOMPARE(messageToCompactJson(message),
+             QJsonDocument(messageToJson(message)).toJson(QJsonDocument::Compact));
+    QCOMPARE(toWire(message).data, messageToCompactJson(message));
+    const auto back = fromWire(u"message", QString::fromUtf8(toWire(message).data));
+    QVERIFY(back);
+    QCOMPARE(std::get<MessageEvent>(*back).from.name, name);
+}
 
 void TestWireFormat::messageRoundTrip()
 {

@@ -1,0 +1,268 @@
+#include "conversation.h"
+
+#include "conversationlistmodel.h"
+#include "hubconnection_p.h"
+#include "membermodel.h"
+#include "mentions.h"
+#include "messagemodel.h"
+#include "protocol.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcConversation, "confab.conversation")
+
+namespace confab {
+
+ConversationPrivate::ConversationPrivate(Conversation *conversation, const ConversationInfo &start,
+                                         HubConnectionPrivate *connection)
+    : q(conversation)
+    , hub(connection)
+    , info(start)
+    , messages(new MessageModel(conversation))
+    , typing(new MemberModel(conversation))
+{
+    messages->setOwnMemberId(hub->self.id);
+    messages->setOwnName(hub->self.name);
+    typing->setSelfId(hub->self.id);
+    QObject::connect(typing, &MemberModel::typingNamesChanged, q, &Conversation::typingChanged);
+}
+
+void ConversationPrivate::setInfo(const ConversationInfo &fresh)
+{
+    const bool retitled = fresh.title != info.title;
+    info = fresh;
+    if (retitled)
+        emit q->titleChanged(info.title);
+}
+
+void ConversationPrivate::halt()
+{
+    ++generation;
+    loading = false;
+    loadingOlder = false;
+    heldWhileLoading.clear();
+}
+
+void ConversationPrivate::restorePendingRows()
+{
+    const bool live = hub->state == HubConnection::State::Live;
+    for (const OutboxItem &item : hub->outboxOf(info.id))
+        messages->addPending(item.clientId, hub->self, item.text,
+                             live ? MessageModel::Delivery::Sending
+                                  : MessageModel::Delivery::Queued);
+}
+
+void ConversationPrivate::load(bool reload)
+{
+    if (hub->api->token().isEmpty() || (loading && !reload))
+        return;
+    if (reload) {
+        // The hub cannot replay what we missed: start over from its newest page. Live messages
+        // that come meanwhile are placed by id; edits and deletes wait for the page.
+        ++generation;
+        messages->clear();
+        restorePendingRows();
+        readSentUpTo = 0;
+    }
+    loading = true;
+    const quint64 call = generation;
+    hub->api->fetchConversationPage(info.id, 0, Conversation::HistoryPageSize,
+                                    [this, call](const ApiResult<HistoryPage> &result) {
+                                        if (call != generation)
+                                            return;
+                                        loading = false;
+                                        if (!result.ok()) {
+                                            qCDebug(lcConversation)
+                                                << info.id << "page failed:" << result.error.code;
+                                            if (result.error.httpStatus == 401)
+                                                hub->handleUnauthorized();
+                                            heldWhileLoading.clear();
+                                            return;
+                                        }
+                                        for (const ChatEvent &event : result.value->events)
+                                            apply(event, false);
+                                        hasMore = result.value->hasMore;
+                                        loaded = true;
+                                        const std::vector<ChatEvent> held
+                                            = std::exchange(heldWhileLoading, {});
+                                        for (const ChatEvent &event : held)
+                                            apply(event, true);
+                                        emit q->loaded();
+                                    });
+}
+
+bool ConversationPrivate::apply(const ChatEvent &event, bool live)
+{
+    if (const auto *message = std::get_if<MessageEvent>(&event)) {
+        const bool added = messages->addMessage(*message);
+        if (live && message->from.id != hub->self.id)
+            typing->clearTyping(message->from.id); // "Bo is typing…" ends with Bo's message
+        return added;
+    }
+    if (const auto *presence = std::get_if<PresenceEvent>(&event))
+        return messages->addNotice(*presence);
+    if (const auto *typingEvent = std::get_if<TypingEvent>(&event)) {
+        if (typingEvent->member.id != hub->self.id)
+            typing->markTyping(typingEvent->member);
+        return false;
+    }
+    if (const auto *edit = std::get_if<MessageEditedEvent>(&event)) {
+        if (loading)
+            heldWhileLoading.push_back(event);
+        return messages->applyEdit(*edit);
+    }
+    if (const auto *deletion = std::get_if<MessageDeletedEvent>(&event)) {
+        if (loading)
+            heldWhileLoading.push_back(event);
+        return messages->applyDelete(*deletion);
+    }
+    return false;
+}
+
+Conversation::Conversation(const ConversationInfo &info, HubConnectionPrivate *hub)
+    : QObject(hub->q)
+    , d(std::make_unique<ConversationPrivate>(this, info, hub))
+{
+    d->restorePendingRows();
+}
+
+Conversation::~Conversation() = default;
+
+QString Conversation::id() const
+{
+    return d->info.id;
+}
+
+QString Conversation::kind() const
+{
+    return d->info.kind;
+}
+
+QString Conversation::title() const
+{
+    return d->info.title;
+}
+
+bool Conversation::isDirect() const
+{
+    return d->info.kind == QLatin1StringView(protocol::KindDm);
+}
+
+std::optional<Member> Conversation::with() const
+{
+    return d->info.with;
+}
+
+MessageModel *Conversation::messages() const
+{
+    return d->messages;
+}
+
+QString Conversation::send(const QString &text)
+{
+    if (text.trimmed().isEmpty() || d->hub->state == HubConnection::State::Idle
+        || d->hub->outboxSizeOf(d->info.id) >= MaxOutboxItems)
+        return {};
+    const QString clientId = d->hub->enqueue(d->info.id, text);
+    d->messages->addPending(clientId, d->hub->self, text,
+                            d->hub->state == HubConnection::State::Live
+                                ? MessageModel::Delivery::Sending
+                                : MessageModel::Delivery::Queued);
+    emit outboxChanged(outboxSize());
+    d->hub->flushOutbox();
+    return clientId;
+}
+
+void Conversation::edit(qint64 messageId, const QString &text)
+{
+    const quint64 call = d->generation;
+    d->hub->api->editMessage(
+        d->info.id, messageId, text, [this, call](const ApiResult<PostedMessage> &result) {
+            if (call != d->generation || result.ok())
+                return; // the stream brings the edit to every client
+            const QString why = d->hub->describe(result.error);
+            emit actionFailed(QString::fromLatin1(HubConnection::ActionEdit), why);
+            emit d->hub->q->actionFailed(QString::fromLatin1(HubConnection::ActionEdit), why);
+        });
+}
+
+void Conversation::remove(qint64 messageId)
+{
+    const quint64 call = d->generation;
+    d->hub->api->deleteMessage(
+        d->info.id, messageId, [this, call](const ApiResult<PostedMessage> &result) {
+            if (call != d->generation || result.ok())
+                return;
+            const QString why = d->hub->describe(result.error);
+            emit actionFailed(QString::fromLatin1(HubConnection::ActionDelete), why);
+            emit d->hub->q->actionFailed(QString::fromLatin1(HubConnection::ActionDelete), why);
+        });
+}
+
+void Conversation::loadOlder()
+{
+    if (!canLoadOlder())
+        return;
+    d->loadingOlder = true;
+    const quint64 call = d->generation;
+    d->hub->api->fetchConversationPage(d->info.id, d->messages->oldestSequence(), HistoryPageSize,
+                                       [this, call](const ApiResult<HistoryPage> &result) {
+                                           if (call != d->generation)
+                                               return;
+                                           d->loadingOlder = false;
+                                           if (!result.ok())
+                                               return;
+                                           d->messages->prependHistory(result.value->events);
+                                           d->hasMore = result.value->hasMore;
+                                       });
+}
+
+bool Conversation::canLoadOlder() const
+{
+    return d->hasMore && !d->loadingOlder && !d->loading
+        && d->hub->state != HubConnection::State::Idle && d->messages->oldestSequence() > 0;
+}
+
+void Conversation::markRead()
+{
+    qint64 upTo = d->messages->newestSequence();
+    if (const auto listed = d->hub->list->info(d->info.id)) {
+        upTo = qMax(upTo, listed->lastEventId);
+        // Read up to there already, and the badges agree: no call. (Badges at 0 alone say
+        // nothing: messages in the conversation being looked at are not counted here, but the
+        // hub counts them until it is told.)
+        if (listed->unread == 0 && listed->mentions == 0 && upTo <= d->readSentUpTo)
+            return;
+    }
+    if (upTo <= 0 || upTo <= d->readSentUpTo)
+        return;
+    d->readSentUpTo = upTo;
+    d->hub->markRead(d->info.id, upTo);
+}
+
+void Conversation::sendTyping()
+{
+    if (d->hub->state != HubConnection::State::Live)
+        return;
+    if (d->lastTypingSent.isValid() && d->lastTypingSent.elapsed() < TypingIntervalMs)
+        return;
+    d->lastTypingSent.start();
+    d->hub->api->sendConversationTyping(d->info.id, {});
+}
+
+QStringList Conversation::typingNames() const
+{
+    return d->typing->typingNames();
+}
+
+int Conversation::outboxSize() const
+{
+    return d->hub->outboxSizeOf(d->info.id);
+}
+
+bool Conversation::isLoaded() const
+{
+    return d->loaded;
+}
+
+} // namespace confab
