@@ -5,7 +5,7 @@
 // without asking.
 
 #include "chatpage.h"
-#include "chatsession.h"
+#include "hubconnection.h"
 #include "hostinfopanel.h"
 #include "hubhost.h"
 #include "hubtrust.h"
@@ -36,7 +36,7 @@ constexpr int DialogPollMs = 20;
 
 bool isLive(const MainWindow &window)
 {
-    return window.session() && window.session()->state() == ChatSession::State::Live;
+    return window.connection() && window.connection()->state() == HubConnection::State::Live;
 }
 
 // With CONFAB_SCREENSHOT_DIR set, key moments are saved as PNGs for a person to look at.
@@ -161,7 +161,7 @@ void TestHubTrust::hostWindowShowsBothAddressesAndJoinsItsOwnHubOverPinnedTls()
     const QString fingerprint = window.roomHost()->fingerprint();
     QCOMPARE(fingerprint.size(), 64);
     // The host's own member is on its hub over TLS, pinned to the hub's own identity.
-    QCOMPARE(window.session()->hubUrl().scheme(), QStringLiteral("https"));
+    QCOMPARE(window.connection()->hubUrl().scheme(), QStringLiteral("https"));
     const quint16 port = window.roomHost()->port();
 
     HostInfoPanel *info = window.chatPage()->hostInfo();
@@ -200,7 +200,7 @@ void TestHubTrust::firstJoinAsksThenRemembersAndAChangedIdentityWarns()
         QTRY_COMPARE_WITH_TIMEOUT(answerer.seen, QStringList {QStringLiteral("firstTrustQuestion")},
                                   NetworkWaitMs);
         QTRY_VERIFY(!window.startPage()->progressLabel()->isVisible());
-        QVERIFY(!window.session());
+        QVERIFY(!window.connection());
         QCOMPARE(HubTrustStore().remembered(plainUrl), QString());
     }
     {
@@ -212,7 +212,7 @@ void TestHubTrust::firstJoinAsksThenRemembersAndAChangedIdentityWarns()
         QCOMPARE(answerer.seen, QStringList {QStringLiteral("firstTrustQuestion")});
         QVERIFY2(answerer.text.contains(HubTrustCheck::grouped(fingerprintA)),
                  qPrintable(answerer.text));
-        QCOMPARE(window.session()->hubUrl().scheme(), QStringLiteral("https"));
+        QCOMPARE(window.connection()->hubUrl().scheme(), QStringLiteral("https"));
         QCOMPARE(HubTrustStore().remembered(plainUrl), fingerprintA);
     }
     QVERIFY(window.leaveRoom());
@@ -245,7 +245,7 @@ void TestHubTrust::firstJoinAsksThenRemembersAndAChangedIdentityWarns()
     }
     // Not connected: no session, the start page says why, the hub has nobody connected, and
     // the remembered identity is still the old one.
-    QVERIFY(!window.session());
+    QVERIFY(!window.connection());
     QTRY_VERIFY(window.startPage()->errorBanner()->isVisible());
     QVERIFY2(window.startPage()->errorBanner()->text().contains(fingerprintB),
              qPrintable(window.startPage()->errorBanner()->text()));
@@ -277,7 +277,7 @@ void TestHubTrust::linkWithFingerprintPinsWithoutAsking()
         joinByAddress(window, link);
         QTRY_VERIFY_WITH_TIMEOUT(isLive(window), NetworkWaitMs);
         QVERIFY2(answerer.seen.isEmpty(), qPrintable(answerer.seen.join(u',')));
-        QCOMPARE(window.session()->hubUrl().scheme(), QStringLiteral("https"));
+        QCOMPARE(window.connection()->hubUrl().scheme(), QStringLiteral("https"));
         // Remembered once the hub presented the link's certificate.
         QCOMPARE(HubTrustStore().remembered(hub->localUrl()), hub->fingerprint());
     }
@@ -292,14 +292,14 @@ void TestHubTrust::linkWithFingerprintPinsWithoutAsking()
     const QString error = window.startPage()->errorBanner()->text();
     QVERIFY2(error.contains(otherFingerprint) && error.contains(hub->fingerprint()),
              qPrintable(error));
-    QVERIFY(!window.session());
+    QVERIFY(!window.connection());
     // The wrong link did not replace the identity the hub proved.
     QCOMPARE(HubTrustStore().remembered(hub->localUrl()), hub->fingerprint());
 
     // A link whose fingerprint is not one: said at once, nothing started.
     joinByAddress(window, hub->localUrl().toString() + QStringLiteral("#fp=1234"));
     QVERIFY(window.startPage()->errorBanner()->text().contains(QStringLiteral("#fp=")));
-    QVERIFY(!window.session());
+    QVERIFY(!window.connection());
 }
 
 void TestHubTrust::hubWithoutTlsIsJoinedPlainOnlyIfNoIdentityWasRemembered()
@@ -320,7 +320,7 @@ void TestHubTrust::hubWithoutTlsIsJoinedPlainOnlyIfNoIdentityWasRemembered()
         joinByAddress(window, address);
         QTRY_VERIFY_WITH_TIMEOUT(isLive(window), NetworkWaitMs);
         QVERIFY(answerer.seen.isEmpty());
-        QCOMPARE(window.session()->hubUrl().scheme(), QStringLiteral("http"));
+        QCOMPARE(window.connection()->hubUrl().scheme(), QStringLiteral("http"));
     }
     QVERIFY(window.leaveRoom());
 
@@ -331,7 +331,7 @@ void TestHubTrust::hubWithoutTlsIsJoinedPlainOnlyIfNoIdentityWasRemembered()
     QTRY_VERIFY_WITH_TIMEOUT(window.startPage()->errorBanner()->isVisible(), NetworkWaitMs);
     QVERIFY2(window.startPage()->errorBanner()->text().contains(remembered),
              qPrintable(window.startPage()->errorBanner()->text()));
-    QVERIFY(!window.session());
+    QVERIFY(!window.connection());
 }
 
 QTEST_MAIN(TestHubTrust)
