@@ -376,10 +376,10 @@ bool ConversationService::markRead(const QString &memberId, const QString &conve
 void ConversationService::typing(const Member &member, const QString &room)
 {
     Presence &presence = m_presence[member.id];
-    if (presence.member.id.isEmpty()) {
+    // Not presence.room: that is the v1 room of a stream, where online/offline go; typing in a
+    // conversation (API v2: any) says nothing about it.
+    if (presence.member.id.isEmpty())
         presence.member = member;
-        presence.room = room;
-    }
     const qint64 now = m_monotonic.elapsed();
     if (presence.lastTypingMs != 0 && presence.lastTypingIn == room
         && now - presence.lastTypingMs < m_typingIntervalMs)
