@@ -261,9 +261,9 @@ bool ConversationService::join(const Member &member, const QString &room, qint64
         it->second.members.insert(member.id);
     m_conversationsOf[member.id].insert(room);
     m_bus.publish(*committed, Audience::conversation(room));
+    // Nothing is unread at a join (the store sets the read mark to the join), so no counting.
     if (const Conversation *conversation = findConversation(room))
-        m_bus.publish(PublishableEvent::conversationAdded(describe(
-                          member, *conversation, m_store.unreadFor(member.id, member.name))),
+        m_bus.publish(PublishableEvent::conversationAdded(describe(member, *conversation, {})),
                       Audience::member(member.id));
     return true;
 }
