@@ -261,9 +261,9 @@ bool ConversationService::join(const Member &member, const QString &room, qint64
         it->second.members.insert(member.id);
     m_conversationsOf[member.id].insert(room);
     m_bus.publish(*committed, Audience::conversation(room));
+    // Nothing is unread at a join (the store sets the read mark to the join), so no counting.
     if (const Conversation *conversation = findConversation(room))
-        m_bus.publish(PublishableEvent::conversationAdded(describe(
-                          member, *conversation, m_store.unreadFor(member.id, member.name))),
+        m_bus.publish(PublishableEvent::conversationAdded(describe(member, *conversation, {})),
                       Audience::member(member.id));
     return true;
 }
@@ -376,10 +376,10 @@ bool ConversationService::markRead(const QString &memberId, const QString &conve
 void ConversationService::typing(const Member &member, const QString &room)
 {
     Presence &presence = m_presence[member.id];
-    if (presence.member.id.isEmpty()) {
+    // Not presence.room: that is the v1 room of a stream, where online/offline go; typing in a
+    // conversation (API v2: any) says nothing about it.
+    if (presence.member.id.isEmpty())
         presence.member = member;
-        presence.room = room;
-    }
     const qint64 now = m_monotonic.elapsed();
     if (presence.lastTypingMs != 0 && presence.lastTypingIn == room
         && now - presence.lastTypingMs < m_typingIntervalMs)

@@ -371,12 +371,15 @@ std::optional<PublishableEvent> SqliteChatStore::appendPresence(PresenceEvent &p
     if (ok) {
         QSqlQuery membership(db);
         if (joining) {
-            membership.prepare(
-                QStringLiteral("INSERT OR REPLACE INTO memberships (conversation,"
-                               " member_id, joined, last_read) VALUES (?, ?, ?, ?)"));
+            // joined_seq: a replay of the member's stream starts at their join (earlier history
+            // is read by paging); last_read: nothing before the join counts as unread.
+            membership.prepare(QStringLiteral(
+                "INSERT OR REPLACE INTO memberships (conversation,"
+                " member_id, joined, joined_seq, last_read) VALUES (?, ?, ?, ?, ?)"));
             membership.addBindValue(presence.room);
             membership.addBindValue(presence.member.id);
             membership.addBindValue(presence.ts);
+            membership.addBindValue(sequence);
             membership.addBindValue(sequence);
         } else {
             membership.prepare(QStringLiteral("DELETE FROM memberships WHERE conversation = ? AND"

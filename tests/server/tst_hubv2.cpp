@@ -123,6 +123,7 @@ private slots:
     void presenceIsHubWideOnMemberStreams();
     void membershipEventsGoToTheMemberAlone();
     void resetForAnotherHubOrTheFuture();
+    void replayLeavesOutWhatCameBeforeAJoin();
 };
 
 void TestHubV2::sessionAndChannels()
@@ -895,6 +896,37 @@ void TestHubV2::resetForAnotherHubOrTheFuture()
                  .value(QLatin1StringView("hubInstance"))
                  .toString(),
              instanceA);
+}
+
+void TestHubV2::replayLeavesOutWhatCameBeforeAJoin()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    const qint64 seen = idOf(callAs(port, ana, "POST", messagesPath(QStringLiteral("lobby")),
+                                    messageBody(QStringLiteral("seen"), QStringLiteral("a1"))));
+    QCOMPARE(callAs(port, bo, "POST", "/api/v2/channels", R"({"id":"dev","title":"Dev"})").status,
+             201);
+    QVERIFY(idOf(callAs(port, bo, "POST", messagesPath(QStringLiteral("dev")),
+                        messageBody(QStringLiteral("before Ana"), QStringLiteral("b1"))))
+            > seen);
+    QCOMPARE(callAs(port, ana, "PUT", "/api/v2/channels/dev/members/me").status, 200);
+    QVERIFY(idOf(callAs(port, bo, "POST", messagesPath(QStringLiteral("dev")),
+                        messageBody(QStringLiteral("after Ana"), QStringLiteral("b2"))))
+            > seen);
+
+    // Ana resumes from before she joined: her join and what followed, not dev's earlier history
+    // (that she reads by paging).
+    StreamReader resumed(port, memberStream(ana, QByteArray::number(seen)));
+    QVERIFY(resumed.waitForEvents(2));
+    QTest::qWait(200);
+    QStringList texts;
+    for (const SseParser::Event &event : resumed.eventsOfType(QStringLiteral("message")))
+        texts.append(dataOf(event).value(QLatin1StringView("text")).toString());
+    QCOMPARE(texts, QStringList {QStringLiteral("after Ana")});
+    QCOMPARE(historySize(port, ana, QStringLiteral("dev")), 4); // join, message, join, message
 }
 
 QTEST_GUILESS_MAIN(TestHubV2)

@@ -270,9 +270,18 @@ void TestHubWebSocket::refusesWhatIsNotAWebSocketOrNotSignedIn()
     QCOMPARE(elsewhere.status, 404);
 
     // The handshake answer itself (RFC 6455's example key), from the raw bytes.
+    // It may follow an answered request on the same keep-alive connection.
     QTcpSocket raw;
     raw.connectToHost(QHostAddress::LocalHost, port);
     QVERIFY(raw.waitForConnected(WaitMs));
+    raw.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QByteArray first;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            first += raw.readAll();
+            return first.contains("\"status\":\"ok\"");
+        },
+        WaitMs));
     raw.write(upgradeHead("/api/v2/ws?token=" + ana.token));
     QByteArray head;
     QVERIFY(QTest::qWaitFor(
