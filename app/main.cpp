@@ -22,7 +22,8 @@ int printUsage(FILE *stream)
     std::fputs("Usage: confab [--host | --join URL] [--name NAME]   open the window\n"
                "       confab serve [options]    host a room without a window\n"
                "       confab listen [options] URL   print an event stream as JSON lines\n"
-               "       confab send URL --name NAME TEXT   post one message\n"
+               "       confab send URL --name NAME [--to CHANNEL | --dm NAME] TEXT   post one "
+               "message\n"
                "       confab join URL --name NAME   chat in the terminal\n"
                "       confab MODE --help        options of a mode\n"
                "       confab --version\n",

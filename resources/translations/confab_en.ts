@@ -114,6 +114,113 @@
     </message>
 </context>
 <context>
+    <name>confab::HubConnection</name>
+    <message>
+        <source>Signing in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading conversations…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This hub does not speak API v2 (it is an older Confab).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is not a Confab hub: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host has left. Waiting for it to come back…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub keeps refusing this session.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This hub is locked: it needs a password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong password for this hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone on this hub already uses the name “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Names are 1 to %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub answered %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A channel with that name exists already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel names are 1 to 32 letters, digits, “-” or “_”; titles at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That member is not on this hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You cannot send direct messages to yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are not in this channel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no such conversation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only its author can change a message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That message does not exist (or was deleted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message is too long for this hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many messages at once; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub cannot be reached: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody called “%1” is on this hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>confab::Composer</name>
     <message>
         <source>Write a message… (Enter sends, Shift+Enter for a new line)</source>

@@ -112,6 +112,113 @@
     </message>
 </context>
 <context>
+    <name>confab::HubConnection</name>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Loading conversations…</source>
+        <translation>正在加载会话…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>This hub does not speak API v2 (it is an older Confab).</source>
+        <translation>此聊天服务器不支持 API v2（它是较旧版本的 Confab）。</translation>
+    </message>
+    <message>
+        <source>This is not a Confab hub: %1</source>
+        <translation>这不是 Confab 聊天服务器：%1</translation>
+    </message>
+    <message>
+        <source>The host has left. Waiting for it to come back…</source>
+        <translation>主持人已离开，正在等待其返回…</translation>
+    </message>
+    <message>
+        <source>The hub keeps refusing this session.</source>
+        <translation>聊天服务器一直拒绝此会话。</translation>
+    </message>
+    <message>
+        <source>This hub is locked: it needs a password.</source>
+        <translation>此聊天服务器已加锁：需要密码。</translation>
+    </message>
+    <message>
+        <source>Wrong password for this hub.</source>
+        <translation>此聊天服务器的密码错误。</translation>
+    </message>
+    <message>
+        <source>Someone on this hub already uses the name “%1”.</source>
+        <translation>此聊天服务器上已有人使用名字“%1”。</translation>
+    </message>
+    <message>
+        <source>Names are 1 to %1 characters.</source>
+        <translation>名字长度为 1 到 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The hub answered %1.</source>
+        <translation>聊天服务器返回 %1。</translation>
+    </message>
+    <message>
+        <source>A channel with that name exists already.</source>
+        <translation>已存在同名频道。</translation>
+    </message>
+    <message>
+        <source>Channel names are 1 to 32 letters, digits, “-” or “_”; titles at most %1 characters.</source>
+        <translation>频道名为 1 到 32 个字母、数字、“-”或“_”；标题最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>That member is not on this hub.</source>
+        <translation>该成员不在此聊天服务器上。</translation>
+    </message>
+    <message>
+        <source>You cannot send direct messages to yourself.</source>
+        <translation>不能给自己发送私信。</translation>
+    </message>
+    <message>
+        <source>You are not in this channel.</source>
+        <translation>你不在此频道中。</translation>
+    </message>
+    <message>
+        <source>There is no such conversation.</source>
+        <translation>没有这个会话。</translation>
+    </message>
+    <message>
+        <source>Only its author can change a message.</source>
+        <translation>只有作者本人可以修改消息。</translation>
+    </message>
+    <message>
+        <source>That message does not exist (or was deleted).</source>
+        <translation>该消息不存在（或已被删除）。</translation>
+    </message>
+    <message>
+        <source>The message is too long for this hub.</source>
+        <translation>消息超过了此聊天服务器的长度限制。</translation>
+    </message>
+    <message>
+        <source>Too many messages at once; try again in a moment.</source>
+        <translation>消息发送过于频繁，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The hub cannot be reached: %1</source>
+        <translation>无法连接到聊天服务器：%1</translation>
+    </message>
+    <message>
+        <source>Nobody called “%1” is on this hub.</source>
+        <translation>此聊天服务器上没有名为“%1”的人。</translation>
+    </message>
+</context>
+<context>
     <name>confab::Composer</name>
     <message>
         <source>Write a message… (Enter sends, Shift+Enter for a new line)</source>
