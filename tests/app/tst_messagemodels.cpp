@@ -45,6 +45,7 @@ private slots:
     void groupingAndDaySeparators();
     void membersPresenceAndTyping();
     void typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub();
+    void editsDeletesAndMentions();
 };
 
 void TestMessageModels::messagesAreOrderedBySequenceAndDeduplicated()
@@ -222,6 +223,46 @@ void TestMessageModels::membersPresenceAndTyping()
     QCOMPARE(model.onlineCount(), 1);
     model.applyPresence({PresenceState::Leave, Ana, QStringLiteral("lobby"), 6, Noon});
     QCOMPARE(model.rowCount(), 2);
+    // The hub says `offline` after a session's `leave`: that does not bring Ana back.
+    model.applyPresence({PresenceState::Offline, Ana, QString(), 0, Noon});
+    QCOMPARE(model.rowCount(), 2);
+}
+
+void TestMessageModels::editsDeletesAndMentions()
+{
+    MessageModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setOwnMemberId(Bo.id);
+    model.setOwnName(Bo.name);
+    QVERIFY(model.addMessage(message(3, Ana, QStringLiteral("hi @bo"))));
+    QVERIFY(model.addMessage(message(4, Ana, QStringLiteral("typo"))));
+    QVERIFY(model.addMessage(message(5, Bo, QStringLiteral("@Bo talking to myself"))));
+    QVERIFY(model.index(0).data(MessageModel::MentionsMeRole).toBool());
+    QVERIFY(!model.index(1).data(MessageModel::MentionsMeRole).toBool());
+    QVERIFY(!model.index(2).data(MessageModel::MentionsMeRole).toBool()); // our own
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(
+        model.applyEdit({7, QStringLiteral("lobby"), 4, Ana, QStringLiteral("fixed"), Noon + 5}));
+    QCOMPARE(model.index(1).data(MessageModel::TextRole).toString(), QStringLiteral("fixed"));
+    QCOMPARE(model.index(1).data(MessageModel::EditedRole).toDateTime(),
+             QDateTime::fromMSecsSinceEpoch(Noon + 5).toLocalTime());
+    QVERIFY(!model.index(0).data(MessageModel::EditedRole).toDateTime().isValid());
+    QCOMPARE(changed.size(), 1);
+    // An older edit arriving late changes nothing; one of a message not shown neither.
+    QVERIFY(
+        !model.applyEdit({6, QStringLiteral("lobby"), 4, Ana, QStringLiteral("old"), Noon + 1}));
+    QVERIFY(!model.applyEdit({8, QStringLiteral("lobby"), 99, Ana, QStringLiteral("x"), Noon + 9}));
+    QCOMPARE(model.index(1).data(MessageModel::TextRole).toString(), QStringLiteral("fixed"));
+
+    QVERIFY(model.applyDelete({9, QStringLiteral("lobby"), 3, Ana, Noon + 10}));
+    QVERIFY(model.index(0).data(MessageModel::DeletedRole).toBool());
+    QCOMPARE(model.index(0).data(MessageModel::TextRole).toString(), QString());
+    QVERIFY(!model.index(0).data(MessageModel::MentionsMeRole).toBool()); // nothing left of it
+    QVERIFY(!model.applyDelete({10, QStringLiteral("lobby"), 3, Ana, Noon + 11})); // once
+    QVERIFY(
+        !model.applyEdit({11, QStringLiteral("lobby"), 3, Ana, QStringLiteral("back"), Noon + 12}));
+    QCOMPARE(model.rowCount(), 3);
 }
 
 void TestMessageModels::typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub()
