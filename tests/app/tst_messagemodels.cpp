@@ -1,6 +1,7 @@
 // The timeline and members models on their own: ordering by sequence, deduplication, pending
 // rows, paging, grouping and day separators; presence and typing.
 
+#include "conversationlistmodel.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 
@@ -46,6 +47,7 @@ private slots:
     void membersPresenceAndTyping();
     void typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub();
     void editsDeletesAndMentions();
+    void conversationListOrderAndBadges();
 };
 
 void TestMessageModels::messagesAreOrderedBySequenceAndDeduplicated()
@@ -288,6 +290,48 @@ void TestMessageModels::typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub
     QCOMPARE(model.onlineCount(), 0);
     QCOMPARE(model.rowCount(), 2); // still listed, as offline
     QVERIFY(model.typingNames().isEmpty());
+}
+
+void TestMessageModels::conversationListOrderAndBadges()
+{
+    ConversationListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto channel = [](const QString &id, const QString &title, qint64 last, int unread) {
+        return ConversationInfo {id,          QStringLiteral("channel"), title, last, unread, 0,
+                                 std::nullopt};
+    };
+    ConversationInfo dm {
+        QStringLiteral("dm:1"), QStringLiteral("dm"), QStringLiteral("Ana"), 4, 1, 0, Ana};
+    model.setConversations({dm, channel(QStringLiteral("lobby"), QStringLiteral("lobby"), 3, 0),
+                            channel(QStringLiteral("lab"), QStringLiteral("Lab"), 5, 2)});
+    // Channels by title (case-insensitive), then DMs.
+    QCOMPARE(model.index(0).data(ConversationListModel::IdRole).toString(), QStringLiteral("lab"));
+    QCOMPARE(model.index(1).data(ConversationListModel::IdRole).toString(),
+             QStringLiteral("lobby"));
+    QCOMPARE(model.rowOf(QStringLiteral("dm:1")), 2);
+    QCOMPARE(model.index(2).data(ConversationListModel::WithMemberIdRole).toString(), Ana.id);
+    QCOMPARE(model.totalUnread(), 3);
+
+    model.setOnline(Ana.id, true);
+    QVERIFY(model.index(2).data(ConversationListModel::OnlineRole).toBool());
+    QVERIFY(!model.index(0).data(ConversationListModel::OnlineRole).toBool());
+
+    // A live message counts; a list the hub made before it does not undo the count.
+    model.noteMessage(QStringLiteral("lobby"), 9, true, true);
+    QCOMPARE(model.info(QStringLiteral("lobby"))->unread, 1);
+    QCOMPARE(model.info(QStringLiteral("lobby"))->mentions, 1);
+    model.upsert(channel(QStringLiteral("lobby"), QStringLiteral("lobby"), 3, 0));
+    QCOMPARE(model.info(QStringLiteral("lobby"))->unread, 1);
+    QCOMPARE(model.info(QStringLiteral("lobby"))->lastEventId, 9);
+    // One as new as that event is the hub's word.
+    model.upsert(channel(QStringLiteral("lobby"), QStringLiteral("lobby"), 9, 0));
+    QCOMPARE(model.info(QStringLiteral("lobby"))->unread, 0);
+
+    // A list without a conversation removes it; a new title moves it.
+    model.setConversations({dm, channel(QStringLiteral("lab"), QStringLiteral("Zoo"), 5, 2)});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rowOf(QStringLiteral("lobby")), -1);
+    QCOMPARE(model.index(0).data(Qt::DisplayRole).toString(), QStringLiteral("Zoo"));
 }
 
 QTEST_GUILESS_MAIN(TestMessageModels)
