@@ -146,7 +146,7 @@ void ChatSession::Private::onSignedIn(const SessionInfo &info)
 {
     stepBackoff.reset();
     self = info.member;
-    store.saveSession({info.token, info.member, info.roomTitle});
+    store.saveSession({info.token, info.member, info.roomTitle, QString()});
     messages->setOwnMemberId(self.id);
     members->setSelfId(self.id);
     if (info.roomTitle != roomTitle) {

@@ -524,7 +524,8 @@ int runSend(const QStringList &arguments)
         api.signInToHub(name, password, [&](const ApiResult<HubSession> &result) {
             if (!result.ok())
                 return fail(result.error);
-            store.saveSession({result.value->token, result.value->member, QString()});
+            store.saveSession(
+                {result.value->token, result.value->member, QString(), result.value->hubInstance});
             resolve(false);
         });
     };

@@ -146,10 +146,19 @@ void ConversationListModel::upsert(const ConversationInfo &conversation)
     }
     Row &row = m_rows[size_t(at)];
     const bool moves = row.info.title != conversation.title || row.info.kind != conversation.kind;
-    // The last event id never goes back (a list fetched before a live event must not undo it).
+    // A list the hub made before a live event we have already counted (its answer can come after
+    // the stream's event) is older than what we show: its badges would undo that count. Only a
+    // list at least as new as our newest event replaces them.
+    const bool stale = conversation.lastEventId < row.info.lastEventId;
     const qint64 lastEventId = qMax(row.info.lastEventId, conversation.lastEventId);
+    const int unread = row.info.unread;
+    const int mentions = row.info.mentions;
     row.info = conversation;
     row.info.lastEventId = lastEventId;
+    if (stale) {
+        row.info.unread = unread;
+        row.info.mentions = mentions;
+    }
     if (!moves) {
         emitRowChanged(at);
         return;

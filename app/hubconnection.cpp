@@ -122,7 +122,8 @@ void HubConnectionPrivate::onSignedIn(const HubSession &session)
 {
     stepBackoff.reset();
     self = session.member;
-    store.saveSession({session.token, session.member, QString()});
+    hubInstance = session.hubInstance;
+    store.saveSession({session.token, session.member, QString(), session.hubInstance});
     members->setSelfId(self.id);
     for (const auto &[id, conversation] : conversations) {
         conversation->messages()->setOwnMemberId(self.id);
@@ -228,7 +229,13 @@ void HubConnectionPrivate::syncOnline()
 void HubConnectionPrivate::startStream()
 {
     stream->stop();
-    stream->setUrl(api->memberEventsUrl());
+    QUrl url = api->memberEventsUrl();
+    // Our ids are this hub's: a hub with other data (same address) answers `reset`, not a
+    // replay of its own events that happen to have the same numbers.
+    if (!hubInstance.isEmpty())
+        url.setQuery(QStringLiteral("hubInstance=")
+                     + QString::fromLatin1(QUrl::toPercentEncoding(hubInstance)));
+    stream->setUrl(url);
     stream->setRawHeader("Authorization", "Bearer " + api->token().toUtf8());
     // Resume right after the newest event we know of: the hub replays what we missed, no more.
     // Before the first event, that is the newest event of the member's conversations.
@@ -732,6 +739,7 @@ void HubConnection::start(const Options &options)
     d->outbox.removeIf([](const OutboxItem &item) { return item.conversation.isEmpty(); });
     const auto saved = d->store.loadSession();
     d->self = saved ? saved->member : Member {QString(), options.name};
+    d->hubInstance = saved ? saved->hubInstance : QString();
     d->members->setSelfId(d->self.id);
     // Pending rows of the last run show at once, in their conversations, before any answer.
     for (const OutboxItem &item : std::as_const(d->outbox))

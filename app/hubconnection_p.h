@@ -126,6 +126,7 @@ public:
     QTimer listRefresh; // coalesces refreshes asked for by several events at once
     QTimer activeRead; // coalesces read marks of the conversation being looked at
     bool listLoadedForThisConnect = false;
+    QString hubInstance; // the hub data our ids come from (sent on the stream: see startStream)
     qint64 lastSeenId = 0; // newest event id taken from the stream: older ones are duplicates
     int reauthentications = 0;
     quint64 generation = 0; // bumped by stop(): answers to older calls are ignored

@@ -123,6 +123,10 @@ void MemberModel::applyPresence(const PresenceEvent &presence)
         return;
     }
     const bool online = presence.state == PresenceState::Online;
+    // Someone who left (or was never listed) going offline is no news: listing them now would
+    // bring back a member whose `leave` came just before (the hub says both when a session ends).
+    if (row < 0 && presence.state == PresenceState::Offline)
+        return;
     if (row < 0) {
         const auto at = std::lower_bound(
             m_entries.begin(), m_entries.end(), presence.member,

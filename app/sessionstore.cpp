@@ -92,6 +92,7 @@ std::optional<SavedSession> SessionStore::loadSession() const
     session.token = object->value(QLatin1StringView("token")).toString();
     const auto member = Member::fromJson(object->value(QLatin1StringView("member")).toObject());
     session.roomTitle = object->value(QLatin1StringView("roomTitle")).toString();
+    session.hubInstance = object->value(QLatin1StringView("hubInstance")).toString();
     if (session.token.isEmpty() || !member)
         return std::nullopt;
     session.member = *member;
@@ -104,7 +105,8 @@ bool SessionStore::saveSession(const SavedSession &session)
                        {{QStringLiteral("version"), FormatVersion},
                         {QStringLiteral("token"), session.token},
                         {QStringLiteral("member"), session.member.toJson()},
-                        {QStringLiteral("roomTitle"), session.roomTitle}});
+                        {QStringLiteral("roomTitle"), session.roomTitle},
+                        {QStringLiteral("hubInstance"), session.hubInstance}});
 }
 
 void SessionStore::forgetSession()

@@ -25,6 +25,7 @@ struct SavedSession
     QString token;
     Member member;
     QString roomTitle;
+    QString hubInstance; // API v2: the hub data the token (and the last event id) belong to
 };
 
 class SessionStore

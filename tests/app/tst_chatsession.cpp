@@ -274,8 +274,10 @@ void TestChatSession::refusedTokenSignsInAgain()
     const QString storage = m_dir->filePath(QStringLiteral("bo"));
     SessionStore store;
     store.open(storage, m_hub->url(), QStringLiteral("lobby"), QStringLiteral("Bo"));
-    QVERIFY(store.saveSession(
-        {QStringLiteral("not-a-real-token"), {QStringLiteral("m_x"), QStringLiteral("Bo")}, {}}));
+    QVERIFY(store.saveSession({QStringLiteral("not-a-real-token"),
+                               {QStringLiteral("m_x"), QStringLiteral("Bo")},
+                               {},
+                               {}}));
     ChatSession session;
     session.start(optionsFor(m_hub->url(), QStringLiteral("Bo"), storage));
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), ChatSession::State::Live, Timeout);

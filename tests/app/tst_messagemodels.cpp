@@ -1,6 +1,7 @@
 // The timeline and members models on their own: ordering by sequence, deduplication, pending
 // rows, paging, grouping and day separators; presence and typing.
 
+#include "conversationlistmodel.h"
 #include "membermodel.h"
 #include "messagemodel.h"
 
@@ -45,6 +46,8 @@ private slots:
     void groupingAndDaySeparators();
     void membersPresenceAndTyping();
     void typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub();
+    void editsDeletesAndMentions();
+    void conversationListOrderAndBadges();
 };
 
 void TestMessageModels::messagesAreOrderedBySequenceAndDeduplicated()
@@ -222,6 +225,46 @@ void TestMessageModels::membersPresenceAndTyping()
     QCOMPARE(model.onlineCount(), 1);
     model.applyPresence({PresenceState::Leave, Ana, QStringLiteral("lobby"), 6, Noon});
     QCOMPARE(model.rowCount(), 2);
+    // The hub says `offline` after a session's `leave`: that does not bring Ana back.
+    model.applyPresence({PresenceState::Offline, Ana, QString(), 0, Noon});
+    QCOMPARE(model.rowCount(), 2);
+}
+
+void TestMessageModels::editsDeletesAndMentions()
+{
+    MessageModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setOwnMemberId(Bo.id);
+    model.setOwnName(Bo.name);
+    QVERIFY(model.addMessage(message(3, Ana, QStringLiteral("hi @bo"))));
+    QVERIFY(model.addMessage(message(4, Ana, QStringLiteral("typo"))));
+    QVERIFY(model.addMessage(message(5, Bo, QStringLiteral("@Bo talking to myself"))));
+    QVERIFY(model.index(0).data(MessageModel::MentionsMeRole).toBool());
+    QVERIFY(!model.index(1).data(MessageModel::MentionsMeRole).toBool());
+    QVERIFY(!model.index(2).data(MessageModel::MentionsMeRole).toBool()); // our own
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(
+        model.applyEdit({7, QStringLiteral("lobby"), 4, Ana, QStringLiteral("fixed"), Noon + 5}));
+    QCOMPARE(model.index(1).data(MessageModel::TextRole).toString(), QStringLiteral("fixed"));
+    QCOMPARE(model.index(1).data(MessageModel::EditedRole).toDateTime(),
+             QDateTime::fromMSecsSinceEpoch(Noon + 5).toLocalTime());
+    QVERIFY(!model.index(0).data(MessageModel::EditedRole).toDateTime().isValid());
+    QCOMPARE(changed.size(), 1);
+    // An older edit arriving late changes nothing; one of a message not shown neither.
+    QVERIFY(
+        !model.applyEdit({6, QStringLiteral("lobby"), 4, Ana, QStringLiteral("old"), Noon + 1}));
+    QVERIFY(!model.applyEdit({8, QStringLiteral("lobby"), 99, Ana, QStringLiteral("x"), Noon + 9}));
+    QCOMPARE(model.index(1).data(MessageModel::TextRole).toString(), QStringLiteral("fixed"));
+
+    QVERIFY(model.applyDelete({9, QStringLiteral("lobby"), 3, Ana, Noon + 10}));
+    QVERIFY(model.index(0).data(MessageModel::DeletedRole).toBool());
+    QCOMPARE(model.index(0).data(MessageModel::TextRole).toString(), QString());
+    QVERIFY(!model.index(0).data(MessageModel::MentionsMeRole).toBool()); // nothing left of it
+    QVERIFY(!model.applyDelete({10, QStringLiteral("lobby"), 3, Ana, Noon + 11})); // once
+    QVERIFY(
+        !model.applyEdit({11, QStringLiteral("lobby"), 3, Ana, QStringLiteral("back"), Noon + 12}));
+    QCOMPARE(model.rowCount(), 3);
 }
 
 void TestMessageModels::typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub()
@@ -247,6 +290,48 @@ void TestMessageModels::typingEndsWithTheMessageAndEveryoneGoesOfflineWithTheHub
     QCOMPARE(model.onlineCount(), 0);
     QCOMPARE(model.rowCount(), 2); // still listed, as offline
     QVERIFY(model.typingNames().isEmpty());
+}
+
+void TestMessageModels::conversationListOrderAndBadges()
+{
+    ConversationListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto channel = [](const QString &id, const QString &title, qint64 last, int unread) {
+        return ConversationInfo {id,          QStringLiteral("channel"), title, last, unread, 0,
+                                 std::nullopt};
+    };
+    ConversationInfo dm {
+        QStringLiteral("dm:1"), QStringLiteral("dm"), QStringLiteral("Ana"), 4, 1, 0, Ana};
+    model.setConversations({dm, channel(QStringLiteral("lobby"), QStringLiteral("lobby"), 3, 0),
+                            channel(QStringLiteral("lab"), QStringLiteral("Lab"), 5, 2)});
+    // Channels by title (case-insensitive), then DMs.
+    QCOMPARE(model.index(0).data(ConversationListModel::IdRole).toString(), QStringLiteral("lab"));
+    QCOMPARE(model.index(1).data(ConversationListModel::IdRole).toString(),
+             QStringLiteral("lobby"));
+    QCOMPARE(model.rowOf(QStringLiteral("dm:1")), 2);
+    QCOMPARE(model.index(2).data(ConversationListModel::WithMemberIdRole).toString(), Ana.id);
+    QCOMPARE(model.totalUnread(), 3);
+
+    model.setOnline(Ana.id, true);
+    QVERIFY(model.index(2).data(ConversationListModel::OnlineRole).toBool());
+    QVERIFY(!model.index(0).data(ConversationListModel::OnlineRole).toBool());
+
+    // A live message counts; a list the hub made before it does not undo the count.
+    model.noteMessage(QStringLiteral("lobby"), 9, true, true);
+    QCOMPARE(model.info(QStringLiteral("lobby"))->unread, 1);
+    QCOMPARE(model.info(QStringLiteral("lobby"))->mentions, 1);
+    model.upsert(channel(QStringLiteral("lobby"), QStringLiteral("lobby"), 3, 0));
+    QCOMPARE(model.info(QStringLiteral("lobby"))->unread, 1);
+    QCOMPARE(model.info(QStringLiteral("lobby"))->lastEventId, 9);
+    // One as new as that event is the hub's word.
+    model.upsert(channel(QStringLiteral("lobby"), QStringLiteral("lobby"), 9, 0));
+    QCOMPARE(model.info(QStringLiteral("lobby"))->unread, 0);
+
+    // A list without a conversation removes it; a new title moves it.
+    model.setConversations({dm, channel(QStringLiteral("lab"), QStringLiteral("Zoo"), 5, 2)});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rowOf(QStringLiteral("lobby")), -1);
+    QCOMPARE(model.index(0).data(Qt::DisplayRole).toString(), QStringLiteral("Zoo"));
 }
 
 QTEST_GUILESS_MAIN(TestMessageModels)
