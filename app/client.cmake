@@ -7,7 +7,6 @@ target_sources(confab_client PRIVATE
     sessionstore.h sessionstore.cpp
     messagemodel.h messagemodel.cpp
     membermodel.h membermodel.cpp
-    chatsession.h chatsession.cpp
     conversationlistmodel.h conversationlistmodel.cpp
     conversation.h conversation.cpp
     hubconnection.h hubconnection_p.h hubconnection.cpp

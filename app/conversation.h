@@ -3,7 +3,7 @@
 // read mark and typing. Created and owned by HubConnection (HubConnection::conversation()), fed
 // from the member's one event stream.
 //
-// Guarantees, as ChatSession's for a room: every message appears once (dedup by id; `reset`
+// Guarantees: every message appears once (dedup by id; `reset`
 // reloads the loaded page), and messages written while the link is down wait in the
 // conversation's outbox, which survives a restart and is delivered exactly once (clientId).
 

@@ -1,7 +1,7 @@
 #pragma once
 // Hosting from the window: the one hosting composition (app/hubhost.h, also behind `confab
 // serve`) with the window's own choices, and start failures explained in the user's language.
-// The window then joins the hub over loopback with a ChatSession, as a remote member would.
+// The window then joins the hub over loopback with a HubConnection, as a remote member would.
 
 #include "hubhost.h"
 

@@ -47,7 +47,7 @@ public:
     struct Unread
     {
         int messages = 0; // after lastRead, from others
-        int mentions = 0; // of those, the ones with `@name`
+        int mentions = 0; // of those, the ones that mention the member (common/mentions.h)
     };
 
     virtual ~ChatStore() = default;

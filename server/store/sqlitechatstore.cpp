@@ -1,5 +1,7 @@
 #include "sqlitechatstore.h"
 
+#include "mentions.h"
+
 #include <QDir>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -498,19 +500,32 @@ QHash<QString, ChatStore::Unread> SqliteChatStore::unreadFor(const QString &memb
     QHash<QString, Unread> counts;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
-    // instr(), not LIKE: a name may hold % or _, and a mention is the exact `@name`.
-    query.prepare(QStringLiteral("SELECT m.conversation, COUNT(e.seq),"
-                                 " IFNULL(SUM(instr(e.text, ?) > 0), 0)"
+    query.prepare(QStringLiteral("SELECT m.conversation, COUNT(e.seq)"
                                  " FROM memberships m JOIN events e"
                                  " ON e.conversation = m.conversation AND e.seq > m.last_read"
                                  " WHERE m.member_id = ? AND e.kind = 'message' AND e.deleted = 0"
                                  " AND e.member_id != m.member_id GROUP BY m.conversation"));
-    query.addBindValue(QString(QLatin1Char('@') + memberName));
     query.addBindValue(memberId);
     if (query.exec()) {
         while (query.next())
-            counts.insert(query.value(0).toString(),
-                          Unread {query.value(1).toInt(), query.value(2).toInt()});
+            counts.insert(query.value(0).toString(), Unread {query.value(1).toInt(), 0});
+    }
+    // Mentions follow the clients' rule (common/mentions.h: case-insensitive, whole names), which
+    // SQL cannot say; only unread texts holding an `@` at all are read to check it.
+    QSqlQuery mentions(QSqlDatabase::database(m_connectionName, false));
+    mentions.setForwardOnly(true);
+    mentions.prepare(
+        QStringLiteral("SELECT m.conversation, e.text"
+                       " FROM memberships m JOIN events e"
+                       " ON e.conversation = m.conversation AND e.seq > m.last_read"
+                       " WHERE m.member_id = ? AND e.kind = 'message' AND e.deleted = 0"
+                       " AND e.member_id != m.member_id AND instr(e.text, '@') > 0"));
+    mentions.addBindValue(memberId);
+    if (mentions.exec()) {
+        while (mentions.next()) {
+            if (mentionsName(mentions.value(1).toString(), memberName))
+                ++counts[mentions.value(0).toString()].mentions;
+        }
     }
     return counts;
 }

@@ -2,8 +2,8 @@
 // hub runs without QtHttpServer and QtSql. Linked with --no-as-needed, so every library on its
 // link line is loaded: what is loaded here is what confab_client's link line holds.
 
-#include "chatsession.h"
 #include "hubapi.h"
+#include "hubconnection.h"
 #include "landiscovery.h"
 #include "sseclient.h"
 
@@ -55,8 +55,8 @@ private slots:
         // The client parts are really in this program, not dropped by the linker.
         HubApi api;
         LanDiscovery discovery;
-        ChatSession session;
-        QCOMPARE(session.state(), ChatSession::State::Idle);
+        HubConnection connection;
+        QCOMPARE(connection.state(), HubConnection::State::Idle);
 
         const QStringList libraries = loadedLibraries();
         // The check can see Qt at all: the client's own modules are there.

@@ -297,25 +297,33 @@ void TestHubV2::readStateAndMentions()
     const Response mention = callAs(port, bo, "POST", messagesPath(lobby),
                                     messageBody(QStringLiteral("@Ana look"), QStringLiteral("b2")));
     QCOMPARE(mention.status, 201);
+    // The clients' rule (common/mentions.h): any case, never inside a longer name.
+    callAs(port, bo, "POST", messagesPath(lobby),
+           messageBody(QStringLiteral("hi @ana!"), QStringLiteral("b3")));
+    callAs(port, bo, "POST", messagesPath(lobby),
+           messageBody(QStringLiteral("(@ANA)"), QStringLiteral("b5")));
+    const Response notAna
+        = callAs(port, bo, "POST", messagesPath(lobby),
+                 messageBody(QStringLiteral("@Anabel too"), QStringLiteral("b4")));
     callAs(port, ana, "POST", messagesPath(lobby),
            messageBody(QStringLiteral("mine @Ana"), QStringLiteral("a1")));
     QJsonObject entry = conversationIn(callAs(port, ana, "GET", "/api/v2/conversations"), lobby);
-    QCOMPARE(entry.value(QLatin1StringView("unread")).toInt(), 2); // own messages never count
-    QCOMPARE(entry.value(QLatin1StringView("mentions")).toInt(), 1);
+    QCOMPARE(entry.value(QLatin1StringView("unread")).toInt(), 5); // own messages never count
+    QCOMPARE(entry.value(QLatin1StringView("mentions")).toInt(), 3);
     QVERIFY(qint64(entry.value(QLatin1StringView("lastEventId")).toDouble()) > idOf(mention));
 
     // Reading on one device tells the member's other streams.
     StreamReader otherDevice(port, memberStream(ana));
     QVERIFY(otherDevice.waitForHead());
     QCOMPARE(callAs(port, ana, "POST", "/api/v2/conversations/lobby/read",
-                    json({{QStringLiteral("upTo"), idOf(mention)}}))
+                    json({{QStringLiteral("upTo"), idOf(notAna)}}))
                  .status,
              204);
     QTRY_COMPARE_WITH_TIMEOUT(otherDevice.eventsOfType(QStringLiteral("read")).size(), size_t(1),
                               WaitMs);
     const QJsonObject read = dataOf(otherDevice.eventsOfType(QStringLiteral("read")).front());
     QCOMPARE(read.value(QLatin1StringView("conversation")).toString(), lobby);
-    QCOMPARE(qint64(read.value(QLatin1StringView("upTo")).toDouble()), idOf(mention));
+    QCOMPARE(qint64(read.value(QLatin1StringView("upTo")).toDouble()), idOf(notAna));
     entry = conversationIn(callAs(port, ana, "GET", "/api/v2/conversations"), lobby);
     QCOMPARE(entry.value(QLatin1StringView("unread")).toInt(), 0);
     QCOMPARE(entry.value(QLatin1StringView("mentions")).toInt(), 0);

@@ -7,7 +7,6 @@
 #include "applicationidentity.h"
 #include "channelbrowser.h"
 #include "chatpage.h"
-#include "chatsession.h"
 #include "composer.h"
 #include "connectionstatus.h"
 #include "conversation.h"
@@ -18,6 +17,7 @@
 #include "desktopsettings.h"
 #include "hostinfopanel.h"
 #include "hub.h"
+#include "hubconnection.h"
 #include "lanannouncer.h"
 #include "landiscovery.h"
 #include "mainwindow.h"
@@ -1015,13 +1015,15 @@ void TestDesktopWindow::scrollingUpLoadsOlderHistory()
     QVERIFY2(hub.start(&error), qPrintable(error));
     const QUrl url(QStringLiteral("http://127.0.0.1:%1/").arg(hub.port()));
 
-    ChatSession writer;
-    writer.start({url, QString(), QStringLiteral("Writer"), QString(), writerDir.path(), {}});
-    QTRY_COMPARE_WITH_TIMEOUT(writer.state(), ChatSession::State::Live, NetworkWaitMs);
+    HubConnection writer;
+    writer.start({url, QStringLiteral("Writer"), QString(), writerDir.path(), {}});
+    QTRY_COMPARE_WITH_TIMEOUT(writer.state(), HubConnection::State::Live, NetworkWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(writer.conversation(QStringLiteral("lobby")), NetworkWaitMs);
+    Conversation *lobby = writer.conversation(QStringLiteral("lobby"));
     for (int i = 1; i <= MessageCount; ++i)
-        writer.send(QStringLiteral("history %1").arg(i));
+        lobby->send(QStringLiteral("history %1").arg(i));
     QTRY_COMPARE_WITH_TIMEOUT(writer.outboxSize(), 0, NetworkWaitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(writer.messages()->pendingCount(), 0, NetworkWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(lobby->messages()->pendingCount(), 0, NetworkWaitMs);
 
     auto reader = joinWindow(readerDir, url, QStringLiteral("Reader"));
     reader->resize(800, 600);
