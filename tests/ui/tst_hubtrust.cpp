@@ -5,8 +5,8 @@
 // without asking.
 
 #include "chatpage.h"
-#include "hubconnection.h"
 #include "hostinfopanel.h"
+#include "hubconnection.h"
 #include "hubhost.h"
 #include "hubtrust.h"
 #include "hubtrustcheck.h"
