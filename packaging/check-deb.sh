@@ -70,6 +70,8 @@ dpkg-deb --field "$deb" Version | grep -qx "$version-1" || fail "package version
 # Chinese text needs a CJK font; without one it is drawn as boxes.
 dpkg-deb --field "$deb" Recommends | grep -q "fonts-noto-cjk | fonts-wqy-microhei" \
     || fail "Recommends lacks a CJK font (fonts-noto-cjk | fonts-wqy-microhei)"
+dpkg-deb --field "$deb" Recommends | grep -q "qt6-translations-l10n" \
+    || fail "Recommends lacks Qt's own translations (qt6-translations-l10n)"
 
 echo "== desktop-file-validate"
 # It exits 0 on some errors ("will be fatal in the future"), so any output is a failure.

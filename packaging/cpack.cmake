@@ -72,7 +72,10 @@ if(UNIX AND NOT APPLE)
         string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libqt6svg6")
         # Without a CJK font the Chinese interface, the "简体中文" entry and Chinese messages
         # are drawn as boxes; Debian's desktop tasks usually bring one, minimal installs do not.
-        set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, fonts-noto-cjk | fonts-wqy-microhei")
+        # Qt's own strings (Cancel, Close, Yes in standard dialogs) come from qtbase_zh_CN.qm,
+        # which Debian ships apart from Qt.
+        set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+            "qt6-wayland, fonts-noto-cjk | fonts-wqy-microhei, qt6-translations-l10n")
     endif()
     set(CPACK_STRIP_FILES ON)
 endif()

@@ -11,6 +11,8 @@ build_packages=(
     libqt6sql6-sqlite qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libgl-dev libqrcodegencpp-dev
     libssl-dev                  # the hub creates its TLS key and certificate with libcrypto
+    fonts-wqy-microhei          # running the window: Chinese text (the .deb recommends a CJK font)
+    qt6-translations-l10n       # running the window: Qt's own strings in Chinese (Cancel, Close)
 )
 test_packages=(
     xvfb xauth                  # the window under a virtual X server

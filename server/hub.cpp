@@ -276,6 +276,7 @@ void Hub::shutdown(const QString &reason)
         return;
     d->stopped = true;
     d->conversations->stop();
+    d->search->stopIndexing();
     d->bus->closeAll(PublishableEvent::bye(reason));
     d->http->stopListening();
     d->store->close();

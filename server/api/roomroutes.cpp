@@ -42,12 +42,30 @@ std::optional<HttpReply> refuseConversationAccess(const HubServices &services,
                     QStringLiteral("No such conversation."));
 }
 
+namespace {
+
+// Everyone in the channel with a live session, signed in through API v1 (to this room) or v2
+// (to the hub, then joined): both kinds are members of the room's channel.
+std::vector<const Identity *> channelMembers(const HubServices &services, const QString &room)
+{
+    std::vector<const Identity *> members;
+    if (const std::set<QString> *ids = services.conversations.membersOf(room)) {
+        for (const QString &id : *ids) {
+            if (const Identity *member = services.identity.findMember(id))
+                members.push_back(member);
+        }
+    }
+    return members;
+}
+
+} // namespace
+
 std::vector<RoomInfo> roomInfos(const HubServices &services)
 {
     std::vector<RoomInfo> rooms;
     for (const ConversationService::Room &room : services.conversations.rooms()) {
         RoomInfo info {room.id, room.title, 0, 0, services.password.isSet()};
-        for (const Identity *member : services.identity.membersOf(room.id)) {
+        for (const Identity *member : channelMembers(services, room.id)) {
             ++info.members;
             if (services.conversations.isOnline(member->member.id))
                 ++info.online;
@@ -69,7 +87,7 @@ void addRoomRoutes(Router &router, HubServices &services)
                    if (auto refused = refuseRoomAccess(services, context, room))
                        return *refused;
                    std::vector<MemberInfo> members;
-                   for (const Identity *member : services.identity.membersOf(room))
+                   for (const Identity *member : channelMembers(services, room))
                        members.push_back(
                            {member->member, services.conversations.isOnline(member->member.id)});
                    return jsonReply(200, memberListToJson(members));

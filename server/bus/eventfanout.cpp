@@ -230,6 +230,10 @@ void EventFanout::closeWhere(const std::function<bool(const Subscriber &)> &matc
         if (QTcpSocket *socket = subscriber.stream.socket()) {
             QObject::disconnect(socket, nullptr, this, nullptr);
             subscriber.stream.finish();
+            // Hands what is queued to the kernel now: a TLS socket still holds it to encrypt,
+            // and the window destroys the hub right after shutdown() (no event loop turn
+            // in between), which would drop the `bye` of every https:// member.
+            socket->flush();
             socket->disconnectFromHost();
         }
     }

@@ -226,14 +226,4 @@ std::vector<const Identity *> IdentityService::members() const
     return list;
 }
 
-std::vector<const Identity *> IdentityService::membersOf(const QString &room) const
-{
-    std::vector<const Identity *> members;
-    for (const auto &entry : m_byId) {
-        if (entry.second.room == room)
-            members.push_back(&entry.second);
-    }
-    return members;
-}
-
 } // namespace confab

@@ -48,7 +48,6 @@ public:
     Identity *authenticate(const QByteArray &token);
     void endSession(const Identity &identity);
 
-    std::vector<const Identity *> membersOf(const QString &room) const;
     // Every member with a live session (v1 and v2), in no particular order.
     std::vector<const Identity *> members() const;
     const Identity *findMember(const QString &memberId) const;

@@ -135,6 +135,12 @@ void SearchService::startIndexing()
         m_backfill.start();
 }
 
+void SearchService::stopIndexing()
+{
+    m_merge.stop();
+    m_backfill.stop();
+}
+
 void SearchService::indexStep()
 {
     QElapsedTimer clock;

@@ -60,6 +60,8 @@ public:
     // Starts the index's upkeep, and indexing older messages, if there are any, in the
     // background (after the store opened).
     void startIndexing();
+    // Before the store closes (Hub::shutdown): no batch or merge may touch it afterwards.
+    void stopIndexing();
     bool indexing() const { return m_index.backfilling(); }
 
 signals:

@@ -3,11 +3,13 @@
 // hit, bad input, a data directory without an index (indexed in the background while the hub
 // serves), and the privacy rule: a third member never finds what is not theirs.
 
+#include "chat/searchservice.h"
 #include "hubtestkit.h"
 #include "store/sqlitechatstore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTest>
@@ -94,7 +96,22 @@ private slots:
     void historyAroundAMessage();
     void oldDataDirectoryIsIndexedInTheBackground();
     void everyPathFindsTheSameMessages();
+    void nothingTouchesTheStoreAfterShutdown();
 };
+
+// `confab serve` on SIGTERM shuts the hub down and returns to its event loop once more; the
+// index upkeep used to run then, on a closed store ("database not open", "Driver not loaded").
+void TestHubSearch::nothingTouchesTheStoreAfterShutdown()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const Session ana = signInToHub(fixture.port(), QStringLiteral("Ana"));
+    QVERIFY(postTo(fixture.port(), ana, QStringLiteral("lobby"), QStringLiteral("deploy plan"))
+            > 0);
+    fixture.hub().shutdown(QStringLiteral("stopping"));
+    QTest::failOnWarning(QRegularExpression(QStringLiteral(".")));
+    QTest::qWait(SearchService::MergeIntervalMs * 4);
+}
 
 void TestHubSearch::chineseAndEnglishSubstrings()
 {

@@ -478,6 +478,23 @@ void TestHubV2::v1AndV2SeeTheSameLobby()
     QTRY_COMPARE_WITH_TIMEOUT(v2.eventsOfType(QStringLiteral("message")).size(), size_t(2), WaitMs);
     QCOMPARE(v1.eventsOfType(QStringLiteral("message")).back().lastEventId,
              v2.eventsOfType(QStringLiteral("message")).back().lastEventId);
+
+    // The room list (start page, beacon, web sign-in line) and a v1 member list count both.
+    const QJsonArray rooms
+        = call(port, "GET", "/api/v1/rooms").json().value(QLatin1StringView("rooms")).toArray();
+    QCOMPARE(rooms.size(), 1);
+    QCOMPARE(rooms.at(0).toObject().value(QLatin1StringView("members")).toInt(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(call(port, "GET", "/api/v1/rooms")
+                                  .json()
+                                  .value(QLatin1StringView("rooms"))
+                                  .toArray()
+                                  .at(0)
+                                  .toObject()
+                                  .value(QLatin1StringView("online"))
+                                  .toInt(),
+                              2, WaitMs);
+    const QByteArray members = callAs(port, old, "GET", "/api/v1/rooms/lobby/members").body;
+    QVERIFY2(members.contains("\"New\"") && members.contains("\"Old\""), members.constData());
 }
 
 void TestHubV2::authorsEditAndDeleteTheirMessages()

@@ -119,6 +119,7 @@ class TestTls : public QObject
 private slots:
     void identityIsCreatedPrivateAndReported();
     void tlsAndPlainClientsShareOneRoom();
+    void byeReachesATlsStreamWhenTheHubIsDestroyedAtOnce();
     void curlAndOpenSslAgreeWithTheHub();
     void badHandshakesAreCutAndCounted();
     void pinnedClientRefusesAnImpostor();
@@ -201,6 +202,26 @@ void TestTls::tlsAndPlainClientsShareOneRoom()
     QVERIFY(anaStream.waitFor("over tls"));
     QVERIFY(metricValue(fixture.port(), "confab_tls_handshakes_total") >= 2);
     QCOMPARE(metricValue(fixture.port(), "confab_tls_handshakes_failed_total"), 0);
+}
+
+// The window stops hosting by shutting the hub down and destroying it in the same turn of the
+// event loop: the `bye` must already be on its way, also when TLS still had it to encrypt.
+void TestTls::byeReachesATlsStreamWhenTheHubIsDestroyedAtOnce()
+{
+    HubFixture fixture;
+    QVERIFY2(fixture.started(), qPrintable(fixture.error));
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    TlsClient stream(fixture.port(), hubCertificate(fixture));
+    QVERIFY(stream.waitForEncrypted());
+    stream.send("GET /api/v1/rooms/lobby/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Accept: text/event-stream\r\nAuthorization: Bearer "
+                + ana.token + "\r\n\r\n");
+    QVERIFY2(stream.waitFor("event: presence"), stream.received().constData());
+
+    fixture.hub().shutdown(QStringLiteral("The host closed the room."));
+    QVERIFY(fixture.restart()); // destroys the hub now
+    QVERIFY2(stream.waitFor("event: bye"), stream.received().constData());
+    QVERIFY(stream.received().contains("The host closed the room."));
 }
 
 void TestTls::curlAndOpenSslAgreeWithTheHub()
