@@ -921,10 +921,8 @@ void HubConnection::leaveChannel(const QString &channelId)
                                  d->report(ActionLeave, result.error);
                                  return;
                              }
-                             d->list->remove(channelId);
-                             if (d->active == channelId)
-                                 d->active.clear();
-                             emit conversationLeft(channelId);
+                             // The `conversation_removed` event may have come first: once.
+                             d->onConversationRemoved(channelId);
                          });
 }
 
