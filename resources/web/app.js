@@ -2002,7 +2002,12 @@
                 deliver(cid, clientId, text, item);
         });
         pending.set(clientId, { cid, item });
-        appendItem(viewOf(cid), item, true);
+        // From a page around a search hit, the message goes below the newest ones: that page
+        // is loaded (showing the pending message at its end).
+        if (viewOf(cid).gap)
+            jumpToNewest();
+        else
+            appendItem(viewOf(cid), item, true);
         deliver(cid, clientId, text, item);
     }
 

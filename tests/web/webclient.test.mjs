@@ -1570,6 +1570,14 @@ test('search on a phone, in Chinese: results in the list screen, a hit opens the
         await zhDesktop.locator('.search-hit').click();
         await zhDesktop.locator(`#messages .message[data-id="${hitId}"]`).waitFor({ timeout: WaitMs });
         await screenshot(zhDesktop, 'search-jump-desktop-zh');
+        // Writing from the page around a hit: the message lands below the newest ones.
+        await send(zhDesktop, '收到');
+        await waitForMessageText(zhDesktop, '收到');
+        await zhDesktop.locator('#newest-button').waitFor({ state: 'hidden', timeout: WaitMs });
+        const texts = await messageTexts(zhDesktop);
+        assert.equal(texts.at(-1), '收到');
+        assert.equal(texts.at(-2), '之后的消息 109');
+        assert.ok(!texts.includes('明天部署方案，请大家确认 deploy'));
         for (const page of [phone, enPhone, zhDesktop])
             assert.deepEqual(page.errors || [], []);
     } finally {
