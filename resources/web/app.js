@@ -544,7 +544,7 @@
         // gap: the page is one around a search hit, and newer messages exist beyond it.
         return {
             list, loaded: false, lastId: 0, oldestId: null, hasMore: false, gap: false, draft: '',
-            scrollTop: null, typists: new Map(),
+            scrollTop: null, typists: new Map(), streamed: 0,
         };
     }
 
@@ -641,7 +641,11 @@
             $('message-input').focus({ preventScroll: true });
     }
 
-    async function loadNewestPage(cid) {
+    // An event of the conversation that comes over the stream while its page is on the way may
+    // be missing from the page (the hub answered before storing it), and the page replaces what
+    // the event added: then the page is asked for once more.
+    async function loadNewestPage(cid, again = true) {
+        const seen = viewOf(cid).streamed;
         let result;
         try {
             result = await api('GET', conversationPath(cid, '/messages?limit=' + HistoryPageSize));
@@ -661,6 +665,8 @@
         }
         if (result.status !== 200 || !result.json || !Array.isArray(result.json.events))
             return false;
+        if (again && viewOf(cid).streamed !== seen)
+            return loadNewestPage(cid, false);
         showHistory(cid, result.json.events, Boolean(result.json.hasMore));
         return true;
     }
@@ -1464,6 +1470,8 @@
     function takeHistoryEvent(conversation, data) {
         const id = idOf(data.id);
         const view = views.get(conversation.id);
+        if (view)
+            view.streamed += 1; // see loadNewestPage
         const loaded = Boolean(view && view.loaded);
         let fresh = true;
         if (Number.isFinite(id)) {

@@ -1584,3 +1584,39 @@ test('search on a phone, in Chinese: results in the list screen, a hit opens the
         await hub.stop();
     }
 });
+
+test('a message that arrives while a conversation\'s first page is on its way is shown, not lost', async () => {
+    const hub = await startHub();
+    try {
+        const ana = await openPage(hub);
+        const bo = await openPage(hub);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+        await createChannel(ana, 'Project X');
+        await send(ana, 'before');
+        await browseAndJoin(bo, 'project-x');
+        await openConversation(bo, 'lobby');
+        // A fresh page that has not loaded Project X yet.
+        await bo.reload();
+        await waitLive(bo);
+        await openConversation(bo, 'lobby');
+        // Bo's first page of Project X is taken from the hub, then held back until a message
+        // posted meanwhile has come over Bo's stream.
+        let held = null;
+        const pageUrl = /\/api\/v2\/conversations\/project-x\/messages\?limit=/;
+        await bo.route(pageUrl, async (route) => {
+            const response = await route.fetch();
+            held = { route, response };
+        }, { times: 1 });
+        await row(bo, 'Project X').click();
+        await waitUntil(async () => held !== null, 'the first page requested');
+        await post(hub, await pageToken(ana), 'project-x', 'raced');
+        await waitBadges(bo, 'Project X', { unread: 1, mentions: 0 });
+        await held.route.fulfill({ response: held.response });
+        await waitForMessageText(bo, 'raced');
+        assert.deepEqual((await messageTexts(bo)).slice(-2), ['before', 'raced']);
+        assert.deepEqual(bo.errors || [], []);
+    } finally {
+        await hub.stop();
+    }
+});
