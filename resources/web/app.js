@@ -887,10 +887,12 @@
         search.nextBefore = json.hasMore && Number.isFinite(nextBefore) ? nextBefore : null;
         $('search-more').hidden = search.nextBefore === null;
         const notes = [];
-        if (search.count === 0 && search.nextBefore === null)
-            notes.push(t('searchNone', { query: search.query.trim() }));
+        if (search.count === 0)
+            notes.push(search.nextBefore === null ? t('searchNone', { query: search.query.trim() }) : t('searchNoneYet'));
+        else if (search.nextBefore === null)
+            notes.push(tn('searchCount', search.count));
         else
-            notes.push(tn('searchCount', search.count) + (search.nextBefore === null ? '' : '+'));
+            notes.push(t('searchCountMore', { count: search.count }));
         if (json.truncated)
             notes.push(t('searchTruncated'));
         if (json.indexing)
@@ -940,8 +942,8 @@
         const place = document.createElement('span');
         place.className = 'hit-conversation';
         const kind = known ? known.kind : String(where.kind || '');
-        place.textContent = known ? (kind === 'dm' ? '' : '#') + conversationTitle(known)
-            : (kind === 'dm' ? '' : '#') + String(where.title || cid);
+        const title = known ? conversationTitle(known) : String(where.title || cid);
+        place.textContent = kind === 'dm' ? t('searchDm', { name: title }) : '#' + title;
         const author = document.createElement('span');
         author.className = 'author';
         author.textContent = String((message.from && message.from.name) || '?');

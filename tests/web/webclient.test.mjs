@@ -1436,7 +1436,7 @@ test('search finds Chinese and English substrings with their ranges marked, open
         let hits = await searchHits(bo);
         assert.deepEqual(hits.map((h) => h.text), ['明天部署方案', 'lobby 部署 note <i>x</i>', 'secret 部署 plan for Bo']);
         assert.deepEqual(hits.map((h) => h.marks), [['部署'], ['部署'], ['部署']]);
-        assert.deepEqual(hits.map((h) => h.conversation), ['#Project X', '#lobby', 'Ana']);
+        assert.deepEqual(hits.map((h) => h.conversation), ['#Project X', '#lobby', 'DM with Ana']);
         assert.equal(hits[0].author, 'Ana');
         assert.equal(hits[0].id, chineseId);
         await screenshot(bo, 'search-desktop-en');
@@ -1486,6 +1486,7 @@ test('search finds Chinese and English substrings with their ranges marked, open
         // "This conversation only", and paging with "More results".
         await searchFor(bo, 'filler', { here: true });
         assert.equal((await searchHits(bo)).length, 20);
+        assert.equal(await bo.locator('#search-status').textContent(), 'First 20 results');
         assert.match(await bo.locator('#search-scope-label').textContent(), /Project X/);
         await bo.locator('#search-more').click();
         await bo.waitForFunction(() => document.querySelectorAll('#search-results .search-hit').length === 40, null, { timeout: WaitMs });
@@ -1497,6 +1498,7 @@ test('search finds Chinese and English substrings with their ranges marked, open
         await searchFor(bo, '部');
         assert.equal(await bo.locator('#search-status').getAttribute('data-state'), 'error');
         assert.equal(await bo.locator('#search-status').textContent(), 'Type at least two characters to search.');
+        await screenshot(bo, 'search-refused-desktop-en');
         assert.equal((await searchHits(bo)).length, 0);
         await searchFor(bo, 'qqzzqq');
         assert.equal(await bo.locator('#search-status').textContent(), 'No messages contain “qqzzqq”.');
