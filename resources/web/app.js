@@ -24,6 +24,10 @@
     const ResyncDelayMs = 3000;           // when the hub cannot be reached or the stream gave up
     const ListRefreshDelayMs = 200;       // several unknown events in a burst: one list reload
     const NearBottomPx = 80;
+    const SearchPageSize = 20;
+    const SnippetChars = 160;             // a longer message shows this much around its match
+    const SnippetLead = 40;               // of which this much before the match
+    const FoundHighlightMs = 2500;        // a message opened from search is flashed this long
     const PhoneQuery = '(max-width: 40rem)'; // the same width as the stylesheet's two-screen layout
     // An EventSource cannot see the hub's heartbeat comments, so a link that died while the tab
     // was hidden (a phone asleep) would look open forever: after this long hidden, reconnect.
@@ -53,6 +57,9 @@
     const views = new Map();     // cid -> the rendered page of a conversation (see newView)
     const members = new Map();   // member id -> {id, name, online}
     const pending = new Map();   // clientId -> {cid, item} of a message not seen back yet
+    // The search shown: its query, its conversation (null: all), where "more" goes on, and a
+    // sequence number so that only the latest request's answer is shown.
+    const search = { query: '', cid: null, nextBefore: null, count: 0, seq: 0 };
 
     // ---- HTTP ---------------------------------------------------------------------------------
 
@@ -316,6 +323,7 @@
         streamLastId = 0;
         renderSidebar();
         renderMembers();
+        renderSearchScope();
         // A phone starts on the list, unless it comes back to a conversation it had open.
         showScreen(storageGet(OpenKey) && isPhone() ? 'conversation' : 'list');
         resync();
@@ -533,9 +541,10 @@
         const list = document.createElement('ol');
         list.className = 'messages';
         list.setAttribute('aria-live', 'polite');
+        // gap: the page is one around a search hit, and newer messages exist beyond it.
         return {
-            list, loaded: false, lastId: 0, oldestId: null, hasMore: false, draft: '',
-            scrollTop: null, typists: new Map(),
+            list, loaded: false, lastId: 0, oldestId: null, hasMore: false, gap: false, draft: '',
+            scrollTop: null, typists: new Map(), streamed: 0,
         };
     }
 
@@ -562,7 +571,8 @@
     }
 
     // Shows a conversation: its kept page, or its newest page from the hub.
-    async function openConversation(cid, { keepScreen = false } = {}) {
+    // With `around` (a message id, from search): at that message, which is flashed.
+    async function openConversation(cid, { keepScreen = false, around = null } = {}) {
         if (cid !== openId) {
             saveOpenView();
             cancelEdit();
@@ -572,6 +582,8 @@
             $('messages').replaceChildren();
             $('room-title').textContent = '';
             $('older-button').hidden = true;
+            renderNewestButton();
+            renderSearchScope();
             renderSidebar();
             return;
         }
@@ -599,10 +611,23 @@
             checkComposerLength();
         }
         $('older-button').hidden = !view.hasMore;
+        renderNewestButton();
+        renderSearchScope();
         renderTyping();
         renderSidebar();
         if (!keepScreen)
             showScreen('conversation');
+        if (around !== null) {
+            const shownAlready = view.loaded
+                && view.list.querySelector('.message[data-id="' + around + '"]');
+            if (!shownAlready)
+                await loadAroundPage(cid, around);
+            if (openId !== cid)
+                return;
+            flashMessage(cid, around);
+            markReadIfVisible();
+            return;
+        }
         if (!view.loaded)
             await loadNewestPage(cid);
         if (openId !== cid)
@@ -616,7 +641,11 @@
             $('message-input').focus({ preventScroll: true });
     }
 
-    async function loadNewestPage(cid) {
+    // An event of the conversation that comes over the stream while its page is on the way may
+    // be missing from the page (the hub answered before storing it), and the page replaces what
+    // the event added: then the page is asked for once more.
+    async function loadNewestPage(cid, again = true) {
+        const seen = viewOf(cid).streamed;
         let result;
         try {
             result = await api('GET', conversationPath(cid, '/messages?limit=' + HistoryPageSize));
@@ -636,11 +665,14 @@
         }
         if (result.status !== 200 || !result.json || !Array.isArray(result.json.events))
             return false;
+        if (again && viewOf(cid).streamed !== seen)
+            return loadNewestPage(cid, false);
         showHistory(cid, result.json.events, Boolean(result.json.hasMore));
         return true;
     }
 
-    function showHistory(cid, events, hasMore) {
+    // hasNewer: a page around a search hit, with newer messages beyond it (view.gap).
+    function showHistory(cid, events, hasMore, hasNewer = false) {
         const view = viewOf(cid);
         const list = view.list;
         const timeline = $('timeline');
@@ -662,7 +694,9 @@
                 view.oldestId = view.oldestId === null ? id : Math.min(view.oldestId, id);
             }
         }
-        // Messages this page sent that the history does not hold yet stay on screen.
+        view.gap = hasNewer;
+        // Messages this page sent that the history does not hold yet stay on screen (below
+        // the newest page; a page around a hit shows them when the newest is loaded again).
         const stored = new Set(events.filter((e) => e && e.data && e.data.clientId)
             .map((e) => String(e.data.clientId)));
         for (const [clientId, entry] of pending) {
@@ -670,7 +704,7 @@
                 continue;
             if (stored.has(clientId))
                 pending.delete(clientId);
-            else
+            else if (!hasNewer)
                 list.append(entry.item);
         }
         const conversation = conversations.get(cid);
@@ -680,6 +714,7 @@
         view.hasMore = hasMore;
         if (cid === openId) {
             $('older-button').hidden = !hasMore;
+            renderNewestButton();
             if (followBottom)
                 scrollToBottom();
             else
@@ -750,6 +785,302 @@
         if (upTo > 0 && (changed || upTo > (conversation.readUpTo || 0))) {
             conversation.readUpTo = upTo;
             api('POST', conversationPath(conversation.id, '/read'), { upTo }).catch(() => {});
+        }
+    }
+
+    // ---- search (GET /api/v2/search) ----------------------------------------------------------
+
+    // The results replace the conversation lists in the sidebar (on a phone: the list screen)
+    // until closed, so that another hit is one tap away after opening one.
+    function searchOpen() {
+        return !$('search-panel').hidden;
+    }
+
+    function showSearchPanel(open) {
+        $('search-panel').hidden = !open;
+        $('lists').hidden = open;
+        $('sidebar').classList.toggle('searching', open);
+    }
+
+    function closeSearch() {
+        search.seq += 1; // an answer still on its way is ignored
+        search.query = '';
+        $('search-input').value = '';
+        $('search-results').replaceChildren();
+        showSearchPanel(false);
+    }
+
+    function focusSearch() {
+        if (isPhone() && $('chat-view').dataset.screen !== 'list') {
+            saveOpenView();
+            showScreen('list');
+        }
+        $('search-input').focus();
+        $('search-input').select();
+    }
+
+    function renderSearchScope() {
+        const here = $('search-here');
+        here.disabled = openId === null;
+        const conversation = conversations.get(search.cid || openId);
+        $('search-scope-label').textContent = search.cid && conversation
+            ? t('searchIn', { name: conversationTitle(conversation) })
+            : t('searchAll');
+    }
+
+    function onSearchSubmit(event) {
+        event.preventDefault();
+        const query = $('search-input').value;
+        if (!query.trim()) {
+            closeSearch();
+            return;
+        }
+        search.query = query;
+        search.cid = $('search-here').checked && openId !== null ? openId : null;
+        search.count = 0;
+        $('search-results').replaceChildren();
+        showSearchPanel(true);
+        runSearch(null);
+    }
+
+    // One page of results; `before` (the last answer's nextBefore) continues an earlier search.
+    async function runSearch(before) {
+        const seq = ++search.seq;
+        const params = new URLSearchParams({ q: search.query, limit: String(SearchPageSize) });
+        if (search.cid)
+            params.set('conversation', search.cid);
+        if (before !== null)
+            params.set('before', String(before));
+        renderSearchScope();
+        setSearchStatus(t('searching'), 'busy');
+        $('search-more').hidden = true;
+        let result;
+        try {
+            result = await api('GET', '/search?' + params.toString());
+        } catch (e) {
+            result = null;
+        }
+        if (seq !== search.seq || !session)
+            return;
+        if (!result) {
+            setSearchStatus(t('searchFailed'), 'error');
+            return;
+        }
+        if (result.status === 401) {
+            sessionEnded();
+            return;
+        }
+        if (result.status !== 200 || !result.json || !Array.isArray(result.json.results)) {
+            setSearchStatus(searchErrorText(result), 'error');
+            return;
+        }
+        const list = $('search-results');
+        for (const hit of result.json.results) {
+            const item = renderSearchHit(hit);
+            if (item) {
+                list.append(item);
+                search.count += 1;
+            }
+        }
+        const json = result.json;
+        const nextBefore = idOf(json.nextBefore);
+        search.nextBefore = json.hasMore && Number.isFinite(nextBefore) ? nextBefore : null;
+        $('search-more').hidden = search.nextBefore === null;
+        const notes = [];
+        if (search.count === 0)
+            notes.push(search.nextBefore === null ? t('searchNone', { query: search.query.trim() }) : t('searchNoneYet'));
+        else if (search.nextBefore === null)
+            notes.push(tn('searchCount', search.count));
+        else
+            notes.push(t('searchCountMore', { count: search.count }));
+        if (json.truncated)
+            notes.push(t('searchTruncated'));
+        if (json.indexing)
+            notes.push(t('searchIndexing'));
+        setSearchStatus(notes.join(' '), search.count === 0 && search.nextBefore === null ? 'empty' : 'done');
+    }
+
+    function setSearchStatus(text, state) {
+        const status = $('search-status');
+        status.textContent = text;
+        status.dataset.state = state;
+    }
+
+    function searchErrorText(result) {
+        const code = errorCode(result);
+        if (code === 'query_too_short')
+            return t('searchTooShort');
+        if (code === 'bad_query')
+            return t('searchBadQuery');
+        if (code === 'unknown_conversation' || code === 'not_a_member')
+            return t('searchGone');
+        if (result.status === 404 || result.status === 405)
+            return t('searchUnavailable'); // a hub from before search
+        return errorText(result);
+    }
+
+    // One hit: where, who, when, and the text with the matched ranges marked. Built from text
+    // nodes and <mark> elements: the text is a remote member's and never parsed as HTML.
+    function renderSearchHit(hit) {
+        if (!hit || typeof hit !== 'object' || !hit.message || typeof hit.message !== 'object')
+            return null;
+        const message = hit.message;
+        const id = idOf(message.id);
+        const where = hit.conversation && typeof hit.conversation === 'object' ? hit.conversation : {};
+        const cid = String(where.id !== undefined ? where.id : message.conversation || '');
+        if (!Number.isFinite(id) || !cid)
+            return null;
+        const known = conversations.get(cid);
+        const item = document.createElement('li');
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'search-hit';
+        button.dataset.cid = cid;
+        button.dataset.id = String(id);
+        const meta = document.createElement('div');
+        meta.className = 'meta';
+        const place = document.createElement('span');
+        place.className = 'hit-conversation';
+        const kind = known ? known.kind : String(where.kind || '');
+        const title = known ? conversationTitle(known) : String(where.title || cid);
+        place.textContent = kind === 'dm' ? t('searchDm', { name: title }) : '#' + title;
+        const author = document.createElement('span');
+        author.className = 'author';
+        author.textContent = String((message.from && message.from.name) || '?');
+        const when = document.createElement('time');
+        const date = new Date(Number(message.ts) || 0);
+        when.dateTime = date.toISOString();
+        when.textContent = hitTimeFormat.format(date);
+        meta.append(place, ' · ', author, ' ', when);
+        const text = document.createElement('div');
+        text.className = 'text';
+        appendHighlighted(text, String(message.text || ''), Array.isArray(hit.ranges) ? hit.ranges : []);
+        button.append(meta, text);
+        button.addEventListener('click', () => openAtMessage(cid, id));
+        item.append(button);
+        return item;
+    }
+
+    // Ranges are [start, length] in UTF-16 code units, the indices of JavaScript strings. A long
+    // message shows a window around its first match, cut at character (not surrogate) borders.
+    function appendHighlighted(parent, text, ranges) {
+        const clean = ranges
+            .filter((r) => Array.isArray(r) && Number.isInteger(r[0]) && Number.isInteger(r[1])
+                && r[0] >= 0 && r[1] > 0 && r[0] < text.length)
+            .map((r) => [r[0], Math.min(r[0] + r[1], text.length)])
+            .sort((a, b) => a[0] - b[0]);
+        let from = 0;
+        let to = text.length;
+        if (text.length > SnippetChars) {
+            from = clean.length ? Math.max(0, clean[0][0] - SnippetLead) : 0;
+            to = Math.min(text.length, from + SnippetChars);
+            from = Math.max(0, Math.min(from, to - SnippetChars));
+            if (from > 0 && isLowSurrogate(text.charCodeAt(from)))
+                from += 1;
+            if (to < text.length && isLowSurrogate(text.charCodeAt(to)))
+                to -= 1;
+        }
+        if (from > 0)
+            parent.append('…');
+        let shown = from;
+        for (const [start, end] of clean) {
+            const a = Math.max(start, shown);
+            const b = Math.min(end, to);
+            if (a >= b)
+                continue;
+            parent.append(text.slice(shown, a));
+            const mark = document.createElement('mark');
+            mark.className = 'hit';
+            mark.textContent = text.slice(a, b);
+            parent.append(mark);
+            shown = b;
+        }
+        parent.append(text.slice(shown, to));
+        if (to < text.length)
+            parent.append('…');
+    }
+
+    function isLowSurrogate(code) {
+        return code >= 0xdc00 && code <= 0xdfff;
+    }
+
+    // Opens a conversation at one message: the page already shown when it holds the message,
+    // else the page around it from the hub. The message is scrolled to and flashed.
+    async function openAtMessage(cid, id) {
+        if (!conversations.has(cid)) {
+            setSearchStatus(t('searchGone'), 'error');
+            return;
+        }
+        await openConversation(cid, { around: id });
+    }
+
+    async function loadAroundPage(cid, id) {
+        let result;
+        try {
+            result = await api('GET', conversationPath(cid,
+                '/messages?around=' + encodeURIComponent(id) + '&limit=' + HistoryPageSize));
+        } catch (e) {
+            showToast(t('searchFailed'));
+            return false;
+        }
+        if (!session)
+            return false;
+        if (result.status === 401) {
+            sessionEnded();
+            return false;
+        }
+        if (result.status !== 200 || !result.json || !Array.isArray(result.json.events)) {
+            showToast(errorText(result));
+            return false;
+        }
+        showHistory(cid, result.json.events, Boolean(result.json.hasMore),
+            Boolean(result.json.hasNewer));
+        return true;
+    }
+
+    function flashMessage(cid, id) {
+        const view = views.get(cid);
+        const item = view ? view.list.querySelector('.message[data-id="' + id + '"]') : null;
+        if (!item)
+            return;
+        item.scrollIntoView({ block: 'center' });
+        item.classList.remove('found');
+        void item.offsetWidth; // restarts the animation when the same message is chosen again
+        item.classList.add('found');
+        clearTimeout(item.foundTimer);
+        item.foundTimer = setTimeout(() => item.classList.remove('found'), FoundHighlightMs);
+    }
+
+    // Leaves a page around a search hit for the newest messages.
+    async function jumpToNewest() {
+        const cid = openId;
+        if (cid === null)
+            return;
+        $('newest-button').disabled = true;
+        const loaded = await loadNewestPage(cid);
+        $('newest-button').disabled = false;
+        if (loaded && openId === cid) {
+            scrollToBottom();
+            markReadIfVisible();
+        }
+    }
+
+    function renderNewestButton() {
+        const view = openId !== null ? views.get(openId) : null;
+        $('newest-button').hidden = !(view && view.gap);
+    }
+
+    function onGlobalKey(event) {
+        if ($('chat-view').hidden || event.defaultPrevented || document.querySelector('dialog[open]'))
+            return;
+        const target = event.target;
+        const typing = target instanceof HTMLElement
+            && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+        const find = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey
+            && event.key.toLowerCase() === 'f';
+        if (find || (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey)) {
+            event.preventDefault();
+            focusSearch();
         }
     }
 
@@ -1141,6 +1472,8 @@
     function takeHistoryEvent(conversation, data) {
         const id = idOf(data.id);
         const view = views.get(conversation.id);
+        if (view)
+            view.streamed += 1; // see loadNewestPage
         const loaded = Boolean(view && view.loaded);
         let fresh = true;
         if (Number.isFinite(id)) {
@@ -1154,7 +1487,9 @@
         if (Number.isFinite(id)) {
             if (id <= view.lastId)
                 return { fresh: false, view };
-            view.lastId = id;
+            // A page around a search hit keeps its end: what came after is not on it.
+            if (!view.gap)
+                view.lastId = id;
             if (view.oldestId === null)
                 view.oldestId = id;
         }
@@ -1174,8 +1509,11 @@
             return;
         const from = data.from || {};
         const mine = session && String(from.id) === session.member.id;
-        if (view) {
+        if (view)
             stopTyping(conversation.id, String(from.id));
+        // A page around a search hit does not show new messages after its gap: they are counted
+        // as unread, and "Jump to newest" shows them.
+        if (view && !view.gap) {
             const item = renderMessage(data);
             const own = data.clientId !== undefined ? pending.get(String(data.clientId)) : undefined;
             if (own) {
@@ -1186,7 +1524,7 @@
             }
         }
         if (!mine) {
-            if (conversation.id === openId && view && conversationVisible()) {
+            if (conversation.id === openId && view && !view.gap && conversationVisible()) {
                 markReadIfVisible();
             } else {
                 conversation.unread += 1;
@@ -1376,6 +1714,9 @@
     // The browser's locale decides 24- or 12-hour time (the interface language alone cannot:
     // English is both).
     const timeFormat = new Intl.DateTimeFormat(formatLocales, { hour: 'numeric', minute: '2-digit' });
+    // A search hit may be from any day.
+    const hitTimeFormat = new Intl.DateTimeFormat(formatLocales,
+        { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 
     function timeElement(ts) {
         const element = document.createElement('time');
@@ -1671,7 +2012,12 @@
                 deliver(cid, clientId, text, item);
         });
         pending.set(clientId, { cid, item });
-        appendItem(viewOf(cid), item, true);
+        // From a page around a search hit, the message goes below the newest ones: that page
+        // is loaded (showing the pending message at its end).
+        if (viewOf(cid).gap)
+            jumpToNewest();
+        else
+            appendItem(viewOf(cid), item, true);
         deliver(cid, clientId, text, item);
     }
 
@@ -1883,6 +2229,9 @@
         openId = null;
         $('messages').replaceChildren();
         $('message-input').value = '';
+        $('search-here').checked = false;
+        closeSearch();
+        renderNewestButton();
         renderTyping();
     }
 
@@ -1941,6 +2290,20 @@
         $('message-button').addEventListener('click', openPeople);
         $('people-close').addEventListener('click', () => $('people-dialog').close());
         $('people-filter').addEventListener('input', renderPeople);
+        $('search-form').addEventListener('submit', onSearchSubmit);
+        $('search-close').addEventListener('click', closeSearch);
+        $('search-more').addEventListener('click', () => {
+            if (search.nextBefore !== null)
+                runSearch(search.nextBefore);
+        });
+        $('search-input').addEventListener('keydown', (event) => {
+            if (event.key === 'Escape' && searchOpen()) {
+                event.preventDefault();
+                closeSearch();
+            }
+        });
+        $('newest-button').addEventListener('click', jumpToNewest);
+        document.addEventListener('keydown', onGlobalKey);
         for (const dialog of document.querySelectorAll('dialog'))
             closeOnBackdrop(dialog);
         // Turning a phone or resizing a window: the screen that is now shown may be read.

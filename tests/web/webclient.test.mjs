@@ -1358,3 +1358,267 @@ test('each conversation keeps its scroll position; the menu edits a message too'
         await hub.stop();
     }
 });
+
+// ---- search (GET /api/v2/search) and opening a hit (GET …/messages?around=ID) -------------------
+
+async function pageMemberId(page) {
+    return page.evaluate(() => JSON.parse(localStorage.getItem('confab.session')).member.id);
+}
+
+async function post(hub, token, cid, text) {
+    const answer = await request(hub.baseUrl, 'POST', '/api/v2/conversations/' + encodeURIComponent(cid) + '/messages',
+        { token, body: { text, clientId: 'seed-' + Math.random().toString(16).slice(2) } });
+    assert.equal(answer.status, 201, answer.text);
+    return answer.json.id;
+}
+
+// Types a query into the search box and waits for the answer (results, none, or an error).
+async function searchFor(page, query, { here = false } = {}) {
+    if (await page.locator('#search-here').isChecked() !== here)
+        await page.locator('#search-here').click();
+    await page.locator('#search-input').fill(query);
+    await page.locator('#search-input').press('Enter');
+    await page.waitForFunction(() => {
+        const status = document.querySelector('#search-status');
+        return !document.querySelector('#search-panel').hidden && status.dataset.state !== 'busy';
+    }, null, { timeout: WaitMs });
+}
+
+// The hits shown: conversation, author, text, and the marked parts of the text.
+async function searchHits(page) {
+    return page.$$eval('#search-results .search-hit', (hits) => hits.map((hit) => ({
+        conversation: hit.querySelector('.hit-conversation').textContent,
+        author: hit.querySelector('.author').textContent,
+        text: hit.querySelector('.text').textContent,
+        marks: [...hit.querySelectorAll('.text mark')].map((m) => m.textContent),
+        elements: [...hit.querySelector('.text').querySelectorAll('*')].map((e) => e.tagName),
+        id: Number(hit.dataset.id),
+    })));
+}
+
+test('search finds Chinese and English substrings with their ranges marked, opens a hit among its neighbours, and jumps back to the newest', async () => {
+    // No rate limit: the seeding posts 150 messages at once.
+    const hub = await new Hub(tempDir('confab-web-hub-'), ['--max-rate', '0']).start(0);
+    try {
+        const ana = await openPage(hub);
+        const bo = await openPage(hub);
+        const cy = await openPage(hub);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+        await joinAs(cy, 'Cy');
+        const anaToken = await pageToken(ana);
+        // Project X: Ana and Bo. A DM between them. Cy is in lobby only.
+        await createChannel(ana, 'Project X');
+        await browseAndJoin(bo, 'project-x');
+        const dm = await request(hub.baseUrl, 'POST', '/api/v2/dms', { token: anaToken, body: { member: await pageMemberId(bo) } });
+        assert.ok(dm.status === 200 || dm.status === 201, dm.text);
+        const dmId = dm.json.id || dm.json.conversation.id;
+        await post(hub, anaToken, dmId, 'secret 部署 plan for Bo');
+        await post(hub, await pageToken(cy), 'lobby', 'lobby 部署 note <i>x</i>');
+        // The hits sit in the middle of Project X's history: 60 older, 120 newer messages, so
+        // the newest page (100) does not hold them.
+        for (let i = 0; i < 60; ++i)
+            await post(hub, anaToken, 'project-x', 'older filler ' + i);
+        const chineseId = await post(hub, anaToken, 'project-x', '明天部署方案');
+        const englishId = await post(hub, anaToken, 'project-x', 'Deploy the <b>bold</b> & <script>x()</script> build');
+        for (let i = 0; i < 120; ++i)
+            await post(hub, anaToken, 'project-x', 'newer filler ' + i);
+        await waitForMessageText(bo, 'newer filler 119');
+        // A fresh page holds Project X's newest 100 only (Bo saw the rest arrive live).
+        await bo.reload();
+        await waitLive(bo);
+        await waitForMessageText(bo, 'newer filler 119');
+        assert.ok(!(await messageTexts(bo)).includes('明天部署方案'));
+        await openConversation(bo, 'lobby');
+
+        // Chinese: a two-character substring, in the channel, the DM and lobby (Bo is in all three).
+        await searchFor(bo, '部署');
+        let hits = await searchHits(bo);
+        assert.deepEqual(hits.map((h) => h.text), ['明天部署方案', 'lobby 部署 note <i>x</i>', 'secret 部署 plan for Bo']);
+        assert.deepEqual(hits.map((h) => h.marks), [['部署'], ['部署'], ['部署']]);
+        assert.deepEqual(hits.map((h) => h.conversation), ['#Project X', '#lobby', 'DM with Ana']);
+        assert.equal(hits[0].author, 'Ana');
+        assert.equal(hits[0].id, chineseId);
+        await screenshot(bo, 'search-desktop-en');
+
+        // English, case-insensitive; the markup in the message stays text in the result.
+        await searchFor(bo, 'PLOY');
+        hits = await searchHits(bo);
+        assert.equal(hits.length, 1);
+        assert.equal(hits[0].text, 'Deploy the <b>bold</b> & <script>x()</script> build');
+        assert.deepEqual(hits[0].marks, ['ploy']);
+        assert.deepEqual(hits[0].elements, ['MARK']);
+        assert.equal(await bo.evaluate(() => typeof window.x), 'undefined');
+
+        // Choosing the Chinese hit opens Project X at that message, among older and newer ones.
+        await searchFor(bo, '部署');
+        await bo.locator(`#search-results .search-hit[data-id="${chineseId}"]`).click();
+        await bo.waitForFunction(() => document.querySelector('#room-title').textContent === 'Project X', null, { timeout: WaitMs });
+        const target = bo.locator(`#messages .message[data-id="${chineseId}"]`);
+        await target.waitFor({ timeout: WaitMs });
+        assert.ok(await target.evaluate((e) => e.classList.contains('found')), 'the hit is highlighted');
+        const shown = await messageTexts(bo);
+        assert.ok(shown.includes('older filler 59') && shown.includes('older filler 20'), 'older messages around it');
+        assert.ok(shown.includes('newer filler 0'), 'newer messages after it');
+        assert.ok(!shown.includes('newer filler 119'), 'not the newest page');
+        const inView = await target.evaluate((e) => {
+            const box = e.getBoundingClientRect();
+            const timeline = document.querySelector('#timeline').getBoundingClientRect();
+            return box.top >= timeline.top && box.bottom <= timeline.bottom;
+        });
+        assert.ok(inView, 'scrolled to the hit');
+        assert.ok(await bo.locator('#newest-button').isVisible(), 'Jump to newest is offered');
+        // A message arriving meanwhile is not put after the gap.
+        await post(hub, anaToken, 'project-x', 'live while away');
+        await waitUntil(async () => (await badges(bo, 'Project X')).unread === 1, 'the new message counts as unread');
+        assert.ok(!(await messageTexts(bo)).includes('live while away'));
+        await screenshot(bo, 'search-jump-desktop-en');
+
+        // Jump to newest: the newest page, scrolled to the end.
+        await bo.locator('#newest-button').click();
+        await waitForMessageText(bo, 'live while away');
+        assert.ok(await bo.locator('#newest-button').isHidden());
+        assert.ok(!(await messageTexts(bo)).includes('明天部署方案'));
+        await waitBadges(bo, 'Project X', { unread: 0, mentions: 0 });
+        await post(hub, anaToken, 'project-x', 'after the jump');
+        await waitForMessageText(bo, 'after the jump');
+
+        // "This conversation only", and paging with "More results".
+        await searchFor(bo, 'filler', { here: true });
+        assert.equal((await searchHits(bo)).length, 20);
+        assert.equal(await bo.locator('#search-status').textContent(), 'First 20 results');
+        assert.match(await bo.locator('#search-scope-label').textContent(), /Project X/);
+        await bo.locator('#search-more').click();
+        await bo.waitForFunction(() => document.querySelectorAll('#search-results .search-hit').length === 40, null, { timeout: WaitMs });
+        hits = await searchHits(bo);
+        assert.equal(new Set(hits.map((h) => h.id)).size, 40);
+        assert.ok(hits.every((h) => h.conversation === '#Project X'));
+
+        // A one-character query is refused, with the reason; no match says so.
+        await searchFor(bo, '部');
+        assert.equal(await bo.locator('#search-status').getAttribute('data-state'), 'error');
+        assert.equal(await bo.locator('#search-status').textContent(), 'Type at least two characters to search.');
+        await screenshot(bo, 'search-refused-desktop-en');
+        assert.equal((await searchHits(bo)).length, 0);
+        await searchFor(bo, 'qqzzqq');
+        assert.equal(await bo.locator('#search-status').textContent(), 'No messages contain “qqzzqq”.');
+
+        // Cy is in lobby only: the DM and Project X never show, whatever the query.
+        await searchFor(cy, '部署');
+        hits = await searchHits(cy);
+        assert.deepEqual(hits.map((h) => h.text), ['lobby 部署 note <i>x</i>']);
+        assert.deepEqual(hits[0].elements, ['MARK']);
+        await searchFor(cy, 'secret');
+        assert.deepEqual(await searchHits(cy), []);
+
+        // Escape closes the search; "/" and Ctrl+F focus the box again.
+        await bo.locator('#search-input').press('Escape');
+        assert.ok(await bo.locator('#search-panel').isHidden());
+        assert.ok(await bo.locator('#lists').isVisible());
+        await bo.locator('#timeline').click();
+        await bo.keyboard.press('/');
+        assert.equal(await bo.evaluate(() => document.activeElement.id), 'search-input');
+        await bo.locator('#timeline').click();
+        await bo.keyboard.press('Control+f');
+        assert.equal(await bo.evaluate(() => document.activeElement.id), 'search-input');
+        for (const page of [ana, bo, cy])
+            assert.deepEqual(page.errors || [], []);
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('search on a phone, in Chinese: results in the list screen, a hit opens the conversation, back returns to the results', async () => {
+    const hub = await new Hub(tempDir('confab-web-hub-'), ['--max-rate', '0']).start(0);
+    try {
+        const ana = await openPage(hub);
+        await joinAs(ana, 'Ana');
+        const token = await pageToken(ana);
+        for (let i = 0; i < 30; ++i)
+            await post(hub, token, 'lobby', '聊天记录 ' + i);
+        const hitId = await post(hub, token, 'lobby', '明天部署方案，请大家确认 deploy');
+        for (let i = 0; i < 110; ++i)
+            await post(hub, token, 'lobby', '之后的消息 ' + i);
+        const phone = await openPage(hub, { locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+        await joinAs(phone, '小明');
+        await phone.waitForFunction(() => document.querySelector('#chat-view').dataset.screen === 'list', null, { timeout: WaitMs });
+        await searchFor(phone, '部署');
+        assert.ok(await phone.locator('#search-panel').isVisible());
+        const hits = await searchHits(phone);
+        assert.equal(hits.length, 1);
+        assert.deepEqual(hits[0].marks, ['部署']);
+        assert.equal(await phone.locator('#search-status').textContent(), '1 条结果');
+        await screenshot(phone, 'search-phone-zh');
+        await phone.locator('.search-hit').click();
+        await phone.waitForFunction(() => document.querySelector('#chat-view').dataset.screen === 'conversation', null, { timeout: WaitMs });
+        await phone.locator(`#messages .message[data-id="${hitId}"]`).waitFor({ timeout: WaitMs });
+        assert.equal(await phone.locator('#newest-button').textContent(), '跳到最新消息 ↓');
+        assert.ok(await phone.locator('#newest-button').isVisible());
+        await screenshot(phone, 'search-jump-phone-zh');
+        await phone.locator('#back-button').click();
+        assert.ok(await phone.locator('#search-panel').isVisible(), 'back to the results');
+        await searchFor(phone, '部');
+        assert.equal(await phone.locator('#search-status').textContent(), '请至少输入两个字符再搜索。');
+        await screenshot(phone, 'search-refused-phone-zh');
+        // The same in English on a phone and in Chinese on a wide screen (screenshots to look at).
+        const enPhone = await openPage(hub, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+        await joinAs(enPhone, 'Dee');
+        await searchFor(enPhone, 'deploy');
+        assert.deepEqual((await searchHits(enPhone)).map((h) => h.marks), [['deploy']]);
+        await screenshot(enPhone, 'search-phone-en');
+        const zhDesktop = await openPage(hub, { locale: 'zh-CN' });
+        await joinAs(zhDesktop, '小红');
+        await searchFor(zhDesktop, '部署');
+        await zhDesktop.locator('.search-hit').click();
+        await zhDesktop.locator(`#messages .message[data-id="${hitId}"]`).waitFor({ timeout: WaitMs });
+        await screenshot(zhDesktop, 'search-jump-desktop-zh');
+        // Writing from the page around a hit: the message lands below the newest ones.
+        await send(zhDesktop, '收到');
+        await waitForMessageText(zhDesktop, '收到');
+        await zhDesktop.locator('#newest-button').waitFor({ state: 'hidden', timeout: WaitMs });
+        const texts = await messageTexts(zhDesktop);
+        assert.equal(texts.at(-1), '收到');
+        assert.equal(texts.at(-2), '之后的消息 109');
+        assert.ok(!texts.includes('明天部署方案，请大家确认 deploy'));
+        for (const page of [phone, enPhone, zhDesktop])
+            assert.deepEqual(page.errors || [], []);
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('a message that arrives while a conversation\'s first page is on its way is shown, not lost', async () => {
+    const hub = await startHub();
+    try {
+        const ana = await openPage(hub);
+        const bo = await openPage(hub);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+        await createChannel(ana, 'Project X');
+        await send(ana, 'before');
+        await browseAndJoin(bo, 'project-x');
+        await openConversation(bo, 'lobby');
+        // A fresh page that has not loaded Project X yet.
+        await bo.reload();
+        await waitLive(bo);
+        await openConversation(bo, 'lobby');
+        // Bo's first page of Project X is taken from the hub, then held back until a message
+        // posted meanwhile has come over Bo's stream.
+        let held = null;
+        const pageUrl = /\/api\/v2\/conversations\/project-x\/messages\?limit=/;
+        await bo.route(pageUrl, async (route) => {
+            const response = await route.fetch();
+            held = { route, response };
+        }, { times: 1 });
+        await row(bo, 'Project X').click();
+        await waitUntil(async () => held !== null, 'the first page requested');
+        await post(hub, await pageToken(ana), 'project-x', 'raced');
+        await waitBadges(bo, 'Project X', { unread: 1, mentions: 0 });
+        await held.route.fulfill({ response: held.response });
+        await waitForMessageText(bo, 'raced');
+        assert.deepEqual((await messageTexts(bo)).slice(-2), ['before', 'raced']);
+        assert.deepEqual(bo.errors || [], []);
+    } finally {
+        await hub.stop();
+    }
+});
