@@ -63,6 +63,7 @@ constexpr int SignOutTimeoutMs = 5000;
 constexpr int OwnSignOutTimeoutMs = 2000;
 // Signing in, loading history and opening the stream take well under a second on a LAN. Shorter
 // than one request's own timeout, whose "Operation canceled" tells the user less.
+constexpr int SearchPanelMinWidth = 320; // a result's "conversation · sender · time" fits
 constexpr int DefaultFirstConnectionTimeoutMs = HubApi::RequestTimeoutMs * 4 / 5;
 
 QIcon applicationIcon()
@@ -121,6 +122,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_searchDock->setObjectName(QStringLiteral("search"));
     m_searchDock->setWidget(m_search);
+    m_search->setMinimumWidth(SearchPanelMinWidth);
     m_searchDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
     addDockWidget(Qt::RightDockWidgetArea, m_searchDock);
     m_searchDock->hide();

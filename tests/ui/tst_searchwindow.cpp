@@ -55,7 +55,7 @@ void saveScreenshot(QWidget &window, const QString &name)
     const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR");
     if (dir.isEmpty())
         return;
-    QApplication::processEvents();
+    QTest::qWait(300); // batched layouts and repaints settle
     window.grab().save(dir + u'/' + name + QStringLiteral(".png"));
 }
 
