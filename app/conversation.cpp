@@ -344,6 +344,8 @@ bool Conversation::canLoadOlder() const
 
 void Conversation::markRead()
 {
+    if (!isAtNewest())
+        return; // an older page is on screen: the newest messages have not been seen
     qint64 upTo = d->messages->newestSequence();
     if (const auto listed = d->hub->list->info(d->info.id)) {
         upTo = qMax(upTo, listed->lastEventId);
