@@ -117,8 +117,16 @@ ConversationView::ConversationView(Conversation *conversation, QWidget *parent)
             m_conversation->showNewest();
         m_view->scrollToNewest();
     });
-    connect(conversation, &Conversation::atNewestChanged, this,
-            [this](bool atNewest) { m_olderBar->setVisible(!atNewest); });
+    connect(conversation, &Conversation::atNewestChanged, this, [this](bool atNewest) {
+        m_olderBar->setVisible(!atNewest);
+        m_view->setFollowNewest(atNewest);
+    });
+    // Reading on from an older page: at its bottom, the next page towards the newest.
+    connect(
+        m_view->verticalScrollBar(), &QScrollBar::valueChanged, conversation, [this, conversation] {
+            if (!conversation->isAtNewest() && m_view->isAtBottom() && conversation->canLoadNewer())
+                conversation->loadNewer();
+        });
     connect(conversation, &Conversation::shownAround, this, [this](qint64 messageId) {
         if (messageId == m_revealWanted)
             m_view->revealMessage(std::exchange(m_revealWanted, 0));
@@ -128,6 +136,7 @@ ConversationView::ConversationView(Conversation *conversation, QWidget *parent)
         showNotice(tr("That message cannot be shown: %1").arg(reason));
     });
     m_olderBar->setVisible(!conversation->isAtNewest());
+    m_view->setFollowNewest(conversation->isAtNewest());
     updateTyping(conversation->typingNames());
 }
 

@@ -147,10 +147,15 @@ bool MessageView::revealMessage(qint64 messageId)
     return false;
 }
 
+void MessageView::setFollowNewest(bool follow)
+{
+    m_followNewest = follow;
+}
+
 void MessageView::rowsAboutToBeAdded(const QModelIndex &, int first, int)
 {
     const QScrollBar *bar = verticalScrollBar();
-    if (isAtBottom()) {
+    if (isAtBottom() && m_followNewest) {
         m_anchor = Anchor::Bottom;
     } else if (first == 0 && model()->rowCount() > 0) {
         // Older history goes in above what the user is reading: keep that on screen.

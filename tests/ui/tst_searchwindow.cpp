@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
@@ -279,6 +280,16 @@ void TestSearchWindow::searchFindsAndOpensMatches()
     QVERIFY(!view->conversation()->isAtNewest());
     QVERIFY(view->jumpToNewestButton()->isVisible());
     saveScreenshot(*bo, QStringLiteral("search-opened-at-hit"));
+
+    // Reading on downwards brings the next page; the view stays where the reader is.
+    QVERIFY(rowWithText(timeline->model(), QStringLiteral("dm newer 40")) < 0);
+    timeline->verticalScrollBar()->setValue(timeline->verticalScrollBar()->maximum());
+    QTRY_VERIFY_WITH_TIMEOUT(rowWithText(timeline->model(), QStringLiteral("dm newer 40")) >= 0,
+                             NetworkWaitMs);
+    QTest::qWait(300);
+    QVERIFY(!timeline->isAtBottom()); // not pulled along to the end of the new page
+    QVERIFY(rowWithText(timeline->model(), dmText) >= 0);
+    QVERIFY(view->jumpToNewestButton()->isVisible());
 
     // One click back to the newest.
     QTest::mouseClick(view->jumpToNewestButton(), Qt::LeftButton);
