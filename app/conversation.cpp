@@ -40,7 +40,35 @@ void ConversationPrivate::halt()
     ++generation;
     loading = false;
     loadingOlder = false;
+    loadingAround = false;
+    loadingNewer = false;
     heldWhileLoading.clear();
+    heldWhileDetached.clear();
+}
+
+void ConversationPrivate::setAtNewest(bool atNewest)
+{
+    if (hasNewer != atNewest)
+        return;
+    hasNewer = !atNewest;
+    emit q->atNewestChanged(atNewest);
+}
+
+void ConversationPrivate::finishDetachedPage(const HistoryPage &page)
+{
+    for (const ChatEvent &event : page.events)
+        apply(event, false);
+    const std::vector<ChatEvent> held = std::exchange(heldWhileDetached, {});
+    if (page.hasNewer) {
+        setAtNewest(false);
+        return;
+    }
+    // The page reaches the newest: what came live meanwhile follows it, and so do our own
+    // messages still on their way.
+    setAtNewest(true);
+    for (const ChatEvent &event : held)
+        apply(event, true);
+    restorePendingRows();
 }
 
 void ConversationPrivate::restorePendingRows()
@@ -56,13 +84,19 @@ void ConversationPrivate::load(bool reload)
 {
     if (hub->api->token().isEmpty() || (loading && !reload))
         return;
+    if (!reload && hasNewer)
+        return; // an older page is shown on purpose (showAround)
     if (reload) {
         // The hub cannot replay what we missed: start over from its newest page. Live messages
         // that come meanwhile are placed by id; edits and deletes wait for the page.
         ++generation;
+        loadingAround = false;
+        loadingNewer = false;
+        heldWhileDetached.clear();
         messages->clear();
         restorePendingRows();
         readSentUpTo = 0;
+        setAtNewest(true);
     }
     loading = true;
     const quint64 call = generation;
@@ -94,6 +128,18 @@ void ConversationPrivate::load(bool reload)
 bool ConversationPrivate::apply(const ChatEvent &event, bool live)
 {
     if (const auto *message = std::get_if<MessageEvent>(&event)) {
+        if (live && (hasNewer || loadingAround || loadingNewer)) {
+            // Not at the newest page: a live message would sit after a gap. It is shown when the
+            // user goes back to the newest; it still counts as new (badges, notifications).
+            if (loadingAround || loadingNewer)
+                heldWhileDetached.push_back(event);
+            if (message->from.id != hub->self.id)
+                typing->clearTyping(message->from.id);
+            const bool fresh
+                = message->id > newestLiveSeen && !messages->containsSequence(message->id);
+            newestLiveSeen = qMax(newestLiveSeen, message->id);
+            return fresh;
+        }
         const bool added = messages->addMessage(*message);
         if (live && message->from.id != hub->self.id)
             typing->clearTyping(message->from.id); // "Bo is typing…" ends with Bo's message
@@ -107,12 +153,12 @@ bool ConversationPrivate::apply(const ChatEvent &event, bool live)
         return false;
     }
     if (const auto *edit = std::get_if<MessageEditedEvent>(&event)) {
-        if (loading)
+        if (loading || loadingAround)
             heldWhileLoading.push_back(event);
         return messages->applyEdit(*edit);
     }
     if (const auto *deletion = std::get_if<MessageDeletedEvent>(&event)) {
-        if (loading)
+        if (loading || loadingAround)
             heldWhileLoading.push_back(event);
         return messages->applyDelete(*deletion);
     }
@@ -163,6 +209,8 @@ QString Conversation::send(const QString &text)
     if (text.trimmed().isEmpty() || d->hub->state == HubConnection::State::Idle
         || d->hub->outboxSizeOf(d->info.id) >= MaxOutboxItems)
         return {};
+    if (!isAtNewest())
+        showNewest(); // what is sent goes under the newest messages, so show them
     const QString clientId = d->hub->enqueue(d->info.id, text);
     d->messages->addPending(clientId, d->hub->self, text,
                             d->hub->state == HubConnection::State::Live
@@ -217,6 +265,77 @@ void Conversation::loadOlder()
                                        });
 }
 
+void Conversation::showAround(qint64 messageId)
+{
+    if (messageId <= 0 || d->hub->api->token().isEmpty())
+        return;
+    d->halt();
+    d->messages->clear();
+    d->loadingAround = true;
+    d->setAtNewest(false);
+    const quint64 call = d->generation;
+    d->hub->api->fetchConversationPageAround(
+        d->info.id, messageId, HistoryPageSize,
+        [this, call, messageId](const ApiResult<HistoryPage> &result) {
+            if (call != d->generation)
+                return;
+            d->loadingAround = false;
+            if (!result.ok()) {
+                const QString why = d->hub->describe(result.error);
+                d->heldWhileLoading.clear();
+                if (result.error.httpStatus == 401)
+                    d->hub->handleUnauthorized();
+                else
+                    d->load(true); // back to the newest rather than an empty page
+                emit aroundFailed(messageId, why);
+                return;
+            }
+            d->hasMore = result.value->hasMore;
+            d->loaded = true;
+            d->finishDetachedPage(*result.value);
+            const std::vector<ChatEvent> held = std::exchange(d->heldWhileLoading, {});
+            for (const ChatEvent &event : held)
+                d->apply(event, true);
+            emit shownAround(messageId);
+        });
+}
+
+void Conversation::showNewest()
+{
+    d->load(true);
+}
+
+bool Conversation::isAtNewest() const
+{
+    return !d->hasNewer;
+}
+
+void Conversation::loadNewer()
+{
+    if (!canLoadNewer())
+        return;
+    d->loadingNewer = true;
+    const quint64 call = d->generation;
+    d->hub->api->fetchConversationPageAfter(d->info.id, d->messages->newestSequence(),
+                                            HistoryPageSize,
+                                            [this, call](const ApiResult<HistoryPage> &result) {
+                                                if (call != d->generation)
+                                                    return;
+                                                d->loadingNewer = false;
+                                                if (!result.ok()) {
+                                                    d->heldWhileDetached.clear();
+                                                    return;
+                                                }
+                                                d->finishDetachedPage(*result.value);
+                                            });
+}
+
+bool Conversation::canLoadNewer() const
+{
+    return d->hasNewer && !d->loadingNewer && !d->loadingAround && !d->loading
+        && d->hub->state != HubConnection::State::Idle && d->messages->newestSequence() > 0;
+}
+
 bool Conversation::canLoadOlder() const
 {
     return d->hasMore && !d->loadingOlder && !d->loading
@@ -225,6 +344,8 @@ bool Conversation::canLoadOlder() const
 
 void Conversation::markRead()
 {
+    if (!isAtNewest())
+        return; // an older page is on screen: the newest messages have not been seen
     qint64 upTo = d->messages->newestSequence();
     if (const auto listed = d->hub->list->info(d->info.id)) {
         upTo = qMax(upTo, listed->lastEventId);

@@ -46,6 +46,15 @@ public:
     void remove(qint64 messageId); // DELETE
     void loadOlder();
     bool canLoadOlder() const;
+    // Shows the page around that message instead of the newest (opening a search hit): then
+    // shownAround(), or aroundFailed() and the newest page again. Until the user comes back
+    // (showNewest(), loadNewer() up to the newest, or sending), live messages are counted but
+    // not shown, so the timeline never has a gap.
+    void showAround(qint64 messageId);
+    void showNewest(); // reloads the newest page
+    bool isAtNewest() const; // false while an older page is shown (or being fetched)
+    void loadNewer(); // the next page towards the newest (…/messages?after=)
+    bool canLoadNewer() const;
     // POST …/read up to the newest delivered message (nothing when it is already read).
     void markRead();
     void sendTyping(); // rate-limited here; cheap to call on every keystroke
@@ -61,6 +70,9 @@ signals:
     void outboxChanged(int size);
     void titleChanged(const QString &title);
     void loaded(); // the newest page arrived (first load or reload after `reset`)
+    void atNewestChanged(bool atNewest);
+    void shownAround(qint64 messageId); // the page around it is shown
+    void aroundFailed(qint64 messageId, const QString &reason); // readable, translated
     // An edit or delete was refused (not yours, too long…): readable, translated.
     void actionFailed(const QString &what, const QString &reason);
 

@@ -445,6 +445,50 @@ void HubApi::fetchConversationPage(const QString &conversationId, qint64 beforeI
          reading<HistoryPage>(std::move(done), &HistoryPage::fromJson, "a page of history"));
 }
 
+void HubApi::fetchConversationPageAround(const QString &conversationId, qint64 aroundId, int limit,
+                                         Callback<HistoryPage> done)
+{
+    QUrl url = apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages")));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("around"), QString::number(aroundId));
+    query.addQueryItem(QStringLiteral("limit"),
+                       QString::number(qBound(1, limit, protocol::MaxHistoryPage)));
+    url.setQuery(query);
+    call("GET", url, nullptr,
+         reading<HistoryPage>(std::move(done), &HistoryPage::fromJson, "a page of history"));
+}
+
+void HubApi::fetchConversationPageAfter(const QString &conversationId, qint64 afterId, int limit,
+                                        Callback<HistoryPage> done)
+{
+    QUrl url = apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages")));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("after"), QString::number(afterId));
+    query.addQueryItem(QStringLiteral("limit"),
+                       QString::number(qBound(1, limit, protocol::MaxHistoryPage)));
+    url.setQuery(query);
+    call("GET", url, nullptr,
+         reading<HistoryPage>(std::move(done), &HistoryPage::fromJson, "a page of history"));
+}
+
+void HubApi::search(const SearchQuery &search, Callback<SearchResults> done)
+{
+    QUrl url = apiV2Url(QStringLiteral("search"));
+    QUrlQuery query;
+    // Percent-encoded here: QUrlQuery would leave a `+`, which the hub reads as a space.
+    query.addQueryItem(QStringLiteral("q"),
+                       QString::fromLatin1(QUrl::toPercentEncoding(search.text)));
+    if (!search.conversationId.isEmpty())
+        query.addQueryItem(QStringLiteral("conversation"), encoded(search.conversationId));
+    if (search.beforeId > 0)
+        query.addQueryItem(QStringLiteral("before"), QString::number(search.beforeId));
+    if (search.limit > 0)
+        query.addQueryItem(QStringLiteral("limit"), QString::number(search.limit));
+    url.setQuery(query);
+    call("GET", url, nullptr,
+         reading<SearchResults>(std::move(done), &SearchResults::fromJson, "search results"));
+}
+
 void HubApi::editMessage(const QString &conversationId, qint64 messageId, const QString &text,
                          Callback<PostedMessage> done)
 {

@@ -7,6 +7,7 @@
 #include "chatevent.h"
 #include "pinnedtls.h"
 #include "restapi.h" // the bodies: SessionInfo, PostedMessage, HistoryPage, MemberInfo, RoomInfo
+#include "searchapi.h"
 
 #include <QObject>
 #include <QUrl>
@@ -101,6 +102,23 @@ public:
     // beforeId 0: the newest page.
     void fetchConversationPage(const QString &conversationId, qint64 beforeId, int limit,
                                Callback<HistoryPage> done);
+    // GET …/messages?around=ID: a page holding that message, about half before and half after
+    // it (hasMore: older events exist; hasNewer: newer ones exist).
+    void fetchConversationPageAround(const QString &conversationId, qint64 aroundId, int limit,
+                                     Callback<HistoryPage> done);
+    // GET …/messages?after=ID: the oldest `limit` events newer than that id (hasNewer: more).
+    void fetchConversationPageAfter(const QString &conversationId, qint64 afterId, int limit,
+                                    Callback<HistoryPage> done);
+    struct SearchQuery
+    {
+        QString text; // the words as the user typed them
+        QString conversationId; // empty: every conversation of the member
+        qint64 beforeId = 0; // 0: from the newest (else a previous answer's nextBefore)
+        int limit = 0; // 0: the hub's default
+    };
+    // GET /api/v2/search. A refused query is an error with the hub's code (query_too_short,
+    // bad_query) and message.
+    void search(const SearchQuery &query, Callback<SearchResults> done);
     // PATCH / DELETE …/messages/{id}: answered with the id and ts of the edit/delete event.
     void editMessage(const QString &conversationId, qint64 messageId, const QString &text,
                      Callback<PostedMessage> done);

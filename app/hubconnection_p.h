@@ -44,6 +44,16 @@ public:
     bool loading = false;
     bool hasMore = false;
     bool loadingOlder = false;
+    // Showing a page around an older message (a search hit): newer events exist that are not
+    // loaded. Live messages are then not shown (they would leave a gap); see showAround().
+    bool hasNewer = false;
+    bool loadingAround = false;
+    bool loadingNewer = false;
+    qint64 newestLiveSeen = 0; // the newest live message id seen while not at the newest
+    std::vector<ChatEvent> heldWhileDetached; // live messages that came while a page was asked
+    void setAtNewest(bool atNewest);
+    // After a page around/after an id: newer events exist (or, if not, we are back at the newest).
+    void finishDetachedPage(const HistoryPage &page);
     // Edits and deletes that came while a page was on its way (they may be about its messages).
     std::vector<ChatEvent> heldWhileLoading;
     QElapsedTimer lastTypingSent;

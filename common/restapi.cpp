@@ -108,13 +108,17 @@ QJsonObject HistoryPage::toJson() const
         list.append(QJsonObject {{QStringLiteral("type"), QString::fromLatin1(json.type)},
                                  {QStringLiteral("data"), json.data}});
     }
-    return QJsonObject {{QStringLiteral("events"), list}, {QStringLiteral("hasMore"), hasMore}};
+    QJsonObject object {{QStringLiteral("events"), list}, {QStringLiteral("hasMore"), hasMore}};
+    if (hasNewer)
+        object.insert(QStringLiteral("hasNewer"), true);
+    return object;
 }
 
 std::optional<HistoryPage> HistoryPage::fromJson(const QJsonObject &object)
 {
     HistoryPage page;
     page.hasMore = object.value(QLatin1StringView("hasMore")).toBool();
+    page.hasNewer = object.value(QLatin1StringView("hasNewer")).toBool();
     const QJsonArray list = object.value(QLatin1StringView("events")).toArray();
     page.events.reserve(size_t(list.size()));
     for (const QJsonValue &value : list) {

@@ -60,6 +60,7 @@ struct HistoryPage
 {
     std::vector<ChatEvent> events; // oldest first
     bool hasMore = false;
+    bool hasNewer = false; // API v2 pages `around` / `after` an id: newer events exist
 
     QJsonObject toJson() const;
     // Events of unknown types are skipped (a newer hub may send more kinds).

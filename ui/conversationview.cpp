@@ -26,6 +26,9 @@ ConversationView::ConversationView(Conversation *conversation, QWidget *parent)
     , m_editBanner(new QLabel(this))
     , m_composer(new Composer(this))
     , m_send(new QPushButton(tr("Send"), this))
+    , m_olderBar(new QWidget(this))
+    , m_olderLabel(new QLabel(tr("You are reading older messages."), m_olderBar))
+    , m_jumpNewest(new QPushButton(tr("Jump to newest"), m_olderBar))
 {
     // Names in "X is typing" are remote text: never rich text.
     for (QLabel *label : {m_typing, m_notice, m_editBanner})
@@ -49,9 +52,17 @@ ConversationView::ConversationView(Conversation *conversation, QWidget *parent)
     m_send->setDefault(false);
     m_send->setAutoDefault(false);
 
+    auto *olderRow = new QHBoxLayout(m_olderBar);
+    olderRow->setContentsMargins(6, 2, 6, 2);
+    olderRow->addWidget(m_olderLabel, 1);
+    olderRow->addWidget(m_jumpNewest);
+    m_olderBar->setStyleSheet(QStringLiteral("QWidget { background: #e8f0fe; }"));
+    m_olderBar->hide();
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view, 1);
+    layout->addWidget(m_olderBar);
     layout->addWidget(m_typing);
     layout->addWidget(m_notice);
     layout->addWidget(m_editBanner);
@@ -100,7 +111,48 @@ ConversationView::ConversationView(Conversation *conversation, QWidget *parent)
         if (conversation->canLoadOlder())
             conversation->loadOlder();
     });
+    connect(m_jumpNewest, &QPushButton::clicked, conversation, [this] {
+        m_revealWanted = 0;
+        if (m_conversation)
+            m_conversation->showNewest();
+        m_view->scrollToNewest();
+    });
+    connect(conversation, &Conversation::atNewestChanged, this, [this](bool atNewest) {
+        m_olderBar->setVisible(!atNewest);
+        m_view->setFollowNewest(atNewest);
+    });
+    // Reading on from an older page: at its bottom, the next page towards the newest.
+    connect(
+        m_view->verticalScrollBar(), &QScrollBar::valueChanged, conversation, [this, conversation] {
+            if (!conversation->isAtNewest() && m_view->isAtBottom() && conversation->canLoadNewer())
+                conversation->loadNewer();
+        });
+    connect(conversation, &Conversation::shownAround, this, [this](qint64 messageId) {
+        if (messageId == m_revealWanted)
+            m_view->revealMessage(std::exchange(m_revealWanted, 0));
+    });
+    connect(conversation, &Conversation::aroundFailed, this, [this](qint64, const QString &reason) {
+        m_revealWanted = 0;
+        showNotice(tr("That message cannot be shown: %1").arg(reason));
+    });
+    m_olderBar->setVisible(!conversation->isAtNewest());
+    m_view->setFollowNewest(conversation->isAtNewest());
     updateTyping(conversation->typingNames());
+}
+
+void ConversationView::showMessage(qint64 messageId)
+{
+    if (!m_conversation || messageId <= 0)
+        return;
+    if (m_conversation->messages()->containsSequence(messageId) && m_view->revealMessage(messageId))
+        return;
+    m_revealWanted = messageId;
+    m_conversation->showAround(messageId);
+}
+
+QPushButton *ConversationView::jumpToNewestButton() const
+{
+    return m_jumpNewest;
 }
 
 Conversation *ConversationView::conversation() const

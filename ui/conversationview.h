@@ -43,6 +43,11 @@ public:
     void cancelEditing();
     // Asks first; then DELETE.
     void confirmDelete(qint64 messageId);
+    // Opens a search hit: the page around that message (unless it is shown already), scrolled
+    // to it and highlighted for a moment.
+    void showMessage(qint64 messageId);
+    // Shown while an older page is (Conversation::isAtNewest() false): back to the newest.
+    QPushButton *jumpToNewestButton() const;
 
 signals:
     // The reading position moved (the window marks read when the newest message is on screen).
@@ -60,6 +65,10 @@ private:
     QLabel *m_editBanner;
     Composer *m_composer;
     QPushButton *m_send;
+    QWidget *m_olderBar; // "You are reading older messages. [Jump to newest]"
+    QLabel *m_olderLabel;
+    QPushButton *m_jumpNewest;
+    qint64 m_revealWanted = 0; // shown once its page has arrived
     qint64 m_editing = 0;
     QString m_draftBeforeEdit; // what the composer held before an edit began
 };

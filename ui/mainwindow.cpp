@@ -1,5 +1,9 @@
 #include "mainwindow.h"
 
+#include "conversation.h"
+#include "conversationview.h"
+#include "searchpanel.h"
+
 #include "channelbrowser.h"
 #include "chatpage.h"
 #include "composer.h"
@@ -19,6 +23,7 @@
 #include "protocol.h"
 #include "quickswitcher.h"
 #include "roomhost.h"
+#include "searchpanel.h"
 #include "settingsdialog.h"
 
 #include <confab/version.h>
@@ -27,6 +32,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QEventLoop>
 #include <QInputDialog>
 #include <QLoggingCategory>
@@ -57,6 +63,7 @@ constexpr int SignOutTimeoutMs = 5000;
 constexpr int OwnSignOutTimeoutMs = 2000;
 // Signing in, loading history and opening the stream take well under a second on a LAN. Shorter
 // than one request's own timeout, whose "Operation canceled" tells the user less.
+constexpr int SearchPanelMinWidth = 320; // a result's "conversation · sender · time" fits
 constexpr int DefaultFirstConnectionTimeoutMs = HubApi::RequestTimeoutMs * 4 / 5;
 
 QIcon applicationIcon()
@@ -77,6 +84,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_discovery(new LanDiscovery(this))
     , m_host(new RoomHost(this))
     , m_firstConnection(new QTimer(this))
+    , m_search(new SearchPanel(this))
+    , m_searchDock(new QDockWidget(this))
 {
     m_firstConnection->setSingleShot(true);
     m_firstConnection->setInterval(DefaultFirstConnectionTimeoutMs);
@@ -111,9 +120,49 @@ MainWindow::MainWindow(QWidget *parent)
     connect(sidebar->messageMemberAction(), &QAction::triggered, this,
             &MainWindow::showMemberPicker);
 
+    m_searchDock->setObjectName(QStringLiteral("search"));
+    m_searchDock->setWidget(m_search);
+    m_search->setMinimumWidth(SearchPanelMinWidth);
+    m_searchDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::RightDockWidgetArea, m_searchDock);
+    m_searchDock->hide();
+    connect(m_search, &SearchPanel::resultChosen, this, &MainWindow::openSearchResult);
+    connect(m_search, &SearchPanel::closeRequested, m_searchDock, &QDockWidget::hide);
+
     createMenus();
     createTrayIcon();
     updateTitle();
+}
+
+SearchPanel *MainWindow::searchPanel() const
+{
+    return m_search;
+}
+
+void MainWindow::showSearch(bool allConversations)
+{
+    if (!m_session || m_pages->currentWidget() != m_chatPage)
+        return;
+    m_search->setConnection(m_session);
+    const QString current = m_chatPage->currentConversationId();
+    const Conversation *conversation
+        = current.isEmpty() ? nullptr : m_session->conversation(current);
+    if (allConversations || !conversation)
+        m_search->setScope({}, {});
+    else
+        m_search->setScope(current, conversation->title());
+    m_searchDock->setWindowTitle(tr("Search"));
+    m_searchDock->show();
+    m_searchDock->raise();
+    m_search->focusQuery();
+}
+
+void MainWindow::openSearchResult(const QString &conversationId, qint64 messageId)
+{
+    if (!m_session || !m_chatPage->openConversation(conversationId))
+        return;
+    if (ConversationView *view = m_chatPage->viewFor(conversationId))
+        view->showMessage(messageId);
 }
 
 MainWindow::~MainWindow()
@@ -245,6 +294,14 @@ void MainWindow::createMenus()
         = room->addAction(tr("&Switch Conversation…"), this, &MainWindow::showQuickSwitcher);
     m_switchAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     m_switchAction->setEnabled(false);
+    m_findAction
+        = room->addAction(tr("&Find in Conversation…"), this, [this] { showSearch(false); });
+    m_findAction->setShortcut(QKeySequence::Find);
+    m_findAction->setEnabled(false);
+    m_findAllAction
+        = room->addAction(tr("Find in &All Conversations…"), this, [this] { showSearch(true); });
+    m_findAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    m_findAllAction->setEnabled(false);
     const ConversationSidebar *sidebar = m_chatPage->sidebar();
     room->addAction(sidebar->newChannelAction());
     room->addAction(sidebar->browseChannelsAction());
@@ -604,6 +661,12 @@ void MainWindow::updateTitle()
     }
     m_leaveAction->setEnabled(inRoom);
     m_switchAction->setEnabled(inRoom);
+    m_findAction->setEnabled(inRoom);
+    m_findAllAction->setEnabled(inRoom);
+    if (!inRoom) {
+        m_searchDock->hide();
+        m_search->setConnection(nullptr);
+    }
     const ConversationSidebar *sidebar = m_chatPage->sidebar();
     for (QAction *action : {sidebar->newChannelAction(), sidebar->browseChannelsAction(),
                             sidebar->messageMemberAction()})

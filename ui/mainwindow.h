@@ -11,6 +11,7 @@
 #include <QMainWindow>
 #include <QPointer>
 
+class QDockWidget;
 class QStackedWidget;
 class QTimer;
 class QSystemTrayIcon;
@@ -22,6 +23,7 @@ class ConnectionStatus;
 class LanDiscovery;
 struct MessageEvent;
 class RoomHost;
+class SearchPanel;
 
 class MainWindow : public QMainWindow
 {
@@ -56,6 +58,11 @@ public:
     void showChannelBrowser();
     void showMemberPicker();
     void showQuickSwitcher();
+    // Ctrl+F (the open conversation) and Ctrl+Shift+F (all of them).
+    void showSearch(bool allConversations);
+    SearchPanel *searchPanel() const;
+    // Opens that conversation at that message (a search hit).
+    void openSearchResult(const QString &conversationId, qint64 messageId);
 
 public slots:
     bool hostRoom(const confab::HostRequest &request);
@@ -108,6 +115,10 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QAction *m_leaveAction = nullptr;
     QAction *m_switchAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QAction *m_findAllAction = nullptr;
+    SearchPanel *m_search;
+    QDockWidget *m_searchDock;
     int m_unread = 0;
     bool m_quitting = false;
 };

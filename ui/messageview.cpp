@@ -56,6 +56,13 @@ MessageView::MessageView(QWidget *parent)
     m_trimTimer.setSingleShot(true);
     m_trimTimer.setInterval(TrimDelayMs);
     connect(&m_trimTimer, &QTimer::timeout, this, &MessageView::trimWhileFollowing);
+    m_revealTimer.setSingleShot(true);
+    m_revealTimer.setInterval(RevealHighlightMs);
+    connect(&m_revealTimer, &QTimer::timeout, this, [this] {
+        if (m_revealed.isValid() && selectionModel())
+            selectionModel()->select(m_revealed, QItemSelectionModel::Deselect);
+        m_revealed = QPersistentModelIndex();
+    });
     connect(m_window, &QAbstractItemModel::rowsInserted, this, [this] {
         if (m_window->rowCount() > TimelineWindow::MaxRows && !m_trimTimer.isActive())
             m_trimTimer.start();
@@ -118,10 +125,37 @@ void MessageView::scrollToNewest()
     verticalScrollBar()->setValue(verticalScrollBar()->maximum());
 }
 
+bool MessageView::revealMessage(qint64 messageId)
+{
+    if (!model())
+        return false;
+    // The window shows the rows of the page just loaded; grow it if the message is older.
+    do {
+        for (int row = 0; row < model()->rowCount(); ++row) {
+            const QModelIndex index = model()->index(row, 0);
+            if (index.data(MessageModel::SequenceRole).toLongLong() != messageId)
+                continue;
+            m_anchor = Anchor::None; // stay here, not at the bottom
+            executeDelayedItemsLayout();
+            scrollTo(index, QAbstractItemView::PositionAtCenter);
+            selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+            m_revealed = index;
+            m_revealTimer.start();
+            return true;
+        }
+    } while (m_window->growUp());
+    return false;
+}
+
+void MessageView::setFollowNewest(bool follow)
+{
+    m_followNewest = follow;
+}
+
 void MessageView::rowsAboutToBeAdded(const QModelIndex &, int first, int)
 {
     const QScrollBar *bar = verticalScrollBar();
-    if (isAtBottom()) {
+    if (isAtBottom() && m_followNewest) {
         m_anchor = Anchor::Bottom;
     } else if (first == 0 && model()->rowCount() > 0) {
         // Older history goes in above what the user is reading: keep that on screen.

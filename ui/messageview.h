@@ -27,6 +27,13 @@ public:
 
     bool isAtBottom() const;
     void scrollToNewest();
+    // Scrolls that message to the middle and highlights it (selected) for a moment; false when
+    // it is not shown.
+    bool revealMessage(qint64 messageId);
+    static constexpr int RevealHighlightMs = 2500;
+    // Off while an older page is shown: rows added at the bottom (the next page towards the
+    // newest) then stay below the reader instead of scrolling the view along.
+    void setFollowNewest(bool follow);
     // Plain text of the selected rows ("Name, time: text" per line) for the clipboard.
     QString selectedText() const;
     void copySelection() const;
@@ -63,7 +70,10 @@ private:
     MessageDelegate *m_delegate;
     TimelineWindow *m_window;
     QTimer m_trimTimer;
+    QTimer m_revealTimer; // ends a revealed message's highlight
+    QPersistentModelIndex m_revealed;
     Anchor m_anchor = Anchor::Bottom;
+    bool m_followNewest = true;
     int m_distanceFromBottom = 0;
     QPersistentModelIndex m_viewerIndex; // the row whose text viewer is open, if any
     QPoint m_pressPos;

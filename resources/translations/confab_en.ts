@@ -75,65 +75,6 @@
     </message>
 </context>
 <context>
-    <name>confab::ChatSession</name>
-    <message>
-        <source>Signing in…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Loading history…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There is no room “%1” on this hub.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This is not a Confab hub: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The host has left. Waiting for it to come back…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The hub keeps refusing this session.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Wrong password for this room.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Someone in the room already uses the name “%1”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Names are 1 to %1 characters.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The hub answered %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not connected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This room is locked: it needs a password.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>confab::Composer</name>
     <message>
         <source>Write a message… (Enter sends, Shift+Enter for a new line)</source>
@@ -284,6 +225,18 @@
             <numerusform>%n people are typing…</numerusform>
             <numerusform>%n people are typing…</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>You are reading older messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jump to newest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That message cannot be shown: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -667,6 +620,18 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
         <source>A message was not sent: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Find in Conversation…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find in &amp;All Conversations…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>
@@ -841,6 +806,61 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     </message>
     <message>
         <source>The room could not be opened (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::SearchPanel</name>
+    <message>
+        <source>Not connected to a hub.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No messages match “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No messages in %1 match “%2”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing found yet; the hub stopped looking early. Press More to search older messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type at least two characters to search.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This search cannot be done: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub did not answer. Try again when the connection is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search all conversations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Words to find (two characters or more)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More results</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -74,65 +74,6 @@
     </message>
 </context>
 <context>
-    <name>confab::ChatSession</name>
-    <message>
-        <source>Signing in…</source>
-        <translation>正在登录…</translation>
-    </message>
-    <message>
-        <source>Loading history…</source>
-        <translation>正在加载历史消息…</translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation>已连接</translation>
-    </message>
-    <message>
-        <source>There is no room “%1” on this hub.</source>
-        <translation>此服务器上没有聊天室“%1”。</translation>
-    </message>
-    <message>
-        <source>This is not a Confab hub: %1</source>
-        <translation>这不是 Confab 聊天服务器：%1</translation>
-    </message>
-    <message>
-        <source>The host has left. Waiting for it to come back…</source>
-        <translation>主持人已离开，正在等待其返回…</translation>
-    </message>
-    <message>
-        <source>The hub keeps refusing this session.</source>
-        <translation>聊天服务器一直拒绝此会话。</translation>
-    </message>
-    <message>
-        <source>Wrong password for this room.</source>
-        <translation>此聊天室的密码错误。</translation>
-    </message>
-    <message>
-        <source>Someone in the room already uses the name “%1”.</source>
-        <translation>聊天室中已有人使用名字“%1”。</translation>
-    </message>
-    <message>
-        <source>Names are 1 to %1 characters.</source>
-        <translation>名字长度为 1 到 %1 个字符。</translation>
-    </message>
-    <message>
-        <source>The hub answered %1.</source>
-        <translation>聊天服务器返回 %1。</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
-        <source>Not connected</source>
-        <translation>未连接</translation>
-    </message>
-    <message>
-        <source>This room is locked: it needs a password.</source>
-        <translation>此聊天室已加锁：需要密码。</translation>
-    </message>
-</context>
-<context>
     <name>confab::Composer</name>
     <message>
         <source>Write a message… (Enter sends, Shift+Enter for a new line)</source>
@@ -280,6 +221,18 @@
         <translation>
             <numerusform>%n 人正在输入…</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>You are reading older messages.</source>
+        <translation>您正在查看较早的消息。</translation>
+    </message>
+    <message>
+        <source>Jump to newest</source>
+        <translation>跳到最新</translation>
+    </message>
+    <message>
+        <source>That message cannot be shown: %1</source>
+        <translation>无法显示该消息：%1</translation>
     </message>
 </context>
 <context>
@@ -665,6 +618,18 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
         <source>A message was not sent: %1</source>
         <translation>有一条消息未能发送：%1</translation>
     </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>&amp;Find in Conversation…</source>
+        <translation>在会话中查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Find in &amp;All Conversations…</source>
+        <translation>在所有会话中查找(&amp;A)…</translation>
+    </message>
 </context>
 <context>
     <name>confab::MemberDelegate</name>
@@ -840,6 +805,61 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <message>
         <source>The room could not be opened (%1).</source>
         <translation>无法开放聊天室（%1）。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::SearchPanel</name>
+    <message>
+        <source>Not connected to a hub.</source>
+        <translation>未连接到聊天服务器。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>No messages match “%1”.</source>
+        <translation>没有与“%1”匹配的消息。</translation>
+    </message>
+    <message>
+        <source>No messages in %1 match “%2”.</source>
+        <translation>%1 中没有与“%2”匹配的消息。</translation>
+    </message>
+    <message>
+        <source>Nothing found yet; the hub stopped looking early. Press More to search older messages.</source>
+        <translation>暂未找到；聊天服务器提前停止了查找。点击“更多结果”以搜索更早的消息。</translation>
+    </message>
+    <message>
+        <source>Type at least two characters to search.</source>
+        <translation>请至少输入两个字符再搜索。</translation>
+    </message>
+    <message>
+        <source>This search cannot be done: %1</source>
+        <translation>无法进行此搜索：%1</translation>
+    </message>
+    <message>
+        <source>The hub did not answer. Try again when the connection is back.</source>
+        <translation>聊天服务器没有响应。请在连接恢复后重试。</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>搜索失败：%1</translation>
+    </message>
+    <message>
+        <source>Search all conversations</source>
+        <translation>搜索所有会话</translation>
+    </message>
+    <message>
+        <source>Search in %1</source>
+        <translation>在 %1 中搜索</translation>
+    </message>
+    <message>
+        <source>Words to find (two characters or more)</source>
+        <translation>要查找的词（至少两个字符）</translation>
+    </message>
+    <message>
+        <source>More results</source>
+        <translation>更多结果</translation>
     </message>
 </context>
 <context>

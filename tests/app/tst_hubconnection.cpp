@@ -14,6 +14,7 @@
 #include "protocol.h"
 #include "sessionstore.h"
 
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -148,6 +149,7 @@ private slots:
     void editAndDeleteUpdateTheRows();
     void readMarksFollowTheMemberAcrossConnections();
     void resetReloadsTheLoadedPages();
+    void showAroundAMessageAndBackToTheNewest();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -600,6 +602,113 @@ void TestHubConnection::resetReloadsTheLoadedPages()
                               (QStringList {QStringLiteral("new hub"), QStringLiteral("and live")}),
                               Timeout);
     QVERIFY(sequencesStrictlyIncrease(lobby->messages()));
+}
+
+namespace {
+
+bool noDuplicateIds(const MessageModel *model)
+{
+    QSet<qint64> seen;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const qint64 sequence = model->index(row).data(MessageModel::SequenceRole).toLongLong();
+        if (sequence == 0)
+            continue;
+        if (seen.contains(sequence))
+            return false;
+        seen.insert(sequence);
+    }
+    return true;
+}
+
+} // namespace
+
+// Opening a search hit: the page around an old message, no live message after a gap, paging
+// forward to the newest without duplicates, and back to the newest in one call (or by sending).
+void TestHubConnection::showAroundAMessageAndBackToTheNewest()
+{
+    Member2 ana(m_hub->url(), QStringLiteral("Ana"));
+    QVERIFY(ana.signIn());
+    constexpr int Posted = 130;
+    std::vector<qint64> ids;
+    for (int i = 1; i <= Posted; ++i) {
+        ids.push_back(ana.post(Lobby, QStringLiteral("m %1").arg(i)));
+        QVERIFY(ids.back() > 0);
+    }
+    HubConnection bo;
+    bo.start(optionsFor(m_hub->url(), QStringLiteral("Bo"), m_dir->filePath(QStringLiteral("b"))));
+    QTRY_COMPARE_WITH_TIMEOUT(bo.state(), HubConnection::State::Live, Timeout);
+    Conversation *lobby = bo.conversation(Lobby);
+    QTRY_VERIFY_WITH_TIMEOUT(lobby->isLoaded(), Timeout);
+    QVERIFY(lobby->isAtNewest());
+    QVERIFY(!messageTexts(lobby->messages()).contains(QStringLiteral("m 20")));
+
+    QSignalSpy shown(lobby, &Conversation::shownAround);
+    QSignalSpy atNewest(lobby, &Conversation::atNewestChanged);
+    lobby->showAround(ids.at(19));
+    QVERIFY(!lobby->isAtNewest());
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, Timeout);
+    QCOMPARE(shown.first().at(0).toLongLong(), ids.at(19));
+    QStringList texts = messageTexts(lobby->messages());
+    for (const char *expected : {"m 2", "m 19", "m 20", "m 21", "m 40"})
+        QVERIFY2(texts.contains(QLatin1String(expected)), expected);
+    QVERIFY(!texts.contains(QStringLiteral("m 130")));
+    QVERIFY(sequencesStrictlyIncrease(lobby->messages()));
+    QVERIFY(!lobby->isAtNewest());
+    QVERIFY(lobby->canLoadNewer());
+
+    // A live message would sit after a gap: not shown yet.
+    QVERIFY(ana.post(Lobby, QStringLiteral("live while away")) > 0);
+    QTest::qWait(500);
+    QVERIFY(!messageTexts(lobby->messages()).contains(QStringLiteral("live while away")));
+
+    // Forward, page by page (bounded), to the newest: every message once, in order.
+    for (int page = 0; page < 10 && !lobby->isAtNewest(); ++page) {
+        QTRY_VERIFY_WITH_TIMEOUT(lobby->canLoadNewer(), Timeout);
+        lobby->loadNewer();
+        QTRY_VERIFY_WITH_TIMEOUT(lobby->canLoadNewer() || lobby->isAtNewest(), Timeout);
+    }
+    QVERIFY(lobby->isAtNewest());
+    QCOMPARE(atNewest.last().at(0).toBool(), true);
+    texts = messageTexts(lobby->messages());
+    QCOMPARE(texts.last(), QStringLiteral("live while away"));
+    QVERIFY(texts.contains(QStringLiteral("m 130")));
+    QVERIFY(sequencesStrictlyIncrease(lobby->messages()));
+    QVERIFY(noDuplicateIds(lobby->messages()));
+    QCOMPARE(texts.count(QStringLiteral("m 100")), 1);
+
+    // Back in one call: the newest page only.
+    lobby->showAround(ids.at(4));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 2, Timeout);
+    QVERIFY(messageTexts(lobby->messages()).contains(QStringLiteral("m 5")));
+    QSignalSpy loaded(lobby, &Conversation::loaded);
+    lobby->showNewest();
+    QVERIFY(lobby->isAtNewest());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, Timeout);
+    texts = messageTexts(lobby->messages());
+    QCOMPARE(texts.last(), QStringLiteral("live while away"));
+    QVERIFY(!texts.contains(QStringLiteral("m 5")));
+    QVERIFY(texts.size() <= Conversation::HistoryPageSize);
+
+    // Sending from an old page goes back to the newest; the message shows once.
+    lobby->showAround(ids.at(4));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 3, Timeout);
+    QVERIFY(!lobby->send(QStringLiteral("from Bo")).isEmpty());
+    QVERIFY(lobby->isAtNewest());
+    QTRY_COMPARE_WITH_TIMEOUT(lobby->messages()->pendingCount(), 0, Timeout);
+    texts = messageTexts(lobby->messages());
+    QCOMPARE(texts.count(QStringLiteral("from Bo")), 1);
+    QCOMPARE(texts.last(), QStringLiteral("from Bo"));
+    QVERIFY(!texts.contains(QStringLiteral("m 5")));
+    QVERIFY(noDuplicateIds(lobby->messages()));
+
+    // No such message here: said, and the newest page again.
+    QSignalSpy failed(lobby, &Conversation::aroundFailed);
+    lobby->showAround(ids.back() + 100000);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, Timeout);
+    QVERIFY(!failed.first().at(1).toString().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(lobby->isAtNewest(), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(messageTexts(lobby->messages()).last(), QStringLiteral("from Bo"),
+                              Timeout);
 }
 
 QTEST_GUILESS_MAIN(TestHubConnection)
