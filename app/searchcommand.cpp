@@ -4,6 +4,7 @@
 // name is free at once for the window or `join`.
 
 #include "cli.h"
+#include "hubapi.h"
 #include "pinnedtls.h"
 #include "protocol.h"
 #include "searchapi.h"
@@ -12,15 +13,8 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QUrlQuery>
 
 #include <cstdio>
-#include <functional>
 #include <optional>
 
 namespace confab::cli {
@@ -30,9 +24,7 @@ namespace {
 constexpr int ExitOk = 0;
 constexpr int ExitFailure = 1; // the hub said no, or could not be reached
 constexpr int ExitUsage = 2;
-constexpr int RequestTimeoutMs = 15000;
 constexpr qint64 MaxPasswordFileBytes = 4096;
-constexpr qint64 MaxAnswerBytes = 4 * 1024 * 1024; // 50 results of 4000 characters fit
 const QString MarkOpen = QStringLiteral("«");
 const QString MarkClose = QStringLiteral("»");
 
@@ -95,64 +87,6 @@ QString lineFor(const SearchHitInfo &hit)
     return QStringLiteral("%1  %2  %3  %4")
         .arg(printable(where), printable(hit.message.from.name), when, marked(hit));
 }
-
-// The hub's `{"error": {"message"}}`, or what went wrong on the way.
-QString failureOf(QNetworkReply *reply, const QByteArray &body)
-{
-    if (const QString pinRefusal = TlsPin::refusalOf(reply); !pinRefusal.isEmpty())
-        return pinRefusal;
-    const QJsonObject error
-        = QJsonDocument::fromJson(body).object().value(QLatin1StringView("error")).toObject();
-    const QString message = error.value(QLatin1StringView("message")).toString();
-    if (!message.isEmpty())
-        return message;
-    return reply->errorString();
-}
-
-class SearchRun
-{
-public:
-    SearchRun(QUrl base, std::optional<TlsPin> pin)
-        : m_base(std::move(base))
-        , m_pin(std::move(pin))
-    {
-        m_nam.setAutoDeleteReplies(true);
-        m_nam.setTransferTimeout(RequestTimeoutMs);
-    }
-
-    using Done = std::function<void(int status, const QByteArray &body, const QString &failure)>;
-    void call(const QByteArray &method, const QString &path, const QUrlQuery &query,
-              const QByteArray &body, Done done)
-    {
-        QUrl url = m_pin ? TlsPin::secured(m_base) : m_base;
-        url.setPath(path);
-        url.setQuery(query);
-        QNetworkRequest request(url);
-        if (m_pin)
-            m_pin->apply(request);
-        if (!m_token.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + m_token);
-        if (!body.isEmpty())
-            request.setHeader(QNetworkRequest::ContentTypeHeader,
-                              QByteArrayLiteral("application/json"));
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-        if (m_pin)
-            m_pin->watch(reply);
-        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, done] {
-            const QByteArray answer = reply->read(MaxAnswerBytes);
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            done(status, answer,
-                 status >= 200 && status < 300 ? QString() : failureOf(reply, answer));
-        });
-    }
-    void setToken(const QByteArray &token) { m_token = token; }
-
-private:
-    QNetworkAccessManager m_nam;
-    QUrl m_base;
-    std::optional<TlsPin> m_pin;
-    QByteArray m_token;
-};
 
 } // namespace
 
@@ -222,83 +156,63 @@ int runSearch(const QStringList &arguments)
                          QCoreApplication::translate(
                              "cli", "--pin takes a SHA-256 fingerprint: 64 hex digits."));
     }
-    QJsonObject signIn {{QStringLiteral("name"), parser.value(name)}};
+    QString password;
     if (parser.isSet(passwordFile)) {
         QFile file(parser.value(passwordFile));
         if (!file.open(QIODevice::ReadOnly) || file.size() > MaxPasswordFileBytes)
             return usage(parser,
                          QCoreApplication::translate("cli", "Cannot read %1.")
                              .arg(parser.value(passwordFile)));
-        signIn.insert(QStringLiteral("password"), QString::fromUtf8(file.readLine()).trimmed());
+        password = QString::fromUtf8(file.readLine()).trimmed();
     }
-    // The query as the hub reads it: every byte outside [A-Za-z0-9-._~] percent-encoded (a `+`
-    // too, which a hub reads as a space).
-    QUrlQuery query;
-    query.addQueryItem(
-        QStringLiteral("q"),
-        QString::fromLatin1(QUrl::toPercentEncoding(positional.mid(1).join(QLatin1Char(' ')))));
-    query.addQueryItem(QStringLiteral("limit"), parser.value(limit));
-    if (parser.isSet(conversation))
-        query.addQueryItem(
-            QStringLiteral("conversation"),
-            QString::fromLatin1(QUrl::toPercentEncoding(parser.value(conversation))));
+    HubApi::SearchQuery query;
+    query.text = positional.mid(1).join(QLatin1Char(' '));
+    query.conversationId = parser.value(conversation);
+    bool numbers = true;
     if (parser.isSet(before))
-        query.addQueryItem(QStringLiteral("before"), parser.value(before));
+        query.beforeId = parser.value(before).toLongLong(&numbers);
+    bool limitOk = true;
+    query.limit = parser.value(limit).toInt(&limitOk);
+    if (!numbers || !limitOk || query.beforeId < 0 || query.limit < 1)
+        return usage(parser,
+                     QCoreApplication::translate("cli", "--before and --limit take a number."));
 
-    SearchRun run(url, tlsPin);
+    HubApi api;
+    api.setBaseUrl(url);
+    api.setPin(tlsPin);
     int exitCode = ExitFailure;
-    const auto finish = [&run, &exitCode](int code) {
+    const auto finish = [&api, &exitCode](int code) {
         exitCode = code;
         // Sign out (the name is free again at once), whatever the search said.
-        run.call("DELETE", QStringLiteral("/api/v2/session"), {}, {},
-                 [](int, const QByteArray &, const QString &) { QCoreApplication::exit(); });
+        api.signOutOfHub([](const ApiResult<HubApi::Nothing> &) { QCoreApplication::exit(); });
     };
-    run.call("POST", QStringLiteral("/api/v2/session"), {},
-             QJsonDocument(signIn).toJson(QJsonDocument::Compact),
-             [&](int, const QByteArray &body, const QString &failure) {
-                 if (!failure.isEmpty()) {
-                     printLine(stderr, QStringLiteral("confab search: ") + failure);
-                     QCoreApplication::exit();
-                     return;
-                 }
-                 run.setToken(QJsonDocument::fromJson(body)
-                                  .object()
-                                  .value(QLatin1StringView("token"))
-                                  .toString()
-                                  .toUtf8());
-                 run.call(
-                     "GET", QStringLiteral("/api/v2/search"), query, {},
-                     [&](int, const QByteArray &answer, const QString &searchFailure) {
-                         if (!searchFailure.isEmpty()) {
-                             printLine(stderr, QStringLiteral("confab search: ") + searchFailure);
-                             return finish(ExitFailure);
-                         }
-                         const auto results
-                             = SearchResults::fromJson(QJsonDocument::fromJson(answer).object());
-                         if (!results) {
-                             printLine(stderr,
-                                       QStringLiteral("confab search: the hub's "
-                                                      "answer is not a search result."));
-                             return finish(ExitFailure);
-                         }
-                         for (const SearchHitInfo &hit : results->results)
-                             printLine(stdout, lineFor(hit));
-                         if (results->results.empty())
-                             printLine(stderr,
-                                       QCoreApplication::translate("cli", "No messages match."));
-                         if (results->truncated)
-                             printLine(stderr,
-                                       QCoreApplication::translate("cli",
-                                                                   "The hub stopped looking (the "
-                                                                   "search took too long)."));
-                         if (results->hasMore)
-                             printLine(stderr,
-                                       QCoreApplication::translate("cli",
-                                                                   "More matches: add --before %1.")
-                                           .arg(results->nextBefore));
-                         finish(ExitOk);
-                     });
-             });
+    api.signInToHub(parser.value(name), password, [&](const ApiResult<HubSession> &session) {
+        if (!session.ok()) {
+            printLine(stderr, QStringLiteral("confab search: ") + session.error.message);
+            QCoreApplication::exit();
+            return;
+        }
+        api.setToken(session.value->token);
+        api.search(query, [&](const ApiResult<SearchResults> &results) {
+            if (!results.ok()) {
+                printLine(stderr, QStringLiteral("confab search: ") + results.error.message);
+                return finish(ExitFailure);
+            }
+            for (const SearchHitInfo &hit : results.value->results)
+                printLine(stdout, lineFor(hit));
+            if (results.value->results.empty())
+                printLine(stderr, QCoreApplication::translate("cli", "No messages match."));
+            if (results.value->truncated)
+                printLine(stderr,
+                          QCoreApplication::translate(
+                              "cli", "The hub stopped looking (the search took too long)."));
+            if (results.value->hasMore)
+                printLine(stderr,
+                          QCoreApplication::translate("cli", "More matches: add --before %1.")
+                              .arg(results.value->nextBefore));
+            finish(ExitOk);
+        });
+    });
     QCoreApplication::exec();
     return exitCode;
 }
