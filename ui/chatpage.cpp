@@ -417,7 +417,9 @@ void ChatPage::onStateChanged()
 
 void ChatPage::retranslate()
 {
-    m_membersTitle->setText(tr("Members"));
+    // Everyone with a session on the hub, not only the open conversation's members: said so, so
+    // that a DM's page does not look as if the others were in it.
+    m_membersTitle->setText(tr("Everyone here"));
     m_leave->setText(tr("Leave Room"));
     m_toggleSide->setText(m_toggleSide->isChecked() ? tr("Hide Members") : tr("Show Members"));
     updateHeader();

@@ -653,7 +653,8 @@ void MainWindow::updateTitle()
         if (m_host->isRunning())
             room = tr("%1 (hosting)").arg(room);
         const Conversation *open = m_chatPage->currentView()->conversation();
-        if (open) {
+        // The lobby carries the room's own title: "# Ana's room · Ana's room" says it twice.
+        if (open && open->title() != hubLabel()) {
             const QString name = open->isDirect() ? open->title() : tr("# %1").arg(open->title());
             room = tr("%1 · %2").arg(name, room);
         }

@@ -46,10 +46,6 @@
         <source>Leave Room</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Members</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>%1 of %n online</source>
         <translation>
@@ -71,6 +67,10 @@
     </message>
     <message>
         <source># %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everyone here</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

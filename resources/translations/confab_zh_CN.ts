@@ -46,10 +46,6 @@
         <source>Leave Room</source>
         <translation>离开聊天室</translation>
     </message>
-    <message>
-        <source>Members</source>
-        <translation>成员</translation>
-    </message>
     <message numerus="yes">
         <source>%1 of %n online</source>
         <translation>
@@ -71,6 +67,10 @@
     <message>
         <source># %1</source>
         <translation># %1</translation>
+    </message>
+    <message>
+        <source>Everyone here</source>
+        <translation>这里的所有人</translation>
     </message>
 </context>
 <context>
