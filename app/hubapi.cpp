@@ -434,36 +434,30 @@ void HubApi::postToConversation(const QString &conversationId, const QString &te
 void HubApi::fetchConversationPage(const QString &conversationId, qint64 beforeId, int limit,
                                    Callback<HistoryPage> done)
 {
-    QUrl url = apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages")));
-    QUrlQuery query;
-    if (beforeId > 0)
-        query.addQueryItem(QStringLiteral("before"), QString::number(beforeId));
-    query.addQueryItem(QStringLiteral("limit"),
-                       QString::number(qBound(1, limit, protocol::MaxHistoryPage)));
-    url.setQuery(query);
-    call("GET", url, nullptr,
-         reading<HistoryPage>(std::move(done), &HistoryPage::fromJson, "a page of history"));
+    // 0: the newest page (no `before`).
+    fetchConversationPageFrom(conversationId, beforeId > 0 ? "before" : nullptr, beforeId, limit,
+                              std::move(done));
 }
 
 void HubApi::fetchConversationPageAround(const QString &conversationId, qint64 aroundId, int limit,
                                          Callback<HistoryPage> done)
 {
-    QUrl url = apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages")));
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("around"), QString::number(aroundId));
-    query.addQueryItem(QStringLiteral("limit"),
-                       QString::number(qBound(1, limit, protocol::MaxHistoryPage)));
-    url.setQuery(query);
-    call("GET", url, nullptr,
-         reading<HistoryPage>(std::move(done), &HistoryPage::fromJson, "a page of history"));
+    fetchConversationPageFrom(conversationId, "around", aroundId, limit, std::move(done));
 }
 
 void HubApi::fetchConversationPageAfter(const QString &conversationId, qint64 afterId, int limit,
                                         Callback<HistoryPage> done)
 {
+    fetchConversationPageFrom(conversationId, "after", afterId, limit, std::move(done));
+}
+
+void HubApi::fetchConversationPageFrom(const QString &conversationId, const char *anchor,
+                                       qint64 anchorId, int limit, Callback<HistoryPage> done)
+{
     QUrl url = apiV2Url(conversationPath(conversationId, QLatin1StringView("/messages")));
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("after"), QString::number(afterId));
+    if (anchor)
+        query.addQueryItem(QString::fromLatin1(anchor), QString::number(anchorId));
     query.addQueryItem(QStringLiteral("limit"),
                        QString::number(qBound(1, limit, protocol::MaxHistoryPage)));
     url.setQuery(query);

@@ -133,6 +133,10 @@ public:
 private:
     using JsonHandler = std::function<void(const QJsonObject *body, const ApiError &error)>;
     QUrl apiUrl(const QString &path) const;
+    // GET …/conversations/{cid}/messages with `anchor`=anchorId (before, around, after; none:
+    // the newest page) and the limit bounded to the hub's page size.
+    void fetchConversationPageFrom(const QString &conversationId, const char *anchor,
+                                   qint64 anchorId, int limit, Callback<HistoryPage> done);
     QUrl apiV2Url(const QString &path) const;
     void call(const QByteArray &method, const QUrl &url, const QJsonObject *body,
               JsonHandler handler);
