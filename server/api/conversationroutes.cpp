@@ -1,5 +1,6 @@
 // API v2 conversations: GET /api/v2/conversations, POST /api/v2/dms,
-// POST /api/v2/conversations/{cid}/read, POST /api/v2/conversations/{cid}/typing.
+// POST /api/v2/conversations/{cid}/read, POST /api/v2/conversations/{cid}/typing,
+// GET /api/v2/conversations/{cid}/members.
 
 #include "chat/conversationservice.h"
 #include "chat/identityservice.h"
@@ -9,7 +10,17 @@
 #include "routes.h"
 #include "store/chatstore.h"
 
+#include <algorithm>
+
 namespace confab {
+
+void sortMembersByName(std::vector<MemberInfo> &members)
+{
+    std::sort(members.begin(), members.end(), [](const MemberInfo &a, const MemberInfo &b) {
+        const int byName = a.member.name.compare(b.member.name, Qt::CaseInsensitive);
+        return byName != 0 ? byName < 0 : a.member.id < b.member.id;
+    });
+}
 
 namespace {
 ConversationInfo infoFor(const HubServices &services, const Identity &me,
@@ -95,6 +106,26 @@ void addConversationRoutes(Router &router, HubServices &services)
                    services.conversations.typing(context.identity->member, conversation);
                    return HttpReply::noContent();
                });
+
+    // Who is in it: a channel's joined members, a DM's two. Only members with a live session
+    // have a name to show; a channel loses a member whose session ended (they leave it), a DM
+    // keeps both sides, so a DM may list one.
+    router.add(
+        "GET", v2 + QLatin1StringView("/conversations/{cid}/members"), Router::Access::Member,
+        [&services](RouteContext &context) {
+            const QString conversation = context.param(u"cid");
+            if (auto refused = refuseConversationAccess(services, context, conversation))
+                return *refused;
+            std::vector<MemberInfo> members;
+            if (const std::set<QString> *ids = services.conversations.membersOf(conversation)) {
+                for (const QString &id : *ids) {
+                    if (const Identity *member = services.identity.findMember(id))
+                        members.push_back({member->member, services.conversations.isOnline(id)});
+                }
+            }
+            sortMembersByName(members);
+            return jsonReply(200, memberListToJson(members));
+        });
 }
 
 } // namespace confab

@@ -22,6 +22,7 @@ class PasswordCheck;
 class SearchService;
 struct HubMetrics;
 struct HubSettings;
+struct MemberInfo;
 struct RoomInfo;
 
 struct HubServices
@@ -55,6 +56,9 @@ std::optional<HttpReply> refuseRoomAccess(const HubServices &services, const Rou
 std::optional<HttpReply> refuseConversationAccess(const HubServices &services,
                                                   const RouteContext &context,
                                                   const QString &conversation);
+
+// The order of every member list of API v2: by name, case aside, then by id.
+void sortMembersByName(std::vector<MemberInfo> &members);
 
 // The rooms with their member and online counts (GET /api/v1/rooms, the beacon, the window).
 std::vector<RoomInfo> roomInfos(const HubServices &services);

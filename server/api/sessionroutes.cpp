@@ -50,19 +50,15 @@ void addSessionRoutes(Router &router, HubServices &services)
     router.add("DELETE", v2, Router::Access::Member, endSession);
 
     // Everyone a member could open a DM with: every member with a live session, hub-wide.
-    router.add(
-        "GET", QLatin1StringView(protocol::ApiV2Prefix) + QLatin1StringView("/members"),
-        Router::Access::Member, [&services](RouteContext &) {
-            std::vector<MemberInfo> members;
-            for (const Identity *identity : services.identity.members())
-                members.push_back(
-                    {identity->member, services.conversations.isOnline(identity->member.id)});
-            std::sort(members.begin(), members.end(), [](const MemberInfo &a, const MemberInfo &b) {
-                const int byName = a.member.name.compare(b.member.name, Qt::CaseInsensitive);
-                return byName != 0 ? byName < 0 : a.member.id < b.member.id;
-            });
-            return jsonReply(200, memberListToJson(members));
-        });
+    router.add("GET", QLatin1StringView(protocol::ApiV2Prefix) + QLatin1StringView("/members"),
+               Router::Access::Member, [&services](RouteContext &) {
+                   std::vector<MemberInfo> members;
+                   for (const Identity *identity : services.identity.members())
+                       members.push_back({identity->member,
+                                          services.conversations.isOnline(identity->member.id)});
+                   sortMembersByName(members);
+                   return jsonReply(200, memberListToJson(members));
+               });
 }
 
 } // namespace confab

@@ -118,6 +118,7 @@ private slots:
     void authorsEditAndDeleteTheirMessages();
     void hubWideSessionSurvivesRestart();
     void memberDirectory();
+    void conversationMembers();
     void typingGoesToTheConversationOnly();
     void typingIsRateLimitedApartFromMessages();
     void presenceIsHubWideOnMemberStreams();
@@ -630,6 +631,82 @@ void TestHubV2::memberDirectory()
                  .size(),
              2);
     QCOMPARE(call(port, "GET", "/api/v2/members").status, 401);
+}
+
+// GET /api/v2/conversations/{cid}/members: a channel's joined members, a DM's two, sorted like
+// the directory; refused like every conversation route; joins and leaves come as `presence`
+// events in the channel, so a client can keep the list current.
+void TestHubV2::conversationMembers()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session cy = signInToHub(port, QStringLiteral("Cy"));
+    const Session ana = signInToHub(port, QStringLiteral("ana"));
+    const Session bo = signInToHub(port, QStringLiteral("Bo"));
+    StreamReader boLive(port, memberStream(bo));
+    QVERIFY(boLive.waitForHead());
+    const auto namesIn = [](const Response &response) {
+        QStringList names;
+        for (const QJsonValue &value :
+             response.json().value(QLatin1StringView("members")).toArray())
+            names.append(value.toObject().value(QLatin1StringView("name")).toString());
+        return names;
+    };
+    const auto membersPath = [](const QString &conversation) -> QByteArray {
+        return "/api/v2/conversations/" + QUrl::toPercentEncoding(conversation) + "/members";
+    };
+
+    // The lobby: everyone, sorted by name (case aside); online while a stream is open.
+    const Response lobby = callAs(port, ana, "GET", membersPath(QStringLiteral("lobby")));
+    QCOMPARE(lobby.status, 200);
+    QCOMPARE(namesIn(lobby),
+             (QStringList {QStringLiteral("ana"), QStringLiteral("Bo"), QStringLiteral("Cy")}));
+    for (const QJsonValue &value : lobby.json().value(QLatin1StringView("members")).toArray()) {
+        const QJsonObject entry = value.toObject();
+        QCOMPARE(entry.value(QLatin1StringView("online")).toBool(),
+                 entry.value(QLatin1StringView("id")).toString() == bo.memberId);
+    }
+
+    // A channel: its creator, then whoever joins, until they leave.
+    QCOMPARE(callAs(port, cy, "POST", "/api/v2/channels", R"({"id":"lab","title":"Lab"})").status,
+             201);
+    QCOMPARE(namesIn(callAs(port, cy, "GET", membersPath(QStringLiteral("lab")))),
+             QStringList {QStringLiteral("Cy")});
+    QCOMPARE(callAs(port, bo, "PUT", "/api/v2/channels/lab/members/me").status, 200);
+    QCOMPARE(namesIn(callAs(port, cy, "GET", membersPath(QStringLiteral("lab")))),
+             (QStringList {QStringLiteral("Bo"), QStringLiteral("Cy")}));
+    QCOMPARE(callAs(port, bo, "DELETE", "/api/v2/channels/lab/members/me").status, 204);
+    QCOMPARE(namesIn(callAs(port, cy, "GET", membersPath(QStringLiteral("lab")))),
+             QStringList {QStringLiteral("Cy")});
+    // Bo's stream saw the join and the leave in that channel (the client's way to keep up).
+    QTRY_VERIFY_WITH_TIMEOUT(boLive.eventsOfType(QStringLiteral("presence")).size() >= 3, WaitMs);
+    QStringList labStates;
+    for (const SseParser::Event &event : boLive.eventsOfType(QStringLiteral("presence"))) {
+        if (conversationOf(event) == QLatin1StringView("lab"))
+            labStates.append(dataOf(event).value(QLatin1StringView("state")).toString());
+    }
+    QCOMPARE(labStates, (QStringList {QStringLiteral("join"), QStringLiteral("leave")}));
+    // Not joined (any more): 403, as for its messages.
+    const Response unjoined = callAs(port, bo, "GET", membersPath(QStringLiteral("lab")));
+    QCOMPARE(unjoined.status, 403);
+    QCOMPARE(unjoined.errorCode(), QStringLiteral("not_a_member"));
+
+    // A DM: its two, for either of them; a third member is told it does not exist.
+    const Response dm
+        = callAs(port, bo, "POST", "/api/v2/dms", json({{QStringLiteral("member"), ana.memberId}}));
+    QCOMPARE(dm.status, 201);
+    const QString dmId = dm.json().value(QLatin1StringView("id")).toString();
+    for (const Session &side : {ana, bo})
+        QCOMPARE(namesIn(callAs(port, side, "GET", membersPath(dmId))),
+                 (QStringList {QStringLiteral("ana"), QStringLiteral("Bo")}));
+    const Response third = callAs(port, cy, "GET", membersPath(dmId));
+    QCOMPARE(third.status, 404);
+    QCOMPARE(third.errorCode(), QStringLiteral("unknown_conversation"));
+    QVERIFY(!third.body.contains(ana.memberId.toUtf8()));
+    QCOMPARE(callAs(port, cy, "GET", membersPath(QStringLiteral("no-such"))).errorCode(),
+             QStringLiteral("unknown_conversation"));
+    QCOMPARE(call(port, "GET", membersPath(QStringLiteral("lobby"))).status, 401);
 }
 
 void TestHubV2::typingGoesToTheConversationOnly()
