@@ -381,6 +381,13 @@ void HubApi::fetchHubMembers(Callback<std::vector<MemberInfo>> done)
          reading<std::vector<MemberInfo>>(std::move(done), &memberListFromJson, "a member list"));
 }
 
+void HubApi::fetchConversationMembers(const QString &conversationId,
+                                      Callback<std::vector<MemberInfo>> done)
+{
+    call("GET", apiV2Url(conversationPath(conversationId, QLatin1StringView("/members"))), nullptr,
+         reading<std::vector<MemberInfo>>(std::move(done), &memberListFromJson, "a member list"));
+}
+
 void HubApi::fetchChannels(Callback<std::vector<ChannelInfo>> done)
 {
     call(

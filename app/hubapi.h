@@ -90,6 +90,10 @@ public:
     void signOutOfHub(Callback<Nothing> done);
     // GET /api/v2/members: every member with a live session, hub-wide, sorted by name.
     void fetchHubMembers(Callback<std::vector<MemberInfo>> done);
+    // GET /api/v2/conversations/{cid}/members: a channel's joined members or a DM's two, sorted
+    // by name.
+    void fetchConversationMembers(const QString &conversationId,
+                                  Callback<std::vector<MemberInfo>> done);
     void fetchChannels(Callback<std::vector<ChannelInfo>> done); // GET /api/v2/channels
     void createChannel(const ChannelRequest &channel, Callback<ChannelInfo> done); // and joins
     void joinChannel(const QString &channelId, Callback<ChannelInfo> done); // PUT …/members/me

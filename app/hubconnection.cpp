@@ -49,6 +49,7 @@ HubConnectionPrivate::HubConnectionPrivate(HubConnection *connection)
     , stream(new SseClient(connection))
     , list(new ConversationListModel(connection))
     , members(new MemberModel(connection))
+    , conversationMembers(new MemberModel(connection))
 {
     stream->setHeartbeatIntervalMs(protocol::DefaultHeartbeatMs);
     stream->setDefaultRetryMs(protocol::DefaultRetryMs);
@@ -125,6 +126,7 @@ void HubConnectionPrivate::onSignedIn(const HubSession &session)
     hubInstance = session.hubInstance;
     store.saveSession({session.token, session.member, QString(), session.hubInstance});
     members->setSelfId(self.id);
+    conversationMembers->setSelfId(self.id);
     for (const auto &[id, conversation] : conversations) {
         conversation->messages()->setOwnMemberId(self.id);
         conversation->messages()->setOwnName(self.name);
@@ -208,6 +210,63 @@ void HubConnectionPrivate::refreshMembers()
     });
 }
 
+void HubConnectionPrivate::refreshConversationMembers()
+{
+    const quint64 call = ++membersCall;
+    membersWhileFetching.clear();
+    if (membersConversation.isEmpty() || api->token().isEmpty()) {
+        membersFetching = false;
+        conversationMembers->clear();
+        return;
+    }
+    membersFetching = true;
+    const QString cid = membersConversation;
+    api->fetchConversationMembers(
+        cid, [this, call, cid](const ApiResult<std::vector<MemberInfo>> &result) {
+            if (call != membersCall || cid != membersConversation)
+                return;
+            membersFetching = false;
+            const auto pending = std::exchange(membersWhileFetching, {});
+            if (!result.ok()) {
+                // Not (or no longer) a member: nobody to show. Otherwise (the hub is away) the
+                // list stays as it was; the reconnection asks again.
+                if (result.error.httpStatus == 403 || result.error.httpStatus == 404)
+                    conversationMembers->clear();
+                return;
+            }
+            std::vector<std::pair<Member, bool>> listed;
+            for (const MemberInfo &info : *result.value)
+                listed.emplace_back(info.member, info.online);
+            conversationMembers->setMembers(listed);
+            for (const PresenceEvent &presence : pending)
+                applyToConversationMembers(presence);
+        });
+}
+
+void HubConnectionPrivate::applyToConversationMembers(const PresenceEvent &presence)
+{
+    switch (presence.state) {
+    case PresenceState::Join:
+        if (presence.room != membersConversation)
+            return;
+        if (membersFetching)
+            membersWhileFetching.push_back(presence);
+        conversationMembers->addMember(presence.member, memberOnline(presence.member.id));
+        return;
+    case PresenceState::Leave:
+        if (presence.room != membersConversation)
+            return;
+        if (membersFetching)
+            membersWhileFetching.push_back(presence);
+        conversationMembers->removeMember(presence.member.id);
+        return;
+    case PresenceState::Online:
+    case PresenceState::Offline:
+        conversationMembers->setOnline(presence.member.id, presence.state == PresenceState::Online);
+        return;
+    }
+}
+
 bool HubConnectionPrivate::memberOnline(const QString &memberId) const
 {
     for (int row = 0; row < members->rowCount(); ++row) {
@@ -271,6 +330,7 @@ void HubConnectionPrivate::onStreamOpened()
     if (!std::exchange(listLoadedForThisConnect, false))
         refreshList();
     refreshMembers();
+    refreshConversationMembers();
     for (const OutboxItem &item : std::as_const(outbox)) {
         if (Conversation *conversation = conversationFor(item.conversation, false))
             conversation->messages()->setPendingDelivery(item.clientId,
@@ -350,6 +410,7 @@ void HubConnectionPrivate::apply(const ChatEvent &event)
     if (const auto *bye = std::get_if<ByeEvent>(&event)) {
         // Until the hub is back nobody is reachable; the reconnection refreshes the members.
         members->markAllOffline();
+        conversationMembers->markAllOffline();
         syncOnline();
         emit q->hostLeft(bye->reason);
         setState(State::Reconnecting,
@@ -369,9 +430,12 @@ void HubConnectionPrivate::apply(const ChatEvent &event)
         presence && !presence->isHistory()) {
         // Hub-wide online / offline: the members panel and the DMs' dots.
         members->applyPresence(*presence);
+        applyToConversationMembers(*presence);
         list->setOnline(presence->member.id, presence->state == PresenceState::Online);
         return;
     }
+    if (const auto *presence = std::get_if<PresenceEvent>(&event))
+        applyToConversationMembers(*presence); // a join or leave, which the page shows too
     if (cid.isEmpty())
         return;
     if (list->rowOf(cid) < 0)
@@ -390,8 +454,11 @@ void HubConnectionPrivate::apply(const ChatEvent &event)
         return;
     }
     if (const auto *typing = std::get_if<TypingEvent>(&event)) {
-        if (typing->member.id != self.id)
+        if (typing->member.id != self.id) {
             members->markTyping(typing->member);
+            if (cid == membersConversation)
+                conversationMembers->markTyping(typing->member);
+        }
         conversation->d->apply(event, true);
         return;
     }
@@ -403,6 +470,8 @@ void HubConnectionPrivate::apply(const ChatEvent &event)
             removeFromOutbox(message->clientId);
         else
             members->clearTyping(message->from.id);
+        if (!own && cid == membersConversation)
+            conversationMembers->clearTyping(message->from.id);
         if (!changed) {
             list->noteEvent(cid, id);
             return;
@@ -421,6 +490,7 @@ void HubConnectionPrivate::apply(const ChatEvent &event)
 void HubConnectionPrivate::onReset()
 {
     refreshList();
+    refreshConversationMembers();
     for (const auto &[id, conversation] : conversations) {
         if (conversation->d->loaded || conversation->d->loading)
             conversation->d->load(true);
@@ -484,6 +554,8 @@ void HubConnectionPrivate::halt()
     outboxRetry.stop();
     listRefresh.stop();
     activeRead.stop();
+    ++membersCall; // an answer still out is for a connection that is gone
+    membersFetching = false;
     posting = false;
     stream->stop();
     api->abortAll();
@@ -728,6 +800,8 @@ void HubConnection::start(const Options &options)
     d->store.openHub(options.storageDir, options.hubUrl, options.name);
     d->list->clear();
     d->members->clear();
+    d->membersConversation.clear();
+    d->refreshConversationMembers(); // empties it
     for (const auto &[id, conversation] : std::exchange(d->conversations, {}))
         delete conversation;
     d->lastSeenId = 0;
@@ -741,6 +815,7 @@ void HubConnection::start(const Options &options)
     d->self = saved ? saved->member : Member {QString(), options.name};
     d->hubInstance = saved ? saved->hubInstance : QString();
     d->members->setSelfId(d->self.id);
+    d->conversationMembers->setSelfId(d->self.id);
     // Pending rows of the last run show at once, in their conversations, before any answer.
     for (const OutboxItem &item : std::as_const(d->outbox))
         d->conversationFor(item.conversation, true);
@@ -807,6 +882,27 @@ ConversationListModel *HubConnection::conversations() const
 MemberModel *HubConnection::members() const
 {
     return d->members;
+}
+
+MemberModel *HubConnection::conversationMembers() const
+{
+    return d->conversationMembers;
+}
+
+void HubConnection::setMembersConversation(const QString &conversationId)
+{
+    if (conversationId == d->membersConversation)
+        return;
+    d->membersConversation = conversationId;
+    // Someone else's list must not show under this conversation's title while the answer is out.
+    d->conversationMembers->clear();
+    if (d->state == State::Live || conversationId.isEmpty())
+        d->refreshConversationMembers();
+}
+
+QString HubConnection::membersConversation() const
+{
+    return d->membersConversation;
 }
 
 Conversation *HubConnection::conversation(const QString &conversationId)

@@ -76,7 +76,13 @@ public:
     int outboxSize() const; // messages of every conversation not yet acknowledged by the hub
 
     ConversationListModel *conversations() const; // the member's channels and DMs, with badges
-    MemberModel *members() const; // hub-wide members with online state and typing
+    MemberModel *members() const; // hub-wide members with online state (for "Message…")
+    // The members of one conversation (the one the window shows; set with
+    // setMembersConversation): fetched from the hub, then kept current by the stream's join,
+    // leave, online, offline and typing events. Empty while none is set.
+    MemberModel *conversationMembers() const;
+    void setMembersConversation(const QString &conversationId);
+    QString membersConversation() const;
     // Owned here. Created on demand for a cid in the list (or with a saved outbox); nullptr for
     // an unknown one.
     Conversation *conversation(const QString &conversationId);

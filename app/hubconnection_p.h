@@ -77,6 +77,9 @@ public:
     void refreshList();
     void scheduleListRefresh();
     void refreshMembers();
+    void refreshConversationMembers();
+    // A join, leave, online or offline for the conversation members' list.
+    void applyToConversationMembers(const PresenceEvent &presence);
     void startStream();
     void onStreamState(int streamState, const QString &reason, int retryInMs);
     void onStreamOpened();
@@ -116,6 +119,12 @@ public:
     SseClient *stream;
     ConversationListModel *list;
     MemberModel *members;
+    MemberModel *conversationMembers;
+    QString membersConversation; // whose members conversationMembers lists
+    quint64 membersCall = 0; // the newest member fetch; older answers are dropped
+    bool membersFetching = false;
+    // Joins and leaves that came while the fetch was out: its answer may be older than them.
+    std::vector<PresenceEvent> membersWhileFetching;
     SessionStore store;
     HubConnection::Options options;
     Member self;

@@ -148,6 +148,38 @@ void MemberModel::applyPresence(const PresenceEvent &presence)
     }
 }
 
+void MemberModel::addMember(const Member &member, bool online)
+{
+    if (indexOf(member.id) >= 0) {
+        setOnline(member.id, online);
+        return;
+    }
+    applyPresence(
+        PresenceEvent {online ? PresenceState::Online : PresenceState::Join, member, {}, 0, 0});
+}
+
+void MemberModel::removeMember(const QString &memberId)
+{
+    applyPresence(PresenceEvent {PresenceState::Leave, Member {memberId, {}}, {}, 0, 0});
+}
+
+void MemberModel::setOnline(const QString &memberId, bool online)
+{
+    const int row = indexOf(memberId);
+    if (row < 0)
+        return;
+    Entry &entry = m_entries[size_t(row)];
+    if (entry.online == online)
+        return;
+    entry.online = online;
+    const bool wasTyping = !online && entry.typingUntilMs != 0;
+    if (wasTyping)
+        entry.typingUntilMs = 0;
+    emitRowChanged(row);
+    if (wasTyping)
+        emit typingNamesChanged(typingNames());
+}
+
 void MemberModel::markTyping(const Member &member)
 {
     int row = indexOf(member.id);

@@ -1,5 +1,6 @@
 #pragma once
-// The room's members with presence and typing, for the members panel.
+// Members with presence and typing: the hub's (for "Message…" and the DMs' online dots), or one
+// conversation's (the members panel).
 
 #include "chatevent.h"
 
@@ -38,6 +39,12 @@ public:
     // The hub's member list (GET …/members): replaces everything, keeps typing marks.
     void setMembers(const std::vector<std::pair<Member, bool>> &membersWithOnline);
     void applyPresence(const PresenceEvent &presence);
+    // For one conversation's list, which hub-wide presence must not add to: a member who joined
+    // it (or is there already: then only their online state), one who left it, and a listed
+    // member's online state (nobody else is added).
+    void addMember(const Member &member, bool online);
+    void removeMember(const QString &memberId);
+    void setOnline(const QString &memberId, bool online);
     void markTyping(const Member &member);
     // Their message arrived: they are done typing it.
     void clearTyping(const QString &memberId);

@@ -9,6 +9,7 @@
 #include "hubapiwait.h"
 #include "hubconnection.h"
 #include "hubprocess.h"
+#include "membermodel.h"
 #include "mentions.h"
 #include "messagemodel.h"
 #include "protocol.h"
@@ -131,6 +132,19 @@ QStringList pageTexts(HubApi &api, const QString &cid)
     return texts;
 }
 
+// "Name" for an online member, "(Name)" for one offline: the members panel's rows in order.
+QStringList memberRows(const MemberModel *model)
+{
+    QStringList rows;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row);
+        const QString name = index.data(MemberModel::NameRole).toString();
+        rows.append(
+            index.data(MemberModel::OnlineRole).toBool() ? name : QStringLiteral("(%1)").arg(name));
+    }
+    return rows;
+}
+
 } // namespace
 
 class TestHubConnection : public QObject
@@ -150,6 +164,7 @@ private slots:
     void readMarksFollowTheMemberAcrossConnections();
     void resetReloadsTheLoadedPages();
     void showAroundAMessageAndBackToTheNewest();
+    void conversationMembersFollowJoinsLeavesAndPresence();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -713,3 +728,77 @@ void TestHubConnection::showAroundAMessageAndBackToTheNewest()
 
 QTEST_GUILESS_MAIN(TestHubConnection)
 #include "tst_hubconnection.moc"
+
+// The members of the conversation on screen: fetched per conversation, then kept current by the
+// stream (a join, a leave, someone going online or offline), and only that conversation's.
+void TestHubConnection::conversationMembersFollowJoinsLeavesAndPresence()
+{
+    HubConnection ana;
+    ana.start(
+        optionsFor(m_hub->url(), QStringLiteral("Ana"), m_dir->filePath(QStringLiteral("a"))));
+    QTRY_COMPARE_WITH_TIMEOUT(ana.state(), HubConnection::State::Live, Timeout);
+    Member2 cy(m_hub->url(), QStringLiteral("Cy"));
+    QVERIFY(cy.signIn());
+    MemberModel *members = ana.conversationMembers();
+    QVERIFY(members != ana.members());
+
+    ana.setMembersConversation(Lobby);
+    QCOMPARE(ana.membersConversation(), Lobby);
+    QTRY_COMPARE_WITH_TIMEOUT(memberRows(members),
+                              (QStringList {QStringLiteral("Ana"), QStringLiteral("(Cy)")}),
+                              Timeout);
+
+    // A channel of Ana's own: only her, however many are on the hub.
+    QSignalSpy opened(&ana, &HubConnection::conversationOpened);
+    ana.createChannel(QStringLiteral("Lab"), {});
+    QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, Timeout);
+    const QString lab = opened.first().at(0).toString();
+    ana.setMembersConversation(lab);
+    QTRY_COMPARE_WITH_TIMEOUT(memberRows(members), QStringList {QStringLiteral("Ana")}, Timeout);
+
+    // Bo comes online (his stream opens), joins the channel, goes offline, leaves.
+    HubConnection bo;
+    bo.start(optionsFor(m_hub->url(), QStringLiteral("Bo"), m_dir->filePath(QStringLiteral("b"))));
+    QTRY_COMPARE_WITH_TIMEOUT(bo.state(), HubConnection::State::Live, Timeout);
+    QTest::qWait(300);
+    QCOMPARE(memberRows(members), QStringList {QStringLiteral("Ana")}); // online, not in it
+    bo.joinChannel(lab);
+    QTRY_COMPARE_WITH_TIMEOUT(memberRows(members),
+                              (QStringList {QStringLiteral("Ana"), QStringLiteral("Bo")}), Timeout);
+    bo.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(memberRows(members),
+                              (QStringList {QStringLiteral("Ana"), QStringLiteral("(Bo)")}),
+                              Timeout); // after the hub's offline grace
+    HubApi boApi;
+    boApi.setBaseUrl(m_hub->url());
+    const auto boSession
+        = wait<HubSession>([&](auto done) { boApi.signInToHub(QStringLiteral("Bo2"), {}, done); });
+    QVERIFY(boSession.ok());
+    QVERIFY(wait<ChannelInfo>([&](auto done) { boApi.joinChannel(lab, done); }).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(
+        memberRows(members),
+        (QStringList {QStringLiteral("Ana"), QStringLiteral("(Bo)"), QStringLiteral("(Bo2)")}),
+        Timeout);
+    QVERIFY(wait<HubApi::Nothing>([&](auto done) { boApi.leaveChannel(lab, done); }).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(memberRows(members),
+                              (QStringList {QStringLiteral("Ana"), QStringLiteral("(Bo)")}),
+                              Timeout);
+
+    // A DM: the two of them, whatever else happens on the hub.
+    opened.clear();
+    ana.openDirectMessage(cy.id());
+    QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, Timeout);
+    const QString dm = opened.first().at(0).toString();
+    ana.setMembersConversation(dm);
+    QTRY_COMPARE_WITH_TIMEOUT(memberRows(members),
+                              (QStringList {QStringLiteral("Ana"), QStringLiteral("(Cy)")}),
+                              Timeout);
+    // The REST call itself, for a third member: refused as if the DM did not exist.
+    const auto third = wait<std::vector<MemberInfo>>(
+        [&](auto done) { boApi.fetchConversationMembers(dm, done); });
+    QVERIFY(!third.ok());
+    QCOMPARE(third.error.httpStatus, 404);
+
+    ana.setMembersConversation({});
+    QCOMPARE(members->rowCount(), 0);
+}
