@@ -7,12 +7,14 @@
 #include "conversationview.h"
 #include "desktopsettings.h"
 #include "hostinfopanel.h"
+#include "hubapi.h"
 #include "hubconnection.h"
 #include "memberdelegate.h"
 #include "membermodel.h"
 #include "messageview.h"
 #include "protocol.h"
 
+#include <QAction>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -38,6 +40,7 @@ ChatPage::ChatPage(QWidget *parent)
     : QWidget(parent)
     , m_sidebar(new ConversationSidebar(this))
     , m_title(new QLabel(this))
+    , m_topic(new QLabel(this))
     , m_memberCount(new QLabel(this))
     , m_membersTitle(new QLabel(this))
     , m_banner(new QLabel(this))
@@ -49,10 +52,17 @@ ChatPage::ChatPage(QWidget *parent)
     , m_splitter(new QSplitter(this))
     , m_toggleSide(new QPushButton(this))
     , m_leave(new QPushButton(this))
+    , m_everyone(new QPushButton(this))
 {
     // Everything here can carry remote text (titles, names): never rich text.
-    for (QLabel *label : {m_title, m_memberCount, m_banner})
+    for (QLabel *label : {m_title, m_topic, m_memberCount, m_membersTitle, m_banner})
         label->setTextFormat(Qt::PlainText);
+    // A topic is up to 250 characters: one elided line here, all of it in the tooltip.
+    m_topic->setForegroundRole(QPalette::PlaceholderText);
+    m_topic->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_topic->installEventFilter(this);
+    m_topic->hide();
+    m_membersTitle->setWordWrap(true);
     m_banner->setWordWrap(true);
     m_banner->setStyleSheet(QStringLiteral(
         "QLabel { color: #a00; background: #fdecea; padding: 6px; border-radius: 4px; }"));
@@ -65,7 +75,11 @@ ChatPage::ChatPage(QWidget *parent)
     connect(m_leave, &QPushButton::clicked, this, &ChatPage::leaveRequested);
 
     auto *header = new QHBoxLayout;
-    header->addWidget(m_title, 1);
+    auto *titles = new QVBoxLayout;
+    titles->setSpacing(0);
+    titles->addWidget(m_title);
+    titles->addWidget(m_topic);
+    header->addLayout(titles, 1);
     header->addWidget(m_toggleSide);
     header->addWidget(m_leave);
     m_toggleSide->setCheckable(true);
@@ -85,15 +99,17 @@ ChatPage::ChatPage(QWidget *parent)
     bold.setBold(true);
     m_membersTitle->setFont(bold);
     auto *membersHeader = new QHBoxLayout;
-    membersHeader->addWidget(m_membersTitle);
-    membersHeader->addStretch();
-    membersHeader->addWidget(m_memberCount);
+    membersHeader->addWidget(m_membersTitle, 1);
+    membersHeader->addWidget(m_memberCount, 0, Qt::AlignTop);
     sideLayout->addLayout(membersHeader);
     m_members->setItemDelegate(new MemberDelegate(m_members));
     m_members->setSelectionMode(QAbstractItemView::NoSelection);
     m_members->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_members->setMouseTracking(true);
     sideLayout->addWidget(m_members, 1);
+    // The list shows this conversation's members; everyone else on the hub is one click away.
+    connect(m_everyone, &QPushButton::clicked, m_sidebar->messageMemberAction(), &QAction::trigger);
+    sideLayout->addWidget(m_everyone);
     sideLayout->addWidget(m_hostInfo);
     m_hostInfo->hide();
 
@@ -185,6 +201,21 @@ QLabel *ChatPage::titleLabel() const
     return m_title;
 }
 
+QLabel *ChatPage::topicLabel() const
+{
+    return m_topic;
+}
+
+QLabel *ChatPage::membersTitle() const
+{
+    return m_membersTitle;
+}
+
+QPushButton *ChatPage::everyoneButton() const
+{
+    return m_everyone;
+}
+
 QListView *ChatPage::memberList() const
 {
     return m_members;
@@ -245,12 +276,15 @@ void ChatPage::setConnection(HubConnection *connection)
     if (m_connection) {
         disconnect(m_connection, nullptr, this, nullptr);
         disconnect(m_connection->conversations(), nullptr, this, nullptr);
-        disconnect(m_connection->members(), nullptr, this, nullptr);
+        disconnect(m_connection->conversationMembers(), nullptr, this, nullptr);
+        m_connection->setMembersConversation({});
     }
     clearViews();
     m_connection = connection;
+    m_topics.clear();
+    m_topicsFetching = false;
     m_sidebar->setModel(connection ? connection->conversations() : nullptr);
-    m_members->setModel(connection ? connection->members() : nullptr);
+    m_members->setModel(connection ? connection->conversationMembers() : nullptr);
     m_banner->hide();
     updateHeader();
     updateMemberCount();
@@ -273,7 +307,7 @@ void ChatPage::setConnection(HubConnection *connection)
         updateHeader(); // a title may have changed
         updateReadState(); // a badge of the open conversation may have gone up
     });
-    MemberModel *members = connection->members();
+    MemberModel *members = connection->conversationMembers();
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(members, signal, this, &ChatPage::updateMemberCount);
     connect(members, &QAbstractItemModel::modelReset, this, &ChatPage::updateMemberCount);
@@ -307,6 +341,7 @@ bool ChatPage::openConversation(const QString &conversationId)
     m_wanted.clear();
     const bool changed = m_current != conversationId;
     m_current = conversationId;
+    m_connection->setMembersConversation(conversationId);
     m_views->setCurrentWidget(view);
     m_sidebar->setCurrentConversation(conversationId);
     DesktopSettings().setLastConversation(m_connection->hubUrl(), conversationId);
@@ -355,6 +390,7 @@ void ChatPage::onConversationLeft(const QString &conversationId)
     }
     if (m_current == conversationId) {
         m_current.clear();
+        m_connection->setMembersConversation({});
         m_views->setCurrentWidget(m_empty);
         openFirstConversation();
         updateHeader();
@@ -382,15 +418,68 @@ void ChatPage::updateHeader()
     const Conversation *conversation = view ? view->conversation() : nullptr;
     if (!conversation) {
         m_title->clear();
+        m_membersTitle->setText(tr("Members"));
+        updateTopic();
         return;
     }
     m_title->setText(conversation->isDirect() ? conversation->title()
                                               : tr("# %1").arg(conversation->title()));
+    m_membersTitle->setText(conversation->isDirect()
+                                ? tr("You and %1").arg(conversation->title())
+                                : tr("Members of #%1").arg(conversation->title()));
+    updateTopic();
+}
+
+void ChatPage::updateTopic()
+{
+    const ConversationView *view = currentView();
+    const Conversation *conversation = view ? view->conversation() : nullptr;
+    const bool channel = conversation && !conversation->isDirect();
+    if (channel && !m_topics.contains(conversation->id()))
+        fetchTopics(); // a channel made or joined since the last look
+    m_topicText = channel ? m_topics.value(conversation->id()) : QString();
+    m_topic->setToolTip(m_topicText);
+    m_topic->setVisible(!m_topicText.isEmpty());
+    m_topic->setText(
+        m_topic->fontMetrics().elidedText(m_topicText, Qt::ElideRight, m_topic->width()));
+}
+
+void ChatPage::fetchTopics()
+{
+    // Topics are set when a channel is made and never change, so the directory is asked once
+    // for every channel not seen in it yet.
+    if (!m_connection || m_topicsFetching || m_connection->state() != HubConnection::State::Live)
+        return;
+    m_topicsFetching = true;
+    const QPointer<ChatPage> self(this);
+    const QPointer<HubConnection> asked(m_connection);
+    m_connection->api()->fetchChannels([self,
+                                        asked](const ApiResult<std::vector<ChannelInfo>> &result) {
+        if (!self || self->m_connection != asked)
+            return;
+        self->m_topicsFetching = false;
+        if (!result.ok())
+            return; // the header just shows no topic; the next switch asks again
+        for (const ChannelInfo &channel : *result.value)
+            self->m_topics.insert(channel.id, channel.topic);
+        const ConversationView *view = self->currentView();
+        if (view && view->conversation() && !self->m_topics.contains(view->conversation()->id()))
+            self->m_topics.insert(view->conversation()->id(), {}); // not listed: ask no more
+        self->updateTopic();
+    });
+}
+
+bool ChatPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_topic && event->type() == QEvent::Resize)
+        m_topic->setText(
+            m_topic->fontMetrics().elidedText(m_topicText, Qt::ElideRight, m_topic->width()));
+    return QWidget::eventFilter(watched, event);
 }
 
 void ChatPage::updateMemberCount()
 {
-    const MemberModel *members = m_connection ? m_connection->members() : nullptr;
+    const MemberModel *members = m_connection ? m_connection->conversationMembers() : nullptr;
     if (!members) {
         m_memberCount->clear();
         return;
@@ -412,14 +501,14 @@ void ChatPage::onStateChanged()
         m_banner->hide();
         for (ConversationView *view : std::as_const(m_viewById))
             view->setOwnName(m_connection->self().name);
+        updateTopic(); // a topic asked for before the link was up
     }
 }
 
 void ChatPage::retranslate()
 {
-    // Everyone with a session on the hub, not only the open conversation's members: said so, so
-    // that a DM's page does not look as if the others were in it.
-    m_membersTitle->setText(tr("Everyone here"));
+    m_everyone->setText(tr("Everyone on This Hub…"));
+    m_everyone->setToolTip(tr("Write to any member of the hub, in this conversation or not"));
     m_leave->setText(tr("Leave Room"));
     m_toggleSide->setText(m_toggleSide->isChecked() ? tr("Hide Members") : tr("Show Members"));
     updateHeader();

@@ -1,7 +1,8 @@
 #pragma once
 // A hub's window content: the sidebar of conversations, the open conversation (one page per
-// conversation, each keeping its draft and scroll position), the hub's members with presence
-// and, while hosting, how others join. Shows one HubConnection; the window owns it.
+// conversation, each keeping its draft and scroll position; its topic in the header), that
+// conversation's members with presence and, while hosting, how others join. Shows one
+// HubConnection; the window owns it.
 
 #include <QHash>
 #include <QPointer>
@@ -45,6 +46,12 @@ public:
     QLabel *typingLabel() const;
     QLabel *composerNotice() const;
     QLabel *titleLabel() const;
+    // Under the title: a channel's topic, elided (the whole text in its tooltip); hidden when
+    // there is none.
+    QLabel *topicLabel() const;
+    QLabel *membersTitle() const; // "Members of #lab", or for a DM its two people
+    // Under the member list: everyone on the hub (the "Message…" picker).
+    QPushButton *everyoneButton() const;
     // Above the conversation: the hub is not reachable right now (the host closed it).
     QLabel *roomBanner() const;
     QListView *memberList() const;
@@ -64,9 +71,12 @@ signals:
 
 protected:
     void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override; // the topic's resizes
 
 private:
     void updateHeader();
+    void updateTopic();
+    void fetchTopics();
     void updateMemberCount();
     void onHostLeft();
     void onStateChanged();
@@ -80,6 +90,10 @@ private:
     QPointer<HubConnection> m_connection;
     ConversationSidebar *m_sidebar;
     QLabel *m_title;
+    QLabel *m_topic;
+    QString m_topicText; // unelided
+    QHash<QString, QString> m_topics; // channel id → topic, from the channel directory
+    bool m_topicsFetching = false;
     QLabel *m_memberCount;
     QLabel *m_membersTitle;
     QLabel *m_banner;
@@ -94,6 +108,7 @@ private:
     QSplitter *m_splitter;
     QPushButton *m_toggleSide;
     QPushButton *m_leave;
+    QPushButton *m_everyone;
 };
 
 } // namespace confab

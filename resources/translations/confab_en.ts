@@ -70,7 +70,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Everyone here</source>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You and %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members of #%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everyone on This Hub…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write to any member of the hub, in this conversation or not</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -267,6 +283,10 @@
     </message>
     <message>
         <source>The https:// address is encrypted; browsers warn about it because no authority vouches for this computer, so check that the fingerprint on the warning page is this one (browsers write it in capitals, with colons):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -69,8 +69,24 @@
         <translation># %1</translation>
     </message>
     <message>
-        <source>Everyone here</source>
-        <translation>这里的所有人</translation>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>You and %1</source>
+        <translation>你和 %1</translation>
+    </message>
+    <message>
+        <source>Members of #%1</source>
+        <translation>#%1 的成员</translation>
+    </message>
+    <message>
+        <source>Everyone on This Hub…</source>
+        <translation>此聊天服务器上的所有人…</translation>
+    </message>
+    <message>
+        <source>Write to any member of the hub, in this conversation or not</source>
+        <translation>给此聊天服务器上的任何成员发私信，无论对方是否在这个对话中</translation>
     </message>
 </context>
 <context>
@@ -264,6 +280,10 @@
     <message>
         <source>The https:// address is encrypted; browsers warn about it because no authority vouches for this computer, so check that the fingerprint on the warning page is this one (browsers write it in capitals, with colons):</source>
         <translation>https:// 地址是加密的；由于没有任何证书机构为这台电脑担保，浏览器会对它显示警告，请核对警告页上的指纹是否与下面这个一致（浏览器以大写字母和冒号显示）：</translation>
+    </message>
+    <message>
+        <source>Copy the fingerprint</source>
+        <translation>复制指纹</translation>
     </message>
 </context>
 <context>

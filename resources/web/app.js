@@ -579,6 +579,8 @@
         }
         if (cid === null || !conversations.has(cid)) {
             openId = null;
+            openMembers = null;
+            renderMembers();
             $('messages').replaceChildren();
             $('room-title').textContent = '';
             $('older-button').hidden = true;
@@ -590,6 +592,11 @@
         const switched = cid !== openId;
         openId = cid;
         storageSet(OpenKey, cid);
+        if (switched) {
+            openMembers = null; // not the last conversation's people under this title
+            renderMembers();
+            refreshOpenMembers();
+        }
         const view = viewOf(cid);
         const conversation = conversations.get(cid);
         $('room-title').textContent = conversationTitle(conversation);
@@ -1122,9 +1129,11 @@
     // One row per name. Names are unique among members online (case-insensitive), but a session
     // the person no longer uses stays listed, away, until it ends: the same person would show
     // twice, once online and once away. The row is online when any of them is.
-    function membersByName() {
+    function membersByName(only = null) {
         const byName = new Map();
         for (const member of members.values()) {
+            if (only && !only.has(member.id))
+                continue;
             const key = member.name.toLocaleLowerCase();
             const mine = Boolean(session && member.id === session.member.id);
             const known = byName.get(key);
@@ -1144,13 +1153,52 @@
             (b.online - a.online) || a.name.localeCompare(b.name, locale));
     }
 
+    // The members panel lists the open conversation's members (GET /conversations/{cid}/members,
+    // asked again on a switch, a join or leave there, and a reconnect); "Message…" lists
+    // everyone. null: not known (or a hub without the route): the panel lists everyone.
+    let openMembers = null;
+    let openMembersCall = 0;
+    async function refreshOpenMembers() {
+        const cid = openId;
+        const call = ++openMembersCall;
+        let result = null;
+        if (cid) {
+            try {
+                result = await api('GET', '/conversations/' + encodeURIComponent(cid) + '/members');
+            } catch (e) {
+                return; // the hub is away: the reconnection asks again
+            }
+        }
+        if (!session || call !== openMembersCall)
+            return;
+        if (result && result.status === 200 && result.json && Array.isArray(result.json.members)) {
+            openMembers = new Set();
+            for (const member of result.json.members) {
+                const id = String(member.id);
+                openMembers.add(id);
+                if (!members.has(id))
+                    members.set(id, { id, name: String(member.name), online: Boolean(member.online) });
+            }
+        } else {
+            openMembers = result && result.status === 403 ? new Set() : null;
+        }
+        renderMembers();
+    }
+
+    function renderMembersTitle() {
+        const conversation = openId && openMembers ? conversations.get(openId) : null;
+        $('members-title').textContent = !conversation ? t('members')
+            : t(conversation.kind === 'dm' ? 'membersDm' : 'membersOf', { name: conversationTitle(conversation) });
+    }
+
     function renderMembers() {
-        const rows = membersByName();
+        const rows = membersByName(openMembers);
         const list = $('member-list');
         list.replaceChildren();
         for (const member of rows)
             list.append(memberRow(member, () => openDm(member.id)));
         $('members-count').textContent = String(rows.filter((m) => m.online).length);
+        renderMembersTitle();
     }
 
     // A person: a button that opens the direct message with them (none for oneself).
@@ -1410,6 +1458,7 @@
                 refreshAfterReconnect();
             opened = true;
             refreshMembers();
+            refreshOpenMembers();
         });
         source.addEventListener('error', () => {
             if (stream !== source)
@@ -1649,6 +1698,8 @@
                 stopTyping(conversation.id, id);
             appendItem(view, renderPresence(data), false);
         }
+        if (conversation.id === openId)
+            refreshOpenMembers();
         // A new member (or one who left the hub) changes the hub-wide list.
         refreshMembersSoon();
     }

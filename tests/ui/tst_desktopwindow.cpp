@@ -564,6 +564,21 @@ void TestDesktopWindow::channelsKeepDraftsAndScrollAndCountUnread()
     const QString design = conversationId(*host, QStringLiteral("Design"));
     QTRY_COMPARE_WITH_TIMEOUT(host->chatPage()->currentConversationId(), design, NetworkWaitMs);
     QVERIFY(host->chatPage()->titleLabel()->text().contains(QStringLiteral("Design")));
+    // The header shows the topic (the whole text in its tooltip); the member panel is Design's:
+    // Ana alone so far, though Bo is on the hub.
+    QTRY_VERIFY_WITH_TIMEOUT(host->chatPage()->topicLabel()->isVisible(), NetworkWaitMs);
+    QCOMPARE(host->chatPage()->topicLabel()->text(), QStringLiteral("Pixels and fonts"));
+    QCOMPARE(host->chatPage()->topicLabel()->toolTip(), QStringLiteral("Pixels and fonts"));
+    QCOMPARE(host->chatPage()->membersTitle()->text(), QStringLiteral("Members of #Design"));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        rowsNamed(host->chatPage()->memberList()->model(), QStringLiteral("Ana")), 1,
+        NetworkWaitMs);
+    QCOMPARE(host->chatPage()->memberList()->model()->rowCount(), 1);
+    QCOMPARE(host->connection()->members()->rowCount(), 2); // "Message…" still has everyone
+    // A narrow window: the topic is cut with an ellipsis, never wrapped; the tooltip keeps it.
+    host->chatPage()->topicLabel()->resize(60, host->chatPage()->topicLabel()->height());
+    QVERIFY(host->chatPage()->topicLabel()->text().endsWith(QChar(0x2026)));
+    QCOMPARE(host->chatPage()->topicLabel()->toolTip(), QStringLiteral("Pixels and fonts"));
     // The same name again: refused, and the reason is in the dialog, which stays open.
     QTRY_VERIFY(!host->findChild<NewChannelDialog *>()); // the first one closed itself
     host->showNewChannelDialog();
@@ -608,6 +623,11 @@ void TestDesktopWindow::channelsKeepDraftsAndScrollAndCountUnread()
     browser->list()->setCurrentItem(found.first());
     browser->joinCurrent();
     QTRY_COMPARE_WITH_TIMEOUT(guest->chatPage()->currentConversationId(), design, NetworkWaitMs);
+    // Bo's join reaches Ana's panel (her window shows Design); Bo's lists both.
+    QTRY_COMPARE_WITH_TIMEOUT(host->chatPage()->memberList()->model()->rowCount(), 2,
+                              NetworkWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(guest->chatPage()->memberList()->model()->rowCount(), 2,
+                              NetworkWaitMs);
     QVERIFY(guest->chatPage()->composer() != lobbyComposer);
     guest->chatPage()->composer()->setPlainText(QStringLiteral("design draft"));
 
@@ -700,6 +720,14 @@ void TestDesktopWindow::directMessagesEditDeleteAndReopen()
              QString::fromLatin1(protocol::KindDm));
     QCOMPARE(guest->chatPage()->sidebar()->directList()->model()->rowCount(), 1);
     QCOMPARE(guest->chatPage()->titleLabel()->text(), QStringLiteral("Ana"));
+    QCOMPARE(guest->chatPage()->membersTitle()->text(), QStringLiteral("You and Ana"));
+    QVERIFY(guest->chatPage()->topicLabel()->isHidden()); // a DM has no topic
+    QTRY_COMPARE_WITH_TIMEOUT(members->model()->rowCount(), 2, NetworkWaitMs);
+    // Everyone else on the hub is one click away: the button opens the "Message…" picker.
+    guest->chatPage()->everyoneButton()->click();
+    auto *everyone = shownDialog<MemberPicker>(*guest);
+    QVERIFY(everyone);
+    everyone->reject();
 
     // Bo writes; Ana (her window not active) sees the DM in her sidebar with a badge.
     typeAndSend(*guest, QStringLiteral("psst"));
