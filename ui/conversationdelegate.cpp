@@ -109,11 +109,13 @@ void ConversationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
         const bool online = index.data(ConversationListModel::OnlineRole).toBool();
         const QRectF dot(prefix.left() + (PrefixWidth - PresenceDot) / 2.0,
                          centerY - PresenceDot / 2.0, PresenceDot, PresenceDot);
-        // On the highlight a ring keeps the green dot visible.
-        painter->setPen(online ? (selected ? QPen(textColor, 1.5) : QPen(Qt::NoPen))
-                               : QPen(dim, 1.5));
-        painter->setBrush(online ? QBrush(OnlineColor) : Qt::NoBrush);
-        painter->drawEllipse(dot);
+        // Filled: online, a ring: offline. On the highlight green has too little contrast (a
+        // green dot in a light ring read as the offline ring), so there online is a dot filled
+        // with the highlighted text's colour.
+        const QColor fill = selected ? textColor : OnlineColor;
+        painter->setPen(online ? QPen(Qt::NoPen) : QPen(dim, 1.5));
+        painter->setBrush(online ? QBrush(fill) : Qt::NoBrush);
+        painter->drawEllipse(online ? dot.adjusted(-0.5, -0.5, 0.5, 0.5) : dot);
     } else {
         painter->setPen(dim);
         painter->setFont(option.font);

@@ -1,12 +1,13 @@
 #include "hostinfopanel.h"
 
 #include "hubhost.h"
-#include "hubtrustcheck.h"
 #include "qrcodewidget.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QFontDatabase>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QToolButton>
@@ -16,7 +17,10 @@ namespace confab {
 
 namespace {
 constexpr int FieldPaddingPx = 16;
-}
+// 64 hex digits as 4 lines of 4 groups of 4: each line 19 monospace characters.
+constexpr int FingerprintGroupDigits = 4;
+constexpr int FingerprintGroupsPerLine = 4;
+} // namespace
 
 HostInfoPanel::HostInfoPanel(QWidget *parent)
     : QWidget(parent)
@@ -25,6 +29,8 @@ HostInfoPanel::HostInfoPanel(QWidget *parent)
     , m_hint(new QLabel(this))
     , m_qr(new QrCodeWidget(this))
     , m_tlsNote(new QLabel(this))
+    , m_fingerprintText(new QLabel(this))
+    , m_fingerprintRow(new QWidget(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -39,6 +45,22 @@ HostInfoPanel::HostInfoPanel(QWidget *parent)
     m_tlsNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_tlsNote->hide();
     layout->addWidget(m_tlsNote);
+    // Monospace, never wrapped by the label: a wrap inside a group made it hard to compare.
+    m_fingerprintText->setTextFormat(Qt::PlainText);
+    m_fingerprintText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fingerprintText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto *copyFingerprint = new QToolButton(m_fingerprintRow);
+    copyFingerprint->setText(tr("Copy"));
+    copyFingerprint->setToolTip(tr("Copy the fingerprint"));
+    connect(copyFingerprint, &QToolButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_fingerprint); });
+    auto *fingerprintLayout = new QHBoxLayout(m_fingerprintRow);
+    fingerprintLayout->setContentsMargins(0, 0, 0, 0);
+    fingerprintLayout->addWidget(m_fingerprintText);
+    fingerprintLayout->addStretch();
+    fingerprintLayout->addWidget(copyFingerprint, 0, Qt::AlignTop);
+    m_fingerprintRow->hide();
+    layout->addWidget(m_fingerprintRow);
     m_hint->setWordWrap(true);
     m_hint->setTextFormat(Qt::PlainText);
     m_hint->setText(tr("Scan with a phone to open the room in its browser."));
@@ -75,6 +97,24 @@ QString HostInfoPanel::fingerprint() const
 QLabel *HostInfoPanel::tlsExplanation() const
 {
     return m_tlsNote;
+}
+
+QLabel *HostInfoPanel::fingerprintLabel() const
+{
+    return m_fingerprintText;
+}
+
+QString HostInfoPanel::fingerprintBlock(const QString &fingerprint)
+{
+    QString out;
+    for (qsizetype i = 0; i < fingerprint.size(); i += FingerprintGroupDigits) {
+        if (i > 0) {
+            const bool lineEnd = (i / FingerprintGroupDigits) % FingerprintGroupsPerLine == 0;
+            out += lineEnd ? QLatin1Char('\n') : QLatin1Char(' ');
+        }
+        out += fingerprint.mid(i, FingerprintGroupDigits);
+    }
+    return out;
 }
 
 void HostInfoPanel::addRow(const QUrl &url, int row)
@@ -124,10 +164,11 @@ void HostInfoPanel::setJoinUrls(const QList<QUrl> &urls, const QString &fingerpr
         m_tlsNote->setText(
             tr("The https:// address is encrypted; browsers warn about it because no authority "
                "vouches for this computer, so check that the fingerprint on the warning page is "
-               "this one (browsers write it in capitals, with colons):")
-            + u'\n' + HubTrustCheck::grouped(fingerprint));
+               "this one (browsers write it in capitals, with colons):"));
+        m_fingerprintText->setText(fingerprintBlock(fingerprint));
     }
     m_tlsNote->setVisible(!fingerprint.isEmpty());
+    m_fingerprintRow->setVisible(!fingerprint.isEmpty());
     showQrFor(m_shown.isEmpty() ? QUrl() : m_shown.first());
 }
 

@@ -27,6 +27,10 @@ public:
     QList<QUrl> shownUrls() const; // every row, https:// links first for each address
     QString fingerprint() const;
     QLabel *tlsExplanation() const;
+    // The fingerprint alone: monospace, groups of four hex digits, four groups a line (a fixed
+    // block that fits the side panel whatever its width), with a copy button.
+    QLabel *fingerprintLabel() const;
+    static QString fingerprintBlock(const QString &fingerprint);
     QrCodeWidget *qrCode() const;
     void showQrFor(const QUrl &url);
 
@@ -41,6 +45,8 @@ private:
     QLabel *m_hint;
     QrCodeWidget *m_qr;
     QLabel *m_tlsNote;
+    QLabel *m_fingerprintText;
+    QWidget *m_fingerprintRow;
 };
 
 } // namespace confab

@@ -40,7 +40,9 @@ MessageView::MessageView(QWidget *parent)
     connect(m_window, &QAbstractItemModel::modelReset, m_delegate, &MessageDelegate::clearCache);
     // QListView keeps row heights on dataChanged; these roles change a row's height.
     connect(m_window, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+            [this](const QModelIndex &first, const QModelIndex &last, const QList<int> &roles) {
+                if (roles.isEmpty() || roles.contains(MessageModel::DeletedRole))
+                    deselectDeleted(first.row(), last.row());
                 static const QList<int> sizeRoles
                     = {MessageModel::DeliveryRole, MessageModel::GroupedRole,
                        MessageModel::NewDayRole,   MessageModel::TextRole,
@@ -105,6 +107,24 @@ void MessageView::trimWhileFollowing()
     // Only while the newest rows are on screen: trimming must not pull rows from under a reader.
     if (m_anchor == Anchor::Bottom && isAtBottom())
         m_window->trim();
+}
+
+void MessageView::deselectDeleted(int first, int last)
+{
+    // A message deleted (here, from the context menu that selected it, or elsewhere) keeps no
+    // highlight: nothing is left to copy or act on.
+    QItemSelectionModel *selection = selectionModel();
+    if (!selection || !model())
+        return;
+    for (int row = qMax(0, first); row <= last && row < model()->rowCount(); ++row) {
+        const QModelIndex index = model()->index(row, 0);
+        if (!index.data(MessageModel::DeletedRole).toBool())
+            continue;
+        if (selection->isSelected(index))
+            selection->select(index, QItemSelectionModel::Deselect);
+        if (selection->currentIndex() == index)
+            selection->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
+    }
 }
 
 MessageDelegate *MessageView::messageDelegate() const

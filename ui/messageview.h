@@ -66,6 +66,7 @@ private:
     void onScrolled(int value);
     void closeOpenViewer();
     void trimWhileFollowing();
+    void deselectDeleted(int first, int last);
 
     MessageDelegate *m_delegate;
     TimelineWindow *m_window;

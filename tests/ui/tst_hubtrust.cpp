@@ -21,6 +21,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -170,7 +171,17 @@ void TestHubTrust::hostWindowShowsBothAddressesAndJoinsItsOwnHubOverPinnedTls()
     QCOMPARE(info->shownUrls(), (QList<QUrl> {QUrl(https), QUrl(http)}));
     QCOMPARE(info->fingerprint(), fingerprint);
     QVERIFY(info->tlsExplanation()->isVisible());
-    QVERIFY(info->tlsExplanation()->text().contains(HubTrustCheck::grouped(fingerprint)));
+    // The fingerprint in its own block: groups of four, four groups a line, whole groups only.
+    QVERIFY(info->fingerprintLabel()->isVisible());
+    const QStringList lines = info->fingerprintLabel()->text().split(u'\n');
+    QCOMPARE(lines.size(), 4);
+    for (const QString &line : lines)
+        QVERIFY2(QRegularExpression(QStringLiteral("^([0-9a-f]{4} ){3}[0-9a-f]{4}$"))
+                     .match(line)
+                     .hasMatch(),
+                 qPrintable(line));
+    QCOMPARE(lines.join(QString()).remove(u' '), fingerprint);
+    QVERIFY(!info->tlsExplanation()->text().contains(fingerprint.left(4)));
     // The QR code carries the pinning link.
     QCOMPARE(info->qrCode()->text(), https);
     saveScreenshot(window, QStringLiteral("host-info-panel"));
