@@ -109,6 +109,16 @@ void DesktopSettings::setHostPort(quint16 port)
     QSettings().setValue(key("host/port"), port);
 }
 
+quint16 DesktopSettings::lastFreePort() const
+{
+    return quint16(QSettings().value(key("host/lastFreePort"), 0).toUInt());
+}
+
+void DesktopSettings::setLastFreePort(quint16 port)
+{
+    QSettings().setValue(key("host/lastFreePort"), port);
+}
+
 QList<RecentRoom> DesktopSettings::recentRooms() const
 {
     QSettings settings;

@@ -43,6 +43,9 @@ public:
     void setHostTitle(const QString &title);
     quint16 hostPort() const;
     void setHostPort(quint16 port);
+    // The port a "any free port" (0) hosting was last given, to ask for it again next time.
+    quint16 lastFreePort() const;
+    void setLastFreePort(quint16 port);
 
     // The room's member panel (and, while hosting, the join address and QR code) beside the
     // timeline; hidden, the timeline gets the whole width (small windows).

@@ -354,6 +354,8 @@ bool MainWindow::hostRoom(const HostRequest &request)
     options.title = request.title;
     options.password = request.password;
     options.port = request.port;
+    if (request.port == 0)
+        options.preferredPort = m_settings.lastFreePort();
     options.bindAddress = m_hostBind;
     options.dataDir = QDir(dataDir()).filePath(QStringLiteral("hub"));
     options.announce = m_announce;
@@ -362,6 +364,8 @@ bool MainWindow::hostRoom(const HostRequest &request)
         m_startPage->showError(tr("Could not start hosting: %1").arg(error));
         return false;
     }
+    if (request.port == 0)
+        m_settings.setLastFreePort(m_host->port());
     m_chatPage->hostInfo()->setJoinUrls(m_host->joinUrls(), m_host->fingerprint());
     m_chatPage->hostInfo()->show();
     // The host's own member joins over loopback, over TLS pinned to the hub's own identity.

@@ -52,6 +52,12 @@ bool RoomHost::start(const Options &options, QString *errorMessage)
     hosting.announce = options.announce;
     hosting.hostName = options.hostName;
     QString detail;
+    if (options.port == 0 && options.preferredPort != 0) {
+        hosting.port = options.preferredPort;
+        if (m_host->start(hosting, &detail))
+            return true;
+        hosting.port = 0; // taken since: a new one
+    }
     if (!m_host->start(hosting, &detail)) {
         if (errorMessage)
             *errorMessage = describeStartFailure(options, detail);

@@ -21,6 +21,9 @@ public:
         QString title;
         QString password;
         quint16 port = 0; // 0: any free port
+        // With port 0: tried first (the port the last run was given, so that the links and QR
+        // codes people kept still work); when it is taken, any free port as before.
+        quint16 preferredPort = 0;
         QHostAddress bindAddress = QHostAddress::Any; // loopback: reachable from this machine only
         QString dataDir; // the hub's store
         QString hostName; // shown in other machines' room lists

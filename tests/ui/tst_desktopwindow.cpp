@@ -230,6 +230,7 @@ private slots:
     void hostLeavingClosesTheRoomForOthersAndHostingAgainListsTheHostOnce();
     void lockedRoomAsksForThePassword();
     void portInUseSaysWhichPortAndWhatToDo();
+    void anyFreePortIsAskedForAgainNextTime();
     void windowDetails();
     void settingsRoundTrip();
     void screenshotsForPeople();
@@ -1282,6 +1283,49 @@ void TestDesktopWindow::portInUseSaysWhichPortAndWhatToDo()
     QVERIFY(!translated.contains(QStringLiteral("in use")));
     QVERIFY(!translated.contains(QStringLiteral("address")));
     QCOMPARE(roomTitle, QStringLiteral("安娜的聊天室"));
+}
+
+// "Any free port" (0): the port a hosting got is remembered and asked for first the next time,
+// so that the links and QR codes handed out keep working; when it is taken, another one.
+void TestDesktopWindow::anyFreePortIsAskedForAgainNextTime()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    window.setDataDir(dir.path());
+    window.setHostBindAddress(QHostAddress(QHostAddress::LocalHost));
+    window.setAnnounceHostedRooms(false);
+    window.show();
+    HostRequest request;
+    request.name = QStringLiteral("Ana");
+    request.title = QStringLiteral("Room");
+    request.port = 0;
+    QVERIFY(window.hostRoom(request));
+    const quint16 first = window.roomHost()->port();
+    QVERIFY(first != 0);
+    answerNextQuestion(QStringLiteral("Stop Hosting"));
+    QVERIFY(window.leaveRoom());
+    QVERIFY(!window.isHosting());
+
+    QVERIFY(window.hostRoom(request));
+    QCOMPARE(window.roomHost()->port(), first);
+    QVERIFY(window.chatPage()->hostInfo()->shownUrls().constFirst().toString().contains(
+        QStringLiteral(":%1/").arg(first)));
+    answerNextQuestion(QStringLiteral("Stop Hosting"));
+    QVERIFY(window.leaveRoom());
+
+    // Someone else has it now: hosting works all the same, on another port, remembered next.
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost, first));
+    QVERIFY(window.hostRoom(request));
+    const quint16 second = window.roomHost()->port();
+    QVERIFY(second != 0 && second != first);
+    answerNextQuestion(QStringLiteral("Stop Hosting"));
+    QVERIFY(window.leaveRoom());
+    taken.close();
+    QVERIFY(window.hostRoom(request));
+    QCOMPARE(window.roomHost()->port(), second);
+    answerNextQuestion(QStringLiteral("Stop Hosting"));
+    QVERIFY(window.leaveRoom());
 }
 
 void TestDesktopWindow::windowDetails()
