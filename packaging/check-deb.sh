@@ -72,6 +72,8 @@ dpkg-deb --field "$deb" Recommends | grep -q "fonts-noto-cjk | fonts-wqy-microhe
     || fail "Recommends lacks a CJK font (fonts-noto-cjk | fonts-wqy-microhei)"
 dpkg-deb --field "$deb" Recommends | grep -q "qt6-translations-l10n" \
     || fail "Recommends lacks Qt's own translations (qt6-translations-l10n)"
+dpkg-deb --field "$deb" Recommends | grep -q "fonts-noto-color-emoji" \
+    || fail "Recommends lacks an emoji font (fonts-noto-color-emoji)"
 
 echo "== desktop-file-validate"
 # It exits 0 on some errors ("will be fatal in the future"), so any output is a failure.

@@ -12,6 +12,7 @@ build_packages=(
     libgl-dev libqrcodegencpp-dev
     libssl-dev                  # the hub creates its TLS key and certificate with libcrypto
     fonts-wqy-microhei          # running the window: Chinese text (the .deb recommends a CJK font)
+    fonts-noto-color-emoji      # running the window: emoji in messages (the .deb recommends it too)
     qt6-translations-l10n       # running the window: Qt's own strings in Chinese (Cancel, Close)
 )
 test_packages=(

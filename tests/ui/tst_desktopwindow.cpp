@@ -1502,12 +1502,12 @@ void TestDesktopWindow::screenshotsForPeople()
     post(anaHub, lobby,
          say("Welcome! The printer on floor 2 works again.", "欢迎！二楼的打印机修好了。"));
     post(boHub, lobby,
-         say("Thanks @Ana, printing the slides now.", "谢谢 @安娜，我现在就去打印幻灯片。"));
+         say("Thanks @Ana, printing the slides now 👍", "谢谢 @安娜，我现在就去打印幻灯片 👍"));
     post(anaHub, design,
          say("New logo drafts are in the shared folder.", "新的标志草稿已放在共享文件夹里。"));
     post(boHub, design, say("I like the second one", "我喜欢第二个"));
     post(anaHub, design, say("Oops, wrong channel", "发错频道了"));
-    post(anaHub, lunch, say("Noodles at 12:30?", "12:30 吃面？"));
+    post(anaHub, lunch, say("Noodles at 12:30? 🍜", "12:30 吃面？🍜"));
     guest->chatPage()->openConversation(design);
     host->chatPage()->openConversation(design);
     // Bo edits his message; Ana deletes hers.
@@ -1523,6 +1523,13 @@ void TestDesktopWindow::screenshotsForPeople()
                                       say("I like the second one best", "我最喜欢第二个"));
     QTRY_VERIFY_WITH_TIMEOUT(ownRow(*host, say("Oops, wrong channel", "发错频道了")) > 0,
                              NetworkWaitMs);
+    // Selected first (as the context menu does): the deleted row must not stay highlighted.
+    {
+        MessageView *view = host->chatPage()->messageView();
+        const int row = rowWithText(view->model(), say("Oops, wrong channel", "发错频道了"));
+        view->selectionModel()->setCurrentIndex(view->model()->index(row, 0),
+                                                QItemSelectionModel::ClearAndSelect);
+    }
     anaHub->conversation(design)->remove(ownRow(*host, say("Oops, wrong channel", "发错频道了")));
     // A DM from Bo to Ana, which she has not read yet.
     QTRY_VERIFY_WITH_TIMEOUT(boHub->members()->rowCount() >= 2, NetworkWaitMs);
@@ -1546,6 +1553,12 @@ void TestDesktopWindow::screenshotsForPeople()
     host->chatPage()->openConversation(lobby);
     QTest::qWait(1000);
     saveScreenshot(*host, QStringLiteral("host-mention-%1").arg(language));
+    // The DM selected: its online dot on the highlight, and the panel lists the two of them.
+    host->chatPage()->openConversation(conversationId(*host, bo));
+    QTest::qWait(1000);
+    saveScreenshot(*host, QStringLiteral("host-dm-%1").arg(language));
+    saveScreenshot(*host->chatPage()->sidebar(),
+                   QStringLiteral("sidebar-dm-selected-%1").arg(language));
     guest->activateWindow();
     QTest::qWait(500);
     saveScreenshot(*guest, QStringLiteral("guest-%1").arg(language));
