@@ -74,11 +74,11 @@
     </message>
     <message>
         <source>You and %1</source>
-        <translation>你和 %1</translation>
+        <translation>你和%1</translation>
     </message>
     <message>
         <source>Members of #%1</source>
-        <translation>#%1 的成员</translation>
+        <translation>#%1的成员</translation>
     </message>
     <message>
         <source>Everyone on This Hub…</source>

@@ -1622,3 +1622,47 @@ test('a message that arrives while a conversation\'s first page is on its way is
         await hub.stop();
     }
 });
+
+test('the member list shows the open conversation\'s members, kept current; "Message…" still lists everyone', async () => {
+    const hub = await startHub();
+    try {
+        const ana = await openPage(hub);
+        const bo = await openPage(hub);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+        const shownMembers = (page) => page.$$eval('#member-list li .name', (names) => names.map((n) => n.textContent).sort());
+        const waitMembers = (page, wanted) => page.waitForFunction((names) =>
+            JSON.stringify([...document.querySelectorAll('#member-list li .name')].map((n) => n.textContent).sort()) === JSON.stringify(names),
+        wanted, { timeout: WaitMs });
+
+        await waitMembers(ana, ['Ana', 'Bo']);
+        assert.equal(await ana.locator('#members-title').textContent(), 'Members of #lobby');
+        await createChannel(ana, 'Lab');
+        await waitMembers(ana, ['Ana']);
+        assert.equal(await ana.locator('#members-title').textContent(), 'Members of #Lab');
+        assert.equal(await ana.locator('#members-count').textContent(), '1');
+
+        // Bo joins and leaves (elsewhere): Ana's list follows.
+        const boToken = await pageToken(bo);
+        assert.equal((await request(hub.baseUrl, 'PUT', '/api/v2/channels/lab/members/me', { token: boToken })).status, 200);
+        await waitMembers(ana, ['Ana', 'Bo']);
+        assert.equal((await request(hub.baseUrl, 'DELETE', '/api/v2/channels/lab/members/me', { token: boToken })).status, 204);
+        await waitMembers(ana, ['Ana']);
+
+        // Everyone is still one click away.
+        await ana.locator('#message-button').click();
+        await ana.waitForFunction(() => document.querySelectorAll('#people-list .member-button').length === 1, null, { timeout: WaitMs });
+        assert.deepEqual(await ana.$$eval('#people-list .member-button .name', (n) => n.map((e) => e.textContent)), ['Bo']);
+        await ana.locator('#people-list .member-button').click();
+        await ana.waitForFunction(() => document.querySelector('#room-title').textContent === 'Bo', null, { timeout: WaitMs });
+        await waitMembers(ana, ['Ana', 'Bo']);
+        assert.equal(await ana.locator('#members-title').textContent(), 'You and Bo');
+        await screenshot(ana, 'members-of-dm-en');
+        assert.deepEqual(await shownMembers(ana), ['Ana', 'Bo']);
+        assert.deepEqual(ana.errors || [], []);
+        await ana.context().close();
+        await bo.context().close();
+    } finally {
+        await hub.stop();
+    }
+});
