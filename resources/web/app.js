@@ -593,7 +593,7 @@
         openId = cid;
         storageSet(OpenKey, cid);
         if (switched) {
-            openMembers = null; // not the last conversation's people under this title
+            openMembers = new Set(); // not the last conversation's people under this title
             renderMembers();
             refreshOpenMembers();
         }

@@ -1636,10 +1636,10 @@ test('the member list shows the open conversation\'s members, kept current; "Mes
         wanted, { timeout: WaitMs });
 
         await waitMembers(ana, ['Ana', 'Bo']);
-        assert.equal(await ana.locator('#members-title').textContent(), 'Members of #lobby');
+        await ana.waitForFunction(() => document.querySelector('#members-title').textContent === 'Members of #lobby', null, { timeout: WaitMs });
         await createChannel(ana, 'Lab');
         await waitMembers(ana, ['Ana']);
-        assert.equal(await ana.locator('#members-title').textContent(), 'Members of #Lab');
+        await ana.waitForFunction(() => document.querySelector('#members-title').textContent === 'Members of #Lab', null, { timeout: WaitMs });
         assert.equal(await ana.locator('#members-count').textContent(), '1');
 
         // Bo joins and leaves (elsewhere): Ana's list follows.
@@ -1656,7 +1656,7 @@ test('the member list shows the open conversation\'s members, kept current; "Mes
         await ana.locator('#people-list .member-button').click();
         await ana.waitForFunction(() => document.querySelector('#room-title').textContent === 'Bo', null, { timeout: WaitMs });
         await waitMembers(ana, ['Ana', 'Bo']);
-        assert.equal(await ana.locator('#members-title').textContent(), 'You and Bo');
+        await ana.waitForFunction(() => document.querySelector('#members-title').textContent === 'You and Bo', null, { timeout: WaitMs });
         await screenshot(ana, 'members-of-dm-en');
         assert.deepEqual(await shownMembers(ana), ['Ana', 'Bo']);
         assert.deepEqual(ana.errors || [], []);
