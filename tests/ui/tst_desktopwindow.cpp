@@ -1578,6 +1578,14 @@ void TestDesktopWindow::screenshotsForPeople()
     QTRY_VERIFY_WITH_TIMEOUT(create->errorLabel()->isVisible(), NetworkWaitMs);
     saveScreenshot(*create, QStringLiteral("new-channel-%1").arg(language));
     create->reject();
+    // Bo goes away: the selected DM row shows the offline ring (next to the online dot above).
+    host->chatPage()->openConversation(conversationId(*host, bo));
+    guest.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !conversationRow(*host, bo).data(ConversationListModel::OnlineRole).toBool(),
+        NetworkWaitMs);
+    saveScreenshot(*host->chatPage()->sidebar(),
+                   QStringLiteral("sidebar-dm-selected-offline-%1").arg(language));
 
     answerNextQuestion(QCoreApplication::translate("confab::MainWindow", "Stop Hosting"));
     QVERIFY(host->leaveRoom());
