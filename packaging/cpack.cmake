@@ -74,9 +74,9 @@ if(UNIX AND NOT APPLE)
         # are drawn as boxes; Debian's desktop tasks usually bring one, minimal installs do not.
         # Qt's own strings (Cancel, Close, Yes in standard dialogs) come from qtbase_zh_CN.qm,
         # which Debian ships apart from Qt. Without a colour emoji font 😀 in a message is a box.
-        set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-            "qt6-wayland, fonts-noto-cjk | fonts-wqy-microhei, qt6-translations-l10n, "
-            "fonts-noto-color-emoji")
+        set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, fonts-noto-cjk | fonts-wqy-microhei")
+        string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS
+               ", qt6-translations-l10n, fonts-noto-color-emoji")
     endif()
     set(CPACK_STRIP_FILES ON)
 endif()
