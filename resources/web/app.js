@@ -2598,7 +2598,9 @@
             sessionEnded();
             return;
         }
-        const final = status === 413 || status === 400 || code === 'not_a_member' || code === 'unknown_conversation';
+        // Trying again cannot help these (the file, the membership or the hub would have to change).
+        const final = status === 413 || status === 400 || status === 412 || code === 'not_found'
+            || code === 'not_a_member' || code === 'unknown_conversation';
         failUpload(entry, uploadErrorReason(entry, status, code, error), !final);
     }
 
