@@ -52,6 +52,15 @@ async function startHub() {
     return new Hub(tempDir('confab-files-hub-')).start(0);
 }
 
+// A hub without the files routes (before issue 15's hub side landed) skips these tests, saying so.
+async function skipWithoutFiles(hub, t) {
+    const answer = await request(hub.baseUrl, 'OPTIONS', '/api/v2/uploads');
+    if (answer.status === 204)
+        return false;
+    t.skip('this hub has no files routes (OPTIONS /api/v2/uploads answered ' + answer.status + ')');
+    return true;
+}
+
 async function signIn(hub, name) {
     const answer = await request(hub.baseUrl, 'POST', '/api/v2/session', { body: { name } });
     assert.equal(answer.status, 201, answer.text);
@@ -66,9 +75,11 @@ async function download(hub, filePath, headers = {}) {
 
 // ---- tus-js-client (node) against the hub ---------------------------------------------------
 
-test('tus-js-client uploads in chunks, resumes from its URL after an abort, and a ranged download matches', async () => {
+test('tus-js-client uploads in chunks, resumes from its URL after an abort, and a ranged download matches', async (t) => {
     const hub = await startHub();
     try {
+        if (await skipWithoutFiles(hub, t))
+            return;
         const ana = await signIn(hub, 'Ana');
         const bo = await signIn(hub, 'Bo');
         const dir = tempDir('confab-files-src-');
@@ -310,9 +321,11 @@ async function screenshot(page, name) {
         await page.screenshot({ path: path.join(ScreenshotDir, name + '.png') });
 }
 
-test('the page sends files: a DM\'s image and file reach the other member only; paste, drop, cancel; a new cookie after a lost one', async () => {
+test('the page sends files: a DM\'s image and file reach the other member only; paste, drop, cancel; a new cookie after a lost one', async (t) => {
     const hub = await startHub();
     try {
+        if (await skipWithoutFiles(hub, t))
+            return;
         const ana = await openPage(hub);
         const bo = await openPage(hub);
         const cy = await openPage(hub);
@@ -438,9 +451,11 @@ async function waitUntil(condition, what, timeoutMs = WaitMs) {
     }
 }
 
-test('an upload cut by a reload resumes where the hub stopped when the same file is chosen again', async () => {
+test('an upload cut by a reload resumes where the hub stopped when the same file is chosen again', async (t) => {
     const hub = await startHub();
     try {
+        if (await skipWithoutFiles(hub, t))
+            return;
         const ana = await openPage(hub);
         await joinAs(ana, 'Ana');
         const dir = tempDir('confab-files-resume-');
@@ -494,9 +509,19 @@ test('an upload cut by a reload resumes where the hub stopped when the same file
     }
 });
 
-test('a file too large for the hub is refused in its row, with the limit; phone layout in English and Chinese', async () => {
-    const hub = await new Hub(tempDir('confab-files-hub-'), ['--max-file-bytes', '1000000']).start(0);
+test('a file too large for the hub is refused in its row, with the limit; phone layout in English and Chinese', async (t) => {
+    let hub;
     try {
+        hub = await new Hub(tempDir('confab-files-hub-'), ['--max-file-bytes', '1000000']).start(0);
+    } catch (error) {
+        if (!/max-file-bytes/.test(error.message))
+            throw error;
+        t.skip('this hub has no --max-file-bytes');
+        return;
+    }
+    try {
+        if (await skipWithoutFiles(hub, t))
+            return;
         const desk = await openPage(hub);
         await joinAs(desk, 'Ana');
         const png = await makePng(desk, 640, 480, 260);
