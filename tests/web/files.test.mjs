@@ -509,7 +509,7 @@ test('an upload cut by a reload resumes where the hub stopped when the same file
     }
 });
 
-test('a file too large for the hub is refused in its row, with the limit; phone layout in English and Chinese', async (t) => {
+test('a file too large for the hub is refused in its row, with the limit; phones in English and Chinese, a desktop in Chinese', async (t) => {
     let hub;
     try {
         hub = await new Hub(tempDir('confab-files-hub-'), ['--max-file-bytes', '1000000']).start(0);
@@ -522,8 +522,8 @@ test('a file too large for the hub is refused in its row, with the limit; phone 
     try {
         if (await skipWithoutFiles(hub, t))
             return;
-        const desk = await openPage(hub);
-        await joinAs(desk, 'Ana');
+        const desk = await openPage(hub, { locale: 'zh-CN' });
+        await joinAs(desk, '安娜');
         const png = await makePng(desk, 640, 480, 260);
         await desk.locator('#file-input').setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: png });
         await waitAttachment(desk, 'harbour.png', { image: true });
@@ -569,7 +569,7 @@ test('a file too large for the hub is refused in its row, with the limit; phone 
             assert.deepEqual(phone.errors || [], []);
             await phone.context().close();
         }
-        await screenshot(desk, 'files-desktop-channel');
+        await screenshot(desk, 'files-desktop-zh-CN-channel');
         assert.deepEqual(desk.errors || [], []);
     } finally {
         await hub.stop();
