@@ -2529,7 +2529,7 @@
         if (entry.state !== 'running')
             return;
         if (previous.length) {
-            previous.sort((a, b) => String(b.creationTime).localeCompare(String(a.creationTime)));
+            previous.sort((a, b) => (Date.parse(b.creationTime) || 0) - (Date.parse(a.creationTime) || 0));
             upload.resumeFromPreviousUpload(previous[0]);
             setUploadStatus(entry, t('uploadResuming'));
         }
