@@ -395,7 +395,10 @@ Outcome<StoredFile> FileService::finish(Active &active)
             file.height = facts.size.height();
             file.thumbnail = facts.thumbnail || QFileInfo::exists(thumb);
         }
-    } else if (files::isPlausibleMimeType(record.typeHint)) {
+    } else if (files::isPlausibleMimeType(record.typeHint)
+               && !files::isInlineType(record.typeHint.toLower())) {
+        // A hint is taken as the Content-Type of an attachment, never to show something inline:
+        // an image type the content did not confirm is not believed.
         file.type = record.typeHint.toLower();
     } else {
         file.type = QStringLiteral("application/octet-stream");
