@@ -2232,6 +2232,9 @@
     const SpeedWindowMs = 3000;        // the speed shown is over the last few seconds
     const ThumbnailMaxPx = 320;        // the hub's thumbnails: long side at most this
     const LeaveUploadWaitMs = 2000;    // Leave waits this long for unfinished uploads to be dropped
+    // Upload URLs kept for resuming are forgotten after this long (the hub drops an unfinished
+    // upload 24 h after its last byte; tus-js-client itself never forgets them).
+    const StoredUploadMaxAgeMs = 7 * 24 * 3600 * 1000;
     const FileIdPattern = /^f_[0-9a-f]{16}$/;
     const GenericPasteNames = ['image.png', 'image.jpg', 'image.jpeg', 'image.gif', 'image.webp', ''];
     const SizeUnits = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -2436,6 +2439,23 @@
     function uploadFingerprint(cid, file) {
         return ['confab', session ? session.member.id : '', cid, file.name, file.type, file.size,
             file.lastModified].join('/');
+    }
+
+    // Through tus-js-client's URL storage interface (localStorage), only this page's entries.
+    async function forgetOldStoredUploads() {
+        const storage = window.tus && window.tus.defaultOptions && window.tus.defaultOptions.urlStorage;
+        if (!storage || typeof storage.findAllUploads !== 'function')
+            return;
+        try {
+            for (const stored of await storage.findAllUploads()) {
+                const created = Date.parse(stored.creationTime);
+                if (String(stored.urlStorageKey).startsWith('tus::confab/')
+                    && !(Date.now() - created < StoredUploadMaxAgeMs))
+                    await storage.removeUpload(stored.urlStorageKey);
+            }
+        } catch (e) {
+            // Storage off (private mode): nothing is kept, nothing to forget.
+        }
     }
 
     // Tus-Max-Size from OPTIONS, asked once: a file over it is refused before it is sent.
@@ -2657,6 +2677,7 @@
         line.append(name, where, status);
         const bar = document.createElement('progress');
         bar.className = 'upload-bar';
+        bar.setAttribute('aria-label', entry.file.name);
         const buttons = document.createElement('div');
         buttons.className = 'upload-buttons';
         const retry = document.createElement('button');
@@ -2796,6 +2817,7 @@
         });
         $('message-input').addEventListener('paste', onComposerPaste);
         $('image-close').addEventListener('click', () => $('image-dialog').close());
+        forgetOldStoredUploads();
     }
 
     // ---- session end --------------------------------------------------------------------------

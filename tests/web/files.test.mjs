@@ -488,11 +488,22 @@ test('an upload cut by a reload resumes where the hub stopped when the same file
         });
         assert.equal(partial.status, 204);
         assert.equal(partial.headers.get('upload-offset'), String(MiB));
+        // Besides: a week-old stored upload of the page is forgotten on the next start; another
+        // application's entry on the same origin is left alone.
+        await ana.evaluate(() => {
+            const old = JSON.stringify({ size: 1, creationTime: new Date(Date.now() - 8 * 86400000).toString(), uploadUrl: '/x' });
+            localStorage.setItem('tus::confab/m_1/lobby/old.bin/::1', old);
+            localStorage.setItem('tus::someone-else::2', old);
+        });
         release = true;
         await ana.reload();
         await waitLive(ana);
         assert.equal(await ana.locator('#uploads .upload').count(), 0);
         assert.equal(held.length, 1);
+        const stored = await ana.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::')));
+        assert.equal(stored.length, 2, JSON.stringify(stored));
+        assert.ok(stored.includes('tus::someone-else::2'), JSON.stringify(stored));
+        assert.ok(stored.some((k) => k.startsWith('tus::confab/') && k.includes('/lobby/archive.tar/')), JSON.stringify(stored));
 
         // Chosen again: the page asks the hub where it stopped and sends the rest, no new upload.
         ana.requests = [];
@@ -505,7 +516,7 @@ test('an upload cut by a reload resumes where the hub stopped when the same file
         const whole = await download(hub, `/api/v2/files/${shown.id}`, { Authorization: 'Bearer ' + token });
         assert.equal(sha256(whole.bytes), sha256(bytes));
         // Finished: nothing is kept for resuming.
-        assert.deepEqual(await ana.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::'))), []);
+        assert.deepEqual(await ana.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::'))), ['tus::someone-else::2']);
         assert.deepEqual(ana.errors || [], []);
     } finally {
         await hub.stop();
