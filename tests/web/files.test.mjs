@@ -589,3 +589,64 @@ test('a file too large for the hub is refused in its row, with the limit; phones
         await hub.stop();
     }
 });
+
+test('the files cookie is asked for again after a reload and a hub restart; an upload cut by kill -9 of the hub carries on', async (t) => {
+    const hub = await startHub();
+    const port = hub.port;
+    try {
+        if (await skipWithoutFiles(hub, t))
+            return;
+        const ana = await openPage(hub);
+        const bo = await openPage(hub);
+        await joinAs(ana, 'Ana');
+        await joinAs(bo, 'Bo');
+        const cookieCalls = (page) => page.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/api/v2/session/cookie')).length;
+
+        // A stored session (reload) asks for the cookie before showing images.
+        await ana.locator('#file-input').setInputFiles({ name: 'first.png', mimeType: 'image/png', buffer: await makePng(ana, 120, 90, 10) });
+        await waitAttachment(bo, 'first.png', { image: true });
+        bo.requests = [];
+        await bo.reload();
+        await waitLive(bo);
+        await waitAttachment(bo, 'first.png', { image: true });
+        assert.equal(cookieCalls(bo), 1);
+
+        // A big upload at 4 MB/s; the hub is killed in the middle and started again.
+        const dir = tempDir('confab-files-restart-');
+        const source = path.join(dir, 'backup.img');
+        const bytes = crypto.randomBytes(16 * MiB);
+        fs.writeFileSync(source, bytes);
+        const cdp = await ana.context().newCDPSession(ana);
+        await cdp.send('Network.emulateNetworkConditions',
+            { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * MiB });
+        await ana.locator('#file-input').setInputFiles(source);
+        await ana.waitForFunction(() => {
+            const bar = document.querySelector('#uploads .upload-bar');
+            return bar && bar.value > bar.max * 0.2;
+        }, null, { timeout: WaitMs });
+        hub.process.kill('SIGKILL');
+        await hub.exited;
+        hub.process = null;
+        await ana.waitForFunction(() => document.querySelector('#connection-state').dataset.state !== 'live', null, { timeout: WaitMs });
+        const beforeRestart = cookieCalls(bo);
+        await hub.start(port); // same port and data directory
+        await waitLive(ana);
+        await waitLive(bo);
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+        const shown = await waitAttachment(bo, 'backup.img');
+        const resumed = ana.requests.filter((r) => r.method === 'PATCH' && r.url.includes('/api/v2/uploads/'));
+        assert.ok(resumed.length >= 2, 'the upload went on with another PATCH');
+        assert.ok(Number(resumed[resumed.length - 1].headers['upload-offset']) > 0, JSON.stringify(resumed.map((r) => r.headers['upload-offset'])));
+        assert.equal(ana.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/api/v2/uploads')).length, 2, 'one upload each');
+        const { token } = await pageSession(bo);
+        const whole = await download(hub, `/api/v2/files/${shown.id}`, { Authorization: 'Bearer ' + token });
+        assert.equal(sha256(whole.bytes), sha256(bytes));
+        // The reconnect asked for the cookie again.
+        assert.ok(cookieCalls(bo) > beforeRestart);
+        await waitAttachment(bo, 'first.png', { image: true });
+        assert.deepEqual(ana.errors || [], []);
+        assert.deepEqual(bo.errors || [], []);
+    } finally {
+        await hub.stop();
+    }
+});
