@@ -2587,8 +2587,11 @@
     }
 
     function uploadErrorReason(entry, status, code, error) {
-        if (status === 413 || code === 'file_too_large')
-            return t('uploadTooLarge', { size: humanSize(entry.file.size), max: humanSize(maxFileBytes) });
+        if (status === 413 || code === 'file_too_large') {
+            return maxFileBytes > 0
+                ? t('uploadTooLarge', { size: humanSize(entry.file.size), max: humanSize(maxFileBytes) })
+                : t('uploadTooLargeNoMax', { size: humanSize(entry.file.size) });
+        }
         if (status === 507 || code === 'storage_full')
             return t('uploadStorageFull');
         if (status === 429 || code === 'too_many_uploads')
