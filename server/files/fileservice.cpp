@@ -16,6 +16,8 @@
 #include <QRegularExpression>
 #include <QStorageInfo>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcFiles, "confab.hub.files")
 
 namespace confab {
@@ -70,7 +72,18 @@ FileService::FileService(FileStore &store, MessageService &messages,
     connect(&m_expiryTimer, &QTimer::timeout, this, &FileService::expire);
 }
 
-FileService::~FileService() = default;
+FileService::~FileService()
+{
+    stop();
+}
+
+void FileService::track(QObject *download)
+{
+    m_downloads.erase(std::remove_if(m_downloads.begin(), m_downloads.end(),
+                                     [](const QPointer<QObject> &d) { return d.isNull(); }),
+                      m_downloads.end());
+    m_downloads.emplace_back(download);
+}
 
 bool FileService::isUploadId(const QString &id)
 {
@@ -138,6 +151,8 @@ bool FileService::start(const QString &dataDir, QString *errorMessage)
 void FileService::stop()
 {
     m_expiryTimer.stop();
+    for (const QPointer<QObject> &download : std::exchange(m_downloads, {}))
+        delete download.data();
     for (auto &[id, active] : m_uploads)
         active.file.reset();
 }
