@@ -557,7 +557,7 @@ test('a file too large for the hub is refused in its row, with the limit; phones
             const row = phone.locator('#uploads .upload[data-state="failed"]');
             await row.waitFor({ timeout: WaitMs });
             const status = await row.locator('.upload-status').textContent();
-            assert.match(status, locale === 'en-US' ? /^Not sent: 1\.4 MB: this hub takes files up to 977 KB\.$/ : /^未发送：文件大小 1\.4 MB，此服务器只接受不超过 977 KB 的文件。$/);
+            assert.match(status, locale === 'en-US' ? /^Not sent: 1\.4 MB is more than this hub takes \(977 KB at most\)\.$/ : /^未发送：文件大小 1\.4 MB，此服务器只接受不超过 977 KB 的文件。$/);
             assert.equal(await row.locator('.upload-retry').isVisible(), false);
             const layout = await phone.evaluate(() => ({
                 scrollWidth: document.documentElement.scrollWidth,
