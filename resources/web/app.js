@@ -2228,7 +2228,9 @@
     const UploadsEndpoint = ApiV2 + '/uploads';
     const FilesPath = ApiV2 + '/files/';
     const MaxParallelUploads = 3;      // the event stream holds one of a browser's 6 connections
-    const UploadRetryDelaysMs = [0, 1000, 3000, 5000, 10000, 20000];
+    // Then the row says it failed and offers Retry: about two minutes, time for a host to
+    // restart its hub.
+    const UploadRetryDelaysMs = [0, 1000, 3000, 5000, 10000, 20000, 30000, 45000];
     const SpeedWindowMs = 3000;        // the speed shown is over the last few seconds
     const ThumbnailMaxPx = 320;        // the hub's thumbnails: long side at most this
     const LeaveUploadWaitMs = 2000;    // Leave waits this long for unfinished uploads to be dropped
