@@ -237,6 +237,9 @@ std::optional<FileService::UploadState> FileService::find(const QString &uploadI
     const auto it = m_uploads.find(uploadId);
     if (it == m_uploads.end() || it->second.state.record.memberId != memberId)
         return std::nullopt;
+    // Expired is gone, even before the next expiry sweep removes it.
+    if (!it->second.receiver && it->second.state.expiresMs <= nowMs())
+        return std::nullopt;
     return it->second.state;
 }
 

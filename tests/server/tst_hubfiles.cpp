@@ -208,6 +208,7 @@ class TestHubFiles : public QObject
 private slots:
     void uploadInPiecesAndWhole();
     void tusRefusals();
+    void patchAfterOtherRequestsOnOneConnection();
     void onlyMembersDownload();
     void rangesAndEtags();
     void contentDecidesHowFilesAreServed();
@@ -410,6 +411,40 @@ void TestHubFiles::tusRefusals()
     QCOMPARE(partialCount(fixture.dataDir()), 0);
     // Nothing was posted by any of it.
     QVERIFY(!lastMessage(port, ana, QStringLiteral("lobby")).contains(QLatin1StringView("file")));
+}
+
+void TestHubFiles::patchAfterOtherRequestsOnOneConnection()
+{
+    // A browser's tus client keeps its connection: HEAD, then PATCH on the same one.
+    HubFixture fixture;
+    QVERIFY(fixture.started());
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const QByteArray bytes = randomBytes(100000);
+    const QByteArray location
+        = create(port, ana, QStringLiteral("k.bin"), QStringLiteral("lobby"), bytes.size())
+              .header("location");
+    QTcpSocket socket;
+    QByteArray received;
+    connect(&socket, &QTcpSocket::readyRead, this, [&] { received += socket.readAll(); });
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(socket.waitForConnected(WaitMs));
+    const QByteArray common = " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+        + "\r\nAuthorization: Bearer " + ana.token + "\r\nTus-Resumable: 1.0.0\r\n";
+    socket.write("HEAD " + location + common + "\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(received.contains("\r\n\r\n"), WaitMs);
+    QVERIFY2(received.startsWith("HTTP/1.1 200"), received.constData());
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+    received.clear();
+    socket.write("PATCH " + location + common
+                 + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+                   "Content-Length: "
+                 + QByteArray::number(bytes.size()) + "\r\n\r\n" + bytes);
+    QTRY_VERIFY_WITH_TIMEOUT(received.contains("\r\n\r\n"), WaitMs);
+    QVERIFY2(received.startsWith("HTTP/1.1 204"), received.constData());
+    QVERIFY(received.contains("Confab-File-Id: f_"));
+    QVERIFY(received.contains("Connection: close"));
+    QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, WaitMs);
 }
 
 void TestHubFiles::onlyMembersDownload()
