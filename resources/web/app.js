@@ -354,6 +354,7 @@
         closeStream();
         setState(hubSaidBye ? 'stopped' : 'connecting');
         await loadLimits(); // and the hub instance, read before the ids it vouches for
+        await refreshFilesCookie(); // before the pages with images are shown
         const listed = await loadConversations();
         if (!session)
             return;
@@ -457,6 +458,7 @@
     }
 
     async function refreshAfterReconnect() {
+        await refreshFilesCookie(); // a hub that restarted may have forgotten it
         if ((await loadConversations()) !== 'ok' || !session)
             return;
         if (openId !== null && !conversations.has(openId)) {
@@ -622,6 +624,7 @@
         renderSearchScope();
         renderTyping();
         renderSidebar();
+        renderUploads();
         if (!keepScreen)
             showScreen('conversation');
         if (around !== null) {
@@ -1595,8 +1598,10 @@
         if (!item)
             return;
         const text = item.querySelector('.text');
-        text.replaceChildren();
-        appendMessageText(text, String(data.text || ''));
+        if (!item.classList.contains('has-file')) {
+            text.replaceChildren();
+            appendMessageText(text, String(data.text || ''));
+        }
         item.classList.toggle('mentions-me', mentionsMe(data.text) && !item.classList.contains('mine'));
         item.dataset.text = String(data.text || '');
         markEdited(item);
@@ -1801,8 +1806,17 @@
         meta.append(author, ' ', timeElement(data.ts));
         const text = document.createElement('div');
         text.className = 'text';
-        appendMessageText(text, String(data.text || ''));
-        item.append(meta, text);
+        // A file's message text is its name, which the attachment shows: the text stays empty
+        // (and takes the "deleted" label if it comes to that).
+        const file = attachmentOf(data);
+        if (file) {
+            item.classList.add('has-file');
+            text.hidden = true;
+            item.append(meta, renderAttachment(file), text);
+        } else {
+            appendMessageText(text, String(data.text || ''));
+            item.append(meta, text);
+        }
         if (!mine && mentionsMe(data.text))
             item.classList.add('mentions-me');
         if (mine && data.id !== undefined)
@@ -1829,7 +1843,11 @@
         item.classList.remove('mentions-me');
         const text = item.querySelector('.text');
         text.textContent = t('deleted');
+        text.hidden = false;
         delete item.dataset.text;
+        const file = item.querySelector('.file');
+        if (file)
+            file.remove();
         const edited = item.querySelector('.edited');
         if (edited)
             edited.remove();
@@ -1859,7 +1877,11 @@
         remove.type = 'button';
         remove.className = 'ghost menu-delete';
         remove.textContent = t('delete');
-        actions.append(edit, remove);
+        // A file's message is not edited: its text is the file's name.
+        if (item.classList.contains('has-file'))
+            actions.append(remove);
+        else
+            actions.append(edit, remove);
         menu.append(toggle, actions);
         toggle.addEventListener('click', () => {
             actions.hidden = !actions.hidden;
@@ -2204,7 +2226,7 @@
         const view = openId !== null ? views.get(openId) : null;
         if (!view)
             return null;
-        const own = view.list.querySelectorAll('.message.mine[data-id]:not(.deleted)');
+        const own = view.list.querySelectorAll('.message.mine[data-id]:not(.deleted):not(.has-file)');
         return own.length ? own[own.length - 1] : null;
     }
 
@@ -2247,6 +2269,613 @@
         input.style.height = Math.min(input.scrollHeight, 160) + 'px';
     }
 
+    // ---- files: uploads (tus), the files cookie, attachments in the timeline ------------------
+
+    // Uploads speak tus 1.0.0 through tus-js-client (vendor/tus.min.js, from npm): resumable, and
+    // after a reload the same file chosen again continues where it stopped (its upload URL is
+    // kept in localStorage under a fingerprint of member, conversation and file).
+    // Downloads and <img> authenticate with the hub's files cookie (POST /session/cookie), so no
+    // token is ever put into a URL.
+    const UploadsEndpoint = ApiV2 + '/uploads';
+    const FilesPath = ApiV2 + '/files/';
+    const MaxParallelUploads = 3;      // the event stream holds one of a browser's 6 connections
+    // Then the row says it failed and offers Retry: about two minutes, time for a host to
+    // restart its hub.
+    const UploadRetryDelaysMs = [0, 1000, 3000, 5000, 10000, 20000, 30000, 45000];
+    const SpeedWindowMs = 3000;        // the speed shown is over the last few seconds
+    const ThumbnailMaxPx = 320;        // the hub's thumbnails: long side at most this
+    const LeaveUploadWaitMs = 2000;    // Leave waits this long for unfinished uploads to be dropped
+    // Upload URLs kept for resuming are forgotten after this long (the hub drops an unfinished
+    // upload 24 h after its last byte; tus-js-client itself never forgets them).
+    const StoredUploadMaxAgeMs = 7 * 24 * 3600 * 1000;
+    const FileIdPattern = /^f_[0-9a-f]{16}$/;
+    const GenericPasteNames = ['image.png', 'image.jpg', 'image.jpeg', 'image.gif', 'image.webp', ''];
+    const SizeUnits = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+    const uploads = [];              // {key, cid, file, upload, state, row, ...}, oldest first
+    let maxFileBytes = 0;            // the hub's Tus-Max-Size; 0 while unknown
+    let uploadLimitAsked = null;     // the OPTIONS request, asked once
+    let cookieRefresh = null;        // the running POST /session/cookie, shared by a burst
+    let dragDepth = 0;
+    const percentFormat = new Intl.NumberFormat(formatLocales, { style: 'percent', maximumFractionDigits: 0 });
+
+    function humanSize(bytes) {
+        let value = Math.max(0, Number(bytes) || 0);
+        let unit = 0;
+        while (value >= 1024 && unit < SizeUnits.length - 1) {
+            value /= 1024;
+            unit += 1;
+        }
+        const digits = unit === 0 || value >= 100 ? 0 : 1;
+        return new Intl.NumberFormat(formatLocales, { maximumFractionDigits: digits }).format(value)
+            + ' ' + SizeUnits[unit];
+    }
+
+    function fileUrl(id, suffix = '') {
+        return FilesPath + encodeURIComponent(id) + suffix;
+    }
+
+    // The files cookie for <img> and download links: after sign-in, a restored session, a
+    // reconnect, and once more when a file request fails. False when the hub did not set it.
+    function refreshFilesCookie() {
+        if (!session)
+            return Promise.resolve(false);
+        if (!cookieRefresh) {
+            cookieRefresh = api('POST', '/session/cookie')
+                .then((result) => result.status === 204 || result.status === 200, () => false)
+                .finally(() => {
+                    cookieRefresh = null;
+                });
+        }
+        return cookieRefresh;
+    }
+
+    // The "file" of a message event, checked: null when absent or not usable.
+    function attachmentOf(data) {
+        const raw = data.file;
+        if (!raw || typeof raw !== 'object' || !FileIdPattern.test(String(raw.id)))
+            return null;
+        const width = Number(raw.width);
+        const height = Number(raw.height);
+        return {
+            id: String(raw.id),
+            name: String(raw.name || data.text || raw.id),
+            size: Math.max(0, Number(raw.size) || 0),
+            type: String(raw.type || ''),
+            width: Number.isInteger(width) && width > 0 ? width : 0,
+            height: Number.isInteger(height) && height > 0 ? height : 0,
+            thumbnail: raw.thumbnail === true,
+        };
+    }
+
+    // The thumbnail's size from the image's (the hub scales the long side to at most 320 px),
+    // so that the timeline does not jump when it loads.
+    function thumbnailSize(file) {
+        if (!file.width || !file.height)
+            return null;
+        const scale = Math.min(1, ThumbnailMaxPx / Math.max(file.width, file.height));
+        return { width: Math.max(1, Math.round(file.width * scale)), height: Math.max(1, Math.round(file.height * scale)) };
+    }
+
+    // Loads a file image; a failure (the cookie expired, the hub restarted) asks for the cookie
+    // once and tries again, then says the image is not available.
+    function loadFileImage(img, url, onGone) {
+        img.addEventListener('error', async () => {
+            if (img.dataset.retried) {
+                onGone();
+                return;
+            }
+            img.dataset.retried = '1';
+            await refreshFilesCookie();
+            img.src = url;
+        });
+        img.src = url;
+    }
+
+    // HEAD of a file with the cookie: its status, 0 when the hub cannot be reached.
+    async function fileStatus(url) {
+        try {
+            return (await fetch(url, { method: 'HEAD', cache: 'no-store' })).status;
+        } catch (e) {
+            return 0;
+        }
+    }
+
+    // A download link checks first, so that a stale cookie is refreshed and a file gone says so
+    // here rather than as a failed download in the browser's list.
+    function downloadLink(file, url) {
+        const link = document.createElement('a');
+        link.className = 'file-download';
+        link.href = url;
+        link.setAttribute('download', '');
+        link.textContent = t('download');
+        link.addEventListener('click', async (event) => {
+            if (link.dataset.checked) {
+                delete link.dataset.checked; // the click below: let the browser download
+                return;
+            }
+            event.preventDefault();
+            let status = await fileStatus(url);
+            if (status === 401 && (await refreshFilesCookie()))
+                status = await fileStatus(url);
+            if (status >= 200 && status < 300) {
+                link.dataset.checked = '1';
+                link.click();
+            } else {
+                showToast(status === 0 ? t('noHub') : t('fileGone'));
+            }
+        });
+        return link;
+    }
+
+    function renderAttachment(file) {
+        const box = document.createElement('div');
+        box.className = 'file';
+        box.dataset.fileId = file.id;
+        const url = fileUrl(file.id);
+        const info = document.createElement('div');
+        info.className = 'file-info';
+        const name = document.createElement('span');
+        name.className = 'file-name';
+        name.textContent = file.name;
+        const size = document.createElement('span');
+        size.className = 'file-size';
+        size.textContent = humanSize(file.size);
+        info.append(name, size, downloadLink(file, url));
+        if (file.thumbnail) {
+            box.classList.add('file-image');
+            // A plain click shows the image over the page; Ctrl/middle click opens a tab.
+            const open = document.createElement('a');
+            open.className = 'thumb-link';
+            open.href = url;
+            open.target = '_blank';
+            open.rel = 'noopener noreferrer';
+            open.title = t('showFull', { name: file.name });
+            open.addEventListener('click', (event) => {
+                if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey)
+                    return;
+                event.preventDefault();
+                showImage(file);
+            });
+            const img = document.createElement('img');
+            img.className = 'thumbnail';
+            img.alt = file.name;
+            img.decoding = 'async';
+            img.loading = 'lazy';
+            const shown = thumbnailSize(file);
+            if (shown) {
+                img.width = shown.width;
+                img.height = shown.height;
+            }
+            loadFileImage(img, fileUrl(file.id, '/thumbnail'), () => {
+                const note = document.createElement('span');
+                note.className = 'file-missing';
+                note.textContent = t('imageUnavailable');
+                open.replaceWith(note);
+            });
+            open.append(img);
+            box.append(open, info);
+        } else {
+            box.classList.add('file-card');
+            // The name's extension as the card's icon (text, at most 4 characters).
+            const ext = document.createElement('span');
+            ext.className = 'file-ext';
+            const dot = file.name.lastIndexOf('.');
+            const suffix = dot > 0 ? file.name.slice(dot + 1) : '';
+            ext.textContent = suffix && suffix.length <= 4 ? suffix.toUpperCase() : '···';
+            box.append(ext, info);
+        }
+        return box;
+    }
+
+    function showImage(file) {
+        const url = fileUrl(file.id);
+        const img = $('image-full');
+        const fresh = img.cloneNode(false); // drops the listeners of an image shown before
+        fresh.alt = file.name;
+        img.replaceWith(fresh);
+        $('image-error').hidden = true;
+        $('image-name').textContent = file.name;
+        $('image-open').href = url;
+        $('image-save').href = url + '?download=1';
+        loadFileImage(fresh, url, () => {
+            fresh.hidden = true;
+            $('image-error').textContent = t('fileGone');
+            $('image-error').hidden = false;
+        });
+        fresh.hidden = false;
+        $('image-dialog').showModal();
+    }
+
+    // ---- uploads --------------------------------------------------------------------------------
+
+    function uploadFingerprint(cid, file) {
+        return ['confab', session ? session.member.id : '', cid, file.name, file.type, file.size,
+            file.lastModified].join('/');
+    }
+
+    // Through tus-js-client's URL storage interface (localStorage), only this page's entries.
+    async function forgetOldStoredUploads() {
+        const storage = window.tus && window.tus.defaultOptions && window.tus.defaultOptions.urlStorage;
+        if (!storage || typeof storage.findAllUploads !== 'function')
+            return;
+        try {
+            for (const stored of await storage.findAllUploads()) {
+                const created = Date.parse(stored.creationTime);
+                if (String(stored.urlStorageKey).startsWith('tus::confab/')
+                    && !(Date.now() - created < StoredUploadMaxAgeMs))
+                    await storage.removeUpload(stored.urlStorageKey);
+            }
+        } catch (e) {
+            // Storage off (private mode): nothing is kept, nothing to forget.
+        }
+    }
+
+    // Tus-Max-Size from OPTIONS, asked once: a file over it is refused before it is sent.
+    function loadUploadLimit() {
+        if (!uploadLimitAsked) {
+            uploadLimitAsked = fetch(UploadsEndpoint, { method: 'OPTIONS', cache: 'no-store' })
+                .then((response) => {
+                    const max = Number(response.headers.get('Tus-Max-Size'));
+                    if (Number.isFinite(max) && max > 0)
+                        maxFileBytes = max;
+                    else
+                        uploadLimitAsked = null; // ask again next time
+                }, () => {
+                    uploadLimitAsked = null;
+                });
+        }
+        return uploadLimitAsked;
+    }
+
+    function startUploads(cid, files) {
+        if (!session || cid === null || !conversations.has(cid) || !window.tus)
+            return;
+        for (const file of files) {
+            const entry = { key: randomId(), cid, file, upload: null, state: 'waiting', samples: [] };
+            entry.row = renderUploadRow(entry);
+            uploads.push(entry);
+            $('uploads').append(entry.row);
+            setUploadStatus(entry, t('uploadWaiting'));
+        }
+        renderUploads();
+        pumpUploads();
+    }
+
+    function pumpUploads() {
+        let running = uploads.filter((entry) => entry.state === 'running').length;
+        for (const entry of uploads) {
+            if (running >= MaxParallelUploads)
+                break;
+            if (entry.state === 'waiting') {
+                running += 1;
+                beginUpload(entry);
+            }
+        }
+    }
+
+    async function beginUpload(entry) {
+        entry.state = 'running';
+        entry.row.dataset.state = 'running';
+        entry.samples = [];
+        setUploadStatus(entry, t('uploadStarting'));
+        await loadUploadLimit();
+        if (entry.state !== 'running')
+            return; // cancelled meanwhile
+        if (maxFileBytes > 0 && entry.file.size > maxFileBytes) {
+            failUpload(entry, t('uploadTooLarge', { size: humanSize(entry.file.size), max: humanSize(maxFileBytes) }), false);
+            return;
+        }
+        const metadata = { filename: entry.file.name, conversation: entry.cid };
+        if (entry.file.type)
+            metadata.filetype = entry.file.type;
+        const upload = new window.tus.Upload(entry.file, {
+            endpoint: new URL(UploadsEndpoint, location.href).href,
+            metadata,
+            retryDelays: UploadRetryDelaysMs,
+            storeFingerprintForResuming: true,
+            removeFingerprintOnSuccess: true,
+            fingerprint: (file) => Promise.resolve(uploadFingerprint(entry.cid, file)),
+            // The token of now, not of when the upload began (a sign-in again changes it).
+            onBeforeRequest: (request) => {
+                if (session)
+                    request.setHeader('Authorization', 'Bearer ' + session.token);
+            },
+            onShouldRetry: (error) => {
+                const status = error.originalResponse ? error.originalResponse.getStatus() : 0;
+                const retry = status === 0 || status >= 500 || status === 409 || status === 423;
+                if (retry && entry.state === 'running')
+                    setUploadStatus(entry, t('uploadRetrying'));
+                return retry && entry.state === 'running';
+            },
+            onProgress: (sent, total) => onUploadProgress(entry, sent, total),
+            onError: (error) => onUploadError(entry, error),
+            onSuccess: () => onUploadDone(entry),
+        });
+        entry.upload = upload;
+        let previous = [];
+        try {
+            previous = await upload.findPreviousUploads();
+        } catch (e) {
+            previous = [];
+        }
+        if (entry.state !== 'running')
+            return;
+        if (previous.length) {
+            previous.sort((a, b) => (Date.parse(b.creationTime) || 0) - (Date.parse(a.creationTime) || 0));
+            upload.resumeFromPreviousUpload(previous[0]);
+            setUploadStatus(entry, t('uploadResuming'));
+        }
+        upload.start();
+    }
+
+    function onUploadProgress(entry, sent, total) {
+        if (entry.state !== 'running')
+            return;
+        const now = performance.now();
+        entry.samples.push({ at: now, sent });
+        while (entry.samples.length > 2 && now - entry.samples[0].at > SpeedWindowMs)
+            entry.samples.shift();
+        const first = entry.samples[0];
+        const speed = now > first.at ? (sent - first.sent) * 1000 / (now - first.at) : 0;
+        entry.bar.max = Math.max(total, 1);
+        entry.bar.value = sent;
+        // The hub checks and stores the file before it answers the last bytes.
+        if (total > 0 && sent >= total) {
+            setUploadStatus(entry, t('uploadFinishing'));
+            return;
+        }
+        setUploadStatus(entry, t('uploadProgress', {
+            percent: percentFormat.format(total > 0 ? Math.floor((sent / total) * 100) / 100 : 0),
+            speed: humanSize(speed) + '/s',
+        }));
+    }
+
+    function onUploadDone(entry) {
+        if (entry.state !== 'running')
+            return;
+        entry.state = 'done';
+        removeUpload(entry);
+        pumpUploads();
+    }
+
+    function uploadErrorReason(entry, status, code, error) {
+        if (status === 413 || code === 'file_too_large') {
+            return maxFileBytes > 0
+                ? t('uploadTooLarge', { size: humanSize(entry.file.size), max: humanSize(maxFileBytes) })
+                : t('uploadTooLargeNoMax', { size: humanSize(entry.file.size) });
+        }
+        if (status === 507 || code === 'storage_full')
+            return t('uploadStorageFull');
+        if (status === 429 || code === 'too_many_uploads')
+            return t('uploadTooMany');
+        if (code === 'not_a_member' || code === 'unknown_conversation')
+            return t('uploadNotMember');
+        if (code === 'not_found' || status === 412)
+            return t('uploadUnsupported');
+        if (status === 0)
+            return error && error.originalRequest ? t('uploadNoHub') : t('uploadReadError');
+        return t('uploadBadFile', { code: code || status });
+    }
+
+    function onUploadError(entry, error) {
+        if (entry.state !== 'running')
+            return;
+        const response = error && error.originalResponse;
+        const status = response ? response.getStatus() : 0;
+        let code = '';
+        try {
+            const body = JSON.parse(response.getBody());
+            code = body && body.error ? String(body.error.code) : '';
+        } catch (e) {
+            code = '';
+        }
+        if (status === 401) {
+            sessionEnded();
+            return;
+        }
+        // Trying again cannot help these (the file, the membership or the hub would have to change).
+        const final = status === 413 || status === 400 || status === 412 || code === 'not_found'
+            || code === 'not_a_member' || code === 'unknown_conversation';
+        failUpload(entry, uploadErrorReason(entry, status, code, error), !final);
+    }
+
+    function failUpload(entry, reason, retryable) {
+        entry.state = 'failed';
+        entry.row.dataset.state = 'failed';
+        setUploadStatus(entry, t('uploadFailed', { reason }));
+        entry.retry.hidden = !retryable;
+        pumpUploads();
+    }
+
+    // Cancel while sending or waiting, dismiss after a failure: the hub drops what it has of it
+    // (tus termination), and the fingerprint for resuming is gone with it.
+    function cancelUpload(entry) {
+        const upload = entry.upload;
+        entry.state = 'cancelled';
+        removeUpload(entry);
+        pumpUploads();
+        return upload ? Promise.resolve(upload.abort(true)).catch(() => {}) : Promise.resolve();
+    }
+
+    function retryUpload(entry) {
+        entry.retry.hidden = true;
+        entry.state = 'waiting';
+        entry.row.dataset.state = 'waiting';
+        entry.bar.removeAttribute('value');
+        setUploadStatus(entry, t('uploadWaiting'));
+        pumpUploads();
+    }
+
+    function removeUpload(entry) {
+        const index = uploads.indexOf(entry);
+        if (index >= 0)
+            uploads.splice(index, 1);
+        entry.row.remove();
+        renderUploads();
+    }
+
+    function renderUploadRow(entry) {
+        const row = document.createElement('li');
+        row.className = 'upload';
+        row.dataset.state = 'waiting';
+        row.dataset.key = entry.key;
+        const line = document.createElement('div');
+        line.className = 'upload-line';
+        const name = document.createElement('span');
+        name.className = 'upload-name';
+        name.textContent = entry.file.name;
+        name.title = entry.file.name;
+        const where = document.createElement('span');
+        where.className = 'upload-where';
+        const status = document.createElement('span');
+        status.className = 'upload-status';
+        line.append(name, where, status);
+        const bar = document.createElement('progress');
+        bar.className = 'upload-bar';
+        bar.setAttribute('aria-label', entry.file.name);
+        const buttons = document.createElement('div');
+        buttons.className = 'upload-buttons';
+        const retry = document.createElement('button');
+        retry.type = 'button';
+        retry.className = 'ghost upload-retry';
+        retry.textContent = t('uploadRetry');
+        retry.hidden = true;
+        retry.addEventListener('click', () => retryUpload(entry));
+        const cancel = document.createElement('button');
+        cancel.type = 'button';
+        cancel.className = 'ghost upload-cancel';
+        cancel.textContent = '×';
+        cancel.setAttribute('aria-label', t('uploadCancel', { name: entry.file.name }));
+        cancel.title = cancel.getAttribute('aria-label');
+        cancel.addEventListener('click', () => cancelUpload(entry));
+        buttons.append(retry, cancel);
+        row.append(line, bar, buttons);
+        entry.bar = bar;
+        entry.status = status;
+        entry.where = where;
+        entry.retry = retry;
+        return row;
+    }
+
+    function setUploadStatus(entry, text) {
+        entry.status.textContent = text;
+    }
+
+    // The tray shows every upload of the page; one to another conversation says where it goes.
+    function renderUploads() {
+        $('uploads').hidden = uploads.length === 0;
+        for (const entry of uploads) {
+            const conversation = conversations.get(entry.cid);
+            entry.where.textContent = entry.cid !== openId && conversation
+                ? t('uploadOther', { name: (conversation.kind === 'dm' ? '' : '#') + conversationTitle(conversation) })
+                : '';
+        }
+    }
+
+    // Leave: the hub drops unfinished uploads (waiting at most a moment); a session that ended
+    // elsewhere only stops them here.
+    async function stopUploads(terminate) {
+        const stopped = [];
+        for (const entry of uploads.slice()) {
+            if (terminate) {
+                stopped.push(cancelUpload(entry));
+                continue;
+            }
+            entry.state = 'cancelled';
+            if (entry.upload)
+                Promise.resolve(entry.upload.abort(false)).catch(() => {});
+            removeUpload(entry);
+        }
+        if (stopped.length)
+            await Promise.race([Promise.allSettled(stopped), sleep(LeaveUploadWaitMs)]);
+    }
+
+    // A pasted screenshot is called "image.png" by the browser: give it a name with the time.
+    function pastedFile(file) {
+        if (!GenericPasteNames.includes(file.name))
+            return file;
+        const stamp = new Date();
+        const pad = (n) => String(n).padStart(2, '0');
+        const ext = (file.type.split('/')[1] || 'png').replace('jpeg', 'jpg');
+        const name = 'pasted-' + stamp.getFullYear() + pad(stamp.getMonth() + 1) + pad(stamp.getDate())
+            + '-' + pad(stamp.getHours()) + pad(stamp.getMinutes()) + pad(stamp.getSeconds()) + '.' + ext;
+        return new File([file], name, { type: file.type, lastModified: file.lastModified });
+    }
+
+    // Pasting an image (a screenshot, "Copy image") sends it; a paste that also carries plain
+    // text (cells from a spreadsheet come with a picture of them) stays text.
+    function onComposerPaste(event) {
+        const data = event.clipboardData;
+        if (!data || openId === null || editing)
+            return;
+        const files = Array.from(data.files || []);
+        if (!files.length || Array.from(data.types || []).includes('text/plain'))
+            return;
+        event.preventDefault();
+        startUploads(openId, files.map(pastedFile));
+    }
+
+    function draggingFiles(event) {
+        return Boolean(event.dataTransfer) && Array.from(event.dataTransfer.types || []).includes('Files');
+    }
+
+    function showDropZone(shown) {
+        const conversation = conversations.get(openId);
+        $('drop-text').textContent = conversation
+            ? t('dropHere', { name: (conversation.kind === 'dm' ? '' : '#') + conversationTitle(conversation) }) : '';
+        $('drop-zone').hidden = !shown;
+    }
+
+    function setUpFileInput() {
+        const section = $('conversation');
+        section.addEventListener('dragenter', (event) => {
+            if (!draggingFiles(event) || openId === null)
+                return;
+            event.preventDefault();
+            dragDepth += 1;
+            showDropZone(true);
+        });
+        section.addEventListener('dragover', (event) => {
+            if (!draggingFiles(event) || openId === null)
+                return;
+            event.preventDefault();
+            event.dataTransfer.dropEffect = 'copy';
+        });
+        section.addEventListener('dragleave', (event) => {
+            if (!draggingFiles(event))
+                return;
+            dragDepth = Math.max(0, dragDepth - 1);
+            if (dragDepth === 0)
+                showDropZone(false);
+        });
+        section.addEventListener('drop', (event) => {
+            if (!draggingFiles(event))
+                return;
+            event.preventDefault();
+            dragDepth = 0;
+            showDropZone(false);
+            if (openId !== null)
+                startUploads(openId, Array.from(event.dataTransfer.files || []));
+        });
+        // A file dropped beside the conversation must not replace the chat with the file.
+        for (const type of ['dragover', 'drop']) {
+            window.addEventListener(type, (event) => {
+                if (draggingFiles(event))
+                    event.preventDefault();
+            });
+        }
+        $('attach-button').addEventListener('click', () => $('file-input').click());
+        $('file-input').addEventListener('change', () => {
+            const input = $('file-input');
+            startUploads(openId, Array.from(input.files || []));
+            input.value = ''; // the same file again is a change too
+        });
+        $('message-input').addEventListener('paste', onComposerPaste);
+        $('image-close').addEventListener('click', () => $('image-dialog').close());
+        forgetOldStoredUploads();
+    }
+
     // ---- session end --------------------------------------------------------------------------
 
     async function loadLimits() {
@@ -2265,6 +2894,7 @@
     }
 
     function resetChatState() {
+        stopUploads(false);
         closeStream();
         clearTimeout(resyncTimer);
         clearTimeout(listTimer);
@@ -2295,6 +2925,7 @@
     async function leave() {
         const current = session;
         closeStream();
+        await stopUploads(true); // while the token still counts
         if (current) {
             try {
                 await api('DELETE', '/session');
@@ -2354,6 +2985,7 @@
             }
         });
         $('newest-button').addEventListener('click', jumpToNewest);
+        setUpFileInput();
         document.addEventListener('keydown', onGlobalKey);
         for (const dialog of document.querySelectorAll('dialog'))
             closeOnBackdrop(dialog);
