@@ -25,6 +25,7 @@ inline constexpr int TypingIntervalMs
 inline constexpr int MaxReplayEvents = 1000; // further behind than this: `reset` instead
 inline constexpr int SessionExpiryDays = 30; // tokens unused this long stop working
 inline constexpr int TlsHandshakeTimeoutMs = 10000; // a TLS handshake must complete within this
+inline constexpr int HandoffCodeLifetimeMs = 60000; // a one-time hand-off code dies after this
 } // namespace hubdefaults
 
 // Which protocols the hub's one port speaks (`confab serve --tls`).
@@ -60,6 +61,7 @@ struct HubSettings
     int sessionExpiryDays = hubdefaults::SessionExpiryDays;
     TlsMode tls = TlsMode::Preferred;
     int tlsHandshakeTimeoutMs = hubdefaults::TlsHandshakeTimeoutMs;
+    int handoffCodeLifetimeMs = hubdefaults::HandoffCodeLifetimeMs; // tests shorten it
 };
 
 } // namespace confab
