@@ -1,5 +1,7 @@
 #include "hubconnection.h"
 
+#include "calls.h"
+
 #include "conversationlistmodel.h"
 #include "hubconnection_p.h"
 #include "membermodel.h"
@@ -9,6 +11,8 @@
 #include "sseclient.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QUuid>
 
@@ -49,6 +53,7 @@ HubConnectionPrivate::HubConnectionPrivate(HubConnection *connection)
     , stream(new SseClient(connection))
     , list(new ConversationListModel(connection))
     , members(new MemberModel(connection))
+    , calls(new CallTracker(connection))
 {
     stream->setHeartbeatIntervalMs(protocol::DefaultHeartbeatMs);
     stream->setDefaultRetryMs(protocol::DefaultRetryMs);
@@ -125,6 +130,7 @@ void HubConnectionPrivate::onSignedIn(const HubSession &session)
     hubInstance = session.hubInstance;
     store.saveSession({session.token, session.member, QString(), session.hubInstance});
     members->setSelfId(self.id);
+    calls->setSelfId(self.id);
     for (const auto &[id, conversation] : conversations) {
         conversation->messages()->setOwnMemberId(self.id);
         conversation->messages()->setOwnName(self.name);
@@ -323,6 +329,19 @@ void HubConnectionPrivate::onConversationRemoved(const QString &conversationId)
 
 void HubConnectionPrivate::onStreamEvent(const QString &type, const QString &data)
 {
+    if (CallTracker::isCallEvent(type)) {
+        // Addressed to this member alone and never part of a conversation's history; ids from
+        // the same hub-wide sequence as every other event.
+        const QJsonObject object = QJsonDocument::fromJson(data.toUtf8()).object();
+        const qint64 id = qint64(object.value(QLatin1StringView("id")).toDouble());
+        if (id > 0) {
+            if (id <= lastSeenId)
+                return;
+            lastSeenId = id;
+        }
+        calls->apply(type, object);
+        return;
+    }
     const auto event = fromWire(type, data);
     if (!event) {
         qCDebug(lcHubConnection) << "ignoring event" << type;
@@ -487,6 +506,7 @@ void HubConnectionPrivate::halt()
     posting = false;
     stream->stop();
     api->abortAll();
+    calls->clear(); // nothing rings in a window that is not connected
     for (const auto &[id, conversation] : conversations)
         conversation->d->halt();
 }
@@ -741,6 +761,7 @@ void HubConnection::start(const Options &options)
     d->self = saved ? saved->member : Member {QString(), options.name};
     d->hubInstance = saved ? saved->hubInstance : QString();
     d->members->setSelfId(d->self.id);
+    d->calls->setSelfId(d->self.id);
     // Pending rows of the last run show at once, in their conversations, before any answer.
     for (const OutboxItem &item : std::as_const(d->outbox))
         d->conversationFor(item.conversation, true);
@@ -839,6 +860,11 @@ QString HubConnection::activeConversation() const
 HubApi *HubConnection::api() const
 {
     return d->api;
+}
+
+CallTracker *HubConnection::calls() const
+{
+    return d->calls;
 }
 
 void HubConnection::createChannel(const QString &title, const QString &topic)

@@ -16,6 +16,7 @@
 
 namespace confab {
 
+class CallTracker;
 class ConversationListModel;
 class MemberModel;
 class SseClient;
@@ -116,6 +117,7 @@ public:
     SseClient *stream;
     ConversationListModel *list;
     MemberModel *members;
+    CallTracker *calls;
     SessionStore store;
     HubConnection::Options options;
     Member self;
