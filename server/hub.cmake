@@ -27,12 +27,15 @@ target_sources(confab_server PRIVATE
     ${_hub}/api/opsroutes.cpp
     ${_hub}/api/staticroutes.cpp
     ${_hub}/api/searchroutes.cpp
+    ${_hub}/api/callroutes.cpp
     ${_hub}/chat/outcome.h
     ${_hub}/chat/identityservice.h ${_hub}/chat/identityservice.cpp
     ${_hub}/chat/handoffcodes.h ${_hub}/chat/handoffcodes.cpp
     ${_hub}/chat/conversationservice.h ${_hub}/chat/conversationservice.cpp
     ${_hub}/chat/messageservice.h ${_hub}/chat/messageservice.cpp
     ${_hub}/chat/searchservice.h ${_hub}/chat/searchservice.cpp
+    ${_hub}/chat/callservice.h ${_hub}/chat/callservice.cpp
+    ${_hub}/chat/iceservers.h ${_hub}/chat/iceservers.cpp
     ${_hub}/store/chatstore.h
     ${_hub}/store/sqlitechatstore.h ${_hub}/store/sqlitechatstore.cpp
     ${_hub}/store/walcheckpointer.h ${_hub}/store/walcheckpointer.cpp

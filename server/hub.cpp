@@ -6,6 +6,7 @@
 
 #include "api/routes.h"
 #include "bus/localeventbus.h"
+#include "chat/callservice.h"
 #include "chat/conversationservice.h"
 #include "chat/identityservice.h"
 #include "chat/messageservice.h"
@@ -57,6 +58,7 @@ public:
     std::unique_ptr<IdentityService> identity;
     std::unique_ptr<MessageService> messages;
     std::unique_ptr<SearchService> search;
+    std::unique_ptr<CallService> calls;
     std::unique_ptr<HubServices> services;
     std::unique_ptr<Router> router;
     std::unique_ptr<HttpServerAdapter> http;
@@ -86,6 +88,12 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
                                 settings.messageBurst, settings.maxReplayEvents},
         counters);
     search = std::make_unique<SearchService>(store->searchIndex(), *conversations, *identity);
+    calls = std::make_unique<CallService>(
+        *store, *bus, *conversations, *messages,
+        CallService::Limits {settings.callRingTimeoutMs, hubdefaults::CallsPerWindow,
+                             hubdefaults::CallRateWindowMs, hubdefaults::CallEndedMemoryMs,
+                             hubdefaults::MaxSdpBytes},
+        counters);
     services = std::make_unique<HubServices>(HubServices {
         settings, *identity, *conversations, *messages, *bus, *store, password, counters,
         [this] { return http ? http->connectionCount() : 0; },
@@ -104,6 +112,12 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
                      &ConversationService::streamClosed);
     QObject::connect(identity.get(), &IdentityService::sessionEnded, q,
                      [this](const QString &memberId) { messages->forget(memberId); });
+    // A call's events are not in the store: a member's replay takes them from the call service.
+    messages->setAddressedEvents([this](const QString &memberId, qint64 afterId) {
+        return calls->eventsFor(memberId, afterId);
+    });
+    QObject::connect(conversations.get(), &ConversationService::memberGone, calls.get(),
+                     &CallService::memberGone);
     QObject::connect(conversations.get(), &ConversationService::roomsChanged, q,
                      &Hub::roomsChanged);
 
@@ -118,6 +132,7 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
     addConversationRoutes(*router, *services);
     addOpsRoutes(*router, *services);
     addSearchRoutes(*router, *services, *search);
+    addCallRoutes(*router, *services, *calls);
     addStaticRoutes(*router);
 }
 
@@ -189,6 +204,7 @@ Hub::~Hub()
 {
     // Streams hold QtHttpServer responders: they (in the bus) must go before the HTTP server.
     d->router.reset();
+    d->calls.reset();
     d->search.reset();
     d->messages.reset();
     d->identity.reset();

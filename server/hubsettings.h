@@ -26,6 +26,11 @@ inline constexpr int MaxReplayEvents = 1000; // further behind than this: `reset
 inline constexpr int SessionExpiryDays = 30; // tokens unused this long stop working
 inline constexpr int TlsHandshakeTimeoutMs = 10000; // a TLS handshake must complete within this
 inline constexpr int HandoffCodeLifetimeMs = 60000; // a one-time hand-off code dies after this
+inline constexpr int CallRingTimeoutMs = 45000; // an unanswered call is missed after this
+inline constexpr int CallsPerWindow = 3; // from one caller to one callee within the window
+inline constexpr int CallRateWindowMs = 60 * 1000;
+inline constexpr int CallEndedMemoryMs = 10 * 60 * 1000; // an ended call answers 410 this long
+inline constexpr int MaxSdpBytes = 64 * 1024; // one session description in a call signal
 } // namespace hubdefaults
 
 // Which protocols the hub's one port speaks (`confab serve --tls`).
@@ -62,6 +67,9 @@ struct HubSettings
     TlsMode tls = TlsMode::Preferred;
     int tlsHandshakeTimeoutMs = hubdefaults::TlsHandshakeTimeoutMs;
     int handoffCodeLifetimeMs = hubdefaults::HandoffCodeLifetimeMs; // tests shorten it
+    int callRingTimeoutMs = hubdefaults::CallRingTimeoutMs; // tests shorten it
+    // STUN/TURN servers for calls (`confab serve --ice-server`), as iceservers.h parses them.
+    QStringList iceServers;
 };
 
 } // namespace confab
