@@ -431,6 +431,13 @@ void HubConnectionPrivate::apply(const ChatEvent &event)
         list->noteMessage(cid, id, !own && !looking, mentionsMe);
         if (looking && !own)
             activeRead.start();
+        if (const QString summary = callSummaryText(message->call); !summary.isEmpty()) {
+            // A call's summary: notifications show it in the user's language, as the timeline.
+            MessageEvent localized = *message;
+            localized.text = summary;
+            emit q->messageArrived(cid, localized, own, mentionsMe);
+            return;
+        }
         emit q->messageArrived(cid, *message, own, mentionsMe);
         return;
     }

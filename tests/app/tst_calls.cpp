@@ -123,6 +123,11 @@ void TestCalls::ringsUntilTheCallerHangsUp()
     QCOMPARE(call->state(), IncomingCall::State::Ringing);
     QSignalSpy finished(call, &IncomingCall::finished);
     QSignalSpy ended(m_bo->calls(), &CallTracker::callEnded);
+    QList<QPair<QString, MessageEvent>> arrived;
+    connect(m_bo.get(), &HubConnection::messageArrived, this,
+            [&arrived](const QString &cid, const MessageEvent &message) {
+                arrived.append({cid, message});
+            });
 
     // The caller's own call does not ring on the caller's side.
     QTest::qWait(200);
@@ -138,6 +143,15 @@ void TestCalls::ringsUntilTheCallerHangsUp()
     QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, Timeout);
     QCOMPARE(ended.first().at(0).toString(), started.value->id);
     QCOMPARE(ended.first().at(1).toString(), QStringLiteral("cancelled"));
+
+    // The DM gets the summary message, with its `call` object and the text rendered from it.
+    QTRY_VERIFY_WITH_TIMEOUT(!arrived.isEmpty(), Timeout);
+    const MessageEvent message = arrived.last().second;
+    QCOMPARE(arrived.last().first, started.value->conversation);
+    QCOMPARE(message.call.value(QLatin1StringView("id")).toString(), started.value->id);
+    QCOMPARE(message.call.value(QLatin1StringView("outcome")).toString(), QStringLiteral("missed"));
+    QCOMPARE(message.text, callSummaryText(message.call));
+    QCOMPARE(message.text, QStringLiteral("Missed video call"));
 }
 
 void TestCalls::declineEndsTheRinging()
@@ -268,7 +282,8 @@ void TestCalls::handoffLinkSignsTheBrowserInAsTheSameMember()
     });
     QVERIFY2(accepted.ok(), qPrintable(accepted.error.message));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, Timeout);
-    QCOMPARE(call->state(), IncomingCall::State::Accepted);
+    // (The call object is deleted once it stopped ringing: the signal says how.)
+    QCOMPARE(finished.first().at(0).value<IncomingCall::State>(), IncomingCall::State::Accepted);
 }
 
 void TestCalls::handoffLinkForStartingACall()

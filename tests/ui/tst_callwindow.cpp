@@ -21,14 +21,20 @@
 #include "translations.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QLabel>
+#include <QListView>
+#include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 #include <QUrlQuery>
+
+#include <memory>
 
 using namespace confab;
 
@@ -66,17 +72,22 @@ bool hasText(const QAbstractItemModel *model, const QString &text)
     return false;
 }
 
-// Runs one HubApi call to completion.
+// Runs one HubApi call to completion (an answer after the wait lands in a state kept alive).
 template<class T> ApiResult<T> waitFor(const std::function<void(HubApi::Callback<T>)> &call)
 {
-    ApiResult<T> result;
-    bool done = false;
-    call([&](const ApiResult<T> &answer) {
-        result = answer;
-        done = true;
+    struct State
+    {
+        ApiResult<T> result;
+        bool done = false;
+    };
+    const auto state = std::make_shared<State>();
+    call([state](const ApiResult<T> &answer) {
+        state->result = answer;
+        state->done = true;
     });
-    QTest::qWaitFor([&] { return done; }, NetworkWaitMs);
-    return result;
+    if (!QTest::qWaitFor([&] { return state->done; }, NetworkWaitMs))
+        state->result.error.message = QStringLiteral("no answer in time");
+    return state->result;
 }
 
 // The browser's part of a hand-off: redeem the link's code, then act as that member.
@@ -122,6 +133,7 @@ private slots:
     void initTestCase();
     void ringAcceptInTheBrowserAndSummary();
     void callerCancelsAndDecline();
+    void chineseBannerAndSummary(); // last: it switches the language
 
 private:
     // Ana hosts, Bo joins; both live, both know each other.
@@ -316,6 +328,73 @@ void TestCallWindow::callerCancelsAndDecline()
     QTRY_COMPARE_WITH_TIMEOUT(boEnded.size(), 1, NetworkWaitMs);
     QCOMPARE(boEnded.first().at(1).toString(), QStringLiteral("declined"));
     QVERIFY(m_anaLinks.isEmpty()); // declining needs no browser
+
+    // Ana calls Bo back from the member list's context menu.
+    QListView *members = m_host->chatPage()->memberList();
+    QModelIndex boRow;
+    for (int row = 0; row < members->model()->rowCount(); ++row) {
+        const QModelIndex index = members->model()->index(row, 0);
+        if (index.data(MemberModel::NameRole).toString() == QStringLiteral("Bo"))
+            boRow = index;
+    }
+    QVERIFY(boRow.isValid());
+    bool chosen = false;
+    QTimer::singleShot(0, this, [&chosen] {
+        // The menu runs its own loop: pick "Video call" from it once it shows.
+        if (!QTest::qWaitFor([] { return QApplication::activePopupWidget() != nullptr; }, 5000))
+            return;
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        for (QAction *action : menu->actions()) {
+            if (action->text() == CallController::tr("Video call")) {
+                menu->close();
+                action->trigger();
+                chosen = true;
+                return;
+            }
+        }
+        menu->close();
+    });
+    const QPoint at = members->visualRect(boRow).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, at, members->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(members->viewport(), &event);
+    QVERIFY(chosen);
+    QTRY_COMPARE_WITH_TIMEOUT(m_anaLinks.size(), 1, NetworkWaitMs);
+    QCOMPARE(fragmentItem(m_anaLinks.first(), QStringLiteral("action")), QStringLiteral("start"));
+    QCOMPARE(fragmentItem(m_anaLinks.first(), QStringLiteral("callee")),
+             m_guest->connection()->self().id);
+    QCOMPARE(fragmentItem(m_anaLinks.first(), QStringLiteral("media")), QStringLiteral("video"));
+}
+
+void TestCallWindow::chineseBannerAndSummary()
+{
+    installTranslations(QStringLiteral("zh_CN"));
+    QTemporaryDir hostDir;
+    QTemporaryDir joinDir;
+    QVERIFY(startBoth(hostDir, joinDir));
+    const QString anaId = memberIdByName(*m_guest, QStringLiteral("Ana"));
+    CallBanner *banner = m_host->chatPage()->callBanner();
+    HubApi *bo = m_guest->connection()->api();
+    const auto call = waitFor<CallInfo>([&](auto done) {
+        bo->startCall(anaId, QStringLiteral("audio"), m_guest->connection()->calls()->deviceId(),
+                      done);
+    });
+    QVERIFY2(call.ok(), qPrintable(call.error.message));
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), NetworkWaitMs);
+    QCOMPARE(banner->textLabel()->text(), QStringLiteral("Bo 来电"));
+    QCOMPARE(banner->acceptButton()->text(), QStringLiteral("接听"));
+    QCOMPARE(banner->declineButton()->text(), QStringLiteral("拒绝"));
+    const auto cancelled
+        = waitFor<HubApi::Nothing>([&](auto done) { bo->hangupCall(call.value->id, done); });
+    QVERIFY2(cancelled.ok(), qPrintable(cancelled.error.message));
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), NetworkWaitMs);
+    // The hub's message says "Missed call"; the window says it in Chinese.
+    m_host->chatPage()->openConversation(call.value->conversation);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        hasText(m_host->chatPage()->messageView()->model(), QStringLiteral("未接来电")),
+        NetworkWaitMs);
+    QVERIFY(!hasText(m_host->chatPage()->messageView()->model(), QStringLiteral("Missed call")));
 }
 
 QTEST_MAIN(TestCallWindow)
