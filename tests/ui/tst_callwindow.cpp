@@ -284,6 +284,7 @@ void TestCallWindow::ringAcceptInTheBrowserAndSummary()
         return false;
     };
     QTRY_VERIFY_WITH_TIMEOUT(summaryShown(), NetworkWaitMs);
+    saveScreenshot(*m_guest, QStringLiteral("dm-summary-") + m_language);
 }
 
 void TestCallWindow::callerCancelsAndDecline()
