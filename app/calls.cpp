@@ -15,6 +15,8 @@ constexpr QLatin1StringView CallRinging("call_ringing");
 constexpr QLatin1StringView CallAccepted("call_accepted");
 constexpr QLatin1StringView CallSignal("call_signal");
 constexpr QLatin1StringView CallEnded("call_ended");
+// Calls remembered as over (ended, or answered): late news of them must not ring again.
+constexpr int RememberedCalls = 16;
 constexpr int DeviceIdBytes = 8; // "d_" + 16 hex, as the web page makes its own
 constexpr int SecondsPerMinute = 60;
 
@@ -100,8 +102,8 @@ void CallTracker::apply(const QString &type, const QJsonObject &data)
         if (id.isEmpty())
             return;
         const QString reason = data.value(QLatin1StringView("reason")).toString();
-        const bool repeat = id == m_lastEndedId;
-        m_lastEndedId = id;
+        const bool repeat = m_ended.contains(id);
+        noteDone(id, &m_ended);
         if (m_ringing && m_ringing->id() == id)
             finishRinging(reason == QLatin1StringView("declined") ? IncomingCall::State::Declined
                                                                   : IncomingCall::State::Ended,
@@ -117,24 +119,51 @@ void CallTracker::apply(const QString &type, const QJsonObject &data)
     }
     if (type == CallRinging) {
         // The caller's streams get call_ringing too: our own outgoing call does not ring here.
-        if (call->callee.id != m_selfId || call->id == m_lastEndedId
-            || call->state != QLatin1StringView("ringing"))
+        if (call->callee.id != m_selfId || call->state != QLatin1StringView("ringing"))
             return;
-        if (m_ringing && m_ringing->id() == call->id)
-            return; // a replay
-        // The hub allows one ringing or active call per party (409 busy), so a second ringing
-        // call means the first one's end was missed: it no longer rings.
-        finishRinging(IncomingCall::State::Ended);
-        m_ringing = new IncomingCall(*call, this);
-        m_ringTimeout.start();
-        emit incomingCall(m_ringing);
+        ring(*call);
         return;
     }
     if (type == CallAccepted) {
         // Accepted by our browser tab (after a hand-off) or on another device: stop ringing.
+        noteDone(call->id, &m_answered);
         if (m_ringing && m_ringing->id() == call->id)
             finishRinging(IncomingCall::State::Accepted);
         return;
+    }
+}
+
+void CallTracker::noteDone(const QString &callId, QStringList *list)
+{
+    if (list->contains(callId))
+        return;
+    list->append(callId);
+    if (list->size() > RememberedCalls)
+        list->removeFirst();
+}
+
+void CallTracker::ring(const CallInfo &call)
+{
+    if (m_ringing && m_ringing->id() == call.id)
+        return; // a replay, or the list telling what the stream told already
+    // A replay, or a list answer older than the stream's news: that call rings no more.
+    if (m_ended.contains(call.id) || m_answered.contains(call.id))
+        return;
+    // The hub allows one ringing or active call per party (409 busy), so a second ringing
+    // call means the first one's end was missed: it no longer rings.
+    finishRinging(IncomingCall::State::Ended);
+    m_ringing = new IncomingCall(call, this);
+    m_ringTimeout.start();
+    emit incomingCall(m_ringing);
+}
+
+void CallTracker::applyList(const std::vector<CallInfo> &calls)
+{
+    for (const CallInfo &call : calls) {
+        if (call.callee.id == m_selfId && call.state == QLatin1StringView("ringing")) {
+            ring(call);
+            return;
+        }
     }
 }
 

@@ -11,9 +11,11 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 
 #include <optional>
+#include <vector>
 
 namespace confab {
 
@@ -99,6 +101,9 @@ public:
     // call_signal (ignored: the window carries no media). Repeats (a replay after a reconnect)
     // change nothing.
     void apply(const QString &type, const QJsonObject &data);
+    // The member's calls as GET /api/v2/calls lists them: one ringing for us that does not ring
+    // here yet starts ringing (its later events come over the stream as usual).
+    void applyList(const std::vector<CallInfo> &calls);
     // The stream was reset or restarted without replay: nothing we ring for may still be true.
     void clear();
 
@@ -110,13 +115,18 @@ signals:
     void callEnded(const QString &callId, const QString &reason, int durationSeconds);
 
 private:
+    void ring(const CallInfo &call);
+    static void noteDone(const QString &callId, QStringList *list);
     void finishRinging(IncomingCall::State state, const QString &reason = {});
 
     QString m_selfId;
     QString m_deviceId;
     QPointer<IncomingCall> m_ringing;
     QTimer m_ringTimeout;
-    QString m_lastEndedId; // a replayed ringing of a call already over must not ring again
+    // The newest calls known to be over or answered (a bounded list): late news of them (a
+    // replay, a list answer that crossed the stream's events) must not ring again.
+    QStringList m_ended;
+    QStringList m_answered;
 };
 
 // "Missed call", "Call, 3 min", ... for a call summary message (its `call` object), in the

@@ -531,6 +531,25 @@ void HubApi::startCall(const QString &calleeId, const QString &media, const QStr
          reading<CallInfo>(std::move(done), &callFromAnswer, "a call"));
 }
 
+void HubApi::fetchCalls(Callback<std::vector<CallInfo>> done)
+{
+    call("GET", apiV2Url(QStringLiteral("calls")), nullptr,
+         reading<std::vector<CallInfo>>(
+             std::move(done),
+             [](const QJsonObject &answer) -> std::optional<std::vector<CallInfo>> {
+                 const QJsonValue list = answer.value(QLatin1StringView("calls"));
+                 if (!list.isArray())
+                     return std::nullopt;
+                 std::vector<CallInfo> calls;
+                 for (const QJsonValue &item : list.toArray()) {
+                     if (auto info = CallInfo::fromJson(item.toObject()))
+                         calls.push_back(std::move(*info));
+                 }
+                 return calls;
+             },
+             "a call list"));
+}
+
 void HubApi::acceptCall(const QString &callId, const QString &deviceId, Callback<CallInfo> done)
 {
     const QJsonObject body {{QStringLiteral("device"), deviceId}};

@@ -134,6 +134,8 @@ public:
     // POST /api/v2/calls: rings `calleeId` from this device ("audio" or "video").
     void startCall(const QString &calleeId, const QString &media, const QString &deviceId,
                    Callback<CallInfo> done);
+    // GET /api/v2/calls: this member's ringing and active calls.
+    void fetchCalls(Callback<std::vector<CallInfo>> done);
     // POST …/accept: the callee takes the call on this device (the browser page does this after a
     // hand-off; the window itself never does).
     void acceptCall(const QString &callId, const QString &deviceId, Callback<CallInfo> done);

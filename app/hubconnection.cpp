@@ -277,6 +277,7 @@ void HubConnectionPrivate::onStreamOpened()
     if (!std::exchange(listLoadedForThisConnect, false))
         refreshList();
     refreshMembers();
+    refreshCalls();
     for (const OutboxItem &item : std::as_const(outbox)) {
         if (Conversation *conversation = conversationFor(item.conversation, false))
             conversation->messages()->setPendingDelivery(item.clientId,
@@ -285,6 +286,21 @@ void HubConnectionPrivate::onStreamOpened()
     outboxBackoff.reset();
     outboxRetry.stop();
     flushOutbox();
+}
+
+void HubConnectionPrivate::refreshCalls()
+{
+    // A call that began ringing before this stream opened (the window just started, or its
+    // stream came back without a replay) has no call_ringing on it: the hub's list has it.
+    const quint64 call = generation;
+    api->fetchCalls([this, call](const ApiResult<std::vector<CallInfo>> &result) {
+        if (call != generation)
+            return;
+        if (result.ok())
+            calls->applyList(*result.value);
+        else
+            qCDebug(lcHubConnection) << "no call list:" << result.error.message;
+    });
 }
 
 void HubConnectionPrivate::onStreamFailed(int httpStatus, const QString &reason)

@@ -78,6 +78,7 @@ public:
     void refreshList();
     void scheduleListRefresh();
     void refreshMembers();
+    void refreshCalls(); // GET /api/v2/calls: a call ringing since before the stream opened
     void startStream();
     void onStreamState(int streamState, const QString &reason, int retryInMs);
     void onStreamOpened();
