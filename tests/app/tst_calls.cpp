@@ -190,8 +190,28 @@ void TestCalls::aWindowOpenedWhileItRingsRingsToo()
     QVERIFY2(started.ok(), qPrintable(started.error.message));
     QTRY_COMPARE_WITH_TIMEOUT(rang.size(), 1, Timeout);
 
-    // Bo opens a second window (same saved session): its stream has no call_ringing for a call
-    // placed before it opened, yet it rings (the hub's call list).
+    // What the hub lists for a window whose stream cannot replay the call_ringing (opened with
+    // no event to resume from, or after a `reset`): it rings for the callee, not the caller.
+    const auto boList
+        = wait<std::vector<CallInfo>>([&](auto done) { m_bo->api()->fetchCalls(done); });
+    QVERIFY2(boList.ok(), qPrintable(boList.error.message));
+    QCOMPARE(boList.value->size(), size_t(1));
+    CallTracker fromList;
+    fromList.setSelfId(m_bo->self().id);
+    fromList.applyList(*boList.value);
+    QVERIFY(fromList.ringing());
+    QCOMPARE(fromList.ringing()->id(), started.value->id);
+    QCOMPARE(fromList.ringing()->caller().id, m_ana->self().id);
+    const auto anaList
+        = wait<std::vector<CallInfo>>([&](auto done) { m_ana->api()->fetchCalls(done); });
+    QVERIFY2(anaList.ok(), qPrintable(anaList.error.message));
+    CallTracker callerSide;
+    callerSide.setSelfId(m_ana->self().id);
+    callerSide.applyList(*anaList.value);
+    QVERIFY(!callerSide.ringing());
+
+    // Bo opens a second window (same saved session) while it rings: it rings there too (the
+    // stream's replay and the list both tell; it rings once).
     HubConnection second;
     QSignalSpy secondRang(second.calls(), &CallTracker::incomingCall);
     second.start(
