@@ -10,6 +10,8 @@ target_sources(confab_client PRIVATE
     conversationlistmodel.h conversationlistmodel.cpp
     conversation.h conversation.cpp
     hubconnection.h hubconnection_p.h hubconnection.cpp
+    calls.h calls.cpp
+    callhandoff.h callhandoff.cpp
 )
 target_sources(confab_app PRIVATE
     stdinreader.h stdinreader.cpp

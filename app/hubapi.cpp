@@ -62,6 +62,12 @@ ApiError malformed(const QString &what)
     return ApiError {-1, QStringLiteral("bad_response"), what, 0};
 }
 
+// `{"call": CALL}`, the answer to starting and accepting a call.
+std::optional<CallInfo> callFromAnswer(const QJsonObject &answer)
+{
+    return CallInfo::fromJson(answer.value(QLatin1StringView("call")).toObject());
+}
+
 QString encoded(const QString &segment)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(segment));
@@ -520,6 +526,76 @@ void HubApi::sendConversationTyping(const QString &conversationId, Callback<Noth
 {
     call("POST", apiV2Url(conversationPath(conversationId, QLatin1StringView("/typing"))), nullptr,
          nothing(std::move(done)));
+}
+
+void HubApi::startCall(const QString &calleeId, const QString &media, const QString &deviceId,
+                       Callback<CallInfo> done)
+{
+    const QJsonObject body {{QStringLiteral("callee"), calleeId},
+                            {QStringLiteral("media"), media},
+                            {QStringLiteral("device"), deviceId}};
+    call("POST", apiV2Url(QStringLiteral("calls")), &body,
+         reading<CallInfo>(std::move(done), &callFromAnswer, "a call"));
+}
+
+void HubApi::fetchCalls(Callback<std::vector<CallInfo>> done)
+{
+    call("GET", apiV2Url(QStringLiteral("calls")), nullptr,
+         reading<std::vector<CallInfo>>(
+             std::move(done),
+             [](const QJsonObject &answer) -> std::optional<std::vector<CallInfo>> {
+                 const QJsonValue list = answer.value(QLatin1StringView("calls"));
+                 if (!list.isArray())
+                     return std::nullopt;
+                 std::vector<CallInfo> calls;
+                 for (const QJsonValue &item : list.toArray()) {
+                     if (auto info = CallInfo::fromJson(item.toObject()))
+                         calls.push_back(std::move(*info));
+                 }
+                 return calls;
+             },
+             "a call list"));
+}
+
+void HubApi::acceptCall(const QString &callId, const QString &deviceId, Callback<CallInfo> done)
+{
+    const QJsonObject body {{QStringLiteral("device"), deviceId}};
+    call("POST", apiV2Url(QStringLiteral("calls/") + encoded(callId) + QStringLiteral("/accept")),
+         &body, reading<CallInfo>(std::move(done), &callFromAnswer, "a call"));
+}
+
+void HubApi::declineCall(const QString &callId, Callback<Nothing> done)
+{
+    call("POST", apiV2Url(QStringLiteral("calls/") + encoded(callId) + QStringLiteral("/decline")),
+         nullptr, nothing(std::move(done)));
+}
+
+void HubApi::hangupCall(const QString &callId, Callback<Nothing> done)
+{
+    call("POST", apiV2Url(QStringLiteral("calls/") + encoded(callId) + QStringLiteral("/hangup")),
+         nullptr, nothing(std::move(done)));
+}
+
+void HubApi::requestHandoff(Callback<HandoffCode> done)
+{
+    call("POST", apiV2Url(QStringLiteral("session/handoff")), nullptr,
+         reading<HandoffCode>(
+             std::move(done),
+             [](const QJsonObject &answer) -> std::optional<HandoffCode> {
+                 const QString code = answer.value(QLatin1StringView("code")).toString();
+                 if (code.isEmpty())
+                     return std::nullopt;
+                 return HandoffCode {code,
+                                     qint64(answer.value(QLatin1StringView("expires")).toDouble())};
+             },
+             "a hand-off code"));
+}
+
+void HubApi::redeemHandoff(const QString &code, Callback<HubSession> done)
+{
+    const QJsonObject body {{QStringLiteral("code"), code}};
+    call("POST", apiV2Url(QStringLiteral("session/handoff/redeem")), &body,
+         reading<HubSession>(std::move(done), &HubSession::fromJson, "a session"));
 }
 
 void HubApi::abortAll()

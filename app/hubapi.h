@@ -4,6 +4,7 @@
 // Every call ends in exactly one callback, with either a value or an error; errors carry the
 // hub's `{"error": {"code", "message"}}` when there is one.
 
+#include "calls.h"
 #include "chatevent.h"
 #include "pinnedtls.h"
 #include "restapi.h" // the bodies: SessionInfo, PostedMessage, HistoryPage, MemberInfo, RoomInfo
@@ -59,6 +60,7 @@ public:
     // Accept only the hub whose certificate has this fingerprint (and use https://). Calls to
     // another hub fail with code "tls_pin_mismatch" before anything is sent.
     void setPin(const std::optional<TlsPin> &pin) { m_pin = pin; }
+    bool isPinned() const { return m_pin.has_value(); }
     QUrl baseUrl() const;
     void setToken(const QString &token);
     QString token() const;
@@ -130,6 +132,29 @@ public:
                        Callback<PostedMessage> done);
     void markRead(const QString &conversationId, qint64 upTo, Callback<Nothing> done);
     void sendConversationTyping(const QString &conversationId, Callback<Nothing> done);
+
+    // ---- Calls (docs/protocol.md, "Calls" and "Hand-off") ----
+
+    // POST /api/v2/calls: rings `calleeId` from this device ("audio" or "video").
+    void startCall(const QString &calleeId, const QString &media, const QString &deviceId,
+                   Callback<CallInfo> done);
+    // GET /api/v2/calls: this member's ringing and active calls.
+    void fetchCalls(Callback<std::vector<CallInfo>> done);
+    // POST …/accept: the callee takes the call on this device (the browser page does this after a
+    // hand-off; the window itself never does).
+    void acceptCall(const QString &callId, const QString &deviceId, Callback<CallInfo> done);
+    void declineCall(const QString &callId, Callback<Nothing> done); // the callee, while ringing
+    void hangupCall(const QString &callId, Callback<Nothing> done); // either party; cancels ringing
+    struct HandoffCode
+    {
+        QString code; // one use, short-lived
+        qint64 expires = 0; // ms since the epoch
+    };
+    // POST /api/v2/session/handoff: a one-time code that signs a browser in as this member.
+    void requestHandoff(Callback<HandoffCode> done);
+    // POST /api/v2/session/handoff/redeem: the code's session. Unlike signInToHub() the token is
+    // not taken for this object's calls (the browser page is the one meant to use it).
+    void redeemHandoff(const QString &code, Callback<HubSession> done);
 
     // Cancels every call in flight; their callbacks are not called.
     void abortAll();

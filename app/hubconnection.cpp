@@ -1,5 +1,7 @@
 #include "hubconnection.h"
 
+#include "calls.h"
+
 #include "conversationlistmodel.h"
 #include "hubconnection_p.h"
 #include "membermodel.h"
@@ -9,6 +11,8 @@
 #include "sseclient.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QUuid>
 
@@ -50,6 +54,7 @@ HubConnectionPrivate::HubConnectionPrivate(HubConnection *connection)
     , list(new ConversationListModel(connection))
     , members(new MemberModel(connection))
     , conversationMembers(new MemberModel(connection))
+    , calls(new CallTracker(connection))
 {
     stream->setHeartbeatIntervalMs(protocol::DefaultHeartbeatMs);
     stream->setDefaultRetryMs(protocol::DefaultRetryMs);
@@ -127,6 +132,7 @@ void HubConnectionPrivate::onSignedIn(const HubSession &session)
     store.saveSession({session.token, session.member, QString(), session.hubInstance});
     members->setSelfId(self.id);
     conversationMembers->setSelfId(self.id);
+    calls->setSelfId(self.id);
     for (const auto &[id, conversation] : conversations) {
         conversation->messages()->setOwnMemberId(self.id);
         conversation->messages()->setOwnName(self.name);
@@ -331,6 +337,7 @@ void HubConnectionPrivate::onStreamOpened()
         refreshList();
     refreshMembers();
     refreshConversationMembers();
+    refreshCalls();
     for (const OutboxItem &item : std::as_const(outbox)) {
         if (Conversation *conversation = conversationFor(item.conversation, false))
             conversation->messages()->setPendingDelivery(item.clientId,
@@ -339,6 +346,21 @@ void HubConnectionPrivate::onStreamOpened()
     outboxBackoff.reset();
     outboxRetry.stop();
     flushOutbox();
+}
+
+void HubConnectionPrivate::refreshCalls()
+{
+    // A call that began ringing before this stream opened (the window just started, or its
+    // stream came back without a replay) has no call_ringing on it: the hub's list has it.
+    const quint64 call = generation;
+    api->fetchCalls([this, call](const ApiResult<std::vector<CallInfo>> &result) {
+        if (call != generation)
+            return;
+        if (result.ok())
+            calls->applyList(*result.value);
+        else
+            qCDebug(lcHubConnection) << "no call list:" << result.error.message;
+    });
 }
 
 void HubConnectionPrivate::onStreamFailed(int httpStatus, const QString &reason)
@@ -383,6 +405,19 @@ void HubConnectionPrivate::onConversationRemoved(const QString &conversationId)
 
 void HubConnectionPrivate::onStreamEvent(const QString &type, const QString &data)
 {
+    if (CallTracker::isCallEvent(type)) {
+        // Addressed to this member alone and never part of a conversation's history; ids from
+        // the same hub-wide sequence as every other event.
+        const QJsonObject object = QJsonDocument::fromJson(data.toUtf8()).object();
+        const qint64 id = qint64(object.value(QLatin1StringView("id")).toDouble());
+        if (id > 0) {
+            if (id <= lastSeenId)
+                return;
+            lastSeenId = id;
+        }
+        calls->apply(type, object);
+        return;
+    }
     const auto event = fromWire(type, data);
     if (!event) {
         qCDebug(lcHubConnection) << "ignoring event" << type;
@@ -481,6 +516,13 @@ void HubConnectionPrivate::apply(const ChatEvent &event)
         list->noteMessage(cid, id, !own && !looking, mentionsMe);
         if (looking && !own)
             activeRead.start();
+        if (const QString summary = callSummaryText(message->call); !summary.isEmpty()) {
+            // A call's summary: notifications show it in the user's language, as the timeline.
+            MessageEvent localized = *message;
+            localized.text = summary;
+            emit q->messageArrived(cid, localized, own, mentionsMe);
+            return;
+        }
         emit q->messageArrived(cid, *message, own, mentionsMe);
         return;
     }
@@ -559,6 +601,7 @@ void HubConnectionPrivate::halt()
     posting = false;
     stream->stop();
     api->abortAll();
+    calls->clear(); // nothing rings in a window that is not connected
     for (const auto &[id, conversation] : conversations)
         conversation->d->halt();
 }
@@ -816,6 +859,7 @@ void HubConnection::start(const Options &options)
     d->hubInstance = saved ? saved->hubInstance : QString();
     d->members->setSelfId(d->self.id);
     d->conversationMembers->setSelfId(d->self.id);
+    d->calls->setSelfId(d->self.id);
     // Pending rows of the last run show at once, in their conversations, before any answer.
     for (const OutboxItem &item : std::as_const(d->outbox))
         d->conversationFor(item.conversation, true);
@@ -935,6 +979,11 @@ QString HubConnection::activeConversation() const
 HubApi *HubConnection::api() const
 {
     return d->api;
+}
+
+CallTracker *HubConnection::calls() const
+{
+    return d->calls;
 }
 
 void HubConnection::createChannel(const QString &title, const QString &topic)

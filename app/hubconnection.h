@@ -21,6 +21,7 @@
 
 namespace confab {
 
+class CallTracker;
 class Conversation;
 class ConversationListModel;
 class HubConnectionPrivate;
@@ -92,6 +93,8 @@ public:
     QString activeConversation() const;
     // The REST client (for calls this class does not wrap).
     HubApi *api() const;
+    // Calls of this member (docs/protocol.md, "Calls"): what rings here, what ended.
+    CallTracker *calls() const;
 
     // Actions. Answers arrive as signals or through the models; errors as actionFailed.
     void createChannel(const QString &title, const QString &topic); // and joins it

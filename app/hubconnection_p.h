@@ -16,6 +16,7 @@
 
 namespace confab {
 
+class CallTracker;
 class ConversationListModel;
 class MemberModel;
 class SseClient;
@@ -80,6 +81,7 @@ public:
     void refreshConversationMembers();
     // A join, leave, online or offline for the conversation members' list.
     void applyToConversationMembers(const PresenceEvent &presence);
+    void refreshCalls(); // GET /api/v2/calls: a call ringing since before the stream opened
     void startStream();
     void onStreamState(int streamState, const QString &reason, int retryInMs);
     void onStreamOpened();
@@ -125,6 +127,7 @@ public:
     bool membersFetching = false;
     // Joins and leaves that came while the fetch was out: its answer may be older than them.
     std::vector<PresenceEvent> membersWhileFetching;
+    CallTracker *calls;
     SessionStore store;
     HubConnection::Options options;
     Member self;

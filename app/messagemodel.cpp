@@ -1,5 +1,6 @@
 #include "messagemodel.h"
 
+#include "calls.h"
 #include "mentions.h"
 
 #include <algorithm>
@@ -175,7 +176,11 @@ MessageModel::Row MessageModel::rowFor(const ChatEvent &event)
         row.sequence = message->id;
         row.clientId = message->clientId;
         row.sender = message->from;
-        row.text = message->text;
+        // A call's summary ("Missed call", "Call, 3 min") in the user's language, from its `call`
+        // object; the hub's English text for a kind of summary this client does not know.
+        const QString summary
+            = message->call.isEmpty() ? QString() : callSummaryText(message->call);
+        row.text = summary.isEmpty() ? message->text : summary;
         row.ts = message->ts;
         row.editedTs = message->editedTs;
         row.deleted = message->deleted;

@@ -6,6 +6,7 @@
 #include "hubhost.h"
 #include "signalwatcher.h"
 
+#include "chat/iceservers.h"
 #include "hubsettings.h"
 
 #include <QCommandLineParser>
@@ -127,8 +128,15 @@ int runServe(const QStringList &arguments)
             "preferred: HTTPS and HTTP on the same port (default); required: plain HTTP from "
             "other machines is redirected to https://; off: plain HTTP only."),
         QStringLiteral("MODE"), QStringLiteral("preferred"));
+    const QCommandLineOption iceServerOption(
+        QStringLiteral("ice-server"),
+        QCoreApplication::translate(
+            "serve",
+            "A STUN or TURN server for calls across subnets, handed to every client "
+            "(repeatable): stun:HOST:PORT or turn:USER:PASSWORD@HOST:PORT."),
+        QStringLiteral("URL"));
     parser.addOptions({bindOption, portOption, roomOption, titleOption, passwordOption, dataOption,
-                       noAnnounceOption, tlsOption});
+                       noAnnounceOption, tlsOption, iceServerOption});
 
     const HubSettings defaults;
     const auto number = [](const char *name, const char *help, double fallback) {
@@ -237,6 +245,13 @@ int runServe(const QStringList &arguments)
         std::fprintf(stderr, "confab serve: %s\n", qPrintable(error));
         return 2;
     }
+    const QStringList iceServers = parser.values(iceServerOption);
+    for (const QString &url : iceServers) {
+        if (!parseIceServer(url, &error)) {
+            std::fprintf(stderr, "confab serve: --ice-server %s\n", qPrintable(error));
+            return 2;
+        }
+    }
     // The limits go straight to the hub's settings, after the options.
     std::vector<std::pair<const NumberOption *, double>> limits;
     for (const NumberOption &entry : numbers) {
@@ -251,9 +266,10 @@ int runServe(const QStringList &arguments)
 
     raiseDescriptorLimit();
     HubHost host;
-    if (!host.start(options, &error, [&limits](HubSettings &settings) {
+    if (!host.start(options, &error, [&limits, &iceServers](HubSettings &settings) {
             for (const auto &[entry, value] : limits)
                 entry->apply(settings, value);
+            settings.iceServers = iceServers;
         })) {
         std::fprintf(stderr, "confab serve: %s\n", qPrintable(error));
         return 1;

@@ -147,6 +147,8 @@ QJsonObject messageToJson(const MessageEvent &message)
         object.insert(QStringLiteral("deleted"), true);
     if (!message.file.isEmpty())
         object.insert(QStringLiteral("file"), message.file);
+    if (!message.call.isEmpty())
+        object.insert(QStringLiteral("call"), message.call);
     return object;
 }
 
@@ -156,7 +158,10 @@ QByteArray messageToCompactJson(const MessageEvent &message)
     // QJsonDocument(messageToJson(message)).toJson(Compact) (tst_wireformat compares them).
     QByteArray out;
     out.reserve(message.text.size() + message.from.name.size() + 2 * message.room.size() + 160);
-    out += "{\"clientId\":";
+    out += '{';
+    if (!message.call.isEmpty())
+        out += "\"call\":" + compact(message.call) + ',';
+    out += "\"clientId\":";
     appendJsonString(out, message.clientId);
     out += ",\"conversation\":";
     appendJsonString(out, message.room);
@@ -196,6 +201,7 @@ std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
     message.editedTs = integerField(object, QLatin1StringView("edited"));
     message.deleted = object.value(QLatin1StringView("deleted")).toBool();
     message.file = object.value(QLatin1StringView("file")).toObject();
+    message.call = object.value(QLatin1StringView("call")).toObject();
     return message;
 }
 
@@ -274,6 +280,13 @@ JsonEvent toJsonEvent(const ChatEvent &event)
             [](const ByeEvent &b) {
                 return JsonEvent {EventBye, QJsonObject {{QStringLiteral("reason"), b.reason}}, 0};
             },
+            [](const CallEvent &c) {
+                // Like every event with an id, its data carries the id too.
+                QJsonObject data = c.data;
+                if (c.id > 0)
+                    data.insert(QStringLiteral("id"), c.id);
+                return JsonEvent {c.type, data, c.id};
+            },
         },
         event);
 }
@@ -343,6 +356,12 @@ std::optional<ChatEvent> fromJsonEvent(QStringView type, const QJsonObject &obje
         return ReadEvent {room, integerField(object, QLatin1StringView("upTo"))};
     if (type == QLatin1StringView(protocol::EventBye))
         return ByeEvent {object.value(QLatin1StringView("reason")).toString()};
+    if (type.startsWith(QLatin1StringView(protocol::CallEventPrefix))) {
+        const qint64 id = integerField(object, QLatin1StringView("id"));
+        if (id <= 0)
+            return std::nullopt;
+        return CallEvent {id, type.toUtf8(), object};
+    }
     return std::nullopt;
 }
 
@@ -376,6 +395,8 @@ qint64 eventSequence(const ChatEvent &event)
         return deleted->id;
     if (const auto *presence = std::get_if<PresenceEvent>(&event))
         return presence->isHistory() ? presence->id : 0;
+    if (const auto *call = std::get_if<CallEvent>(&event))
+        return call->id;
     return 0;
 }
 

@@ -36,6 +36,9 @@ struct MessageEvent
     // API v2, files: the attachment a finished upload posted ({"id", "name", "size", "type",
     // "sha256", "width"?, "height"?, "thumbnail"}, docs/protocol.md "Files"); empty: none.
     QJsonObject file = {};
+    // API v2: the summary of a call this message reports, {"id", "media", "outcome", "duration"}
+    // (empty: an ordinary message).
+    QJsonObject call {};
 };
 
 // API v2: a message's author changed its text. A history event of its own (it has an id).
@@ -122,6 +125,16 @@ struct ConversationRemovedEvent
     QString conversation;
 };
 
+// API v2 calls: an event addressed to a call's parties alone (call_ringing, call_accepted,
+// call_signal, call_ended), with an id from the hub-wide sequence but never part of a
+// conversation's history. `data` is written by the hub's call service as docs/protocol.md says.
+struct CallEvent
+{
+    qint64 id = 0;
+    QByteArray type; // one of protocol::EventCall*
+    QJsonObject data {};
+};
+
 // The hub is shutting down.
 struct ByeEvent
 {
@@ -130,7 +143,7 @@ struct ByeEvent
 
 using ChatEvent = std::variant<MessageEvent, PresenceEvent, TypingEvent, ResetEvent, ByeEvent,
                                ReadEvent, MessageEditedEvent, MessageDeletedEvent,
-                               ConversationAddedEvent, ConversationRemovedEvent>;
+                               ConversationAddedEvent, ConversationRemovedEvent, CallEvent>;
 
 // An event as it travels: SSE `event:` name, one line of compact JSON for `data:`, optional id.
 struct WireEvent
@@ -153,7 +166,7 @@ std::optional<MessageEvent> messageFromJson(const QJsonObject &object);
 struct JsonEvent
 {
     QByteArray type;
-    QJsonObject data;
+    QJsonObject data {};
     qint64 id = 0; // 0: ephemeral
 };
 JsonEvent toJsonEvent(const ChatEvent &event);

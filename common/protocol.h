@@ -43,6 +43,12 @@ inline constexpr char EventMessageDeleted[] = "message_deleted"; // API v2
 // API v2, to the member alone (ephemeral): they joined or left a conversation (any device).
 inline constexpr char EventConversationAdded[] = "conversation_added";
 inline constexpr char EventConversationRemoved[] = "conversation_removed";
+// API v2 calls (issue 13): to a call's two parties alone, with ids from the hub-wide sequence.
+inline constexpr char EventCallRinging[] = "call_ringing";
+inline constexpr char EventCallAccepted[] = "call_accepted";
+inline constexpr char EventCallSignal[] = "call_signal";
+inline constexpr char EventCallEnded[] = "call_ended";
+inline constexpr char CallEventPrefix[] = "call_";
 
 // Error codes: the `code` of an error body (docs/protocol.md, "Errors"). Stable machine words that
 // clients may branch on; the hub answers with these and nothing else.
@@ -76,6 +82,16 @@ inline constexpr char UnknownMember[] = "unknown_member"; // 404
 inline constexpr char DmWithSelf[] = "dm_with_self"; // 400
 inline constexpr char UnknownMessage[] = "unknown_message"; // 404
 inline constexpr char NotAuthor[] = "not_author"; // 403: editing or deleting another's message
+// Calls (docs/protocol.md, "Calls")
+inline constexpr char CallSelf[] = "call_self"; // 400
+inline constexpr char Busy[] = "busy"; // 409: a party is in a ringing or active call
+inline constexpr char AlreadyAnswered[] = "already_answered"; // 409
+inline constexpr char NotCallee[] = "not_callee"; // 403: accept/decline by the caller
+inline constexpr char UnknownCall[] = "unknown_call"; // 404; also a call of others
+inline constexpr char CallEnded[] = "call_ended"; // 410
+inline constexpr char CallNotActive[] = "call_not_active"; // 409: a signal while ringing
+inline constexpr char WrongDevice[] = "wrong_device"; // 403: a signal from a device not in it
+inline constexpr char SdpTooLarge[] = "sdp_too_large"; // 413
 // Search (400): q missing, over the length limit, with control characters or not UTF-8; or with
 // no term of two characters or more.
 inline constexpr char BadQuery[] = "bad_query";

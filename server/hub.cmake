@@ -34,11 +34,15 @@ target_sources(confab_server PRIVATE
     ${_hub}/files/fileservice.h ${_hub}/files/fileservice.cpp
     ${_hub}/files/uploadreceiver.h ${_hub}/files/uploadreceiver.cpp
     ${_hub}/files/filesender.h ${_hub}/files/filesender.cpp
+    ${_hub}/api/callroutes.cpp
     ${_hub}/chat/outcome.h
     ${_hub}/chat/identityservice.h ${_hub}/chat/identityservice.cpp
+    ${_hub}/chat/handoffcodes.h ${_hub}/chat/handoffcodes.cpp
     ${_hub}/chat/conversationservice.h ${_hub}/chat/conversationservice.cpp
     ${_hub}/chat/messageservice.h ${_hub}/chat/messageservice.cpp
     ${_hub}/chat/searchservice.h ${_hub}/chat/searchservice.cpp
+    ${_hub}/chat/callservice.h ${_hub}/chat/callservice.cpp
+    ${_hub}/chat/iceservers.h ${_hub}/chat/iceservers.cpp
     ${_hub}/store/chatstore.h
     ${_hub}/store/sqlitechatstore.h ${_hub}/store/sqlitechatstore.cpp
     ${_hub}/store/walcheckpointer.h ${_hub}/store/walcheckpointer.cpp

@@ -6,6 +6,7 @@
 
 #include "api/routes.h"
 #include "bus/localeventbus.h"
+#include "chat/callservice.h"
 #include "chat/conversationservice.h"
 #include "chat/identityservice.h"
 #include "chat/messageservice.h"
@@ -59,6 +60,7 @@ public:
     std::unique_ptr<MessageService> messages;
     std::unique_ptr<SearchService> search;
     std::unique_ptr<FileService> files;
+    std::unique_ptr<CallService> calls;
     std::unique_ptr<HubServices> services;
     std::unique_ptr<Router> router;
     std::unique_ptr<HttpServerAdapter> http;
@@ -92,6 +94,12 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
         store->fileStore(), *messages, *conversations, *identity,
         FileService::Limits {settings.maxFileBytes, settings.maxStorageBytes,
                              settings.maxUploadsPerMember, settings.uploadExpiryMs});
+    calls = std::make_unique<CallService>(
+        *store, *bus, *conversations, *messages,
+        CallService::Limits {settings.callRingTimeoutMs, hubdefaults::CallsPerWindow,
+                             hubdefaults::CallRateWindowMs, hubdefaults::CallEndedMemoryMs,
+                             hubdefaults::MaxSdpBytes},
+        counters);
     services = std::make_unique<HubServices>(HubServices {
         settings, *identity, *conversations, *messages, *bus, *store, password, counters,
         [this] { return http ? http->connectionCount() : 0; },
@@ -114,6 +122,13 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
                          messages->forget(memberId);
                          files->forgetMember(memberId); // the files cookie ends with the session
                      });
+                     [this](const QString &memberId) { messages->forget(memberId); });
+    // A call's events are not in the store: a member's replay takes them from the call service.
+    messages->setAddressedEvents([this](const QString &memberId, qint64 afterId) {
+        return calls->eventsFor(memberId, afterId);
+    });
+    QObject::connect(conversations.get(), &ConversationService::memberGone, calls.get(),
+                     &CallService::memberGone);
     QObject::connect(conversations.get(), &ConversationService::roomsChanged, q,
                      &Hub::roomsChanged);
 
@@ -130,6 +145,7 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
     addSearchRoutes(*router, *services, *search);
     addUploadRoutes(*router, *services, *files);
     addFileRoutes(*router, *services, *files);
+    addCallRoutes(*router, *services, *calls);
     addStaticRoutes(*router);
 }
 
@@ -202,6 +218,7 @@ Hub::~Hub()
     // Streams hold QtHttpServer responders: they (in the bus) must go before the HTTP server.
     d->router.reset();
     d->files.reset();
+    d->calls.reset();
     d->search.reset();
     d->messages.reset();
     d->identity.reset();

@@ -30,6 +30,12 @@ inline constexpr qint64 MaxFileBytes = qint64(4) << 30; // the largest upload (t
 inline constexpr qint64 MaxStorageBytes = qint64(20) << 30; // stored files + uploads in progress
 inline constexpr int MaxUploadsPerMember = 8; // unfinished uploads per member
 inline constexpr qint64 UploadExpiryMs = 24 * 3600 * 1000; // after its last write
+inline constexpr int HandoffCodeLifetimeMs = 60000; // a one-time hand-off code dies after this
+inline constexpr int CallRingTimeoutMs = 45000; // an unanswered call is missed after this
+inline constexpr int CallsPerWindow = 3; // from one caller to one callee within the window
+inline constexpr int CallRateWindowMs = 60 * 1000;
+inline constexpr int CallEndedMemoryMs = 10 * 60 * 1000; // an ended call answers 410 this long
+inline constexpr int MaxSdpBytes = 64 * 1024; // one session description in a call signal
 } // namespace hubdefaults
 
 // Which protocols the hub's one port speaks (`confab serve --tls`).
@@ -69,6 +75,10 @@ struct HubSettings
     qint64 maxStorageBytes = hubdefaults::MaxStorageBytes;
     int maxUploadsPerMember = hubdefaults::MaxUploadsPerMember;
     qint64 uploadExpiryMs = hubdefaults::UploadExpiryMs;
+    int handoffCodeLifetimeMs = hubdefaults::HandoffCodeLifetimeMs; // tests shorten it
+    int callRingTimeoutMs = hubdefaults::CallRingTimeoutMs; // tests shorten it
+    // STUN/TURN servers for calls (`confab serve --ice-server`), as iceservers.h parses them.
+    QStringList iceServers;
 };
 
 } // namespace confab

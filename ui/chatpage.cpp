@@ -1,5 +1,8 @@
 #include "chatpage.h"
 
+#include "callbanner.h"
+#include "callbuttons.h"
+#include "callcontroller.h"
 #include "composer.h"
 #include "conversation.h"
 #include "conversationlistmodel.h"
@@ -53,6 +56,9 @@ ChatPage::ChatPage(QWidget *parent)
     , m_toggleSide(new QPushButton(this))
     , m_leave(new QPushButton(this))
     , m_everyone(new QPushButton(this))
+    , m_callBanner(new CallBanner(this))
+    , m_callButtons(new CallButtons(this))
+    , m_calls(new CallController(m_callBanner, this))
 {
     // Everything here can carry remote text (titles, names): never rich text.
     for (QLabel *label : {m_title, m_topic, m_memberCount, m_membersTitle, m_banner})
@@ -84,6 +90,7 @@ ChatPage::ChatPage(QWidget *parent)
     header->addWidget(m_leave);
     m_toggleSide->setCheckable(true);
     m_toggleSide->setFlat(true);
+    header->insertWidget(header->indexOf(m_toggleSide), m_callButtons);
     m_views->addWidget(m_empty);
 
     auto *timeline = new QWidget(this);
@@ -127,7 +134,20 @@ ChatPage::ChatPage(QWidget *parent)
     m_splitter->setCollapsible(MemberSection, true);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_callBanner); // above everything: a call must not be missed
     layout->addWidget(m_splitter);
+    connect(m_callButtons, &CallButtons::callRequested, m_calls, &CallController::startCall);
+    m_calls->attachMemberList(m_members);
+    connect(this, &ChatPage::currentConversationChanged, this, [this] {
+        const ConversationView *view = currentView();
+        const Conversation *conversation = view ? view->conversation() : nullptr;
+        m_callButtons->setPeer(conversation && conversation->isDirect() ? conversation->with()
+                                                                        : std::nullopt);
+    });
+    connect(m_calls, &CallController::problem, this, [this](const QString &text) {
+        m_banner->setText(text);
+        m_banner->show();
+    });
 
     setMemberPanelShown(DesktopSettings().memberPanelShown());
     connect(m_toggleSide, &QPushButton::toggled, this, [this](bool shown) {
@@ -283,6 +303,8 @@ void ChatPage::setConnection(HubConnection *connection)
     m_connection = connection;
     m_topics.clear();
     m_topicsFetching = false;
+    m_calls->setConnection(connection);
+    m_callButtons->setPeer(std::nullopt);
     m_sidebar->setModel(connection ? connection->conversations() : nullptr);
     m_members->setModel(connection ? connection->conversationMembers() : nullptr);
     m_banner->hide();

@@ -16,6 +16,9 @@ class QStackedWidget;
 
 namespace confab {
 
+class CallBanner;
+class CallButtons;
+class CallController;
 class Composer;
 class ConversationSidebar;
 class ConversationView;
@@ -59,6 +62,10 @@ public:
     QSplitter *splitter() const;
     HostInfoPanel *hostInfo() const;
     int outboxSize() const; // messages waiting, over all conversations
+    // Calls: the incoming-call banner at the top, Call / Video call in a DM's header.
+    CallBanner *callBanner() const { return m_callBanner; }
+    CallButtons *callButtons() const { return m_callButtons; }
+    CallController *calls() const { return m_calls; }
 
     // The open conversation counts as read while the window is active and its newest message
     // is on screen; the window calls this when its activation changes.
@@ -109,6 +116,9 @@ private:
     QPushButton *m_toggleSide;
     QPushButton *m_leave;
     QPushButton *m_everyone;
+    CallBanner *m_callBanner;
+    CallButtons *m_callButtons;
+    CallController *m_calls;
 };
 
 } // namespace confab

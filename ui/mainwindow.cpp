@@ -4,6 +4,7 @@
 #include "conversationview.h"
 #include "searchpanel.h"
 
+#include "callcontroller.h"
 #include "channelbrowser.h"
 #include "chatpage.h"
 #include "composer.h"
@@ -131,6 +132,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createMenus();
     createTrayIcon();
+    m_chatPage->calls()->setTray(m_tray); // incoming calls are announced there too
     updateTitle();
 }
 

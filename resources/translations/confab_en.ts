@@ -2,6 +2,131 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>confab::CallBanner</name>
+    <message>
+        <source>Accept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is calling (video)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is calling</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::CallButtons</name>
+    <message>
+        <source>Call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call %1 (opens in your web browser)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video call with %1 (opens in your web browser)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::CallController</name>
+    <message>
+        <source>Incoming video call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is calling (video)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is calling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the call in your web browser…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not decline: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video call</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::CallHandoff</name>
+    <message>
+        <source>The hub did not give a link for the browser: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confab could not open your web browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::CallSummary</name>
+    <message>
+        <source>Missed video call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missed call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Declined video call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Declined call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Video call, %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call, %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>confab::ChannelBrowser</name>
     <message>
         <source>Browse Channels</source>

@@ -2,6 +2,129 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>confab::CallBanner</name>
+    <message>
+        <source>Accept</source>
+        <translation>接听</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>%1 is calling (video)</source>
+        <translation>%1 发起视频通话</translation>
+    </message>
+    <message>
+        <source>%1 is calling</source>
+        <translation>%1 来电</translation>
+    </message>
+</context>
+<context>
+    <name>confab::CallButtons</name>
+    <message>
+        <source>Call</source>
+        <translation>语音通话</translation>
+    </message>
+    <message>
+        <source>Video call</source>
+        <translation>视频通话</translation>
+    </message>
+    <message>
+        <source>Call %1 (opens in your web browser)</source>
+        <translation>呼叫 %1（在网页浏览器中打开）</translation>
+    </message>
+    <message>
+        <source>Video call with %1 (opens in your web browser)</source>
+        <translation>与 %1 视频通话（在网页浏览器中打开）</translation>
+    </message>
+</context>
+<context>
+    <name>confab::CallController</name>
+    <message>
+        <source>Incoming video call</source>
+        <translation>视频来电</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>%1 is calling (video)</source>
+        <translation>%1 发起视频通话</translation>
+    </message>
+    <message>
+        <source>%1 is calling</source>
+        <translation>%1 来电</translation>
+    </message>
+    <message>
+        <source>Opening the call in your web browser…</source>
+        <translation>正在网页浏览器中打开通话…</translation>
+    </message>
+    <message>
+        <source>Could not decline: %1</source>
+        <translation>无法拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>语音通话</translation>
+    </message>
+    <message>
+        <source>Video call</source>
+        <translation>视频通话</translation>
+    </message>
+</context>
+<context>
+    <name>confab::CallHandoff</name>
+    <message>
+        <source>The hub did not give a link for the browser: %1</source>
+        <translation>聊天室主机没有给出浏览器链接：%1</translation>
+    </message>
+    <message>
+        <source>Confab could not open your web browser.</source>
+        <translation>Confab 无法打开你的网页浏览器。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::CallSummary</name>
+    <message>
+        <source>Missed video call</source>
+        <translation>未接视频通话</translation>
+    </message>
+    <message>
+        <source>Missed call</source>
+        <translation>未接来电</translation>
+    </message>
+    <message>
+        <source>Declined video call</source>
+        <translation>已拒绝视频通话</translation>
+    </message>
+    <message>
+        <source>Declined call</source>
+        <translation>已拒绝通话</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n 秒</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Video call, %1</source>
+        <translation>视频通话，%1</translation>
+    </message>
+    <message>
+        <source>Call, %1</source>
+        <translation>语音通话，%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n 分钟</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>confab::ChannelBrowser</name>
     <message>
         <source>Browse Channels</source>

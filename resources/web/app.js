@@ -7,6 +7,7 @@
 
 (function () {
     const { t, tn, locale, formatLocales, translateDocument } = window.ConfabI18n;
+    const calls = window.ConfabCalls; // calls.js: everything about calls
 
     const ApiV2 = '/api/v2';
     const ApiV1 = '/api/v1';
@@ -585,6 +586,7 @@
             renderMembers();
             $('messages').replaceChildren();
             $('room-title').textContent = '';
+            calls.conversationShown(null);
             $('older-button').hidden = true;
             renderNewestButton();
             renderSearchScope();
@@ -608,6 +610,7 @@
             ? t('dmStart', { name: conversationTitle(conversation) })
             : t('channelStart', { name: conversationTitle(conversation) });
         $('conversation').dataset.kind = conversation.kind;
+        calls.conversationShown(conversation);
         const shown = $('messages');
         if (shown !== view.list) {
             shown.removeAttribute('id');
@@ -1199,13 +1202,14 @@
         const list = $('member-list');
         list.replaceChildren();
         for (const member of rows)
-            list.append(memberRow(member, () => openDm(member.id)));
+            list.append(memberRow(member, () => openDm(member.id), true));
         $('members-count').textContent = String(rows.filter((m) => m.online).length);
         renderMembersTitle();
     }
 
-    // A person: a button that opens the direct message with them (none for oneself).
-    function memberRow(member, onPick) {
+    // A person: a button that opens the direct message with them (none for oneself), and in the
+    // member list the Call and Video call buttons.
+    function memberRow(member, onPick, withCalls = false) {
         const item = document.createElement('li');
         item.className = member.online ? 'online' : 'offline';
         const dot = document.createElement('span');
@@ -1225,6 +1229,8 @@
             button.append(dot, name);
             button.addEventListener('click', onPick);
             item.append(button);
+            if (withCalls)
+                item.append(...calls.memberActions(member));
         }
         return item;
     }
@@ -1448,6 +1454,7 @@
             url += '&hubInstance=' + encodeURIComponent(hubInstance);
         const source = new EventSource(url);
         stream = source;
+        calls.attachStream(source, () => stream === source);
         let opened = false;
         source.addEventListener('open', () => {
             if (stream !== source)
@@ -1814,7 +1821,12 @@
             text.hidden = true;
             item.append(meta, renderAttachment(file), text);
         } else {
-            appendMessageText(text, String(data.text || ''));
+            // A call's summary in this page's language (the hub's text is English).
+            const shownText = data.call && typeof data.call === 'object'
+                ? calls.summaryText(data.call) : String(data.text || '');
+            appendMessageText(text, shownText);
+            if (data.call)
+                item.classList.add('call-summary');
             item.append(meta, text);
         }
         if (!mine && mentionsMe(data.text))
@@ -2895,6 +2907,7 @@
 
     function resetChatState() {
         stopUploads(false);
+        calls.sessionEnded();
         closeStream();
         clearTimeout(resyncTimer);
         clearTimeout(listTimer);
@@ -3014,11 +3027,43 @@
                 resync();
         });
         loadLimits();
+        calls.init({
+            api, showToast, session: () => session, members: () => members,
+        });
+        const handoff = calls.takeHandoff();
+        if (handoff) {
+            startFromHandoff(handoff);
+            return;
+        }
         session = loadSession();
         if (session)
             enterChat();
         else
             showJoin('');
+    }
+
+    // Opened by the desktop window for a call: the one-time code becomes a session of the same
+    // member (replacing whatever this browser had), then the call is accepted or placed.
+    async function startFromHandoff(handoff) {
+        const redeemed = await calls.redeemHandoff(handoff);
+        if (!redeemed) {
+            session = loadSession();
+            if (session) {
+                enterChat();
+                showToast(t('callHandoffFailed'));
+            } else {
+                showJoin(t('callHandoffFailed'));
+            }
+            return;
+        }
+        session = {
+            token: String(redeemed.token),
+            member: { id: String(redeemed.member.id), name: String(redeemed.member.name) },
+        };
+        storageSet(OpenKey, null);
+        saveSession();
+        enterChat();
+        calls.runHandoff(handoff);
     }
 
     start();

@@ -326,5 +326,11 @@
     // more precise than the two interface languages.
     const formatLocales = Array.from(languages, String);
 
-    window.ConfabI18n = { locale, formatLocales, t, tn, translateDocument };
+    // More texts from another script of the page (calls.js keeps its own beside its code).
+    function extend(language, entries) {
+        if (catalogs[language])
+            Object.assign(catalogs[language], entries);
+    }
+
+    window.ConfabI18n = { locale, formatLocales, t, tn, translateDocument, extend };
 })();

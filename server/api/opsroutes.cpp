@@ -48,6 +48,13 @@ void addOpsRoutes(Router &router, HubServices &services)
                    "Subscribers dropped for not reading.", counters.slowDropped);
             metric("confab_events_replayed_total", "counter", "Events replayed from Last-Event-ID.",
                    counters.eventsReplayed);
+            metric("confab_calls_ringing", "gauge", "Calls ringing.", counters.callsRinging);
+            metric("confab_calls_active", "gauge", "Calls answered and not yet ended.",
+                   counters.callsActive);
+            metric("confab_calls_started_total", "counter", "Calls placed.", counters.callsStarted);
+            metric("confab_call_signals_relayed_total", "counter",
+                   "Call signals (offers, answers, candidates) relayed.",
+                   counters.callSignalsRelayed);
             metric("confab_requests_refused_total", "counter",
                    "Requests refused by the connection guard.", services.refusedCount());
             metric("confab_tls_handshakes_total", "counter", "TLS handshakes completed.",

@@ -13,6 +13,7 @@
 
 namespace confab {
 
+class CallService;
 class ChatStore;
 class ConversationService;
 class EventBus;
@@ -82,6 +83,9 @@ void addFileRoutes(Router &router, HubServices &services, FileService &files);
 // Search (searchroutes.cpp): GET /api/v2/search, and the history pages that GET .../messages
 // answers when asked with `around=ID` or `after=ID` (nullopt when it was neither).
 void addSearchRoutes(Router &router, HubServices &services, SearchService &search);
+// Calls (callroutes.cpp): /api/v2/calls and /api/v2/calls/{id}/...
+void addCallRoutes(Router &router, HubServices &services, CallService &calls);
+
 std::optional<HttpReply> aroundReply(const HubServices &services, const RouteContext &context,
                                      const QString &conversation);
 

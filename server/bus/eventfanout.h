@@ -35,6 +35,11 @@ struct HubMetrics
     qint64 bytesSent = 0;
     qint64 slowDropped = 0;
     qint64 eventsReplayed = 0;
+    // Calls (chat/callservice): counts only, nothing per member or call.
+    qint64 callsRinging = 0;
+    qint64 callsActive = 0;
+    qint64 callsStarted = 0;
+    qint64 callSignalsRelayed = 0;
 };
 
 class EventFanout : public QObject

@@ -292,6 +292,7 @@ void ConversationService::closeStreamsOf(const QString &memberId)
     }
     m_presence.erase(memberId);
     m_bus.closeMember(memberId);
+    emit memberGone(memberId);
 }
 
 void ConversationService::streamOpened(const Member &member, const QString &room)
@@ -341,6 +342,7 @@ void ConversationService::streamClosed(const QString &memberId)
             gone.online = false;
             publishPresence(gone.member, gone.room, false);
             emit roomsChanged();
+            emit memberGone(memberId);
         });
     }
     presence.offlineTimer->start(m_offlineGraceMs);

@@ -110,6 +110,8 @@ public:
 
 signals:
     void roomsChanged();
+    // The member's last stream closed and the grace passed, or their session ended (calls end).
+    void memberGone(const QString &memberId);
 
 private:
     struct Presence

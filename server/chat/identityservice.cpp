@@ -9,6 +9,8 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcIdentity, "confab.hub.identity")
 
 namespace confab {
@@ -73,14 +75,23 @@ void IdentityService::restore()
 
 void IdentityService::add(const ChatStore::Session &session, bool fresh)
 {
+    m_idByTokenHash.insert(session.tokenHash, session.member.id);
+    const auto known = m_byId.find(session.member.id);
+    if (known != m_byId.end()) {
+        // Another session of a member we have (a hand-off's, or the first one restored after it).
+        Identity &identity = known->second;
+        identity.tokenHashes.append(session.tokenHash);
+        identity.lastUsedMs = std::max(identity.lastUsedMs, session.lastUsedMs);
+        identity.lastPersistedUseMs = std::max(identity.lastPersistedUseMs, session.lastUsedMs);
+        return;
+    }
     Identity identity;
     identity.member = session.member;
     identity.room = session.room;
-    identity.tokenHash = session.tokenHash;
+    identity.tokenHashes = {session.tokenHash};
     identity.createdMs = fresh ? session.createdMs : 0;
     identity.lastUsedMs = session.lastUsedMs;
     identity.lastPersistedUseMs = session.lastUsedMs;
-    m_idByTokenHash.insert(session.tokenHash, session.member.id);
     m_byId.insert_or_assign(session.member.id, std::move(identity));
 }
 
@@ -194,14 +205,22 @@ Identity *IdentityService::authenticate(const QByteArray &token)
     return &identity;
 }
 
-void IdentityService::endSession(const Identity &identity)
+void IdentityService::endSession(const Identity &identity, const QByteArray &token)
 {
+    const QByteArray tokenHash = hashToken(token);
+    m_store.deleteSession(tokenHash);
+    m_idByTokenHash.remove(tokenHash);
+    const auto entry = m_byId.find(identity.member.id);
+    if (entry != m_byId.end() && entry->second.tokenHashes.size() > 1) {
+        entry->second.tokenHashes.removeAll(tokenHash);
+        qCInfo(lcIdentity) << "one session of" << identity.member.name << "ended; others remain";
+        return;
+    }
     // Copies: `identity` lives in the map entry erased below.
     const Member who = identity.member;
     const QString room = identity.room;
-    m_store.deleteSession(identity.tokenHash);
-    m_idByTokenHash.remove(identity.tokenHash);
     m_byId.erase(who.id);
+    m_handoffs.forgetMember(who.id);
     if (!room.isEmpty()) {
         m_conversations.leave(who, room, nowMs());
     } else {
@@ -215,6 +234,47 @@ void IdentityService::endSession(const Identity &identity)
     qCInfo(lcIdentity) << "session ended for" << who.name;
     m_conversations.notifyChanged();
     emit sessionEnded(who.id);
+}
+
+Outcome<HandoffCodes::Issued> IdentityService::issueHandoff(const Identity &identity,
+                                                            qint64 lifetimeMs)
+{
+    // The page a code opens speaks API v2 only; a v1 (one-room) session has nothing to hand.
+    if (!identity.room.isEmpty())
+        return ServiceError {400, protocol::error::BadRequest,
+                             QStringLiteral("Hand-off needs a hub-wide (API v2) session.")};
+    return m_handoffs.issue(identity.member.id, lifetimeMs);
+}
+
+Outcome<HubSession> IdentityService::redeemHandoff(const QString &code, const QString &peer)
+{
+    const HandoffCodes::Redeemed redeemed = m_handoffs.redeem(code, peer);
+    if (redeemed.memberId.isEmpty()) {
+        if (redeemed.error == HandoffCodes::RedeemError::RateLimited)
+            return ServiceError {429, protocol::error::RateLimited,
+                                 QStringLiteral("Too many hand-off attempts; wait a moment."),
+                                 redeemed.retryAfterSeconds};
+        return ServiceError {404, handofferror::UnknownCode,
+                             QStringLiteral("That hand-off code is unknown, used or expired.")};
+    }
+    const auto it = m_byId.find(redeemed.memberId);
+    // The member signed out between issuing and redeeming: their codes died with the session
+    // (forgetMember), so this is only a guard.
+    if (it == m_byId.end())
+        return ServiceError {404, handofferror::UnknownCode,
+                             QStringLiteral("That hand-off code is unknown, used or expired.")};
+    const Member member = it->second.member;
+    const QByteArray token
+        = randomBytes(TokenBytes)
+              .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    const qint64 now = nowMs();
+    const ChatStore::Session session {hashToken(token), member, QString(), now, now};
+    if (!m_store.saveSession(session))
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not save the session.")};
+    add(session, true);
+    qCInfo(lcIdentity) << "hand-off session started for" << member.name;
+    return HubSession {QString::fromLatin1(token), member, m_store.instance()};
 }
 
 std::vector<const Identity *> IdentityService::members() const

@@ -4,11 +4,13 @@
 // sessions across restarts through the store. What a member is in and whether they are online is
 // the ConversationService's job.
 
+#include "handoffcodes.h"
 #include "outcome.h"
 #include "restapi.h"
 #include "store/chatstore.h"
 
 #include <QHash>
+#include <QList>
 #include <QObject>
 
 #include <map>
@@ -23,7 +25,9 @@ struct Identity
 {
     Member member;
     QString room; // API v1: the room the session was made for; empty for a hub-wide (v2) one
-    QByteArray tokenHash;
+    // One per session of this member: the first sign-in's, then one per redeemed hand-off code
+    // (the browser a call was handed to signs in as the same member with a token of its own).
+    QList<QByteArray> tokenHashes;
     qint64 createdMs = 0; // 0 for a session restored at start: it reserves no name
     qint64 lastUsedMs = 0;
     qint64 lastPersistedUseMs = 0;
@@ -46,7 +50,14 @@ public:
     Outcome<HubSession> signInToHub(const SessionRequest &request);
     // nullptr for an unknown or expired token. Marks the session used.
     Identity *authenticate(const QByteArray &token);
-    void endSession(const Identity &identity);
+    // Ends the session of `token`. The member leaves (channels, streams) only with their last one:
+    // a browser signing out of a handed-off session leaves the window's session alone.
+    void endSession(const Identity &identity, const QByteArray &token);
+
+    // Hand-off (docs/protocol.md): a one-time code for a hub-wide session, and its exchange for a
+    // new token of the same member. `peer` (the client's address) keys the redeem rate limit.
+    Outcome<HandoffCodes::Issued> issueHandoff(const Identity &identity, qint64 lifetimeMs);
+    Outcome<HubSession> redeemHandoff(const QString &code, const QString &peer);
 
     // Every member with a live session (v1 and v2), in no particular order.
     std::vector<const Identity *> members() const;
@@ -72,6 +83,7 @@ private:
     int m_sessionExpiryDays;
     std::map<QString, Identity> m_byId;
     QHash<QByteArray, QString> m_idByTokenHash;
+    HandoffCodes m_handoffs;
 };
 
 } // namespace confab

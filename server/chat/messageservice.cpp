@@ -6,6 +6,9 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+#include <iterator>
+
 namespace confab {
 
 MessageService::MessageService(ChatStore &store, EventBus &bus, Limits limits, HubMetrics &metrics)
@@ -60,6 +63,22 @@ Outcome<PostedMessage> MessageService::postFile(const Member &from, StoredFile &
                              QStringLiteral("The hub could not store the file's message.")};
     ++m_metrics.messages;
     m_bus.publish(*committed, Audience::conversation(file.conversation));
+    return PostedMessage {message.id, message.ts};
+}
+
+Outcome<PostedMessage> MessageService::postNotice(const Member &from, const QString &conversation,
+                                                  const QString &text, const QJsonObject &call)
+{
+    if (auto refused = checkText(text))
+        return *refused;
+    MessageEvent message {0, conversation, from, text, QDateTime::currentMSecsSinceEpoch(), {}};
+    message.call = call;
+    const auto committed = m_store.appendMessage(message);
+    if (!committed)
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not store the message.")};
+    ++m_metrics.messages;
+    m_bus.publish(*committed, Audience::conversation(conversation));
     return PostedMessage {message.id, message.ts};
 }
 
@@ -187,7 +206,27 @@ MessageService::resumeMember(const QString &memberId, const QByteArray &lastEven
     std::vector<ChatEvent> missed;
     const char *reason = resumeRefusal(
         lastEventId,
-        [&](qint64 after, int limit) { return m_store.memberEventsAfter(memberId, after, limit); },
+        [&](qint64 after, int limit) {
+            std::vector<ChatEvent> events = m_store.memberEventsAfter(memberId, after, limit);
+            if (!m_addressed)
+                return events;
+            // Both lists are in id order; merged, they are the member's events in id order.
+            std::vector<ChatEvent> addressed = m_addressed(memberId, after);
+            if (addressed.empty())
+                return events;
+            std::vector<ChatEvent> merged;
+            merged.reserve(events.size() + addressed.size());
+            std::merge(std::make_move_iterator(events.begin()),
+                       std::make_move_iterator(events.end()),
+                       std::make_move_iterator(addressed.begin()),
+                       std::make_move_iterator(addressed.end()), std::back_inserter(merged),
+                       [](const ChatEvent &a, const ChatEvent &b) {
+                           return eventSequence(a) < eventSequence(b);
+                       });
+            if (merged.size() > size_t(limit))
+                merged.resize(size_t(limit));
+            return merged;
+        },
         &missed);
     if (reason)
         return ResetEvent {QString(), m_store.newestSequence(), QString::fromLatin1(reason)};

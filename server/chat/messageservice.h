@@ -39,6 +39,10 @@ public:
     // Files: the message announcing a finished upload (text: the file's name), stored with the
     // file's row and published like any message. No rate-limit token: the upload was the cost.
     Outcome<PostedMessage> postFile(const Member &from, StoredFile &file);
+    // A message the hub posts in a member's name (a call's summary, with `call` set): checked,
+    // stored and published as a post, without taking from the member's rate budget.
+    Outcome<PostedMessage> postNotice(const Member &from, const QString &conversation,
+                                      const QString &text, const QJsonObject &call);
     // API v2: the author changes or deletes their message (text checked as for a post). 404
     // unknown_message for none in this conversation (or one already deleted), 403 not_author.
     Outcome<PostedMessage> edit(const Member &by, const QString &conversation, qint64 messageId,
@@ -53,6 +57,11 @@ public:
     // The same for a member's stream (API v2): the missed events of all their conversations.
     std::variant<std::vector<ChatEvent>, ResetEvent>
     resumeMember(const QString &memberId, const QByteArray &lastEventId) const;
+    // Events addressed to one member that are not in the store (calls): a member's replay
+    // merges them in by id. Set once by the composition root.
+    using AddressedEvents
+        = std::function<std::vector<ChatEvent>(const QString &memberId, qint64 afterId)>;
+    void setAddressedEvents(AddressedEvents events) { m_addressed = std::move(events); }
     // API v2 typing: one token of the member's typing budget (the size of the message budget,
     // kept apart from it), or the 429 refusal.
     std::optional<ServiceError> takeTypingToken(const QString &memberId);
@@ -81,6 +90,7 @@ private:
 
     ChatStore &m_store;
     EventBus &m_bus;
+    AddressedEvents m_addressed;
     Limits m_limits;
     HubMetrics &m_metrics;
     QElapsedTimer m_monotonic;

@@ -105,6 +105,11 @@ public:
     // its result, in one transaction. nullopt when the store refused (nothing changed).
     virtual std::optional<PublishableEvent> appendEdit(MessageEditedEvent &edit) = 0;
     virtual std::optional<PublishableEvent> appendDelete(MessageDeletedEvent &deletion) = 0;
+    // API v2 calls: a call event takes the next number of the hub-wide sequence (written into the
+    // argument) but is not stored: calls do not outlive the hub, and their SDP (with the parties'
+    // addresses) never reaches the disk. The store commits the newest number handed out, so that
+    // none is handed out twice after a restart. nullopt when the database refused.
+    virtual std::optional<PublishableEvent> appendCallEvent(CallEvent &event) = 0;
     // A message (not a join, leave or edit) of the conversation by its id.
     virtual std::optional<MessageEvent> messageById(const QString &conversation,
                                                     qint64 id) const = 0;

@@ -40,9 +40,11 @@ ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
             id, room, member, query.value(4).toString(), ts, query.value(6).toString()};
         message.editedTs = query.value(7).toLongLong();
         message.deleted = query.value(8).toBool();
+        if (!query.value(10).isNull())
+            message.call = QJsonDocument::fromJson(query.value(10).toByteArray()).object();
         // Files: the attachment's JSON, written by the hub itself (SqliteFileStore).
-        if (!query.isNull(10))
-            message.file = QJsonDocument::fromJson(query.value(10).toString().toUtf8()).object();
+        if (!query.isNull(11))
+            message.file = QJsonDocument::fromJson(query.value(11).toString().toUtf8()).object();
         return message;
     }
     if (kind == KindEdit)
@@ -62,8 +64,11 @@ QString notNull(const QString &text)
 
 // The last one is the message's attachment (SqliteFileStore::attachmentColumn("seq")).
 const QString EventColumns = QStringLiteral(
-    "seq, kind, member_id, member_name, text, ts, client_id, edited_ts, deleted, target,"
+    "seq, kind, member_id, member_name, text, ts, client_id, edited_ts, deleted, target, call,"
     " (SELECT f.attachment FROM files f WHERE f.message_seq = seq)");
+// Where the newest number of the hub-wide sequence handed to a call event is kept (call events
+// are not stored; see ChatStore::appendCallEvent).
+constexpr QLatin1StringView SequenceHighKey("sequence_high");
 // History pages show messages (with their latest text) and joins and leaves, not the edits.
 constexpr QLatin1StringView PageKinds("kind IN ('message', 'join', 'leave')");
 } // namespace
@@ -120,15 +125,15 @@ bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
         // never finishes while writes keep coming faster than it copies): 10,000 pages, 40 MB.
         && exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(FallbackCheckpointPages),
                 errorMessage)
-        && upgradeSchema(errorMessage) && m_search->prepare(errorMessage)
-        && m_files->prepare(errorMessage);
+        && upgradeSchema(errorMessage) && addCallColumn(errorMessage)
+        && m_search->prepare(errorMessage) && m_files->prepare(errorMessage);
     const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (ok) {
         m_insertEvent = std::make_unique<QSqlQuery>(db);
         m_findByClientId = std::make_unique<QSqlQuery>(db);
         ok = m_insertEvent->prepare(QStringLiteral("INSERT INTO events (seq, conversation, kind,"
-                                                   " member_id, member_name, text, ts, client_id)"
-                                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+                                                   " member_id, member_name, text, ts, client_id,"
+                                                   " call) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
             && m_findByClientId->prepare(QStringLiteral("SELECT %1 FROM events WHERE"
                                                         " conversation = ? AND member_id = ? AND"
                                                         " client_id = ?")
@@ -150,6 +155,9 @@ bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
     query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'replay_floor'"));
     if (query.next())
         m_replayFloor = query.value(0).toLongLong();
+    query.exec(QStringLiteral("SELECT value FROM meta WHERE key = '%1'").arg(SequenceHighKey));
+    if (query.next())
+        m_newestSequence = std::max(m_newestSequence, query.value(0).toLongLong());
     // Sequence numbers are never handed out twice, even if the newest events were deleted.
     m_newestSequence = std::max(m_newestSequence, m_replayFloor);
     if (!loadInstance(errorMessage)) {
@@ -296,6 +304,24 @@ bool SqliteChatStore::upgradeSchema(QString *errorMessage)
     return ok;
 }
 
+bool SqliteChatStore::addCallColumn(QString *errorMessage)
+{
+    // A column added beside schema 2 (older Confabs read and write the table as before, naming
+    // their columns), so a file needs no version bump for it.
+    QSqlQuery columns(QSqlDatabase::database(m_connectionName, false));
+    if (!columns.exec(QStringLiteral("PRAGMA table_info(events)"))) {
+        if (errorMessage)
+            *errorMessage = columns.lastError().text();
+        return false;
+    }
+    while (columns.next()) {
+        if (columns.value(1).toString() == QLatin1StringView("call"))
+            return true;
+    }
+    columns.finish();
+    return exec(QStringLiteral("ALTER TABLE events ADD COLUMN call TEXT"), errorMessage);
+}
+
 bool SqliteChatStore::noteCommitted(bool ok)
 {
     if (ok && m_checkpointer)
@@ -323,7 +349,8 @@ void SqliteChatStore::close()
 
 bool SqliteChatStore::insertEvent(const QString &conversation, QLatin1StringView kind,
                                   const Member &member, const QString &text, qint64 ts,
-                                  const QString &clientId, qint64 *sequence)
+                                  const QString &clientId, qint64 *sequence,
+                                  const QJsonObject &call)
 {
     if (!m_open)
         return false;
@@ -337,6 +364,10 @@ bool SqliteChatStore::insertEvent(const QString &conversation, QLatin1StringView
     query.bindValue(5, text.isNull() ? QVariant() : QVariant(text));
     query.bindValue(6, ts);
     query.bindValue(7, clientId.isEmpty() ? QVariant() : QVariant(clientId));
+    query.bindValue(8,
+                    call.isEmpty() ? QVariant()
+                                   : QVariant(QString::fromUtf8(
+                                       QJsonDocument(call).toJson(QJsonDocument::Compact))));
     const bool ok = query.exec();
     query.finish();
     if (!ok) {
@@ -358,7 +389,7 @@ std::optional<PublishableEvent> SqliteChatStore::appendMessage(MessageEvent &mes
     // Autocommit: the statement is durable (WAL) when exec() returns.
     qint64 sequence = 0;
     if (!insertEvent(message.room, KindMessage, message.from, message.text, message.ts,
-                     message.clientId, &sequence))
+                     message.clientId, &sequence, message.call))
         return std::nullopt;
     noteAppended(message.room, sequence);
     noteCommitted(true);
@@ -587,7 +618,7 @@ std::vector<ChatEvent> SqliteChatStore::memberEventsAfter(const QString &memberI
                                  " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
                                  " LIMIT ?")
                       .arg(QStringLiteral("e.seq, e.kind, e.member_id, e.member_name, e.text, e.ts,"
-                                          " e.client_id, e.edited_ts, e.deleted, e.target, ")
+                                          " e.client_id, e.edited_ts, e.deleted, e.target, e.call, ")
                            + SqliteFileStore::attachmentColumn(QStringLiteral("e.seq"))));
     query.addBindValue(memberId);
     query.addBindValue(afterId);
@@ -595,7 +626,7 @@ std::vector<ChatEvent> SqliteChatStore::memberEventsAfter(const QString &memberI
     if (!query.exec())
         return events;
     while (query.next())
-        events.push_back(eventFromRow(query, query.value(11).toString()));
+        events.push_back(eventFromRow(query, query.value(12).toString()));
     return events;
 }
 
@@ -670,6 +701,24 @@ std::optional<PublishableEvent> SqliteChatStore::appendDelete(MessageDeletedEven
         return std::nullopt;
     deletion.id = sequence;
     return committed(deletion);
+}
+
+std::optional<PublishableEvent> SqliteChatStore::appendCallEvent(CallEvent &event)
+{
+    if (!m_open)
+        return std::nullopt;
+    const qint64 next = m_newestSequence + 1;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES ('%1', ?)")
+                      .arg(SequenceHighKey));
+    query.addBindValue(next);
+    if (!noteCommitted(query.exec())) {
+        qCWarning(lcStore) << "could not record a call event's number:" << query.lastError().text();
+        return std::nullopt;
+    }
+    m_newestSequence = next;
+    event.id = next;
+    return committed(event);
 }
 
 std::optional<MessageEvent> SqliteChatStore::messageByClientId(const QString &room,

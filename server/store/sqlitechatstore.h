@@ -64,6 +64,7 @@ public:
     FileStore &fileStore() override { return *m_files; }
     std::optional<PublishableEvent> appendEdit(MessageEditedEvent &edit) override;
     std::optional<PublishableEvent> appendDelete(MessageDeletedEvent &deletion) override;
+    std::optional<PublishableEvent> appendCallEvent(CallEvent &event) override;
     std::optional<MessageEvent> messageById(const QString &conversation, qint64 id) const override;
     std::optional<MessageEvent> messageByClientId(const QString &room, const QString &memberId,
                                                   const QString &clientId) const override;
@@ -91,7 +92,10 @@ private:
     // Reads the hub instance from `meta`, or makes and stores one (a new or upgraded file).
     bool loadInstance(QString *errorMessage);
     bool insertEvent(const QString &conversation, QLatin1StringView kind, const Member &member,
-                     const QString &text, qint64 ts, const QString &clientId, qint64 *sequence);
+                     const QString &text, qint64 ts, const QString &clientId, qint64 *sequence,
+                     const QJsonObject &call = {});
+    // Adds what later versions keep beside schema 2 when a file lacks it (the `call` column).
+    bool addCallColumn(QString *errorMessage);
     void noteAppended(const QString &conversation, qint64 sequence);
     bool appendChange(const QString &conversation, QLatin1StringView kind, const Member &by,
                       const QString &text, qint64 ts, qint64 messageId, qint64 *sequence);

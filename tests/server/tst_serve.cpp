@@ -70,6 +70,7 @@ private slots:
     void anyAddressKeepsTheFirstLineAndListsUsableAddresses();
     void passwordOptionPointsToPasswordFile();
     void healthzTellsTheTextLimit();
+    void iceServersGoToCallClientsAndBadOnesStopTheHub();
     void byeEndsTheChunkedBodyProperly();
     void tlsIdentityIsKeptAndACorruptOneStopsTheHub();
 };
@@ -221,6 +222,44 @@ void TestServe::healthzTellsTheTextLimit()
     QCOMPARE(health.json().value(QLatin1StringView("maxTextChars")).toInt(), 123);
     served.process->terminate();
     QVERIFY(served.process->waitForFinished(WaitMs));
+}
+
+// Issue 13: `--ice-server` (repeatable) reaches GET /api/v2/calls/config, TURN credentials apart;
+// a malformed one stops the hub before it listens.
+void TestServe::iceServersGoToCallClientsAndBadOnesStopTheHub()
+{
+    QTemporaryDir dir;
+    Served served
+        = startServe(dir.path(),
+                     {QStringLiteral("--ice-server"), QStringLiteral("stun:10.1.2.3:3478"),
+                      QStringLiteral("--ice-server"),
+                      QStringLiteral("turn:confab:pw@10.1.2.3:3478?transport=tcp")});
+    QVERIFY(served.port != 0);
+    const Session ana = signInToHub(served.port, QStringLiteral("Ana"));
+    const QJsonArray servers = callAs(served.port, ana, "GET", "/api/v2/calls/config")
+                                   .json()
+                                   .value(QLatin1StringView("iceServers"))
+                                   .toArray();
+    QCOMPARE(servers.size(), 2);
+    QCOMPARE(servers.at(1).toObject().value(QLatin1StringView("username")).toString(),
+             QStringLiteral("confab"));
+    QCOMPARE(servers.at(1).toObject().value(QLatin1StringView("urls")).toArray().at(0).toString(),
+             QStringLiteral("turn:10.1.2.3:3478?transport=tcp"));
+    served.process->terminate();
+    QVERIFY(served.process->waitForFinished(WaitMs));
+
+    for (const QString &bad :
+         {QStringLiteral("http://10.1.2.3"), QStringLiteral("turn:10.1.2.3"),
+          QStringLiteral("stun:user:pw@10.1.2.3"), QStringLiteral("stun:10.1.2.3:99999")}) {
+        QProcess serve;
+        serve.start(qEnvironmentVariable("CONFAB_BINARY"),
+                    {QStringLiteral("serve"), QStringLiteral("--ice-server"), bad});
+        QVERIFY(serve.waitForFinished(WaitMs));
+        QCOMPARE(serve.exitCode(), 2);
+        const QByteArray error = serve.readAllStandardError();
+        QVERIFY2(error.contains("--ice-server"), error.constData());
+        QVERIFY(serve.readAllStandardOutput().isEmpty());
+    }
 }
 
 // Issue 14: a browser sometimes never showed "Host closed the room". The hub closed the stream
