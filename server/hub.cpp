@@ -122,7 +122,6 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
                          messages->forget(memberId);
                          files->forgetMember(memberId); // the files cookie ends with the session
                      });
-                     [this](const QString &memberId) { messages->forget(memberId); });
     // A call's events are not in the store: a member's replay takes them from the call service.
     messages->setAddressedEvents([this](const QString &memberId, qint64 afterId) {
         return calls->eventsFor(memberId, afterId);
