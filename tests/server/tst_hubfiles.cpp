@@ -928,6 +928,14 @@ void TestHubFiles::curlByHand()
         QFile in(target);
         QVERIFY(in.open(QIODevice::ReadOnly));
         QCOMPARE(sha256Hex(in.readAll()), sha256Hex(bytes));
+        // The files cookie is Secure exactly when it was asked for over TLS.
+        const QString cookie
+            = run({QStringLiteral("-i"), QStringLiteral("-X"), QStringLiteral("POST"),
+                   QStringLiteral("-H"), auth, base + QStringLiteral("/api/v2/session/cookie")});
+        QVERIFY2(cookie.contains(QLatin1StringView("Set-Cookie: confab_files=")),
+                 qPrintable(cookie));
+        QCOMPARE(cookie.contains(QLatin1StringView("; Secure")),
+                 scheme == QLatin1StringView("https"));
     }
 }
 
