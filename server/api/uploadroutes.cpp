@@ -43,7 +43,7 @@ HttpReply tusRefusal(const ServiceError &error)
 QByteArray httpDate(qint64 ms)
 {
     return QLocale::c()
-        .toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC),
+        .toString(QDateTime::fromMSecsSinceEpoch(ms).toUTC(),
                   QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
         .toLatin1();
 }

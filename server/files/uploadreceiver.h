@@ -40,6 +40,8 @@ public:
 
 private:
     void readBody();
+    // Writes the first `read` bytes of m_buffer; false when the PATCH ended (refused or cut).
+    bool consume(qint64 read);
     void complete();
     void fail(int status, const char *code, const QString &message);
     void answer(const HttpReply &reply);

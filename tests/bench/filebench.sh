@@ -6,6 +6,9 @@
 #
 #   tests/bench/filebench.sh path/to/confab [MiB]      (a Release build, ideally -DCONFAB_GUI=OFF)
 #
+# FILEBENCH_DATA=DIR puts the hub's data directory under DIR (say /dev/shm, to take the disk's
+# write speed out of the upload figure; compare with `dd if=SRC of=DIR/x bs=1M`).
+#
 # It runs itself in a fresh network namespace (`unshare -rn`): the hub it starts is reachable on
 # that namespace's loopback only. Needs curl. Uses about 6 x MiB of disk in a temporary directory.
 set -euo pipefail
@@ -19,14 +22,15 @@ binary=$(realpath "$1")
 mib=${2:-1024}
 bytes=$((mib * 1024 * 1024))
 work=$(mktemp -d)
+data=$(mktemp -d "${FILEBENCH_DATA:-$work}/filebench-data.XXXXXX")
 hub_pid=
 cleanup() {
     [[ -n "$hub_pid" ]] && kill "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null || true
-    rm -rf "$work"
+    rm -rf "$work" "$data"
 }
 trap cleanup EXIT
 
-"$binary" serve --bind 127.0.0.1 --port 0 --data-dir "$work/data" --no-announce --tls off \
+"$binary" serve --bind 127.0.0.1 --port 0 --data-dir "$data" --no-announce --tls off \
     --max-file-bytes $((bytes * 2)) --max-storage-bytes $((bytes * 8)) >"$work/out" 2>"$work/log" &
 hub_pid=$!
 for _ in $(seq 100); do
