@@ -700,7 +700,19 @@
         const label = t(media === 'video' ? 'callVideoName' : 'callAudioName', { name: String(member.name) });
         button.title = label;
         button.setAttribute('aria-label', label);
-        button.textContent = compact ? (media === 'video' ? '🎥' : '📞') : t(media === 'video' ? 'callVideo' : 'callAudio');
+        // A sign, and (in a DM's header, where there is room) the word; a phone shows the sign
+        // only (the stylesheet), the whole label being the button's accessible name and tooltip.
+        const icon = document.createElement('span');
+        icon.className = 'call-icon';
+        icon.setAttribute('aria-hidden', 'true');
+        icon.textContent = media === 'video' ? '🎥' : '📞';
+        button.append(icon);
+        if (!compact) {
+            const word = document.createElement('span');
+            word.className = 'call-label';
+            word.textContent = t(media === 'video' ? 'callVideo' : 'callAudio');
+            button.append(word);
+        }
         button.addEventListener('click', (event) => {
             event.stopPropagation();
             placeCall({ id: member.id, name: member.name }, media);
