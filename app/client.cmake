@@ -10,9 +10,13 @@ target_sources(confab_client PRIVATE
     conversationlistmodel.h conversationlistmodel.cpp
     conversation.h conversation.cpp
     hubconnection.h hubconnection_p.h hubconnection.cpp
+    tusupload.h tusupload.cpp
+    filedownload.h filedownload.cpp
+    uploadjournal.h uploadjournal.cpp
 )
 target_sources(confab_app PRIVATE
     stdinreader.h stdinreader.cpp
     clientcommands.cpp
+    filesender.h filesender.cpp
     searchcommand.cpp
 )

@@ -17,6 +17,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QNetworkRequest;
 class QJsonObject;
 
 namespace confab {
@@ -126,6 +127,22 @@ public:
                        Callback<PostedMessage> done);
     void markRead(const QString &conversationId, qint64 upTo, Callback<Nothing> done);
     void sendConversationTyping(const QString &conversationId, Callback<Nothing> done);
+
+    // ---- Files (docs/protocol.md, "Files"): the transfers make their own requests ----
+
+    // The hub's answer as an ApiError (the pin's refusal, a network error, or the JSON body).
+    static ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body);
+    // A path the hub handed out (a tus Location) or one of ours, against the hub's base URL.
+    QUrl resolved(const QString &path) const;
+    QUrl uploadsUrl() const; // /api/v2/uploads
+    QUrl fileUrl(const QString &fileId, bool thumbnail = false) const; // /api/v2/files/{fid}
+    // A request to url with the pin (https:// and the TLS setup) and the Bearer token applied;
+    // watch() its reply. For transfers, which stream bodies this class does not.
+    QNetworkRequest authorizedRequest(const QUrl &url) const;
+    void watch(QNetworkReply *reply) const;
+    // GET a file or its thumbnail whole into memory (at most maxBytes, else `response_too_large`).
+    void fetchFile(const QString &fileId, bool thumbnail, qint64 maxBytes,
+                   Callback<QByteArray> done);
 
     // Cancels every call in flight; their callbacks are not called.
     void abortAll();
