@@ -13,6 +13,7 @@ target_sources(confab_client PRIVATE
     tusupload.h tusupload.cpp
     filedownload.h filedownload.cpp
     uploadjournal.h uploadjournal.cpp
+    transfers.h transfers.cpp
 )
 target_sources(confab_app PRIVATE
     stdinreader.h stdinreader.cpp

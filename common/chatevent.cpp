@@ -145,6 +145,8 @@ QJsonObject messageToJson(const MessageEvent &message)
         object.insert(QStringLiteral("edited"), message.editedTs);
     if (message.deleted)
         object.insert(QStringLiteral("deleted"), true);
+    if (!message.file.isEmpty())
+        object.insert(QStringLiteral("file"), message.file);
     return object;
 }
 
@@ -162,6 +164,8 @@ QByteArray messageToCompactJson(const MessageEvent &message)
         out += ",\"deleted\":true";
     if (message.editedTs > 0)
         out += ",\"edited\":" + QByteArray::number(message.editedTs);
+    if (!message.file.isEmpty())
+        out += ",\"file\":" + QJsonDocument(message.file).toJson(QJsonDocument::Compact);
     out += ",\"from\":{\"id\":";
     appendJsonString(out, message.from.id);
     out += ",\"name\":";
@@ -191,6 +195,7 @@ std::optional<MessageEvent> messageFromJson(const QJsonObject &object)
     message.clientId = object.value(QLatin1StringView("clientId")).toString();
     message.editedTs = integerField(object, QLatin1StringView("edited"));
     message.deleted = object.value(QLatin1StringView("deleted")).toBool();
+    message.file = object.value(QLatin1StringView("file")).toObject();
     return message;
 }
 

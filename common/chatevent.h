@@ -33,6 +33,9 @@ struct MessageEvent
     QString clientId;
     qint64 editedTs = 0; // API v2: when its author last edited it (0: never)
     bool deleted = false; // API v2: its author deleted it (text is then empty)
+    // API v2, files: the attachment a finished upload posted ({"id", "name", "size", "type",
+    // "sha256", "width"?, "height"?, "thumbnail"}, docs/protocol.md "Files"); empty: none.
+    QJsonObject file = {};
 };
 
 // API v2: a message's author changed its text. A history event of its own (it has an id).
