@@ -170,6 +170,17 @@ int runServe(const QStringList &arguments)
         {number("offline-grace-ms", "Delay before a member whose streams closed shows offline",
                 defaults.offlineGraceMs),
          [](HubSettings &s, double v) { s.offlineGraceMs = int(v); }, 0},
+        {number("max-file-bytes", "The largest file a member may upload, in bytes",
+                double(defaults.maxFileBytes)),
+         [](HubSettings &s, double v) { s.maxFileBytes = qint64(v); }, 0},
+        {number("max-storage-bytes",
+                "Stored files plus uploads in progress at most, in bytes (and never past 95 % of "
+                "the disk)",
+                double(defaults.maxStorageBytes)),
+         [](HubSettings &s, double v) { s.maxStorageBytes = qint64(v); }, 0},
+        {number("max-uploads", "Unfinished uploads per member at most",
+                defaults.maxUploadsPerMember),
+         [](HubSettings &s, double v) { s.maxUploadsPerMember = int(v); }, 1},
     };
     for (const NumberOption &entry : numbers)
         parser.addOption(entry.option);

@@ -457,7 +457,8 @@ bool GuardedTcpServer::scanBytes(QTcpSocket *socket, Connection &connection, QBy
     return true;
 }
 
-bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection)
+bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection,
+                                   const UpgradeHandler &handler)
 {
     // We run before QtHttpServer's reader: detached now, it never sees this request.
     detachParser(socket);
@@ -466,7 +467,8 @@ bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection)
     // Only as the connection's first unanswered request: the head must be what the socket holds.
     if (socket->peek(connection.head.size()) != connection.head) {
         refuse(socket, 400, QLatin1StringView("bad_request"),
-               QStringLiteral("A WebSocket upgrade cannot follow other requests in one send."));
+               QStringLiteral("A WebSocket upgrade or an upload cannot follow other requests in "
+                              "one send."));
         return false;
     }
     socket->skip(connection.head.size());
@@ -474,7 +476,7 @@ bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection)
     connection.phase = Phase::Streaming;
     connection.ownReader = true;
     connection.requestStartMs = -1;
-    m_upgradeHandler(socket, head);
+    handler(socket, head);
     return false;
 }
 
@@ -483,7 +485,10 @@ bool GuardedTcpServer::checkHead(QTcpSocket *socket, Connection &connection)
     const QByteArrayView head(connection.head);
     if (m_upgradeHandler
         && headerValue(head, "upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
-        return takeUpgrade(socket, connection);
+        return takeUpgrade(socket, connection, m_upgradeHandler);
+    // Before the body checks: the handler reads (and judges) the body itself.
+    if (m_streamedBodyHandler && head.startsWith(m_streamedBodyPrefix))
+        return takeUpgrade(socket, connection, m_streamedBodyHandler);
     const QByteArrayView transferEncoding = headerValue(head, "transfer-encoding");
     if (!transferEncoding.isEmpty()
         && transferEncoding.compare("identity", Qt::CaseInsensitive) != 0) {

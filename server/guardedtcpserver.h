@@ -64,6 +64,16 @@ public:
     // nobody else reads (its owner reads what the client sends). Unset: QtHttpServer decides.
     using UpgradeHandler = std::function<void(QTcpSocket *socket, const QByteArray &head)>;
     void setUpgradeHandler(UpgradeHandler handler) { m_upgradeHandler = std::move(handler); }
+    // A complete request head whose request line starts with `prefix` (say
+    // "PATCH /api/v2/uploads/") takes the connection away from QtHttpServer the same way, before
+    // its body: QtHttpServer 6.4 would buffer the whole body, and the body cap would refuse it.
+    // The handler gets the socket with the head read off it and the body still to come; from then
+    // on the connection is the handler's (it reads the body, answers, and closes or aborts).
+    void setStreamedBodyHandler(QByteArray prefix, UpgradeHandler handler)
+    {
+        m_streamedBodyPrefix = std::move(prefix);
+        m_streamedBodyHandler = std::move(handler);
+    }
 
     // The connection now carries an event stream: never reaped, and anything the client sends
     // afterwards is read and discarded (QtHttpServer 6.4 would answer it into the stream).
@@ -101,7 +111,7 @@ private:
         bool ownReader = false; // a WebSocket: its owner reads the client's bytes, not us
     };
     // Hands an upgrade request's connection to m_upgradeHandler; false (stop scanning) always.
-    bool takeUpgrade(QTcpSocket *socket, Connection &connection);
+    bool takeUpgrade(QTcpSocket *socket, Connection &connection, const UpgradeHandler &handler);
 
     // Waits for a connection's first byte, then hands it to acceptPlain() or startTls().
     void sniff(qintptr descriptor);
@@ -141,6 +151,8 @@ private:
     qint64 m_tlsFailed = 0;
     qint64 m_silentClosed = 0;
     UpgradeHandler m_upgradeHandler;
+    QByteArray m_streamedBodyPrefix;
+    UpgradeHandler m_streamedBodyHandler;
 };
 
 } // namespace confab

@@ -40,6 +40,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Created");
     case 204:
         return QByteArrayLiteral("No Content");
+    case 206:
+        return QByteArrayLiteral("Partial Content");
     case 304:
         return QByteArrayLiteral("Not Modified");
     case 308:
@@ -62,6 +64,14 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Length Required");
     case 413:
         return QByteArrayLiteral("Payload Too Large");
+    case 410:
+        return QByteArrayLiteral("Gone");
+    case 412:
+        return QByteArrayLiteral("Precondition Failed");
+    case 415:
+        return QByteArrayLiteral("Unsupported Media Type");
+    case 416:
+        return QByteArrayLiteral("Range Not Satisfiable");
     case 426:
         return QByteArrayLiteral("Upgrade Required");
     case 429:
@@ -70,6 +80,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Request Header Fields Too Large");
     case 500:
         return QByteArrayLiteral("Internal Server Error");
+    case 507:
+        return QByteArrayLiteral("Insufficient Storage");
     case 503:
         return QByteArrayLiteral("Service Unavailable");
     default:
@@ -100,7 +112,10 @@ QByteArray serializeReply(const HttpReply &reply)
         out += "Content-Type: " + reply.contentType + "\r\n";
     // A HEAD answer announces the length the GET body has.
     if (hasBody)
-        out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+        out += "Content-Length: "
+            + QByteArray::number(reply.headOnly && reply.headLength >= 0 ? reply.headLength
+                                                                         : reply.body.size())
+            + "\r\n";
     for (const auto &[name, value] : reply.headers)
         out += name + ": " + value + "\r\n";
     out += "\r\n";

@@ -34,6 +34,8 @@ struct HttpReply
     QByteArray body;
     HttpHeaders headers; // extra headers (Allow, Retry-After, security headers...)
     bool headOnly = false; // answer to HEAD: the GET head (Content-Length included), no body
+    // >= 0: the Content-Length a HEAD answer announces when the body was not made (a file's size).
+    qint64 headLength = -1;
 
     static HttpReply json(int status, const QByteArray &body);
     // `{"error": {"code", "message"}}`, the one error shape (docs/protocol.md "Errors").

@@ -113,6 +113,23 @@ private:
 
 } // namespace
 
+// How long an answered upload's connection is read and drained before it is closed, and how long
+// the close may take after that before the connection is cut.
+constexpr int UnreadBodyDrainMs = 2000;
+constexpr int UnreadBodyCloseMs = 5000;
+
+void http::closeAfterUnreadBody(QTcpSocket *socket)
+{
+    // Every reader goes (the upload's, the guard's, which ignores a taken connection anyway).
+    QObject::disconnect(socket, &QIODevice::readyRead, nullptr, nullptr);
+    socket->skip(socket->bytesAvailable());
+    QObject::connect(socket, &QIODevice::readyRead, socket,
+                     [socket] { socket->skip(socket->bytesAvailable()); });
+    QTimer::singleShot(UnreadBodyDrainMs, socket, [socket] { socket->disconnectFromHost(); });
+    QTimer::singleShot(UnreadBodyDrainMs + UnreadBodyCloseMs, socket,
+                       [socket] { socket->abort(); });
+}
+
 // --- EventStream -------------------------------------------------------------------------------
 
 EventStream::EventStream(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
@@ -229,11 +246,34 @@ QByteArray EventStream::frameChunk(QByteArrayView payload)
 // --- PendingResponse ---------------------------------------------------------------------------
 
 PendingResponse::PendingResponse(QHttpServerResponder *responder, QTcpSocket *socket,
-                                 GuardedTcpServer *guard)
+                                 GuardedTcpServer *guard, Source source)
     : m_responder(responder)
     , m_socket(socket)
     , m_guard(guard)
+    , m_source(source)
 { }
+
+QTcpSocket *PendingResponse::takeBodySocket()
+{
+    if (m_answered || m_source != Source::StreamedBody)
+        return nullptr;
+    m_answered = true;
+    return m_socket;
+}
+
+std::unique_ptr<EventStream> PendingResponse::startRawStream(const QByteArray &head)
+{
+    if (m_answered || !m_socket || !m_responder)
+        return nullptr;
+    m_answered = true;
+    // As startStream(): the guard stops parsing the connection, and the responder is held as the
+    // lock on it (6.5+); the body goes through the stream's fast path.
+    m_guard->markStreaming(m_socket);
+    auto stream = std::make_unique<EventStream>(
+        std::make_unique<QHttpServerResponder>(std::move(*m_responder)), m_socket, m_guard);
+    stream->write(head);
+    return stream;
+}
 
 void PendingResponse::reply(const HttpReply &reply)
 {
@@ -248,13 +288,17 @@ void PendingResponse::reply(const HttpReply &reply)
         qCWarning(lcHttp) << "no socket for a request: answer dropped";
         return;
     }
-    if (isWebSocketUpgrade()) {
-        // No WebSocket: an HTTP answer, and the connection ends (it left QtHttpServer).
+    if (m_source != Source::HttpServer) {
+        // No WebSocket or streamed body: an HTTP answer, and the connection ends (it left
+        // QtHttpServer).
         HttpReply closing = reply;
         closing.headers.append(
             qMakePair(QByteArrayLiteral("Connection"), QByteArrayLiteral("close")));
         m_socket->write(http::serializeReply(closing));
-        m_socket->disconnectFromHost();
+        if (m_source == Source::StreamedBody)
+            http::closeAfterUnreadBody(m_socket);
+        else
+            m_socket->disconnectFromHost();
         return;
     }
     m_socket->write(http::serializeReply(reply));
@@ -326,11 +370,19 @@ HttpServerAdapter::HttpServerAdapter(const GuardedTcpServer::Limits &limits, Han
                                                  QStringLiteral("No answer was produced.")));
           };
     m_httpServer->route(QStringLiteral("/<arg>"), route);
-    m_tcpServer->setUpgradeHandler(
-        [this](QTcpSocket *socket, const QByteArray &head) { handleUpgrade(socket, head); });
+    m_tcpServer->setUpgradeHandler([this](QTcpSocket *socket, const QByteArray &head) {
+        handleUpgrade(socket, head, PendingResponse::Source::Upgrade);
+    });
+    // tus PATCH bodies (docs/protocol.md "Files"): any size, written to disk as they arrive.
+    m_tcpServer->setStreamedBodyHandler(QByteArrayLiteral("PATCH /api/v2/uploads/"),
+                                        [this](QTcpSocket *socket, const QByteArray &head) {
+                                            handleUpgrade(socket, head,
+                                                          PendingResponse::Source::StreamedBody);
+                                        });
 }
 
-void HttpServerAdapter::handleUpgrade(QTcpSocket *socket, const QByteArray &head)
+void HttpServerAdapter::handleUpgrade(QTcpSocket *socket, const QByteArray &head,
+                                      PendingResponse::Source source)
 {
     // The guard checked the head's size; this reads the request line and the header fields.
     HttpRequest request;
@@ -349,7 +401,7 @@ void HttpServerAdapter::handleUpgrade(QTcpSocket *socket, const QByteArray &head
     }
     request.peer = socket->peerAddress();
     request.encrypted = !usesRawDescriptor(socket);
-    PendingResponse pending(nullptr, socket, m_tcpServer);
+    PendingResponse pending(nullptr, socket, m_tcpServer, source);
     if (requestLine.size() != 3 || !url.isValid() || !request.path.startsWith(QLatin1Char('/')))
         pending.reply(HttpReply::error(400, QLatin1StringView("bad_request"),
                                        QStringLiteral("Malformed request line.")));

@@ -78,8 +78,12 @@ private:
 class PendingResponse
 {
 public:
-    // `responder` is null for a WebSocket upgrade request (it never reached QtHttpServer).
-    PendingResponse(QHttpServerResponder *responder, QTcpSocket *socket, GuardedTcpServer *guard);
+    // Where the request came from: QtHttpServer (with its responder), or the guard, which took
+    // the connection away for a WebSocket upgrade or for a body the handler streams itself.
+    enum class Source { HttpServer, Upgrade, StreamedBody };
+    // `responder` is null unless `source` is HttpServer.
+    PendingResponse(QHttpServerResponder *responder, QTcpSocket *socket, GuardedTcpServer *guard,
+                    Source source = Source::HttpServer);
     // To an upgrade request: the answer, then the connection closes.
     void reply(const HttpReply &reply);
     // Sends the event-stream head plus `firstPayload` and hands the connection over to the caller.
@@ -87,7 +91,15 @@ public:
     std::unique_ptr<EventStream> startStream(const HttpHeaders &headers,
                                              const QByteArray &firstPayload);
     // The request asked for a WebSocket (`Upgrade: websocket`).
-    bool isWebSocketUpgrade() const { return m_responder == nullptr; }
+    bool isWebSocketUpgrade() const { return m_source == Source::Upgrade; }
+    // A request whose body is still on the socket, unread (GuardedTcpServer's streamed body): the
+    // caller takes the connection (reads the body, answers, closes). nullptr for any other
+    // request, or once answered.
+    QTcpSocket *takeBodySocket();
+    // Answers with `head` (status line and headers, the blank line included) and hands the
+    // connection over for a body the caller writes (a file download); the connection carries
+    // nothing else afterwards and is closed by the caller. nullptr unless from QtHttpServer.
+    std::unique_ptr<EventStream> startRawStream(const QByteArray &head);
     // Answers an upgrade request with 101 for the client's Sec-WebSocket-Key, then sends
     // `firstFrames`; the connection is the caller's from then on. nullptr if not an upgrade.
     std::unique_ptr<EventStream> acceptWebSocket(const QByteArray &key,
@@ -98,8 +110,17 @@ private:
     QHttpServerResponder *m_responder;
     QTcpSocket *m_socket;
     GuardedTcpServer *m_guard;
+    Source m_source = Source::HttpServer;
     bool m_answered = false;
 };
+
+namespace http {
+// For a connection the hub took over whose request body the client may still be sending (an
+// upload answered early, or cut): reads and drops what arrives, and closes once the client has
+// closed or after a short while. Closing at once, with the client's bytes unread, makes the
+// kernel send a reset, which can destroy the answer before the client reads it.
+void closeAfterUnreadBody(QTcpSocket *socket);
+} // namespace http
 
 class HttpServerAdapter : public QObject
 {
@@ -124,7 +145,7 @@ public:
 
 private:
     // An upgrade request the guard took off QtHttpServer: routed like any other request.
-    void handleUpgrade(QTcpSocket *socket, const QByteArray &head);
+    void handleUpgrade(QTcpSocket *socket, const QByteArray &head, PendingResponse::Source source);
 
     // Our child until bind(), then the QHttpServer's (QAbstractHttpServer::bind() re-parents it,
     // on 6.4 as on 6.8); either way the destructor deletes it before the QHttpServer.

@@ -27,6 +27,13 @@ target_sources(confab_server PRIVATE
     ${_hub}/api/opsroutes.cpp
     ${_hub}/api/staticroutes.cpp
     ${_hub}/api/searchroutes.cpp
+    ${_hub}/api/uploadroutes.cpp
+    ${_hub}/api/fileroutes.cpp
+    ${_hub}/files/sha256.h ${_hub}/files/sha256.cpp
+    ${_hub}/files/filetypes.h ${_hub}/files/filetypes.cpp
+    ${_hub}/files/fileservice.h ${_hub}/files/fileservice.cpp
+    ${_hub}/files/uploadreceiver.h ${_hub}/files/uploadreceiver.cpp
+    ${_hub}/files/filesender.h ${_hub}/files/filesender.cpp
     ${_hub}/chat/outcome.h
     ${_hub}/chat/identityservice.h ${_hub}/chat/identityservice.cpp
     ${_hub}/chat/conversationservice.h ${_hub}/chat/conversationservice.cpp
@@ -36,6 +43,8 @@ target_sources(confab_server PRIVATE
     ${_hub}/store/sqlitechatstore.h ${_hub}/store/sqlitechatstore.cpp
     ${_hub}/store/walcheckpointer.h ${_hub}/store/walcheckpointer.cpp
     ${_hub}/store/searchindex.h
+    ${_hub}/store/filestore.h
+    ${_hub}/store/sqlitefilestore.h ${_hub}/store/sqlitefilestore.cpp
     ${_hub}/store/sqlitesearchindex.h ${_hub}/store/sqlitesearchindex.cpp
     ${_hub}/bus/publishableevent.h ${_hub}/bus/eventbus.h
     ${_hub}/bus/localeventbus.h ${_hub}/bus/localeventbus.cpp
@@ -44,3 +53,5 @@ target_sources(confab_server PRIVATE
 # The hub's TLS identity is created with libcrypto (Qt can load keys and certificates, not make them).
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 target_link_libraries(confab_server PRIVATE OpenSSL::Crypto)
+# Files: thumbnails are decoded with QImageReader (Qt Gui's image I/O, no window system needed).
+target_link_libraries(confab_server PRIVATE Qt6::Gui)

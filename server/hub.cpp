@@ -10,6 +10,7 @@
 #include "chat/identityservice.h"
 #include "chat/messageservice.h"
 #include "chat/searchservice.h"
+#include "files/fileservice.h"
 #include "httpserveradapter.h"
 #include "hubidentity.h"
 #include "passwordcheck.h"
@@ -57,6 +58,7 @@ public:
     std::unique_ptr<IdentityService> identity;
     std::unique_ptr<MessageService> messages;
     std::unique_ptr<SearchService> search;
+    std::unique_ptr<FileService> files;
     std::unique_ptr<HubServices> services;
     std::unique_ptr<Router> router;
     std::unique_ptr<HttpServerAdapter> http;
@@ -86,13 +88,18 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
                                 settings.messageBurst, settings.maxReplayEvents},
         counters);
     search = std::make_unique<SearchService>(store->searchIndex(), *conversations, *identity);
+    files = std::make_unique<FileService>(
+        store->fileStore(), *messages, *conversations, *identity,
+        FileService::Limits {settings.maxFileBytes, settings.maxStorageBytes,
+                             settings.maxUploadsPerMember, settings.uploadExpiryMs});
     services = std::make_unique<HubServices>(HubServices {
         settings, *identity, *conversations, *messages, *bus, *store, password, counters,
         [this] { return http ? http->connectionCount() : 0; },
         [this] { return http ? http->refusedCount() : qint64(0); }, [this] { return tlsHealth(); },
         [this] { return http ? http->connections()->tlsHandshakesCompleted() : qint64(0); },
         [this] { return http ? http->connections()->tlsHandshakesFailed() : qint64(0); },
-        [this] { return http ? http->connections()->silentClosedCount() : qint64(0); }});
+        [this] { return http ? http->connections()->silentClosedCount() : qint64(0); },
+        files.get()});
 
     conversations->setNameLookup([this](const QString &memberId) {
         const Identity *found = identity->findMember(memberId);
@@ -103,7 +110,10 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
     QObject::connect(bus.get(), &EventBus::subscriberLeft, conversations.get(),
                      &ConversationService::streamClosed);
     QObject::connect(identity.get(), &IdentityService::sessionEnded, q,
-                     [this](const QString &memberId) { messages->forget(memberId); });
+                     [this](const QString &memberId) {
+                         messages->forget(memberId);
+                         files->forgetMember(memberId); // the files cookie ends with the session
+                     });
     QObject::connect(conversations.get(), &ConversationService::roomsChanged, q,
                      &Hub::roomsChanged);
 
@@ -118,6 +128,8 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
     addConversationRoutes(*router, *services);
     addOpsRoutes(*router, *services);
     addSearchRoutes(*router, *services, *search);
+    addUploadRoutes(*router, *services, *files);
+    addFileRoutes(*router, *services, *files);
     addStaticRoutes(*router);
 }
 
@@ -189,6 +201,7 @@ Hub::~Hub()
 {
     // Streams hold QtHttpServer responders: they (in the bus) must go before the HTTP server.
     d->router.reset();
+    d->files.reset();
     d->search.reset();
     d->messages.reset();
     d->identity.reset();
@@ -233,6 +246,10 @@ bool Hub::start(QString *errorMessage)
         d->conversations->addRoom(id, title);
     }
     d->identity->restore();
+    if (!d->files->start(dataDir, errorMessage)) {
+        d->store->close();
+        return false;
+    }
     d->search->startIndexing();
 
     GuardedTcpServer::Limits limits;
@@ -277,6 +294,7 @@ void Hub::shutdown(const QString &reason)
     d->stopped = true;
     d->conversations->stop();
     d->search->stopIndexing();
+    d->files->stop();
     d->bus->closeAll(PublishableEvent::bye(reason));
     d->http->stopListening();
     d->store->close();

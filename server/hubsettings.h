@@ -25,6 +25,11 @@ inline constexpr int TypingIntervalMs
 inline constexpr int MaxReplayEvents = 1000; // further behind than this: `reset` instead
 inline constexpr int SessionExpiryDays = 30; // tokens unused this long stop working
 inline constexpr int TlsHandshakeTimeoutMs = 10000; // a TLS handshake must complete within this
+// Files (issue 15).
+inline constexpr qint64 MaxFileBytes = qint64(4) << 30; // the largest upload (tus Tus-Max-Size)
+inline constexpr qint64 MaxStorageBytes = qint64(20) << 30; // stored files + uploads in progress
+inline constexpr int MaxUploadsPerMember = 8; // unfinished uploads per member
+inline constexpr qint64 UploadExpiryMs = 24 * 3600 * 1000; // after its last write
 } // namespace hubdefaults
 
 // Which protocols the hub's one port speaks (`confab serve --tls`).
@@ -60,6 +65,10 @@ struct HubSettings
     int sessionExpiryDays = hubdefaults::SessionExpiryDays;
     TlsMode tls = TlsMode::Preferred;
     int tlsHandshakeTimeoutMs = hubdefaults::TlsHandshakeTimeoutMs;
+    qint64 maxFileBytes = hubdefaults::MaxFileBytes;
+    qint64 maxStorageBytes = hubdefaults::MaxStorageBytes;
+    int maxUploadsPerMember = hubdefaults::MaxUploadsPerMember;
+    qint64 uploadExpiryMs = hubdefaults::UploadExpiryMs;
 };
 
 } // namespace confab

@@ -2,6 +2,7 @@
 
 #include "bus/eventbus.h"
 #include "bus/eventfanout.h"
+#include "files/fileservice.h"
 #include "hubsettings.h"
 #include "jsonbody.h"
 #include "restapi.h"
@@ -57,6 +58,23 @@ void addOpsRoutes(Router &router, HubServices &services)
                    services.tlsHandshakesFailed());
             metric("confab_connections_silent_closed_total", "counter",
                    "Connections closed before they sent a byte.", services.silentClosedCount());
+            if (FileService *files = services.files) {
+                const FileMetrics &f = files->metrics();
+                metric("confab_uploads_started_total", "counter", "Uploads created.",
+                       f.uploadsStarted);
+                metric("confab_uploads_completed_total", "counter",
+                       "Uploads finished, stored and posted.", f.uploadsCompleted);
+                metric("confab_upload_bytes_total", "counter", "Upload body bytes written to disk.",
+                       f.uploadBytes);
+                metric("confab_uploads_in_progress", "gauge", "Unfinished uploads.",
+                       files->uploadsInProgress());
+                metric("confab_downloads_total", "counter", "File and thumbnail downloads.",
+                       f.downloads);
+                metric("confab_download_bytes_total", "counter", "File bytes sent.",
+                       f.downloadBytes);
+                metric("confab_files_stored_bytes", "gauge",
+                       "Bytes of stored files (each content once).", files->storedBytes());
+            }
             return HttpReply {200, QByteArrayLiteral("text/plain; version=0.0.4"), text, {}};
         });
 }

@@ -16,6 +16,7 @@ namespace confab {
 class ChatStore;
 class ConversationService;
 class EventBus;
+class FileService;
 class IdentityService;
 class MessageService;
 class PasswordCheck;
@@ -42,6 +43,8 @@ struct HubServices
     std::function<qint64()> tlsHandshakesCompleted;
     std::function<qint64()> tlsHandshakesFailed;
     std::function<qint64()> silentClosedCount;
+    // Files (issue 15), for /metrics; set once the file service exists.
+    FileService *files = nullptr;
 };
 
 // API v1's access rule for /rooms/{room}/...: 404 for a room the hub does not have, 401 for a
@@ -67,6 +70,10 @@ void addChannelRoutes(Router &router, HubServices &services);
 void addConversationRoutes(Router &router, HubServices &services);
 void addOpsRoutes(Router &router, HubServices &services);
 void addStaticRoutes(Router &router);
+// Files (issue 15): tus uploads (uploadroutes.cpp), downloads and the files cookie
+// (fileroutes.cpp).
+void addUploadRoutes(Router &router, HubServices &services, FileService &files);
+void addFileRoutes(Router &router, HubServices &services, FileService &files);
 
 // Search (searchroutes.cpp): GET /api/v2/search, and the history pages that GET .../messages
 // answers when asked with `around=ID` or `after=ID` (nullopt when it was neither).

@@ -51,6 +51,18 @@ Outcome<PostedMessage> MessageService::post(const Member &from, const QString &r
     return PostedMessage {message.id, message.ts};
 }
 
+Outcome<PostedMessage> MessageService::postFile(const Member &from, StoredFile &file)
+{
+    MessageEvent message {0, file.conversation, from, file.name, file.createdMs, QString()};
+    const auto committed = m_store.appendFileMessage(message, file);
+    if (!committed)
+        return ServiceError {500, protocol::error::StoreFailed,
+                             QStringLiteral("The hub could not store the file's message.")};
+    ++m_metrics.messages;
+    m_bus.publish(*committed, Audience::conversation(file.conversation));
+    return PostedMessage {message.id, message.ts};
+}
+
 std::optional<ServiceError> MessageService::take(QHash<QString, TokenBucket> &buckets,
                                                  const QString &memberId, const QString &message)
 {

@@ -36,6 +36,9 @@ public:
     // with a clientId already stored gets the first answer, stores and publishes nothing.
     Outcome<PostedMessage> post(const Member &from, const QString &room,
                                 const MessageRequest &request);
+    // Files: the message announcing a finished upload (text: the file's name), stored with the
+    // file's row and published like any message. No rate-limit token: the upload was the cost.
+    Outcome<PostedMessage> postFile(const Member &from, StoredFile &file);
     // API v2: the author changes or deletes their message (text checked as for a post). 404
     // unknown_message for none in this conversation (or one already deleted), 403 not_author.
     Outcome<PostedMessage> edit(const Member &by, const QString &conversation, qint64 messageId,

@@ -7,6 +7,7 @@
 
 #include "bus/publishableevent.h"
 #include "chatevent.h"
+#include "filestore.h"
 #include "searchindex.h"
 
 #include <QByteArray>
@@ -94,6 +95,12 @@ public:
     // database refused; nothing is then stored or published.
     virtual std::optional<PublishableEvent> appendMessage(MessageEvent &message) = 0;
     virtual std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) = 0;
+    // Files: the message announcing a finished upload and the file's row, in one transaction
+    // (`file.messageId` is set to the message's id). nullopt when the store refused.
+    virtual std::optional<PublishableEvent> appendFileMessage(MessageEvent &message,
+                                                              StoredFile &file)
+        = 0;
+    virtual FileStore &fileStore() = 0;
     // API v2: an edit or deletion of a message: an event of its own, and the message row takes
     // its result, in one transaction. nullopt when the store refused (nothing changed).
     virtual std::optional<PublishableEvent> appendEdit(MessageEditedEvent &edit) = 0;

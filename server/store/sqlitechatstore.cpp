@@ -3,6 +3,7 @@
 #include "mentions.h"
 
 #include <QDir>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
@@ -39,6 +40,9 @@ ChatEvent eventFromRow(const QSqlQuery &query, const QString &room)
             id, room, member, query.value(4).toString(), ts, query.value(6).toString()};
         message.editedTs = query.value(7).toLongLong();
         message.deleted = query.value(8).toBool();
+        // Files: the attachment's JSON, written by the hub itself (SqliteFileStore).
+        if (!query.isNull(10))
+            message.file = QJsonDocument::fromJson(query.value(10).toString().toUtf8()).object();
         return message;
     }
     if (kind == KindEdit)
@@ -56,8 +60,10 @@ QString notNull(const QString &text)
     return text.isNull() ? QStringLiteral("") : text;
 }
 
-constexpr QLatin1StringView EventColumns(
-    "seq, kind, member_id, member_name, text, ts, client_id, edited_ts, deleted, target");
+// The last one is the message's attachment (SqliteFileStore::attachmentColumn("seq")).
+const QString EventColumns = QStringLiteral(
+    "seq, kind, member_id, member_name, text, ts, client_id, edited_ts, deleted, target,"
+    " (SELECT f.attachment FROM files f WHERE f.message_seq = seq)");
 // History pages show messages (with their latest text) and joins and leaves, not the edits.
 constexpr QLatin1StringView PageKinds("kind IN ('message', 'join', 'leave')");
 } // namespace
@@ -65,6 +71,7 @@ constexpr QLatin1StringView PageKinds("kind IN ('message', 'join', 'leave')");
 SqliteChatStore::SqliteChatStore(QString connectionName)
     : m_connectionName(std::move(connectionName))
     , m_search(std::make_unique<SqliteSearchIndex>(m_connectionName))
+    , m_files(std::make_unique<SqliteFileStore>(m_connectionName))
 { }
 
 SqliteChatStore::~SqliteChatStore()
@@ -113,7 +120,8 @@ bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
         // never finishes while writes keep coming faster than it copies): 10,000 pages, 40 MB.
         && exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(FallbackCheckpointPages),
                 errorMessage)
-        && upgradeSchema(errorMessage) && m_search->prepare(errorMessage);
+        && upgradeSchema(errorMessage) && m_search->prepare(errorMessage)
+        && m_files->prepare(errorMessage);
     const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (ok) {
         m_insertEvent = std::make_unique<QSqlQuery>(db);
@@ -358,6 +366,32 @@ std::optional<PublishableEvent> SqliteChatStore::appendMessage(MessageEvent &mes
     return committed(message);
 }
 
+std::optional<PublishableEvent> SqliteChatStore::appendFileMessage(MessageEvent &message,
+                                                                   StoredFile &file)
+{
+    // The message and the file's row together: a file is never without its message, nor a
+    // message without the file it announces.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!m_open || !db.transaction())
+        return std::nullopt;
+    qint64 sequence = 0;
+    bool ok = insertEvent(message.room, KindMessage, message.from, message.text, message.ts,
+                          message.clientId, &sequence);
+    if (ok) {
+        file.messageId = sequence;
+        ok = m_files->insertFile(file);
+    }
+    if (!ok || !db.commit()) {
+        db.rollback();
+        return std::nullopt;
+    }
+    noteAppended(message.room, sequence);
+    noteCommitted(true);
+    message.id = sequence;
+    message.file = file.toJson();
+    return committed(message);
+}
+
 std::optional<PublishableEvent> SqliteChatStore::appendPresence(PresenceEvent &presence)
 {
     if (!presence.isHistory() || !m_open)
@@ -553,14 +587,15 @@ std::vector<ChatEvent> SqliteChatStore::memberEventsAfter(const QString &memberI
                                  " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
                                  " LIMIT ?")
                       .arg(QStringLiteral("e.seq, e.kind, e.member_id, e.member_name, e.text, e.ts,"
-                                          " e.client_id, e.edited_ts, e.deleted, e.target")));
+                                          " e.client_id, e.edited_ts, e.deleted, e.target, ")
+                           + SqliteFileStore::attachmentColumn(QStringLiteral("e.seq"))));
     query.addBindValue(memberId);
     query.addBindValue(afterId);
     query.addBindValue(limit);
     if (!query.exec())
         return events;
     while (query.next())
-        events.push_back(eventFromRow(query, query.value(10).toString()));
+        events.push_back(eventFromRow(query, query.value(11).toString()));
     return events;
 }
 

@@ -5,6 +5,7 @@
 // schema is upgraded in place when opened (docs/protocol.md, "Upgrading a data directory").
 
 #include "chatstore.h"
+#include "sqlitefilestore.h"
 #include "sqlitesearchindex.h"
 #include "walcheckpointer.h"
 
@@ -58,6 +59,9 @@ public:
 
     std::optional<PublishableEvent> appendMessage(MessageEvent &message) override;
     std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) override;
+    std::optional<PublishableEvent> appendFileMessage(MessageEvent &message,
+                                                      StoredFile &file) override;
+    FileStore &fileStore() override { return *m_files; }
     std::optional<PublishableEvent> appendEdit(MessageEditedEvent &edit) override;
     std::optional<PublishableEvent> appendDelete(MessageDeletedEvent &deletion) override;
     std::optional<MessageEvent> messageById(const QString &conversation, qint64 id) const override;
@@ -104,6 +108,7 @@ private:
     std::unique_ptr<QSqlQuery> m_findByClientId;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
     std::unique_ptr<SqliteSearchIndex> m_search;
+    std::unique_ptr<SqliteFileStore> m_files;
 };
 
 } // namespace confab
