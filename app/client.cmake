@@ -18,6 +18,6 @@ target_sources(confab_client PRIVATE
 target_sources(confab_app PRIVATE
     stdinreader.h stdinreader.cpp
     clientcommands.cpp
-    filesender.h filesender.cpp
+    terminalupload.h terminalupload.cpp
     searchcommand.cpp
 )

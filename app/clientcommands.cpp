@@ -3,7 +3,6 @@
 #include "cli.h"
 #include "conversation.h"
 #include "conversationlistmodel.h"
-#include "filesender.h"
 #include "hubapi.h"
 #include "hubconnection.h"
 #include "messagemodel.h"
@@ -12,6 +11,7 @@
 #include "signalwatcher.h"
 #include "sseclient.h"
 #include "stdinreader.h"
+#include "terminalupload.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -534,7 +534,7 @@ int runSend(const QStringList &arguments)
                       + QCoreApplication::translate("cli", "No such file: %1.").arg(filePath));
         return ExitUsage;
     }
-    FileSender fileSender(&api, parser.value(common.stateDir), *url, name, true);
+    TerminalUpload fileSender(&api, parser.value(common.stateDir), *url, name, true);
     SignalWatcher termination;
     QObject::connect(&termination, &SignalWatcher::terminationRequested, [&] {
         // Interrupted: the hub keeps what it has; the same command later resumes from there.
@@ -577,7 +577,7 @@ int runSend(const QStringList &arguments)
             return;
         }
         fileSender.send(conversationId, filePath,
-                        [done = std::move(done)](const FileSender::Result &sent) {
+                        [done = std::move(done)](const TerminalUpload::Result &sent) {
                             ApiResult<PostedMessage> result;
                             if (sent.ok)
                                 result.value = PostedMessage {sent.messageId, 0};
@@ -885,7 +885,7 @@ int runJoin(const QStringList &arguments)
     const auto say = [](const QString &text) { printLine(stderr, QStringLiteral("* ") + text); };
 
     // Made once the connection has a token (its HubApi); one upload at a time.
-    std::unique_ptr<FileSender> fileSender;
+    std::unique_ptr<TerminalUpload> fileSender;
     auto pendingCount = [&] {
         return connection.outboxSize() + int(held.size()) + int(fileSender && fileSender->isBusy());
     };
@@ -1062,13 +1062,13 @@ int runJoin(const QStringList &arguments)
                         "cli", "An upload is in progress: /upload again when it is done."));
                 } else {
                     if (!fileSender)
-                        fileSender = std::make_unique<FileSender>(connection.api(),
-                                                                  parser.value(common.stateDir),
-                                                                  *url, identity->name, false);
+                        fileSender = std::make_unique<TerminalUpload>(connection.api(),
+                                                                      parser.value(common.stateDir),
+                                                                      *url, identity->name, false);
                     say(QCoreApplication::translate("cli", "Uploading %1 to %2…")
                             .arg(terminalSafe(argument), printer.label(conversationId)));
                     fileSender->send(conversationId, argument,
-                                     [&](const FileSender::Result &result) {
+                                     [&](const TerminalUpload::Result &result) {
                                          if (!result.ok) {
                                              ++notSent;
                                              say(QCoreApplication::translate("cli", "Not sent: %1")

@@ -301,6 +301,7 @@ void FileDownload::onReadyRead()
     }
     m_hash.addData(bytes);
     m_received += bytes.size();
+    m_fetched += bytes.size();
     if (m_received > m_resumedFrom) {
         m_failuresInARow = 0;
         m_backoff.reset();

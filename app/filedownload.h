@@ -59,6 +59,7 @@ public:
     QString partPath() const { return m_options.targetPath + QLatin1StringView(PartSuffix); }
     ApiError error() const { return m_error; }
     qint64 resumedFrom() const { return m_resumedFrom; } // the .part's size at the last request
+    qint64 bytesFetched() const { return m_fetched; } // file bytes that came over the network
 
 signals:
     void stateChanged(confab::FileDownload::State state);
@@ -89,6 +90,7 @@ private:
     qint64 m_received = 0;
     qint64 m_total = -1;
     qint64 m_resumedFrom = 0;
+    qint64 m_fetched = 0;
     QByteArray m_etag;
     bool m_replyChecked = false;
     ApiError m_error;

@@ -108,7 +108,7 @@ int height(const FileAttachment &file, const QFont &font)
 
 QString formatSize(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
 }
 
 void paint(QPainter *painter, const QRect &area, const FileAttachment &file,

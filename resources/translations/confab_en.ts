@@ -2,6 +2,52 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>confab::AttachmentController</name>
+    <message>
+        <source>Attach</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send a file (or drop files here, or paste an image)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a folder: send the files in it, or a zip of it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pasted image %1.png</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The pasted image could not be saved for sending.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::AttachmentView</name>
+    <message>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading image…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>confab::ChannelBrowser</name>
     <message>
         <source>Browse Channels</source>
@@ -240,6 +286,33 @@
     </message>
 </context>
 <context>
+    <name>confab::FileDownload</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub sent another part of the file than asked for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The download ended early (%1 of %2 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The downloaded file is not the one the hub describes (SHA-256 differs); it was discarded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot move the download to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>confab::HostInfoPanel</name>
     <message>
         <source>&lt;b&gt;Others join at&lt;/b&gt;</source>
@@ -434,6 +507,29 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     </message>
     <message>
         <source>Did not join %1: its identity has changed (fingerprint %2, expected %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::ImageViewer</name>
+    <message>
+        <source>Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This image is too large to show here (%1). Save it to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The image could not be fetched: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This image cannot be shown here. Save it to open it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1127,6 +1223,88 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <name>confab::TlsProbe</name>
     <message>
         <source>no answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::TransferStrip</name>
+    <message>
+        <source>%1/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · waiting for the hub…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>confab::TusUpload</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 changed size during the upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub did not create the upload (HTTP %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub&apos;s answer to a new upload has no Location.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub reported no usable offset for the upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not the file this upload started with (%2 bytes, not %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub answered a PATCH without a usable Upload-Offset.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,52 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>confab::AttachmentController</name>
+    <message>
+        <source>Attach</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Send a file (or drop files here, or paste an image)</source>
+        <translation>发送文件（也可以把文件拖到这里，或粘贴图片）</translation>
+    </message>
+    <message>
+        <source>Attach a file</source>
+        <translation>添加附件</translation>
+    </message>
+    <message>
+        <source>Send files</source>
+        <translation>发送文件</translation>
+    </message>
+    <message>
+        <source>%1 is a folder: send the files in it, or a zip of it.</source>
+        <translation>%1 是文件夹：请发送其中的文件，或先把它压缩成 zip。</translation>
+    </message>
+    <message>
+        <source>Pasted image %1.png</source>
+        <translation>粘贴的图片 %1.png</translation>
+    </message>
+    <message>
+        <source>The pasted image could not be saved for sending.</source>
+        <translation>无法保存粘贴的图片，所以没有发送。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::AttachmentView</name>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation>无法预览</translation>
+    </message>
+    <message>
+        <source>Loading image…</source>
+        <translation>正在加载图片…</translation>
+    </message>
+</context>
+<context>
     <name>confab::ChannelBrowser</name>
     <message>
         <source>Browse Channels</source>
@@ -236,6 +282,33 @@
     </message>
 </context>
 <context>
+    <name>confab::FileDownload</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>The hub sent another part of the file than asked for.</source>
+        <translation>聊天服务器发来的不是所请求的那部分文件。</translation>
+    </message>
+    <message>
+        <source>The download ended early (%1 of %2 bytes).</source>
+        <translation>下载提前结束（%1 / %2 字节）。</translation>
+    </message>
+    <message>
+        <source>The downloaded file is not the one the hub describes (SHA-256 differs); it was discarded.</source>
+        <translation>下载的文件与聊天服务器描述的不一致（SHA-256 不同），已丢弃。</translation>
+    </message>
+    <message>
+        <source>Cannot move the download to %1.</source>
+        <translation>无法把下载的文件移动到 %1。</translation>
+    </message>
+</context>
+<context>
     <name>confab::HostInfoPanel</name>
     <message>
         <source>&lt;b&gt;Others join at&lt;/b&gt;</source>
@@ -436,6 +509,29 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <message>
         <source>Did not join %1: its identity has changed (fingerprint %2, expected %3).</source>
         <translation>没有加入 %1：它的身份已经改变（指纹为 %2，应为 %3）。</translation>
+    </message>
+</context>
+<context>
+    <name>confab::ImageViewer</name>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>This image is too large to show here (%1). Save it to open it.</source>
+        <translation>这张图片太大（%1），无法在这里显示。请保存后再打开。</translation>
+    </message>
+    <message>
+        <source>The image could not be fetched: %1</source>
+        <translation>无法获取图片：%1</translation>
+    </message>
+    <message>
+        <source>This image cannot be shown here. Save it to open it.</source>
+        <translation>这张图片无法在这里显示。请保存后再打开。</translation>
     </message>
 </context>
 <context>
@@ -1128,6 +1224,88 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <message>
         <source>no answer</source>
         <translation>没有应答</translation>
+    </message>
+</context>
+<context>
+    <name>confab::TransferStrip</name>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/秒</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 · waiting for the hub…</source>
+        <translation>%1 · 正在等待聊天服务器…</translation>
+    </message>
+    <message>
+        <source>Paused at %1</source>
+        <translation>已暂停：%1</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>confab::TusUpload</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 changed size during the upload.</source>
+        <translation>%1 在上传过程中大小发生了变化。</translation>
+    </message>
+    <message>
+        <source>The hub did not create the upload (HTTP %1).</source>
+        <translation>聊天服务器没有创建上传（HTTP %1）。</translation>
+    </message>
+    <message>
+        <source>The hub&apos;s answer to a new upload has no Location.</source>
+        <translation>聊天服务器对新上传的回应中没有 Location。</translation>
+    </message>
+    <message>
+        <source>The hub reported no usable offset for the upload.</source>
+        <translation>聊天服务器没有给出可用的上传偏移量。</translation>
+    </message>
+    <message>
+        <source>%1 is not the file this upload started with (%2 bytes, not %3).</source>
+        <translation>%1 已不是开始上传时的那个文件（现在 %2 字节，原来 %3 字节）。</translation>
+    </message>
+    <message>
+        <source>The hub answered a PATCH without a usable Upload-Offset.</source>
+        <translation>聊天服务器对 PATCH 的回应中没有可用的 Upload-Offset。</translation>
     </message>
 </context>
 <context>

@@ -310,7 +310,8 @@ void TestFilesWindow::dropPasteAndPauseResume()
         [&] {
             for (int row = boTimeline->rowCount() - 1; row >= 0; --row) {
                 const QVariant value = boTimeline->index(row, 0).data(MessageModel::AttachmentRole);
-                if (value.isValid() && value.value<FileAttachment>().type == "image/png"
+                if (value.isValid()
+                    && value.value<FileAttachment>().type == QLatin1StringView("image/png")
                     && value.value<FileAttachment>().width == 200)
                     return true;
             }

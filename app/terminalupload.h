@@ -17,7 +17,7 @@ class QNetworkAccessManager;
 
 namespace confab {
 
-class FileSender : public QObject
+class TerminalUpload : public QObject
 {
     Q_OBJECT
 public:
@@ -34,8 +34,8 @@ public:
     using Done = std::function<void(const Result &)>;
 
     // progressBar: draw one on stderr while sending (only when stderr is a terminal).
-    FileSender(HubApi *api, const QString &stateDir, const QUrl &hubUrl, const QString &member,
-               bool progressBar, QObject *parent = nullptr);
+    TerminalUpload(HubApi *api, const QString &stateDir, const QUrl &hubUrl, const QString &member,
+                   bool progressBar, QObject *parent = nullptr);
 
     void send(const QString &conversationId, const QString &filePath, Done done);
     void pause(); // stop sending (the journal keeps the upload for the next run)

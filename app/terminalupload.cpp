@@ -1,4 +1,4 @@
-#include "filesender.h"
+#include "terminalupload.h"
 
 #include "tusupload.h"
 
@@ -36,7 +36,7 @@ void writeStderr(const QString &text)
 
 } // namespace
 
-bool FileSender::stderrIsTerminal()
+bool TerminalUpload::stderrIsTerminal()
 {
 #ifdef Q_OS_WIN
     return _isatty(_fileno(stderr)) != 0;
@@ -45,14 +45,14 @@ bool FileSender::stderrIsTerminal()
 #endif
 }
 
-QString FileSender::formatBytes(qint64 bytes)
+QString TerminalUpload::formatBytes(qint64 bytes)
 {
-    // Binary units, as `ls -h` and the file managers on Linux print them.
-    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    // Binary units, named as such (MiB): the limits the hub takes are powers of two.
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
 }
 
-FileSender::FileSender(HubApi *api, const QString &stateDir, const QUrl &hubUrl,
-                       const QString &member, bool progressBar, QObject *parent)
+TerminalUpload::TerminalUpload(HubApi *api, const QString &stateDir, const QUrl &hubUrl,
+                               const QString &member, bool progressBar, QObject *parent)
     : QObject(parent)
     , m_api(api)
     , m_journal(stateDir)
@@ -64,7 +64,7 @@ FileSender::FileSender(HubApi *api, const QString &stateDir, const QUrl &hubUrl,
     m_nam->setProxy(QNetworkProxy::NoProxy);
 }
 
-void FileSender::send(const QString &conversationId, const QString &filePath, Done done)
+void TerminalUpload::send(const QString &conversationId, const QString &filePath, Done done)
 {
     m_done = std::move(done);
     const QFileInfo info(filePath);
@@ -90,8 +90,10 @@ void FileSender::send(const QString &conversationId, const QString &filePath, Do
                               info.lastModified().toMSecsSinceEpoch(),
                               {}};
     const auto earlier = m_journal.find(m_hubUrl, m_member, conversationId, options.filePath);
-    if (earlier)
+    if (earlier) {
         options.uploadUrl = earlier->uploadUrl;
+        m_record.uploadUrl = earlier->uploadUrl;
+    }
     auto *upload = new TusUpload(m_api, options, m_nam, this);
     m_upload = upload;
     m_clock.start();
@@ -162,7 +164,7 @@ void FileSender::send(const QString &conversationId, const QString &filePath, Do
     upload->start();
 }
 
-void FileSender::explainLimit(ApiError error)
+void TerminalUpload::explainLimit(ApiError error)
 {
     // The hub names its limit in OPTIONS (Tus-Max-Size): say it in the user's terms.
     QNetworkRequest request = m_api->authorizedRequest(m_api->uploadsUrl());
@@ -184,13 +186,13 @@ void FileSender::explainLimit(ApiError error)
     });
 }
 
-void FileSender::pause()
+void TerminalUpload::pause()
 {
     if (m_upload)
         m_upload->pause();
 }
 
-void FileSender::drawBar(bool force)
+void TerminalUpload::drawBar(bool force)
 {
     if (!m_bar || !m_upload)
         return;
@@ -213,7 +215,7 @@ void FileSender::drawBar(bool force)
     m_barShown = true;
 }
 
-void FileSender::finish(const Result &result)
+void TerminalUpload::finish(const Result &result)
 {
     if (m_upload)
         m_upload->deleteLater();
