@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QMimeDatabase>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
@@ -284,8 +285,12 @@ void TusUpload::create()
     request.setRawHeader("Upload-Length", QByteArray::number(m_size));
     QList<QPair<QByteArray, QString>> metadata {{"filename", m_fileName},
                                                 {"conversation", m_options.conversationId}};
-    if (!m_options.fileType.isEmpty())
-        metadata.append({"filetype", m_options.fileType});
+    // A hint only (the hub decides images by their bytes): what this system calls the file.
+    const QString type = !m_options.fileType.isEmpty()
+        ? m_options.fileType
+        : QMimeDatabase().mimeTypeForFile(m_options.filePath).name();
+    if (!type.isEmpty())
+        metadata.append({"filetype", type});
     request.setRawHeader("Upload-Metadata", tusMetadata(metadata));
     QNetworkReply *reply = send("POST", request);
     m_reply = reply;

@@ -17,7 +17,7 @@ namespace confab {
 namespace {
 
 constexpr int ProgressSteps = 1000;
-constexpr int NameWidthChars = 28;
+constexpr int NameWidthChars = 24;
 constexpr int BarWidth = 160;
 
 } // namespace
@@ -69,8 +69,8 @@ void TransferStrip::add(int id)
     row.widget->setProperty("transferId", id);
     row.name = new QLabel(row.widget);
     row.name->setTextFormat(Qt::PlainText); // a file name is remote (or at least untrusted) text
-    row.name->setMinimumWidth(row.name->fontMetrics().averageCharWidth() * 12);
-    row.name->setMaximumWidth(row.name->fontMetrics().averageCharWidth() * NameWidthChars);
+    // A fixed width: the bars of several rows line up, and a long name is elided, not cut.
+    row.name->setFixedWidth(row.name->fontMetrics().averageCharWidth() * NameWidthChars);
     row.bar = new QProgressBar(row.widget);
     row.bar->setObjectName(QStringLiteral("progress"));
     row.bar->setRange(0, ProgressSteps);
