@@ -26,6 +26,7 @@
 #include <QTimer>
 #include <QUuid>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 namespace confab::cli {
@@ -884,10 +885,19 @@ int runJoin(const QStringList &arguments)
     QStringList held; // lines typed before the first conversation was there to take them
     const auto say = [](const QString &text) { printLine(stderr, QStringLiteral("* ") + text); };
 
-    // Made once the connection has a token (its HubApi); one upload at a time.
-    std::unique_ptr<TerminalUpload> fileSender;
+    // `/upload PATH`: one upload at a time, in the order typed; those typed before the first
+    // conversation was there go to the conversation entered first.
+    struct QueuedUpload
+    {
+        QString conversationId; // empty: the current one when its turn comes
+        QString path;
+    };
+    QList<QueuedUpload> uploads;
+    std::unique_ptr<TerminalUpload> fileSender; // made once the connection has a token
+    std::function<void()> nextUpload;
     auto pendingCount = [&] {
-        return connection.outboxSize() + int(held.size()) + int(fileSender && fileSender->isBusy());
+        return connection.outboxSize() + int(held.size()) + int(uploads.size())
+            + int(fileSender && fileSender->isBusy());
     };
     // The outbox is empty: the exit status says whether every line reached the hub.
     auto exitAfterDrain = [&] { QCoreApplication::exit(notSent == 0 ? ExitOk : ExitFailure); };
@@ -925,8 +935,37 @@ int runJoin(const QStringList &arguments)
             started = true;
             for (const QString &line : std::exchange(held, {}))
                 sendLine(line);
+            nextUpload();
         }
         return true;
+    };
+    nextUpload = [&] {
+        if (!started || !everLive || uploads.isEmpty() || (fileSender && fileSender->isBusy()))
+            return;
+        const QueuedUpload upload = uploads.takeFirst();
+        const QString conversationId
+            = upload.conversationId.isEmpty() ? printer.current() : upload.conversationId;
+        if (!fileSender)
+            fileSender = std::make_unique<TerminalUpload>(
+                connection.api(), parser.value(common.stateDir), *url, identity->name, false);
+        say(QCoreApplication::translate("cli", "Uploading %1 to %2…")
+                .arg(terminalSafe(upload.path), printer.label(conversationId)));
+        fileSender->send(conversationId, upload.path, [&](const TerminalUpload::Result &result) {
+            if (result.ok) {
+                say(QCoreApplication::translate("cli", "Uploaded (message %1).")
+                        .arg(result.messageId));
+            } else {
+                ++notSent;
+                say(QCoreApplication::translate("cli", "Not sent: %1")
+                        .arg(sentence(result.error.message)));
+            }
+            // Called from within the sender: the next one starts once it has let go.
+            QTimer::singleShot(0, [&] {
+                nextUpload();
+                if (leaving && pendingCount() == 0)
+                    exitAfterDrain();
+            });
+        });
     };
     QObject::connect(&drainDeadline, &QTimer::timeout, [&] {
         if (!everLive)
@@ -946,8 +985,10 @@ int runJoin(const QStringList &arguments)
                      [&](HubConnection::State state, const QString &, int) {
                          if (state == HubConnection::State::Failed)
                              QCoreApplication::exit(ExitFailure);
-                         if (state == HubConnection::State::Live)
+                         if (state == HubConnection::State::Live) {
                              everLive = true;
+                             nextUpload();
+                         }
                      });
     // The first list: start in the channel asked for (joining it when the member is not in it).
     QObject::connect(&connection, &HubConnection::conversationsLoaded, [&] {
@@ -1052,32 +1093,11 @@ int runJoin(const QStringList &arguments)
                 connection.openDirectMessageByName(
                     argument.startsWith(QLatin1Char('@')) ? argument.mid(1) : argument);
             } else if (command == QLatin1StringView("/upload") && !argument.isEmpty()) {
-                const QString conversationId = printer.current();
-                if (conversationId.isEmpty() || !everLive) {
-                    say(QCoreApplication::translate("cli",
-                                                    "Not connected yet: /upload again in a "
-                                                    "moment."));
-                } else if (fileSender && fileSender->isBusy()) {
+                if (fileSender && fileSender->isBusy())
                     say(QCoreApplication::translate(
-                        "cli", "An upload is in progress: /upload again when it is done."));
-                } else {
-                    if (!fileSender)
-                        fileSender = std::make_unique<TerminalUpload>(connection.api(),
-                                                                      parser.value(common.stateDir),
-                                                                      *url, identity->name, false);
-                    say(QCoreApplication::translate("cli", "Uploading %1 to %2…")
-                            .arg(terminalSafe(argument), printer.label(conversationId)));
-                    fileSender->send(conversationId, argument,
-                                     [&](const TerminalUpload::Result &result) {
-                                         if (!result.ok) {
-                                             ++notSent;
-                                             say(QCoreApplication::translate("cli", "Not sent: %1")
-                                                     .arg(sentence(result.error.message)));
-                                         }
-                                         if (leaving && pendingCount() == 0)
-                                             exitAfterDrain();
-                                     });
-                }
+                        "cli", "An upload is in progress: this one follows when it is done."));
+                uploads.append({started ? printer.current() : QString(), argument});
+                nextUpload();
             } else if (command == QLatin1StringView("/leave")) {
                 const auto info = connection.conversations()->info(printer.current());
                 if (info && info->kind == QLatin1StringView(protocol::KindDm))

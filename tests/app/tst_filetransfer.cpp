@@ -124,6 +124,7 @@ private slots:
     void downloadNamesAndSanitizing();
     void uploadRefusals();
     void sendFileResumesWhenRunAgain();
+    void joinUploadsWithACommand();
 };
 
 void TestFileTransfer::uploadsInSeveralPatches()
@@ -522,6 +523,45 @@ void TestFileTransfer::sendFileResumesWhenRunAgain()
     QVERIFY(missing.waitForFinished(Timeout));
     QCOMPARE(missing.exitCode(), 2);
     QVERIFY(missing.readAllStandardError().contains("No such file"));
+}
+
+void TestFileTransfer::joinUploadsWithACommand()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    const QString path = dir.filePath(QStringLiteral("slides.bin"));
+    const QByteArray sha = writeRandomFile(path, 3 * MiB, 8);
+    const QString state = dir.filePath(QStringLiteral("state"));
+    QProcess join;
+    join.start(test::confabBinary(),
+               {QStringLiteral("join"), hub.url().toString(), QStringLiteral("--name"),
+                QStringLiteral("Ana"), QStringLiteral("--state-dir"), state});
+    QVERIFY(join.waitForStarted());
+    // Typed at once, before the hub is even reached: the uploads wait for the conversation,
+    // then go one after the other, and the end of input waits for them.
+    join.write("/upload " + path.toUtf8() + "\n/upload "
+               + dir.filePath(QStringLiteral("nope.bin")).toUtf8() + "\nafter the files\n");
+    join.closeWriteChannel();
+    QVERIFY(join.waitForFinished(Timeout * 2));
+    const QByteArray err = join.readAllStandardError();
+    QCOMPARE(join.exitCode(), 1); // one upload was not sent
+    QVERIFY2(err.contains("Uploaded (message"), err.constData());
+    QVERIFY2(err.contains("Not sent: No such file"), err.constData());
+
+    Signed bo;
+    QVERIFY(bo.signIn(hub.url(), QStringLiteral("Bo")));
+    const auto page = wait<HistoryPage>(
+        [&](auto done) { bo.api.fetchConversationPage(Lobby, 0, protocol::MaxHistoryPage, done); });
+    QVERIFY(page.ok());
+    QStringList files;
+    for (const ChatEvent &event : page.value->events) {
+        if (const auto *message = std::get_if<MessageEvent>(&event)) {
+            if (const auto file = FileAttachment::fromJson(message->file))
+                files.append(file->name + QLatin1Char(' ') + file->sha256);
+        }
+    }
+    QCOMPARE(files, QStringList {QStringLiteral("slides.bin ") + QString::fromLatin1(sha)});
 }
 
 QTEST_GUILESS_MAIN(TestFileTransfer)
