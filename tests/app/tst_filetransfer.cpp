@@ -21,6 +21,7 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QSslCertificate>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -125,6 +126,7 @@ private slots:
     void uploadRefusals();
     void sendFileResumesWhenRunAgain();
     void joinUploadsWithACommand();
+    void transfersGoThroughThePinnedTls();
 };
 
 void TestFileTransfer::uploadsInSeveralPatches()
@@ -562,6 +564,57 @@ void TestFileTransfer::joinUploadsWithACommand()
         }
     }
     QCOMPARE(files, QStringList {QStringLiteral("slides.bin ") + QString::fromLatin1(sha)});
+}
+
+void TestFileTransfer::transfersGoThroughThePinnedTls()
+{
+    QTemporaryDir dir;
+    HubProcess hub(dir.filePath(QStringLiteral("hub")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorText()));
+    QFile certificate(dir.filePath(QStringLiteral("hub/hub-cert.pem")));
+    QVERIFY(certificate.open(QIODevice::ReadOnly));
+    const QByteArray der = QSslCertificate(certificate.readAll(), QSsl::Pem).toDer();
+    const auto pin = TlsPin::parse(
+        QString::fromLatin1(QCryptographicHash::hash(der, QCryptographicHash::Sha256).toHex()));
+    QVERIFY(pin);
+    Signed ana;
+    ana.api.setPin(pin);
+    QVERIFY(ana.signIn(hub.url(), QStringLiteral("Ana")));
+    const QString path = dir.filePath(QStringLiteral("t.bin"));
+    const QByteArray sha = writeRandomFile(path, 2 * MiB + 1, 10);
+    TusUpload::Options options;
+    options.filePath = path;
+    options.conversationId = Lobby;
+    options.chunkBytes = MiB;
+    TusUpload upload(&ana.api, options);
+    QSignalSpy finished(&upload, &TusUpload::finished);
+    upload.start();
+    QVERIFY(finished.wait(Timeout) || !finished.isEmpty());
+    QCOMPARE(upload.uploadUrl().scheme(), QStringLiteral("https")); // never in the clear
+    const auto file = attachmentOf(ana.api, Lobby, upload.messageId());
+    QVERIFY(file);
+    QCOMPARE(file->sha256.toLatin1(), sha);
+    FileDownload::Options get;
+    get.fileId = file->id;
+    get.targetPath = dir.filePath(QStringLiteral("back.bin"));
+    get.expectedSize = file->size;
+    get.sha256 = file->sha256;
+    FileDownload download(&ana.api, get);
+    QSignalSpy saved(&download, &FileDownload::finished);
+    download.start();
+    QVERIFY(saved.wait(Timeout) || !saved.isEmpty());
+    QCOMPARE(sha256Of(get.targetPath), sha);
+
+    // Another pin: refused before a byte of the file (or the token) is sent.
+    HubApi other;
+    other.setBaseUrl(hub.url());
+    other.setToken(ana.api.token());
+    other.setPin(TlsPin::parse(QString(64, QLatin1Char('a'))));
+    TusUpload refused(&other, options);
+    QSignalSpy failed(&refused, &TusUpload::failed);
+    refused.start();
+    QVERIFY(failed.wait(Timeout) || !failed.isEmpty());
+    QCOMPARE(refused.error().code, QStringLiteral("tls_pin_mismatch"));
 }
 
 QTEST_GUILESS_MAIN(TestFileTransfer)
