@@ -215,6 +215,7 @@ HttpReply serveFile(HubServices &services, FileService &files, RouteContext &con
                                       if (service)
                                           service->metrics().downloadBytes += bytes;
                                   });
+    files.track(sender);
     sender->start();
     return HttpReply {};
 }

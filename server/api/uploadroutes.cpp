@@ -268,6 +268,9 @@ void addUploadRoutes(Router &router, HubServices &services, FileService &files)
             receiver->refuse(refused->status, refused->code, refused->message);
             return HttpReply {};
         }
+        // curl and others wait (a second, for curl) for this before sending a large body.
+        if (context.request.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0)
+            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         receiver->start();
         return HttpReply {};
     });

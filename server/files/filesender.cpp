@@ -36,8 +36,9 @@ FileSender::FileSender(std::unique_ptr<EventStream> stream, std::unique_ptr<QFil
 
 FileSender::~FileSender()
 {
-    if (!m_done && m_onSent)
-        m_onSent(m_sent);
+    // Stopped from outside (the hub stops): the connection is cut, never left half-answered.
+    // When the socket itself is going away, the stream no longer has it and nothing is touched.
+    finish(false);
 }
 
 void FileSender::start()
@@ -93,7 +94,7 @@ void FileSender::finish(bool complete)
     m_stall.stop();
     if (m_onSent)
         m_onSent(m_sent);
-    QTcpSocket *socket = m_stream->socket();
+    QTcpSocket *socket = m_stream ? m_stream->socket() : nullptr;
     if (complete && socket && socket->state() == QAbstractSocket::ConnectedState)
         socket->disconnectFromHost(); // after what is queued (the answer said Connection: close)
     else if (socket)

@@ -16,6 +16,8 @@
 #include <QRegularExpression>
 #include <QStorageInfo>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcFiles, "confab.hub.files")
 
 namespace confab {
@@ -70,7 +72,18 @@ FileService::FileService(FileStore &store, MessageService &messages,
     connect(&m_expiryTimer, &QTimer::timeout, this, &FileService::expire);
 }
 
-FileService::~FileService() = default;
+FileService::~FileService()
+{
+    stop();
+}
+
+void FileService::track(QObject *download)
+{
+    m_downloads.erase(std::remove_if(m_downloads.begin(), m_downloads.end(),
+                                     [](const QPointer<QObject> &d) { return d.isNull(); }),
+                      m_downloads.end());
+    m_downloads.emplace_back(download);
+}
 
 bool FileService::isUploadId(const QString &id)
 {
@@ -138,6 +151,8 @@ bool FileService::start(const QString &dataDir, QString *errorMessage)
 void FileService::stop()
 {
     m_expiryTimer.stop();
+    for (const QPointer<QObject> &download : std::exchange(m_downloads, {}))
+        delete download.data();
     for (auto &[id, active] : m_uploads)
         active.file.reset();
 }
@@ -221,6 +236,9 @@ std::optional<FileService::UploadState> FileService::find(const QString &uploadI
 {
     const auto it = m_uploads.find(uploadId);
     if (it == m_uploads.end() || it->second.state.record.memberId != memberId)
+        return std::nullopt;
+    // Expired is gone, even before the next expiry sweep removes it.
+    if (!it->second.receiver && it->second.state.expiresMs <= nowMs())
         return std::nullopt;
     return it->second.state;
 }
@@ -395,7 +413,10 @@ Outcome<StoredFile> FileService::finish(Active &active)
             file.height = facts.size.height();
             file.thumbnail = facts.thumbnail || QFileInfo::exists(thumb);
         }
-    } else if (files::isPlausibleMimeType(record.typeHint)) {
+    } else if (files::isPlausibleMimeType(record.typeHint)
+               && !files::isInlineType(record.typeHint.toLower())) {
+        // A hint is taken as the Content-Type of an attachment, never to show something inline:
+        // an image type the content did not confirm is not believed.
         file.type = record.typeHint.toLower();
     } else {
         file.type = QStringLiteral("application/octet-stream");

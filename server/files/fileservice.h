@@ -19,6 +19,7 @@
 #include <QHash>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace confab {
 
@@ -110,6 +111,10 @@ public:
     QString blobPath(const QString &sha256) const;
     QString thumbnailPath(const QString &sha256) const;
 
+    // A download in progress: ended (its connection cut) when the service stops, so that no
+    // download outlives the HTTP server whose responder it holds.
+    void track(QObject *download);
+
     // --- the files cookie ---
     QByteArray issueCookie(const QString &memberId);
     QString memberForCookie(const QByteArray &value) const;
@@ -146,6 +151,7 @@ private:
     qint64 m_storedBytes = 0;
     QHash<QByteArray, QString> m_cookies; // SHA-256 of the value → member id
     QTimer m_expiryTimer;
+    std::vector<QPointer<QObject>> m_downloads;
 };
 
 } // namespace confab

@@ -79,6 +79,8 @@ ImageFacts probeImage(const QString &path, const QString &type, const QString &t
     if (image.size() != target)
         image = image.scaled(target, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     facts.size = claimed;
+    if (thumbnailPath.isEmpty()) // the same bytes were stored before, with their thumbnail
+        return facts;
     // Written whole or not at all: a thumbnail is never half a file.
     QSaveFile out(thumbnailPath);
     if (out.open(QIODevice::WriteOnly) && image.save(&out, "PNG") && out.commit())

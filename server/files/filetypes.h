@@ -34,7 +34,8 @@ struct ImageFacts
     bool thumbnail = false; // written to the thumbnail path
 };
 // Reads the image at `path` (of sniffed `type`), and writes a PNG thumbnail to `thumbnailPath`
-// (long side at most ThumbnailLongSide; an image already that small is its own size).
+// (long side at most ThumbnailLongSide; an image already that small is its own size). An empty
+// `thumbnailPath` only reads the size (the image decodes all the same: a corrupt one has none).
 ImageFacts probeImage(const QString &path, const QString &type, const QString &thumbnailPath);
 
 } // namespace confab::files
