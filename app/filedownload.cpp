@@ -165,6 +165,7 @@ void FileDownload::start()
         return;
     }
     m_received = m_part.size();
+    m_continuedPart = m_received > 0;
     if (m_total >= 0 && m_received > m_total) { // not this file's beginning: start over
         m_part.resize(0);
         m_received = 0;
@@ -354,6 +355,20 @@ bool FileDownload::complete()
     m_part.close();
     const QString digest = QString::fromLatin1(m_hash.result().toHex());
     if (!m_options.sha256.isEmpty() && digest.compare(m_options.sha256, Qt::CaseInsensitive) != 0) {
+        if (m_continuedPart && !m_startedOver) {
+            // The .part we continued was not this file's beginning: fetch the whole file once.
+            qCInfo(lcDownload) << "continued part was another file's; starting over";
+            m_startedOver = true;
+            if (!m_part.open(QIODevice::ReadWrite) || !m_part.resize(0)) {
+                fail(ourError(QStringLiteral("file_unwritable"),
+                              tr("Cannot write %1: %2").arg(partPath(), m_part.errorString())));
+                return false;
+            }
+            m_received = 0;
+            m_hash.reset();
+            request();
+            return false;
+        }
         QFile::remove(partPath());
         fail(ourError(QStringLiteral("checksum_mismatch"),
                       tr("The downloaded file is not the one the hub describes (SHA-256 differs); "

@@ -4,7 +4,8 @@
 // a restart) continues that file with `Range: bytes=N-` (If-Range on the file's ETag, so that
 // other bytes never get glued on). When every byte is there and the SHA-256 matches (when known),
 // the .part file is renamed to the target, as QSaveFile would: the target never holds half a
-// file.
+// file. A continued .part that turns out to be another file's is dropped and the file fetched
+// whole, once.
 
 #include "backoff.h"
 #include "hubapi.h"
@@ -91,6 +92,8 @@ private:
     qint64 m_total = -1;
     qint64 m_resumedFrom = 0;
     qint64 m_fetched = 0;
+    bool m_continuedPart = false; // started from an existing .part file
+    bool m_startedOver = false; // that part was not this file's: fetched whole once
     QByteArray m_etag;
     bool m_replyChecked = false;
     ApiError m_error;

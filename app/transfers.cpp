@@ -4,6 +4,7 @@
 #include "hubconnection.h"
 #include "tusupload.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -205,7 +206,16 @@ int Transfers::download(const QString &conversationId, const FileAttachment &fil
 {
     FileDownload::Options options;
     options.fileId = file.id;
-    options.targetPath = uniqueTargetPath(directory, file.name);
+    // A download of this name that stopped (the app quit) is continued, not started anew
+    // beside it; its bytes are checked against the file's SHA-256 as any others.
+    const QString plain = QDir(directory).filePath(sanitizedFileName(file.name));
+    bool continuing = !QFileInfo::exists(plain)
+        && QFileInfo::exists(plain + QLatin1StringView(FileDownload::PartSuffix));
+    for (const Item &item : std::as_const(m_items)) {
+        if (item.download && item.download->targetPath() == plain)
+            continuing = false; // that one is still ours
+    }
+    options.targetPath = continuing ? plain : uniqueTargetPath(directory, file.name);
     options.expectedSize = file.size;
     options.sha256 = file.sha256;
     Item item;

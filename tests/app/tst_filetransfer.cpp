@@ -340,8 +340,8 @@ void TestFileTransfer::downloadContinuesAPartFile()
     QCOMPARE(sha256Of(target), sha);
     QVERIFY(!QFile::exists(target + QStringLiteral(".part")));
 
-    // A .part that is not this file's beginning: the SHA-256 check refuses the result, and the
-    // target is never written.
+    // A .part that is not this file's beginning: the SHA-256 check catches it, and the file is
+    // fetched whole once (the target never holds the wrong bytes).
     const QString other = dir.filePath(QStringLiteral("out/e.bin"));
     {
         QFile part(other + QStringLiteral(".part"));
@@ -350,11 +350,21 @@ void TestFileTransfer::downloadContinuesAPartFile()
     }
     get.targetPath = other;
     FileDownload wrong(&ana.api, get);
-    QSignalSpy refused(&wrong, &FileDownload::failed);
+    QSignalSpy redone(&wrong, &FileDownload::finished);
     wrong.start();
+    QVERIFY(redone.wait(Timeout) || !redone.isEmpty());
+    QCOMPARE(wrong.bytesFetched(), size - 1000 + size); // the rest, then the whole file
+    QCOMPARE(sha256Of(other), sha);
+    // A wrong SHA-256 in the description: refused, and nothing is left behind.
+    get.targetPath = dir.filePath(QStringLiteral("out/f.bin"));
+    get.sha256 = QString(64, QLatin1Char('0'));
+    FileDownload lied(&ana.api, get);
+    QSignalSpy refused(&lied, &FileDownload::failed);
+    lied.start();
     QVERIFY(refused.wait(Timeout) || !refused.isEmpty());
-    QCOMPARE(wrong.error().code, QStringLiteral("checksum_mismatch"));
-    QVERIFY(!QFile::exists(other));
+    QCOMPARE(lied.error().code, QStringLiteral("checksum_mismatch"));
+    QVERIFY(!QFile::exists(get.targetPath));
+    QVERIFY(!QFile::exists(get.targetPath + QStringLiteral(".part")));
 
     // Someone not in the conversation cannot fetch it: 404, as for a file that does not exist.
     ChannelRequest channel;

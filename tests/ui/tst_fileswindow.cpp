@@ -259,6 +259,22 @@ void TestFilesWindow::attachShowsProgressThenThumbnailViewerAndSave()
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(second), NetworkWaitMs);
     QCOMPARE(sha256Of(second), sha256Of(png));
     QCOMPARE(QDir(downloads.path()).entryList(QDir::Files).size(), 2); // no .part left over
+
+    // A download the app did not finish (its .part is there) is continued under its own name.
+    QTemporaryDir later;
+    {
+        QFile source(png);
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QFile part(later.filePath(QStringLiteral("photo.png.part")));
+        QVERIFY(part.open(QIODevice::WriteOnly));
+        part.write(source.read(1000));
+    }
+    boView->attachments()->setDownloadDirectory(later.path());
+    emit boView->messageView()->linkActivated(saveLink);
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(later.filePath(QStringLiteral("photo.png"))),
+                             NetworkWaitMs);
+    QCOMPARE(sha256Of(later.filePath(QStringLiteral("photo.png"))), sha256Of(png));
+    QCOMPARE(QDir(later.path()).entryList(QDir::Files), QStringList {QStringLiteral("photo.png")});
 }
 
 void TestFilesWindow::dropPasteAndPauseResume()
