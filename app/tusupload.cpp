@@ -389,6 +389,9 @@ void TusUpload::patch()
     QNetworkReply *reply = send("PATCH", request, m_slice);
     m_reply = reply;
     connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 bytesSent, qint64) {
+        // Never backwards within one PATCH (QNAM reports 0 again as the request ends).
+        if (bytesSent <= m_inFlight)
+            return;
         m_inFlight = bytesSent;
         emit progress(sent(), m_size);
         updateSpeed(false);
