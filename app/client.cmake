@@ -12,9 +12,14 @@ target_sources(confab_client PRIVATE
     hubconnection.h hubconnection_p.h hubconnection.cpp
     calls.h calls.cpp
     callhandoff.h callhandoff.cpp
+    tusupload.h tusupload.cpp
+    filedownload.h filedownload.cpp
+    uploadjournal.h uploadjournal.cpp
+    transfers.h transfers.cpp
 )
 target_sources(confab_app PRIVATE
     stdinreader.h stdinreader.cpp
     clientcommands.cpp
+    terminalupload.h terminalupload.cpp
     searchcommand.cpp
 )

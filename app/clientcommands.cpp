@@ -11,11 +11,13 @@
 #include "signalwatcher.h"
 #include "sseclient.h"
 #include "stdinreader.h"
+#include "terminalupload.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,6 +26,8 @@
 #include <QTimer>
 #include <QUuid>
 #include <cstdio>
+#include <functional>
+#include <memory>
 
 namespace confab::cli {
 
@@ -32,6 +36,7 @@ namespace {
 constexpr int ExitOk = 0;
 constexpr int ExitFailure = 1; // the hub said no, or could not be reached
 constexpr int ExitUsage = 2; // bad arguments; for `listen` also: not an event stream
+constexpr int ExitInterrupted = 130; // SIGINT/SIGTERM, as shells report a signal's end
 constexpr int DrainOutboxTimeoutMs = 10000; // `join` at end of input: wait this long for the outbox
 constexpr qint64 MaxPasswordFileBytes = 4096;
 constexpr int LinePreviewChars = 30; // of a refused line, so that the user knows which one
@@ -455,7 +460,8 @@ int runSend(const QStringList &arguments)
         "Post one message to a Confab hub and print its id: to a channel (--to, default lobby; "
         "joined first when you are not in it) or as a direct message to a member (--dm). The "
         "session is kept (in --state-dir) and reused by the next call with the same name, and "
-        "by `confab join`."));
+        "by `confab join`. With --file, sends a file instead (resumable: run the same command "
+        "again after an interruption and it goes on where it stopped)."));
     parser.addHelpOption();
     parser.addPositionalArgument(
         QStringLiteral("URL"),
@@ -464,6 +470,13 @@ int runSend(const QStringList &arguments)
                                  QCoreApplication::translate("cli", "The message."));
     const CommonOptions common;
     common.addTo(parser);
+    const QCommandLineOption fileOption(
+        QStringLiteral("file"),
+        QCoreApplication::translate("cli",
+                                    "Send the file at PATH (a progress bar on stderr when it is "
+                                    "a terminal); prints the message's id."),
+        QStringLiteral("PATH"));
+    parser.addOption(fileOption);
     const QCommandLineOption dm(
         QStringLiteral("dm"),
         QCoreApplication::translate("cli", "Send it as a direct message to the member NAME."),
@@ -475,7 +488,13 @@ int runSend(const QStringList &arguments)
         return *early;
 
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() < 2)
+    const QString filePath = parser.value(fileOption);
+    if (parser.isSet(fileOption) && filePath.isEmpty())
+        return usageError(parser, QCoreApplication::translate("cli", "--file takes a path."));
+    if (parser.isSet(fileOption) && positional.size() > 1)
+        return usageError(parser,
+                          QCoreApplication::translate("cli", "Give a text or --file, not both."));
+    if (positional.size() < (parser.isSet(fileOption) ? 1 : 2))
         return usageError(parser,
                           QCoreApplication::translate("cli", "send takes a URL and a text."));
     QString error;
@@ -510,6 +529,20 @@ int runSend(const QStringList &arguments)
     const QString clientId
         = QStringLiteral("c-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     int exitCode = ExitFailure;
+    if (!filePath.isEmpty() && !QFileInfo(filePath).isFile()) {
+        printLine(stderr,
+                  QStringLiteral("confab send: ")
+                      + QCoreApplication::translate("cli", "No such file: %1.").arg(filePath));
+        return ExitUsage;
+    }
+    TerminalUpload fileSender(&api, parser.value(common.stateDir), *url, name, true);
+    SignalWatcher termination;
+    QObject::connect(&termination, &SignalWatcher::terminationRequested, [&] {
+        // Interrupted: the hub keeps what it has; the same command later resumes from there.
+        fileSender.pause();
+        printLine(stderr, QString());
+        QCoreApplication::exit(ExitInterrupted);
+    });
 
     auto failWith = [&exitCode](const QString &message) {
         printLine(stderr, QStringLiteral("confab send: ") + sentence(message));
@@ -537,9 +570,26 @@ int runSend(const QStringList &arguments)
         return true;
     };
     // The same clientId on every retry: the hub keeps one copy at most.
+    // The message (or the file) to the conversation: the same callback either way.
+    auto deliver = [&](const QString &conversationId,
+                       std::function<void(const ApiResult<PostedMessage> &)> done) {
+        if (filePath.isEmpty()) {
+            api.postToConversation(conversationId, text, clientId, std::move(done));
+            return;
+        }
+        fileSender.send(conversationId, filePath,
+                        [done = std::move(done)](const TerminalUpload::Result &sent) {
+                            ApiResult<PostedMessage> result;
+                            if (sent.ok)
+                                result.value = PostedMessage {sent.messageId, 0};
+                            else
+                                result.error = sent.error;
+                            done(result);
+                        });
+    };
     post = [&](const QString &conversationId, bool mayReauthenticate) {
-        api.postToConversation(
-            conversationId, text, clientId,
+        deliver(
+            conversationId,
             [&, conversationId, mayReauthenticate](const ApiResult<PostedMessage> &result) {
                 if (result.ok()) {
                     printLine(stdout, QString::number(result.value->id));
@@ -793,8 +843,9 @@ int runJoin(const QStringList &arguments)
         "messages as they come, those of your other conversations prefixed with [#channel] or "
         "[@name], and sends each line read from standard input.\n"
         "Commands: /join CHANNEL (creates it when there is none), /dm NAME, /list (your "
-        "conversations with unread counts), /leave (the channel you are in), /quit. /quit or end "
-        "of input leaves (after the outbox is sent)."));
+        "conversations with unread counts), /leave (the channel you are in), /upload PATH (send "
+        "a file here), /quit. /quit or end of input leaves (after the outbox and the upload are "
+        "sent)."));
     parser.addHelpOption();
     parser.addPositionalArgument(
         QStringLiteral("URL"),
@@ -834,7 +885,20 @@ int runJoin(const QStringList &arguments)
     QStringList held; // lines typed before the first conversation was there to take them
     const auto say = [](const QString &text) { printLine(stderr, QStringLiteral("* ") + text); };
 
-    auto pendingCount = [&] { return connection.outboxSize() + int(held.size()); };
+    // `/upload PATH`: one upload at a time, in the order typed; those typed before the first
+    // conversation was there go to the conversation entered first.
+    struct QueuedUpload
+    {
+        QString conversationId; // empty: the current one when its turn comes
+        QString path;
+    };
+    QList<QueuedUpload> uploads;
+    std::unique_ptr<TerminalUpload> fileSender; // made once the connection has a token
+    std::function<void()> nextUpload;
+    auto pendingCount = [&] {
+        return connection.outboxSize() + int(held.size()) + int(uploads.size())
+            + int(fileSender && fileSender->isBusy());
+    };
     // The outbox is empty: the exit status says whether every line reached the hub.
     auto exitAfterDrain = [&] { QCoreApplication::exit(notSent == 0 ? ExitOk : ExitFailure); };
     auto leaveWhenSent = [&] {
@@ -871,8 +935,37 @@ int runJoin(const QStringList &arguments)
             started = true;
             for (const QString &line : std::exchange(held, {}))
                 sendLine(line);
+            nextUpload();
         }
         return true;
+    };
+    nextUpload = [&] {
+        if (!started || !everLive || uploads.isEmpty() || (fileSender && fileSender->isBusy()))
+            return;
+        const QueuedUpload upload = uploads.takeFirst();
+        const QString conversationId
+            = upload.conversationId.isEmpty() ? printer.current() : upload.conversationId;
+        if (!fileSender)
+            fileSender = std::make_unique<TerminalUpload>(
+                connection.api(), parser.value(common.stateDir), *url, identity->name, false);
+        say(QCoreApplication::translate("cli", "Uploading %1 to %2…")
+                .arg(terminalSafe(upload.path), printer.label(conversationId)));
+        fileSender->send(conversationId, upload.path, [&](const TerminalUpload::Result &result) {
+            if (result.ok) {
+                say(QCoreApplication::translate("cli", "Uploaded (message %1).")
+                        .arg(result.messageId));
+            } else {
+                ++notSent;
+                say(QCoreApplication::translate("cli", "Not sent: %1")
+                        .arg(sentence(result.error.message)));
+            }
+            // Called from within the sender: the next one starts once it has let go.
+            QTimer::singleShot(0, [&] {
+                nextUpload();
+                if (leaving && pendingCount() == 0)
+                    exitAfterDrain();
+            });
+        });
     };
     QObject::connect(&drainDeadline, &QTimer::timeout, [&] {
         if (!everLive)
@@ -892,8 +985,10 @@ int runJoin(const QStringList &arguments)
                      [&](HubConnection::State state, const QString &, int) {
                          if (state == HubConnection::State::Failed)
                              QCoreApplication::exit(ExitFailure);
-                         if (state == HubConnection::State::Live)
+                         if (state == HubConnection::State::Live) {
                              everLive = true;
+                             nextUpload();
+                         }
                      });
     // The first list: start in the channel asked for (joining it when the member is not in it).
     QObject::connect(&connection, &HubConnection::conversationsLoaded, [&] {
@@ -997,6 +1092,12 @@ int runJoin(const QStringList &arguments)
             } else if (command == QLatin1StringView("/dm") && !argument.isEmpty()) {
                 connection.openDirectMessageByName(
                     argument.startsWith(QLatin1Char('@')) ? argument.mid(1) : argument);
+            } else if (command == QLatin1StringView("/upload") && !argument.isEmpty()) {
+                if (fileSender && fileSender->isBusy())
+                    say(QCoreApplication::translate(
+                        "cli", "An upload is in progress: this one follows when it is done."));
+                uploads.append({started ? printer.current() : QString(), argument});
+                nextUpload();
             } else if (command == QLatin1StringView("/leave")) {
                 const auto info = connection.conversations()->info(printer.current());
                 if (info && info->kind == QLatin1StringView(protocol::KindDm))
@@ -1008,7 +1109,7 @@ int runJoin(const QStringList &arguments)
                 say(QCoreApplication::translate(
                         "cli",
                         "Unknown command %1. Commands: /join CHANNEL, /dm NAME, /list, "
-                        "/leave, /quit (start a message with // to send a /).")
+                        "/leave, /upload PATH, /quit (start a message with // to send a /).")
                         .arg(terminalSafe(command.left(LinePreviewChars))));
             }
             return;

@@ -25,7 +25,9 @@ QString roomPath(const QString &roomId, QLatin1StringView tail)
     return QStringLiteral("rooms/") + QString::fromLatin1(QUrl::toPercentEncoding(roomId)) + tail;
 }
 
-ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body)
+} // namespace
+
+ApiError HubApi::errorFromReply(QNetworkReply *reply, const QByteArray &body)
 {
     ApiError error;
     if (const QString refusal = TlsPin::refusalOf(reply); !refusal.isEmpty()) {
@@ -56,6 +58,8 @@ ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body)
         error.retryAfterSeconds = retryAfter;
     return error;
 }
+
+namespace {
 
 ApiError malformed(const QString &what)
 {
@@ -596,6 +600,78 @@ void HubApi::redeemHandoff(const QString &code, Callback<HubSession> done)
     const QJsonObject body {{QStringLiteral("code"), code}};
     call("POST", apiV2Url(QStringLiteral("session/handoff/redeem")), &body,
          reading<HubSession>(std::move(done), &HubSession::fromJson, "a session"));
+}
+
+QUrl HubApi::resolved(const QString &path) const
+{
+    const QUrl url = m_baseUrl.resolved(QUrl(path));
+    return m_pin ? TlsPin::secured(url) : url;
+}
+
+QUrl HubApi::uploadsUrl() const
+{
+    return apiV2Url(QStringLiteral("uploads"));
+}
+
+QUrl HubApi::fileUrl(const QString &fileId, bool thumbnail) const
+{
+    return apiV2Url(QStringLiteral("files/") + encoded(fileId)
+                    + (thumbnail ? QStringLiteral("/thumbnail") : QString()));
+}
+
+QNetworkRequest HubApi::authorizedRequest(const QUrl &url) const
+{
+    QNetworkRequest request(m_pin ? TlsPin::secured(url) : url);
+    if (m_pin)
+        m_pin->apply(request);
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    return request;
+}
+
+void HubApi::watch(QNetworkReply *reply) const
+{
+    if (m_pin)
+        m_pin->watch(reply);
+}
+
+void HubApi::fetchFile(const QString &fileId, bool thumbnail, qint64 maxBytes,
+                       Callback<QByteArray> done)
+{
+    QNetworkRequest request = authorizedRequest(fileUrl(fileId, thumbnail));
+    request.setTransferTimeout(RequestTimeoutMs);
+    QNetworkReply *reply = m_nam->get(request);
+    watch(reply);
+    auto shared = std::make_shared<Callback<QByteArray>>(std::move(done));
+    connect(reply, &QNetworkReply::readyRead, this,
+            [this, reply, shared, generation = m_generation, maxBytes] {
+                if (reply->bytesAvailable() <= maxBytes)
+                    return;
+                disconnect(reply, nullptr, this, nullptr);
+                reply->abort();
+                reply->deleteLater();
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, shared, generation] {
+                        ApiResult<QByteArray> result;
+                        result.error = ApiError {-1, QStringLiteral("response_too_large"),
+                                                 QStringLiteral("The file is too large."), 0};
+                        if (generation == m_generation && *shared)
+                            (*shared)(result);
+                    },
+                    Qt::QueuedConnection);
+            });
+    connect(reply, &QNetworkReply::finished, this, [reply, shared] {
+        reply->deleteLater();
+        ApiResult<QByteArray> result;
+        const QByteArray bytes = reply->readAll();
+        if (reply->error() != QNetworkReply::NoError)
+            result.error = errorFromReply(reply, bytes);
+        else
+            result.value = bytes;
+        if (*shared)
+            (*shared)(result);
+    });
 }
 
 void HubApi::abortAll()

@@ -18,6 +18,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QNetworkRequest;
 class QJsonObject;
 
 namespace confab {
@@ -155,6 +156,21 @@ public:
     // POST /api/v2/session/handoff/redeem: the code's session. Unlike signInToHub() the token is
     // not taken for this object's calls (the browser page is the one meant to use it).
     void redeemHandoff(const QString &code, Callback<HubSession> done);
+    // ---- Files (docs/protocol.md, "Files"): the transfers make their own requests ----
+
+    // The hub's answer as an ApiError (the pin's refusal, a network error, or the JSON body).
+    static ApiError errorFromReply(QNetworkReply *reply, const QByteArray &body);
+    // A path the hub handed out (a tus Location) or one of ours, against the hub's base URL.
+    QUrl resolved(const QString &path) const;
+    QUrl uploadsUrl() const; // /api/v2/uploads
+    QUrl fileUrl(const QString &fileId, bool thumbnail = false) const; // /api/v2/files/{fid}
+    // A request to url with the pin (https:// and the TLS setup) and the Bearer token applied;
+    // watch() its reply. For transfers, which stream bodies this class does not.
+    QNetworkRequest authorizedRequest(const QUrl &url) const;
+    void watch(QNetworkReply *reply) const;
+    // GET a file or its thumbnail whole into memory (at most maxBytes, else `response_too_large`).
+    void fetchFile(const QString &fileId, bool thumbnail, qint64 maxBytes,
+                   Callback<QByteArray> done);
 
     // Cancels every call in flight; their callbacks are not called.
     void abortAll();

@@ -976,6 +976,11 @@ QString HubConnection::activeConversation() const
     return d->active;
 }
 
+QString HubConnection::storageDir() const
+{
+    return d->options.storageDir;
+}
+
 HubApi *HubConnection::api() const
 {
     return d->api;

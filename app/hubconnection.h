@@ -74,6 +74,7 @@ public:
     QString stateReason() const; // human-readable, translated
     Member self() const;
     QUrl hubUrl() const;
+    QString storageDir() const; // Options::storageDir (empty: the app-data location)
     int outboxSize() const; // messages of every conversation not yet acknowledged by the hub
 
     ConversationListModel *conversations() const; // the member's channels and DMs, with badges

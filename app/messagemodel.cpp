@@ -1,6 +1,7 @@
 #include "messagemodel.h"
 
 #include "calls.h"
+#include "fileattachment.h"
 #include "mentions.h"
 
 #include <algorithm>
@@ -19,6 +20,7 @@ struct MessageModel::Row
     Delivery delivery = Delivery::Delivered;
     qint64 editedTs = 0;
     bool deleted = false;
+    std::optional<FileAttachment> file;
 };
 
 MessageModel::MessageModel(QObject *parent)
@@ -81,6 +83,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case MentionsMeRole:
         return row.kind == Kind::Message && !row.deleted && row.sender.id != m_ownMemberId
             && mentionsName(row.text, m_ownName);
+    case AttachmentRole:
+        return row.file && !row.deleted ? QVariant::fromValue(*row.file) : QVariant();
     default:
         return {};
     }
@@ -88,12 +92,22 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> MessageModel::roleNames() const
 {
-    return {
-        {Qt::DisplayRole, "display"}, {KindRole, "kind"},           {SequenceRole, "sequence"},
-        {ClientIdRole, "clientId"},   {SenderIdRole, "senderId"},   {SenderNameRole, "senderName"},
-        {TextRole, "text"},           {TimestampRole, "timestamp"}, {DeliveryRole, "delivery"},
-        {IsOwnRole, "isOwn"},         {GroupedRole, "grouped"},     {NewDayRole, "newDay"},
-        {EditedRole, "edited"},       {DeletedRole, "deleted"},     {MentionsMeRole, "mentionsMe"}};
+    return {{Qt::DisplayRole, "display"},
+            {KindRole, "kind"},
+            {SequenceRole, "sequence"},
+            {ClientIdRole, "clientId"},
+            {SenderIdRole, "senderId"},
+            {SenderNameRole, "senderName"},
+            {TextRole, "text"},
+            {TimestampRole, "timestamp"},
+            {DeliveryRole, "delivery"},
+            {IsOwnRole, "isOwn"},
+            {GroupedRole, "grouped"},
+            {NewDayRole, "newDay"},
+            {EditedRole, "edited"},
+            {DeletedRole, "deleted"},
+            {MentionsMeRole, "mentionsMe"},
+            {AttachmentRole, "attachment"}};
 }
 
 void MessageModel::setOwnMemberId(const QString &memberId)
@@ -184,6 +198,8 @@ MessageModel::Row MessageModel::rowFor(const ChatEvent &event)
         row.ts = message->ts;
         row.editedTs = message->editedTs;
         row.deleted = message->deleted;
+        if (!message->file.isEmpty())
+            row.file = FileAttachment::fromJson(message->file);
     } else if (const auto *presence = std::get_if<PresenceEvent>(&event)) {
         row.kind = Kind::Notice;
         row.sequence = presence->isHistory() ? presence->id : 0;

@@ -36,6 +36,7 @@ public:
         EditedRole, // QDateTime of the latest edit (local time); invalid: never edited
         DeletedRole, // bool: its author deleted it (TextRole is then empty)
         MentionsMeRole, // bool: the text mentions this member (`@Name`, see mentions.h)
+        AttachmentRole, // FileAttachment of a message a finished upload posted; invalid: none
     };
 
     explicit MessageModel(QObject *parent = nullptr);

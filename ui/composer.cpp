@@ -1,6 +1,8 @@
 #include "composer.h"
 
+#include <QImage>
 #include <QKeyEvent>
+#include <QMimeData>
 
 namespace confab {
 
@@ -17,6 +19,39 @@ Composer::Composer(QWidget *parent)
         if (!document()->isEmpty())
             emit typing();
     });
+}
+
+// Local files (a drop from the file manager, a copied file) and images (a screenshot) are
+// attachments; anything else is text as before.
+static QStringList localFilesIn(const QMimeData *source)
+{
+    QStringList paths;
+    if (source->hasUrls()) {
+        for (const QUrl &url : source->urls()) {
+            if (url.isLocalFile())
+                paths.append(url.toLocalFile());
+        }
+    }
+    return paths;
+}
+
+bool Composer::canInsertFromMimeData(const QMimeData *source) const
+{
+    return source->hasImage() || !localFilesIn(source).isEmpty()
+        || QPlainTextEdit::canInsertFromMimeData(source);
+}
+
+void Composer::insertFromMimeData(const QMimeData *source)
+{
+    if (const QStringList paths = localFilesIn(source); !paths.isEmpty()) {
+        emit filesOffered(paths);
+        return;
+    }
+    if (source->hasImage()) {
+        emit imageOffered(qvariant_cast<QImage>(source->imageData()));
+        return;
+    }
+    QPlainTextEdit::insertFromMimeData(source);
 }
 
 QSize Composer::sizeHint() const

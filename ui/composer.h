@@ -23,9 +23,14 @@ signals:
     void tooLong(int characters, int limit);
     void editLastRequested(); // Up arrow with nothing written
     void cancelRequested(); // Esc
+    // Files dropped or pasted (local paths) and a pasted image: sent as files, not as text.
+    void filesOffered(const QStringList &paths);
+    void imageOffered(const QImage &image);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    bool canInsertFromMimeData(const QMimeData *source) const override;
+    void insertFromMimeData(const QMimeData *source) override;
 
 private:
     int m_maxLength = 0; // 0: no limit

@@ -1,11 +1,13 @@
 #include "conversationview.h"
 
+#include "attachmentcontroller.h"
 #include "composer.h"
 #include "conversation.h"
 #include "messagedelegate.h"
 #include "messagemodel.h"
 #include "messageview.h"
 #include "protocol.h"
+#include "transferstrip.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -13,6 +15,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace confab {
@@ -67,6 +70,11 @@ ConversationView::ConversationView(Conversation *conversation, QWidget *parent)
     layout->addWidget(m_notice);
     layout->addWidget(m_editBanner);
     layout->addLayout(composerRow);
+    // Files: the attach button, drops, pasted images, the transfers strip, attachments.
+    m_files = new AttachmentController(this, conversation, m_composer, m_view);
+    composerRow->insertWidget(0, m_files->attachButton(), 0, Qt::AlignBottom);
+    layout->insertWidget(layout->indexOf(m_typing), m_files->strip());
+    connect(m_files, &AttachmentController::notice, this, &ConversationView::showNotice);
 
     m_composer->setMaxLength(protocol::DefaultMaxTextChars);
     connect(m_composer, &Composer::submitted, this, &ConversationView::submit);

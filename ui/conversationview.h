@@ -11,6 +11,7 @@ class QPushButton;
 
 namespace confab {
 
+class AttachmentController;
 class Composer;
 class Conversation;
 class MessageView;
@@ -48,6 +49,7 @@ public:
     void showMessage(qint64 messageId);
     // Shown while an older page is (Conversation::isAtNewest() false): back to the newest.
     QPushButton *jumpToNewestButton() const;
+    AttachmentController *attachments() const { return m_files; }
 
 signals:
     // The reading position moved (the window marks read when the newest message is on screen).
@@ -65,6 +67,7 @@ private:
     QLabel *m_editBanner;
     Composer *m_composer;
     QPushButton *m_send;
+    AttachmentController *m_files = nullptr;
     QWidget *m_olderBar; // "You are reading older messages. [Jump to newest]"
     QLabel *m_olderLabel;
     QPushButton *m_jumpNewest;

@@ -1,7 +1,9 @@
 #include "messagedelegate.h"
 
+#include "attachmentview.h"
 #include "mentions.h"
 #include "messagemodel.h"
+#include "thumbnailcache.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
@@ -59,6 +61,15 @@ bool isNotice(const QModelIndex &index)
 bool isDeleted(const QModelIndex &index)
 {
     return index.data(MessageModel::DeletedRole).toBool();
+}
+
+// The file a message carries (not for a deleted one: its file is gone with it).
+std::optional<FileAttachment> attachmentOf(const QModelIndex &index)
+{
+    const QVariant value = index.data(MessageModel::AttachmentRole);
+    if (!value.isValid() || isDeleted(index))
+        return std::nullopt;
+    return value.value<FileAttachment>();
 }
 
 QString deliveryLabel(MessageModel::Delivery delivery)
@@ -156,6 +167,11 @@ QList<QPair<int, int>> MessageDelegate::findLinks(const QString &text)
     return links;
 }
 
+void MessageDelegate::setThumbnails(ThumbnailCache *thumbnails)
+{
+    m_thumbnails = thumbnails;
+}
+
 void MessageDelegate::clearCache()
 {
     m_heightCache.clear();
@@ -220,7 +236,9 @@ MessageDelegate::Geometry MessageDelegate::geometryFor(const QStyleOptionViewIte
     const int left = HorizontalMargin + (notice ? 0 : BodyIndent);
     const int width = qMax(1, option.rect.width() - left - HorizontalMargin);
     const QFont font = notice ? smallFont(option.font) : option.font;
-    int height = bodyHeight(paintedText(index), font, width, index);
+    const auto file = notice ? std::nullopt : attachmentOf(index);
+    int height = file ? attachmentview::height(*file, option.font)
+                      : bodyHeight(paintedText(index), font, width, index);
     const auto delivery = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
     if (delivery != MessageModel::Delivery::Delivered)
         height += QFontMetrics(smallFont(option.font)).height();
@@ -346,6 +364,12 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
             : text;
         painter->setFont(bodyFont);
         painter->drawText(body, Qt::AlignLeft | Qt::AlignTop | Qt::TextSingleLine, line);
+    } else if (const auto file = attachmentOf(index)) {
+        const QImage thumbnail = m_thumbnails && attachmentview::showsInline(*file)
+            ? m_thumbnails->image(file->id)
+            : QImage();
+        const bool unavailable = !m_thumbnails || m_thumbnails->hasFailed(file->id);
+        attachmentview::paint(painter, body, *file, thumbnail, unavailable, palette, option.font);
     } else {
         layout.draw(painter, body.topLeft());
     }
@@ -369,6 +393,8 @@ QString MessageDelegate::linkAt(const QStyleOptionViewItem &option, const QModel
     const QRect body = geometry.bodyRect.translated(option.rect.topLeft());
     if (!body.contains(pos))
         return {};
+    if (const auto file = attachmentOf(index))
+        return attachmentview::linkAt(body, *file, option.font, pos);
     const QString text = paintedText(index);
     const auto links = findLinks(text);
     if (links.isEmpty())

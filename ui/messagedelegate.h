@@ -6,10 +6,13 @@
 // as plain text: nothing a peer sends is ever interpreted as markup.
 
 #include <QHash>
+#include <QPointer>
 #include <QStyledItemDelegate>
 #include <QTextLayout>
 
 namespace confab {
+
+class ThumbnailCache;
 
 class MessageDelegate : public QStyledItemDelegate
 {
@@ -50,6 +53,9 @@ public:
     static QList<QPair<int, int>> findLinks(const QString &text);
 
     void clearCache();
+    // Where image attachments' thumbnails come from (a message with a file is drawn by
+    // attachmentview in place of its text, the file's name).
+    void setThumbnails(ThumbnailCache *thumbnails);
 
 private:
     struct Geometry
@@ -74,6 +80,7 @@ private:
     mutable QHash<qint64, CachedHeight> m_heightCache;
     QString m_ownName;
     mutable int m_cachedWidth = -1;
+    QPointer<ThumbnailCache> m_thumbnails;
 };
 
 } // namespace confab

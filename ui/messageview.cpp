@@ -1,5 +1,6 @@
 #include "messageview.h"
 
+#include "attachmentview.h"
 #include "messagedelegate.h"
 #include "messagemodel.h"
 #include "timelinewindow.h"
@@ -84,8 +85,13 @@ MessageView::MessageView(QWidget *parent)
     verticalScrollBar()->setSingleStep(20);
     connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, &MessageView::onRangeChanged);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &MessageView::onScrolled);
-    connect(this, &MessageView::linkActivated, this,
-            [](const QString &url) { QDesktopServices::openUrl(QUrl(url)); });
+    connect(this, &MessageView::linkActivated, this, [this](const QString &url) {
+        // An attachment's Save… or thumbnail: ours to handle, never a URL to open.
+        if (attachmentview::parseLink(url))
+            emit attachmentActivated(url);
+        else
+            QDesktopServices::openUrl(QUrl(url));
+    });
 }
 
 void MessageView::setModel(QAbstractItemModel *model)
@@ -338,7 +344,7 @@ QMenu *MessageView::createContextMenu(QPoint pos)
     const QString link = linkAtPosition(pos);
     auto *menuPointer = new QMenu(this);
     QMenu &menu = *menuPointer;
-    if (!link.isEmpty()) {
+    if (!link.isEmpty() && !attachmentview::parseLink(link)) {
         menu.addAction(tr("Open Link"), this, [this, link] { emit linkActivated(link); });
         menu.addAction(tr("Copy Link"), this, [link] { QApplication::clipboard()->setText(link); });
         menu.addSeparator();

@@ -45,6 +45,8 @@ public:
 signals:
     void olderHistoryWanted();
     void linkActivated(const QString &url);
+    // A click on an attachment's thumbnail or Save… (an attachmentview link).
+    void attachmentActivated(const QString &link);
     void editRequested(qint64 messageId);
     void deleteRequested(qint64 messageId);
 
