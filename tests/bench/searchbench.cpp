@@ -4,8 +4,10 @@
 // batches as the hub would in the background. Prints: generation time, index build time and the
 // longest batch (what a post waits for at most while it runs), index size as a multiple of the
 // text, query latency p50 / p99 for terms of three or more characters and for two-character
-// terms (all 200 conversations, and one), and the store's append latency with and without the
-// index's triggers. Store level, on this thread: no HTTP (the route adds parsing and JSON).
+// terms (all 200 conversations, and one), the store's append latency, and the time and CPU the
+// index's upkeep takes for new messages (a catch-up and a merge step per 20 appends, as the hub
+// runs them between requests). Store level, on this thread: no HTTP (the route adds parsing and
+// JSON).
 //
 //   bench_search [--messages N] [--dir DIR] [--queries N] [--smoke]
 //
@@ -28,6 +30,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 using namespace confab;
@@ -168,7 +171,7 @@ bool dropIndex(const QString &file)
     for (const char *statement :
          {"DROP TRIGGER IF EXISTS search_insert", "DROP TRIGGER IF EXISTS search_update",
           "DROP TRIGGER IF EXISTS search_delete", "DROP TABLE IF EXISTS search_fts",
-          "DELETE FROM meta WHERE key = 'search_indexed_from'", "VACUUM"})
+          "DELETE FROM meta WHERE key LIKE 'search_indexed_%'", "VACUUM"})
         query.exec(QString::fromLatin1(statement));
     query.finish();
     db.close();
@@ -219,12 +222,31 @@ void report(const char *label, Figures figures)
         qPrintable(figures.slowestTerm), figures.truncated, figures.ms.size(), figures.hits);
 }
 
-// Appends one by one, with the search index's merge step every 20 appends (the hub runs it every
-// 100 ms: 20 posts at 200 msg/s); its times are reported apart (they fall between requests).
-Figures appendLatency(SqliteChatStore &store, int count, Figures *merges)
+double threadCpuMs()
+{
+    timespec now {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
+}
+
+// Appends one by one; every 20 appends (the hub's CatchUpIntervalMs at 200 msg/s) the index
+// takes them in and merges (SearchService's catch-up and merge steps, which the hub runs between
+// requests), timed apart, with the CPU time per message of each.
+struct CpuPerMessage
+{
+    double appendUs = 0;
+    double catchUpUs = 0;
+    double mergeUs = 0;
+};
+
+Figures appendLatency(SqliteChatStore &store, int count, Figures *upkeep, Figures *merges,
+                      CpuPerMessage *cpuPerMessage)
 {
     Figures figures;
     QRandomGenerator random(Seed + 1);
+    double appendCpu = 0;
+    double catchUpCpu = 0;
+    double mergeCpu = 0;
     for (int i = 0; i < count; ++i) {
         MessageEvent message;
         message.room = QStringLiteral("c%1").arg(random.bounded(Conversations));
@@ -233,15 +255,27 @@ Figures appendLatency(SqliteChatStore &store, int count, Figures *merges)
         message.ts = 1800000000000 + i;
         QElapsedTimer clock;
         clock.start();
+        double cpu = threadCpuMs();
         if (!store.appendMessage(message))
             std::printf("append failed\n");
+        appendCpu += threadCpuMs() - cpu;
         figures.ms.push_back(double(clock.nsecsElapsed()) / 1e6);
-        if (merges && i % 20 == 19) {
+        if (i % 20 == 19) {
             clock.restart();
+            cpu = threadCpuMs();
+            while (store.searchIndex().catchUpStep(1000)) { }
+            catchUpCpu += threadCpuMs() - cpu;
+            upkeep->ms.push_back(double(clock.nsecsElapsed()) / 1e6);
+            clock.restart();
+            cpu = threadCpuMs();
             store.searchIndex().mergeStep(SearchService::MergePages);
+            mergeCpu += threadCpuMs() - cpu;
             merges->ms.push_back(double(clock.nsecsElapsed()) / 1e6);
         }
     }
+    cpuPerMessage->appendUs = appendCpu * 1000 / count;
+    cpuPerMessage->catchUpUs = catchUpCpu * 1000 / count;
+    cpuPerMessage->mergeUs = mergeCpu * 1000 / count;
     return figures;
 }
 
@@ -358,25 +392,15 @@ int main(int argc, char **argv)
            runQueries(index, two, {QStringLiteral("c199")}, rounds, smoke));
 
     const int appends = smoke ? 200 : 2000;
+    Figures upkeep;
     Figures merges;
-    report("append with the index", appendLatency(store, appends, &merges));
-    report("index merge step (between requests)", merges);
+    CpuPerMessage cpu;
+    report("append (the post's own transaction)",
+           appendLatency(store, appends, &upkeep, &merges, &cpu));
+    report("index the 20 new messages (between)", upkeep);
+    report("index merge step (between)", merges);
+    std::printf("CPU per message: append %.1f us, indexing it %.1f us, merges %.1f us\n",
+                cpu.appendUs, cpu.catchUpUs, cpu.mergeUs);
     store.close();
-    dropIndex(file);
-    {
-        // Without: the same store, no triggers (dropIndex), then index created again at open
-        // and immediately dropped would re-add triggers, so append through a store whose index
-        // creation is undone by dropping the triggers once more.
-        SqliteChatStore plain(QStringLiteral("plain"));
-        if (!plain.open(dir, &error))
-            return 1;
-        QSqlQuery drop(QSqlDatabase::database(QStringLiteral("plain")));
-        for (const char *statement : {"DROP TRIGGER search_insert", "DROP TRIGGER search_update",
-                                      "DROP TRIGGER search_delete"})
-            drop.exec(QString::fromLatin1(statement));
-        drop.finish();
-        report("append without the index", appendLatency(plain, appends, nullptr));
-        plain.close();
-    }
     return 0;
 }
