@@ -6,10 +6,10 @@
 // Above it is the tail: messages posted since the last catchUpStep(), which the hub's timer runs
 // between requests (SearchService). A post stores its row and nothing more; feeding FTS5 one
 // message per commit (a trigger, as at first) wrote a new index segment and rewrote FTS5's
-// structure record every time, which made a post cost about four times the CPU and cut the
-// hub's full-speed fan-out by 10-20 % (tests/bench/README.md). One batch per step writes one
-// segment for all of them. Queries scan the tail with instr(), so what a post stored is found as
-// soon as its answer is out, indexed or not.
+// structure record every time: an append took 147 us of CPU instead of 32 (bench_search), and
+// a post on the hub about 200 us instead of 110 (tests/bench/README.md). One batch per step
+// writes one segment for all of them. Queries scan the tail with instr(), so what a post stored is
+// found as soon as its answer is out, indexed or not.
 //
 // Below the range are messages of a data directory from before search: backfillStep() indexes
 // them, newest first, while queries scan them meanwhile.

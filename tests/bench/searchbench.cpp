@@ -9,7 +9,8 @@
 // runs them between requests). Store level, on this thread: no HTTP (the route adds parsing and
 // JSON).
 //
-//   bench_search [--messages N] [--dir DIR] [--queries N] [--smoke]
+//   bench_search [--messages N] [--dir DIR] [--queries N] [--appends N] [--batch N]
+//                [--per-post-trigger] [--smoke]
 //
 // --dir keeps the generated store there and reuses it on the next run (generation is skipped
 // when DIR/hub.sqlite exists; the index is then dropped and built again). --smoke: 20,000
@@ -229,9 +230,9 @@ double threadCpuMs()
     return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
 }
 
-// Appends one by one; every 20 appends (the hub's CatchUpIntervalMs at 200 msg/s) the index
-// takes them in and merges (SearchService's catch-up and merge steps, which the hub runs between
-// requests), timed apart, with the CPU time per message of each.
+// Appends one by one; every `batch` appends (the hub's CatchUpIntervalMs is 50 at 200 msg/s)
+// the index takes them in and merges (SearchService's catch-up and merge steps, which the hub runs
+// between requests), timed apart, with the CPU time per message of each.
 struct CpuPerMessage
 {
     double appendUs = 0;
@@ -239,8 +240,8 @@ struct CpuPerMessage
     double mergeUs = 0;
 };
 
-Figures appendLatency(SqliteChatStore &store, int count, Figures *upkeep, Figures *merges,
-                      CpuPerMessage *cpuPerMessage)
+Figures appendLatency(SqliteChatStore &store, int count, int batch, bool perPostTrigger,
+                      Figures *upkeep, Figures *merges, CpuPerMessage *cpuPerMessage)
 {
     Figures figures;
     QRandomGenerator random(Seed + 1);
@@ -260,10 +261,10 @@ Figures appendLatency(SqliteChatStore &store, int count, Figures *upkeep, Figure
             std::printf("append failed\n");
         appendCpu += threadCpuMs() - cpu;
         figures.ms.push_back(double(clock.nsecsElapsed()) / 1e6);
-        if (i % 20 == 19) {
+        if (i % batch == batch - 1) {
             clock.restart();
             cpu = threadCpuMs();
-            while (store.searchIndex().catchUpStep(1000)) { }
+            while (!perPostTrigger && store.searchIndex().catchUpStep(1000)) { }
             catchUpCpu += threadCpuMs() - cpu;
             upkeep->ms.push_back(double(clock.nsecsElapsed()) / 1e6);
             clock.restart();
@@ -391,13 +392,32 @@ int main(int argc, char **argv)
     report("2 chars, one quiet conversation (c199)",
            runQueries(index, two, {QStringLiteral("c199")}, rounds, smoke));
 
-    const int appends = smoke ? 200 : 2000;
+    const int appends = std::clamp(
+        option("--appends", smoke ? QStringLiteral("200") : QStringLiteral("2000")).toInt(), 1,
+        1000000);
+    // Posts per catch-up step: 50 is the hub's at 200 msg/s.
+    const int batch = std::clamp(option("--batch", QStringLiteral("50")).toInt(), 1, appends);
+    // --per-post-trigger: for comparison, the first layout of search, where a trigger fed the
+    // index in each append's own transaction (no catch-up steps then).
+    const bool perPostTrigger = args.contains(QStringLiteral("--per-post-trigger"));
+    {
+        // The merges left over from building the index, done now, so that the merge steps below
+        // are those of new messages only.
+        QSqlQuery optimize(QSqlDatabase::database(QStringLiteral("bench")));
+        optimize.exec(QStringLiteral("INSERT INTO search_fts (search_fts) VALUES ('optimize')"));
+        if (perPostTrigger
+            && !optimize.exec(QStringLiteral(
+                "CREATE TRIGGER search_insert AFTER INSERT ON events WHEN new.kind = 'message'"
+                " AND new.deleted = 0 AND new.text IS NOT NULL BEGIN INSERT INTO search_fts"
+                " (rowid, text) VALUES (new.seq, new.text); END")))
+            return 1;
+    }
     Figures upkeep;
     Figures merges;
     CpuPerMessage cpu;
     report("append (the post's own transaction)",
-           appendLatency(store, appends, &upkeep, &merges, &cpu));
-    report("index the 20 new messages (between)", upkeep);
+           appendLatency(store, appends, batch, perPostTrigger, &upkeep, &merges, &cpu));
+    report(qPrintable(QStringLiteral("index each %1 new messages (between)").arg(batch)), upkeep);
     report("index merge step (between)", merges);
     std::printf("CPU per message: append %.1f us, indexing it %.1f us, merges %.1f us\n",
                 cpu.appendUs, cpu.catchUpUs, cpu.mergeUs);
