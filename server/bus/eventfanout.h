@@ -73,6 +73,10 @@ public:
 signals:
     void subscriberLeft(const QString &memberId);
 
+private slots:
+    // A stream's socket disconnected (the sender): its subscriber leaves.
+    void streamDisconnected();
+
 private:
     struct Subscriber
     {

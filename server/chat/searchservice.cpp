@@ -16,6 +16,17 @@ namespace confab {
 namespace {
 constexpr int MinBackfillRows = 200;
 constexpr int MaxBackfillRows = 200000;
+constexpr int MinCatchUpRows = 50;
+constexpr int MaxCatchUpRows = 20000;
+
+// The next batch size, aimed at `sliceMs` from how long `rows` took (at most doubling or halving
+// per batch, so one slow batch does not swing it).
+int aimedRows(int rows, qint64 tookMs, int sliceMs, int minRows, int maxRows)
+{
+    const qint64 took = std::max<qint64>(1, tookMs);
+    const qint64 aimed = qint64(rows) * sliceMs / took;
+    return int(std::clamp<qint64>(aimed, std::max(minRows, rows / 2), std::min(maxRows, rows * 2)));
+}
 
 ServiceError badQuery(const QString &message)
 {
@@ -36,6 +47,8 @@ SearchService::SearchService(SearchIndex &index, const ConversationService &conv
     connect(&m_backfill, &QTimer::timeout, this, &SearchService::indexStep);
     m_merge.setInterval(MergeIntervalMs);
     connect(&m_merge, &QTimer::timeout, this, [this] { m_index.mergeStep(MergePages); });
+    m_catchUp.setInterval(CatchUpIntervalMs);
+    connect(&m_catchUp, &QTimer::timeout, this, &SearchService::catchUpStep);
 }
 
 Outcome<QStringList> SearchService::parse(const QString &query)
@@ -131,6 +144,7 @@ Outcome<SearchResults> SearchService::search(const QString &memberId, const Requ
 void SearchService::startIndexing()
 {
     m_merge.start();
+    m_catchUp.start();
     if (m_index.backfilling())
         m_backfill.start();
 }
@@ -138,7 +152,20 @@ void SearchService::startIndexing()
 void SearchService::stopIndexing()
 {
     m_merge.stop();
+    m_catchUp.stop();
     m_backfill.stop();
+}
+
+void SearchService::catchUpStep()
+{
+    QElapsedTimer clock;
+    clock.start();
+    const bool more = m_index.catchUpStep(m_catchUpRows);
+    if (more || clock.elapsed() >= CatchUpSliceMs)
+        m_catchUpRows = aimedRows(m_catchUpRows, clock.elapsed(), CatchUpSliceMs, MinCatchUpRows,
+                                  MaxCatchUpRows);
+    // The rest of a burst in the next turn (after the requests that came meanwhile), else wait.
+    m_catchUp.setInterval(more ? 0 : CatchUpIntervalMs);
 }
 
 void SearchService::indexStep()
@@ -147,11 +174,8 @@ void SearchService::indexStep()
     clock.start();
     const bool more = m_index.backfillStep(m_backfillRows);
     // Aim each batch at the slice: how many ids fit depends on the machine and the messages.
-    const qint64 took = std::max<qint64>(1, clock.elapsed());
-    // (at most doubling or halving per batch, so one slow batch does not swing it).
-    const qint64 aimed = qint64(m_backfillRows) * BackfillSliceMs / took;
-    m_backfillRows = int(std::clamp<qint64>(aimed, std::max(MinBackfillRows, m_backfillRows / 2),
-                                            std::min(MaxBackfillRows, m_backfillRows * 2)));
+    m_backfillRows = aimedRows(m_backfillRows, clock.elapsed(), BackfillSliceMs, MinBackfillRows,
+                               MaxBackfillRows);
     if (!more) {
         m_backfill.stop();
         qCInfo(lcSearchService) << "background indexing done";

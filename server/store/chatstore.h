@@ -128,7 +128,8 @@ public:
     // around a message, for jumping to a search hit).
     virtual std::vector<ChatEvent> eventsNewer(const QString &conversation, qint64 afterId,
                                                int limit, bool *hasMore) const = 0;
-    // Search (issue 12): kept in step with every message change by the store itself.
+    // Search (issue 12): edits and deletions change it with the message; new messages enter it
+    // in batches (SearchIndex::catchUpStep) and are found by scanning until then.
     virtual SearchIndex &searchIndex() = 0;
 
     virtual bool saveSession(const Session &session) = 0;

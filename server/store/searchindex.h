@@ -1,9 +1,11 @@
 #pragma once
 // Full-text search over the messages of the hub's store (issue 12, docs/protocol.md "Search"),
-// as the search service sees it. The index follows posts, edits and deletions in the same
-// transaction as the change itself; an older data directory gets it built in the background, in
-// short batches (backfillStep()), while the hub serves chat. SqliteSearchIndex is the one
-// implementation.
+// as the search service sees it. New messages enter the index in batches between requests
+// (catchUpStep()), not in the post's own transaction, and are found by scanning until then, so a
+// message is searchable as soon as its post is answered; edits and deletions of indexed messages
+// change the index in their own transaction. An older data directory gets the index built in the
+// background, in short batches (backfillStep()), while the hub serves chat. SqliteSearchIndex is
+// the one implementation.
 
 #include "chatevent.h"
 
@@ -52,6 +54,9 @@ public:
     virtual bool backfilling() const = 0;
     // Indexes about `rows` older messages in one transaction; false when there is nothing left.
     virtual bool backfillStep(int rows) = 0;
+    // Indexes at most `rows` of the messages stored since the last step, oldest first, in one
+    // transaction; false when none are left. Costs nothing when none are waiting.
+    virtual bool catchUpStep(int rows) = 0;
     // Merges parts of the index, writing at most about `pages` pages. Called now and then
     // between requests, so that no post pays for a large merge (see SqliteSearchIndex).
     virtual void mergeStep(int pages) = 0;

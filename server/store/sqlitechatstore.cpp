@@ -160,6 +160,7 @@ bool SqliteChatStore::open(const QString &directory, QString *errorMessage)
         m_newestSequence = std::max(m_newestSequence, query.value(0).toLongLong());
     // Sequence numbers are never handed out twice, even if the newest events were deleted.
     m_newestSequence = std::max(m_newestSequence, m_replayFloor);
+    m_search->noteStored(m_newestSequence);
     if (!loadInstance(errorMessage)) {
         close();
         return false;
@@ -382,6 +383,7 @@ void SqliteChatStore::noteAppended(const QString &conversation, qint64 sequence)
 {
     m_newestSequence = sequence;
     m_lastSequence.insert(conversation, sequence);
+    m_search->noteStored(sequence); // indexed by its next catch-up step, scanned until then
 }
 
 std::optional<PublishableEvent> SqliteChatStore::appendMessage(MessageEvent &message)

@@ -18,6 +18,7 @@ namespace confab {
 
 namespace {
 constexpr QLatin1StringView IndexedFromKey("search_indexed_from");
+constexpr QLatin1StringView IndexedUpToKey("search_indexed_upto");
 // The trigram tokenizer indexes every run of three characters, so a term must have three.
 constexpr int MinIndexedTermChars = 3;
 constexpr int BackfillAutomerge = 4;
@@ -75,14 +76,90 @@ SqliteSearchIndex::SqliteSearchIndex(QString connectionName)
     , m_smallScopeEvents(DefaultSmallScopeEvents)
 { }
 
-bool SqliteSearchIndex::readIndexedFrom()
+bool SqliteSearchIndex::readRange()
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    query.prepare(QStringLiteral("SELECT (SELECT value FROM meta WHERE key = ?),"
+                                 " (SELECT value FROM meta WHERE key = ?)"));
     query.addBindValue(QString(IndexedFromKey));
-    if (!query.exec() || !query.next())
+    query.addBindValue(QString(IndexedUpToKey));
+    if (!query.exec() || !query.next() || query.isNull(0) || query.isNull(1))
         return false;
     m_indexedFrom = query.value(0).toLongLong();
+    m_indexedUpTo = query.value(1).toLongLong();
+    return true;
+}
+
+namespace {
+// The triggers that keep the indexed range in step with edits and deletions. A message outside
+// it is not in the index and must not be taken out (FTS5 would corrupt its lists): below, the
+// backfill reads its text as it is by then; above, the next catch-up step does.
+QStringList rangeTriggers()
+{
+    const QString inRange
+        = QStringLiteral("old.seq >= (SELECT value FROM meta WHERE key = '%1')"
+                         " AND old.seq <= (SELECT value FROM meta WHERE key = '%2')")
+              .arg(IndexedFromKey, IndexedUpToKey);
+    return {
+        QStringLiteral("CREATE TRIGGER search_update AFTER UPDATE OF text, deleted ON events"
+                       " WHEN old.kind = 'message' AND %1 BEGIN"
+                       " INSERT INTO search_fts (search_fts, rowid, text)"
+                       "  SELECT 'delete', old.seq, old.text"
+                       "  WHERE old.deleted = 0 AND old.text IS NOT NULL;"
+                       " INSERT INTO search_fts (rowid, text) SELECT new.seq, new.text"
+                       "  WHERE new.deleted = 0 AND new.text IS NOT NULL; END")
+            .arg(inRange),
+        QStringLiteral("CREATE TRIGGER search_delete AFTER DELETE ON events"
+                       " WHEN old.kind = 'message' AND old.deleted = 0 AND old.text IS NOT NULL"
+                       " AND %1 BEGIN"
+                       " INSERT INTO search_fts (search_fts, rowid, text)"
+                       "  VALUES ('delete', old.seq, old.text); END")
+            .arg(inRange),
+    };
+}
+
+// Runs `statements` in order; on the first failure says why in `why` and stops.
+bool execAll(QSqlDatabase &db, const QStringList &statements, QString *why)
+{
+    for (const QString &statement : statements) {
+        QSqlQuery step(db);
+        if (!step.exec(statement)) {
+            if (why)
+                *why = step.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+} // namespace
+
+bool SqliteSearchIndex::adoptTriggerIndexed(QString *errorMessage)
+{
+    // The trigger indexed every message from `search_indexed_from` on as it was stored, so the
+    // range ends at the newest id; the edit and deletion triggers get this layout's bounds.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.transaction()) {
+        if (errorMessage)
+            *errorMessage = db.lastError().text();
+        return false;
+    }
+    QStringList statements {
+        QStringLiteral("DROP TRIGGER IF EXISTS search_insert"),
+        QStringLiteral("DROP TRIGGER IF EXISTS search_update"),
+        QStringLiteral("DROP TRIGGER IF EXISTS search_delete"),
+        QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES ('%1',"
+                       " (SELECT IFNULL(MAX(seq), 0) FROM events))")
+            .arg(IndexedUpToKey),
+    };
+    statements += rangeTriggers();
+    QString why;
+    if (!execAll(db, statements, &why) || !db.commit()) {
+        if (errorMessage)
+            *errorMessage = why.isEmpty() ? db.lastError().text() : why;
+        db.rollback();
+        return false;
+    }
+    qCInfo(lcSearch) << "search index: new messages are now indexed in batches";
     return true;
 }
 
@@ -97,7 +174,12 @@ bool SqliteSearchIndex::prepare(QString *errorMessage)
     }
     if (query.next()) {
         query.finish();
-        m_hasIndex = readIndexedFrom();
+        m_hasIndex = readRange();
+        if (!m_hasIndex) {
+            if (!adoptTriggerIndexed(errorMessage))
+                return false;
+            m_hasIndex = readRange();
+        }
         if (backfilling())
             qCInfo(lcSearch) << "messages below" << m_indexedFrom << "still to be indexed";
         return true;
@@ -108,12 +190,9 @@ bool SqliteSearchIndex::prepare(QString *errorMessage)
             *errorMessage = db.lastError().text();
         return false;
     }
-    // The triggers are the only writers of the index. A message enters it when stored (ids only
-    // grow, so a new one is always above the backfill's range); an edit or deletion of a message
-    // that is already in it takes the old text out (FTS5 external content needs the exact old
-    // text for that) and the new one in. Messages below `search_indexed_from` are left to the
-    // backfill, which reads their text as it is by then.
-    const QStringList statements {
+    // The indexed range starts empty, just above the newest id: older messages are left to the
+    // backfill, newer ones to the catch-up steps.
+    QStringList statements {
         QStringLiteral("CREATE VIRTUAL TABLE search_fts USING fts5(text, content='events',"
                        " content_rowid='seq', tokenize='trigram',"
                        " columnsize=0)"),
@@ -121,39 +200,20 @@ bool SqliteSearchIndex::prepare(QString *errorMessage)
         QStringLiteral("INSERT INTO meta (key, value) VALUES ('%1',"
                        " (SELECT IFNULL(MAX(seq), 0) + 1 FROM events))")
             .arg(IndexedFromKey),
-        QStringLiteral(
-            "CREATE TRIGGER search_insert AFTER INSERT ON events"
-            " WHEN new.kind = 'message' AND new.deleted = 0 AND new.text IS NOT NULL"
-            " BEGIN INSERT INTO search_fts (rowid, text) VALUES (new.seq, new.text); END"),
-        QStringLiteral("CREATE TRIGGER search_update AFTER UPDATE OF text, deleted ON events"
-                       " WHEN old.kind = 'message'"
-                       " AND old.seq >= (SELECT value FROM meta WHERE key = '%1') BEGIN"
-                       " INSERT INTO search_fts (search_fts, rowid, text)"
-                       "  SELECT 'delete', old.seq, old.text"
-                       "  WHERE old.deleted = 0 AND old.text IS NOT NULL;"
-                       " INSERT INTO search_fts (rowid, text) SELECT new.seq, new.text"
-                       "  WHERE new.deleted = 0 AND new.text IS NOT NULL; END")
-            .arg(IndexedFromKey),
-        QStringLiteral("CREATE TRIGGER search_delete AFTER DELETE ON events"
-                       " WHEN old.kind = 'message' AND old.deleted = 0 AND old.text IS NOT NULL"
-                       " AND old.seq >= (SELECT value FROM meta WHERE key = '%1') BEGIN"
-                       " INSERT INTO search_fts (search_fts, rowid, text)"
-                       "  VALUES ('delete', old.seq, old.text); END")
-            .arg(IndexedFromKey),
+        QStringLiteral("INSERT INTO meta (key, value) VALUES ('%1',"
+                       " (SELECT IFNULL(MAX(seq), 0) FROM events))")
+            .arg(IndexedUpToKey),
     };
-    for (const QString &statement : statements) {
-        QSqlQuery step(db);
-        if (!step.exec(statement)) {
-            const QString why = step.lastError().text();
-            step.finish();
-            db.rollback();
-            // No FTS5 or no trigram tokenizer (SQLite before 3.34): search still works, by
-            // scanning.
-            qCWarning(lcSearch) << "no full-text index (" << why
-                                << "): search scans the messages, which is slow on a large store";
-            m_hasIndex = false;
-            return true;
-        }
+    statements += rangeTriggers();
+    QString why;
+    if (!execAll(db, statements, &why)) {
+        db.rollback();
+        // No FTS5 or no trigram tokenizer (SQLite before 3.34): search still works, by
+        // scanning.
+        qCWarning(lcSearch) << "no full-text index (" << why
+                            << "): search scans the messages, which is slow on a large store";
+        m_hasIndex = false;
+        return true;
     }
     if (!db.commit()) {
         if (errorMessage)
@@ -161,7 +221,7 @@ bool SqliteSearchIndex::prepare(QString *errorMessage)
         db.rollback();
         return false;
     }
-    m_hasIndex = readIndexedFrom();
+    m_hasIndex = readRange();
     if (backfilling())
         qCInfo(lcSearch) << "search index created; indexing the" << m_indexedFrom - 1
                          << "ids already stored in the background";
@@ -207,6 +267,40 @@ bool SqliteSearchIndex::backfillStep(int rows)
     if (!backfilling())
         qCInfo(lcSearch) << "search index complete";
     return backfilling();
+}
+
+bool SqliteSearchIndex::catchUpStep(int rows)
+{
+    if (!m_hasIndex || m_storedUpTo <= m_indexedUpTo)
+        return false;
+    // On a failure the step says "nothing left": the timer's next turn tries again (queries scan
+    // the tail meanwhile), instead of a retry at once that would spin.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!db.transaction())
+        return false;
+    const qint64 high = std::min(m_storedUpTo, m_indexedUpTo + std::max(rows, 1));
+    // The text as it is now: an edit or deletion since the post left the index alone (the
+    // triggers skip the tail).
+    QSqlQuery insert(db);
+    insert.prepare(QStringLiteral("INSERT INTO search_fts (rowid, text) SELECT seq, text FROM"
+                                  " events WHERE seq > ? AND seq <= ? AND kind = 'message'"
+                                  " AND deleted = 0 AND text IS NOT NULL"));
+    insert.addBindValue(m_indexedUpTo);
+    insert.addBindValue(high);
+    QSqlQuery mark(db);
+    mark.prepare(QStringLiteral("UPDATE meta SET value = ? WHERE key = ?"));
+    mark.addBindValue(high);
+    mark.addBindValue(QString(IndexedUpToKey));
+    const bool ok = insert.exec() && mark.exec();
+    insert.finish();
+    if (!ok || !db.commit()) {
+        qCWarning(lcSearch) << "indexing new messages failed:" << insert.lastError().text()
+                            << mark.lastError().text();
+        db.rollback();
+        return false;
+    }
+    m_indexedUpTo = high;
+    return m_storedUpTo > m_indexedUpTo;
 }
 
 bool SqliteSearchIndex::isSmallScope(const QStringList &conversations) const
@@ -256,7 +350,10 @@ SearchIndex::Result SqliteSearchIndex::search(const Query &query) const
     qint64 cursor = newest.value(0).toLongLong() + 1;
     if (query.before > 0)
         cursor = std::min(cursor, query.before);
-    const qint64 indexedFrom = m_hasIndex ? std::max<qint64>(m_indexedFrom, 1) : cursor;
+    // The indexed ids as a window [indexedLow, indexedHigh) (empty without an index). Above it
+    // is the tail of new messages, below it what the backfill has not reached: both are scanned.
+    const qint64 indexedLow = m_hasIndex ? std::max<qint64>(m_indexedFrom, 1) : 1;
+    const qint64 indexedHigh = m_hasIndex ? std::max(m_indexedUpTo + 1, indexedLow) : 1;
 
     QElapsedTimer clock;
     clock.start();
@@ -275,15 +372,16 @@ SearchIndex::Result SqliteSearchIndex::search(const Query &query) const
             result.truncated = true;
             break;
         }
-        const bool indexed = !match.isEmpty() && cursor > indexedFrom;
+        const bool inTail = cursor > indexedHigh;
+        const bool indexed = !match.isEmpty() && !inTail && cursor > indexedLow;
         qint64 low = 0;
         if (indexed) {
-            low = std::max(cursor - indexWindow, indexedFrom);
+            low = std::max(cursor - indexWindow, indexedLow);
             indexWindow = std::min(indexWindow * 2, MaxIndexWindowIds);
         } else {
             low = std::max<qint64>(cursor - ScanWindowIds, 1);
-            if (cursor > indexedFrom)
-                low = std::max(low, indexedFrom);
+            if (inTail)
+                low = std::max(low, indexedHigh); // the index takes over below the tail
         }
         if (!searchWindow(indexed ? Path::Index : Path::Scan, query,
                           indexed ? shortTerms : scanTerms, match, low, cursor,

@@ -20,10 +20,10 @@ namespace confab {
 class WalCheckpointer
 {
 public:
-    // Commits between two checkpoints: a message is two or three pages of log, and with the
-    // search index (its new segment, segment index and structure record) five or six more, so
-    // this keeps the log near the 1000 pages SQLite would allow by itself.
-    static constexpr int CommitsPerCheckpoint = 120;
+    // Commits between two checkpoints: a message is two or three pages of log (the search index
+    // takes new messages in batches of its own, a few pages every quarter second), so this keeps
+    // the log near the 1000 pages SQLite would allow by itself.
+    static constexpr int CommitsPerCheckpoint = 300;
 
     WalCheckpointer(const QString &databaseFile, const QString &connectionName);
     // Waits for a checkpoint in progress, then stops the thread.

@@ -841,7 +841,7 @@ int run(const Options &options)
         std::printf(
             "rate=%s published=%lld (%.0f msg/s) deliveries=%lld/%lld deliveries_per_s=%.0f "
             "p50=%.2fms p99=%.2fms max=%.2fms rss_end=%lldKiB server_cpu=%.0f%% "
-            "deliveries_per_server_cpu_s=%.0f loadavg=%.1f%s\n",
+            "deliveries_per_server_cpu_s=%.0f server_cpu_us_per_msg=%.1f loadavg=%.1f%s\n",
             options.rate > 0 ? std::to_string(options.rate).c_str() : "max", results.published,
             double(results.published) / double(publishEnd - start) * 1e9, results.deliveries,
             expected, double(results.deliveries) / seconds,
@@ -851,8 +851,9 @@ int run(const Options &options)
                  ? 0
                  : *std::max_element(results.latencyUs.begin(), results.latencyUs.end()))
                 / 1000.0,
-            rssBusy, serverCpu * 100, double(results.deliveries) / serverCpuSeconds, loadAverage(),
-            skipped > 0 ? " (publisher fell behind the rate)" : "");
+            rssBusy, serverCpu * 100, double(results.deliveries) / serverCpuSeconds,
+            results.published > 0 ? serverCpuSeconds * 1e6 / double(results.published) : 0.0,
+            loadAverage(), skipped > 0 ? " (publisher fell behind the rate)" : "");
         if (options.v2) {
             v2Exact = results.misdelivered == 0 && results.deliveries == expected;
             std::printf("v2: deliveries to a member not in the message's channel: %lld%s\n",

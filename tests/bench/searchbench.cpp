@@ -4,10 +4,13 @@
 // batches as the hub would in the background. Prints: generation time, index build time and the
 // longest batch (what a post waits for at most while it runs), index size as a multiple of the
 // text, query latency p50 / p99 for terms of three or more characters and for two-character
-// terms (all 200 conversations, and one), and the store's append latency with and without the
-// index's triggers. Store level, on this thread: no HTTP (the route adds parsing and JSON).
+// terms (all 200 conversations, and one), the store's append latency, and the time and CPU the
+// index's upkeep takes for new messages (a catch-up and a merge step per 20 appends, as the hub
+// runs them between requests). Store level, on this thread: no HTTP (the route adds parsing and
+// JSON).
 //
-//   bench_search [--messages N] [--dir DIR] [--queries N] [--smoke]
+//   bench_search [--messages N] [--dir DIR] [--queries N] [--appends N] [--batch N]
+//                [--per-post-trigger] [--smoke]
 //
 // --dir keeps the generated store there and reuses it on the next run (generation is skipped
 // when DIR/hub.sqlite exists; the index is then dropped and built again). --smoke: 20,000
@@ -28,6 +31,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 using namespace confab;
@@ -168,7 +172,7 @@ bool dropIndex(const QString &file)
     for (const char *statement :
          {"DROP TRIGGER IF EXISTS search_insert", "DROP TRIGGER IF EXISTS search_update",
           "DROP TRIGGER IF EXISTS search_delete", "DROP TABLE IF EXISTS search_fts",
-          "DELETE FROM meta WHERE key = 'search_indexed_from'", "VACUUM"})
+          "DELETE FROM meta WHERE key LIKE 'search_indexed_%'", "VACUUM"})
         query.exec(QString::fromLatin1(statement));
     query.finish();
     db.close();
@@ -219,12 +223,31 @@ void report(const char *label, Figures figures)
         qPrintable(figures.slowestTerm), figures.truncated, figures.ms.size(), figures.hits);
 }
 
-// Appends one by one, with the search index's merge step every 20 appends (the hub runs it every
-// 100 ms: 20 posts at 200 msg/s); its times are reported apart (they fall between requests).
-Figures appendLatency(SqliteChatStore &store, int count, Figures *merges)
+double threadCpuMs()
+{
+    timespec now {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
+}
+
+// Appends one by one; every `batch` appends (the hub's CatchUpIntervalMs is 50 at 200 msg/s)
+// the index takes them in and merges (SearchService's catch-up and merge steps, which the hub runs
+// between requests), timed apart, with the CPU time per message of each.
+struct CpuPerMessage
+{
+    double appendUs = 0;
+    double catchUpUs = 0;
+    double mergeUs = 0;
+};
+
+Figures appendLatency(SqliteChatStore &store, int count, int batch, bool perPostTrigger,
+                      Figures *upkeep, Figures *merges, CpuPerMessage *cpuPerMessage)
 {
     Figures figures;
     QRandomGenerator random(Seed + 1);
+    double appendCpu = 0;
+    double catchUpCpu = 0;
+    double mergeCpu = 0;
     for (int i = 0; i < count; ++i) {
         MessageEvent message;
         message.room = QStringLiteral("c%1").arg(random.bounded(Conversations));
@@ -233,15 +256,27 @@ Figures appendLatency(SqliteChatStore &store, int count, Figures *merges)
         message.ts = 1800000000000 + i;
         QElapsedTimer clock;
         clock.start();
+        double cpu = threadCpuMs();
         if (!store.appendMessage(message))
             std::printf("append failed\n");
+        appendCpu += threadCpuMs() - cpu;
         figures.ms.push_back(double(clock.nsecsElapsed()) / 1e6);
-        if (merges && i % 20 == 19) {
+        if (i % batch == batch - 1) {
             clock.restart();
+            cpu = threadCpuMs();
+            while (!perPostTrigger && store.searchIndex().catchUpStep(1000)) { }
+            catchUpCpu += threadCpuMs() - cpu;
+            upkeep->ms.push_back(double(clock.nsecsElapsed()) / 1e6);
+            clock.restart();
+            cpu = threadCpuMs();
             store.searchIndex().mergeStep(SearchService::MergePages);
+            mergeCpu += threadCpuMs() - cpu;
             merges->ms.push_back(double(clock.nsecsElapsed()) / 1e6);
         }
     }
+    cpuPerMessage->appendUs = appendCpu * 1000 / count;
+    cpuPerMessage->catchUpUs = catchUpCpu * 1000 / count;
+    cpuPerMessage->mergeUs = mergeCpu * 1000 / count;
     return figures;
 }
 
@@ -357,26 +392,35 @@ int main(int argc, char **argv)
     report("2 chars, one quiet conversation (c199)",
            runQueries(index, two, {QStringLiteral("c199")}, rounds, smoke));
 
-    const int appends = smoke ? 200 : 2000;
-    Figures merges;
-    report("append with the index", appendLatency(store, appends, &merges));
-    report("index merge step (between requests)", merges);
-    store.close();
-    dropIndex(file);
+    const int appends = std::clamp(
+        option("--appends", smoke ? QStringLiteral("200") : QStringLiteral("2000")).toInt(), 1,
+        1000000);
+    // Posts per catch-up step: 50 is the hub's at 200 msg/s.
+    const int batch = std::clamp(option("--batch", QStringLiteral("50")).toInt(), 1, appends);
+    // --per-post-trigger: for comparison, the first layout of search, where a trigger fed the
+    // index in each append's own transaction (no catch-up steps then).
+    const bool perPostTrigger = args.contains(QStringLiteral("--per-post-trigger"));
     {
-        // Without: the same store, no triggers (dropIndex), then index created again at open
-        // and immediately dropped would re-add triggers, so append through a store whose index
-        // creation is undone by dropping the triggers once more.
-        SqliteChatStore plain(QStringLiteral("plain"));
-        if (!plain.open(dir, &error))
+        // The merges left over from building the index, done now, so that the merge steps below
+        // are those of new messages only.
+        QSqlQuery optimize(QSqlDatabase::database(QStringLiteral("bench")));
+        optimize.exec(QStringLiteral("INSERT INTO search_fts (search_fts) VALUES ('optimize')"));
+        if (perPostTrigger
+            && !optimize.exec(QStringLiteral(
+                "CREATE TRIGGER search_insert AFTER INSERT ON events WHEN new.kind = 'message'"
+                " AND new.deleted = 0 AND new.text IS NOT NULL BEGIN INSERT INTO search_fts"
+                " (rowid, text) VALUES (new.seq, new.text); END")))
             return 1;
-        QSqlQuery drop(QSqlDatabase::database(QStringLiteral("plain")));
-        for (const char *statement : {"DROP TRIGGER search_insert", "DROP TRIGGER search_update",
-                                      "DROP TRIGGER search_delete"})
-            drop.exec(QString::fromLatin1(statement));
-        drop.finish();
-        report("append without the index", appendLatency(plain, appends, nullptr));
-        plain.close();
     }
+    Figures upkeep;
+    Figures merges;
+    CpuPerMessage cpu;
+    report("append (the post's own transaction)",
+           appendLatency(store, appends, batch, perPostTrigger, &upkeep, &merges, &cpu));
+    report(qPrintable(QStringLiteral("index each %1 new messages (between)").arg(batch)), upkeep);
+    report("index merge step (between)", merges);
+    std::printf("CPU per message: append %.1f us, indexing it %.1f us, merges %.1f us\n",
+                cpu.appendUs, cpu.catchUpUs, cpu.mergeUs);
+    store.close();
     return 0;
 }

@@ -7,6 +7,7 @@
 #include "hubtestkit.h"
 #include "store/sqlitechatstore.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -96,6 +97,8 @@ private slots:
     void historyAroundAMessage();
     void oldDataDirectoryIsIndexedInTheBackground();
     void everyPathFindsTheSameMessages();
+    void newMessagesAreIndexedBetweenRequests();
+    void indexOfTheTriggerLayoutIsAdopted();
     void nothingTouchesTheStoreAfterShutdown();
 };
 
@@ -470,9 +473,8 @@ void TestHubSearch::oldDataDirectoryIsIndexedInTheBackground()
         QVERIFY(db.open());
         QSqlQuery query(db);
         for (const char *statement :
-             {"DROP TRIGGER search_insert", "DROP TRIGGER search_update",
-              "DROP TRIGGER search_delete", "DROP TABLE search_fts",
-              "DELETE FROM meta WHERE key = 'search_indexed_from'", "BEGIN"})
+             {"DROP TRIGGER search_update", "DROP TRIGGER search_delete", "DROP TABLE search_fts",
+              "DELETE FROM meta WHERE key LIKE 'search_indexed_%'", "BEGIN"})
             QVERIFY2(query.exec(QString::fromLatin1(statement)), statement);
         query.prepare(QStringLiteral(
             "INSERT INTO events (conversation, kind, member_id, member_name, text, ts)"
@@ -526,8 +528,9 @@ void TestHubSearch::oldDataDirectoryIsIndexedInTheBackground()
 }
 
 // The store under the routes: the trigram index (every scope, as on a large hub), the scan of a
-// small scope, and the scan below a backfill in progress must find exactly the same messages,
-// after posts, edits and deletions.
+// small scope, the scan below a backfill in progress and the scan of the new messages not indexed
+// yet (the tail) must find exactly the same messages, after posts, edits and deletions on either
+// side of the indexed range's upper end.
 void TestHubSearch::everyPathFindsTheSameMessages()
 {
     QTemporaryDir dir;
@@ -543,7 +546,7 @@ void TestHubSearch::everyPathFindsTheSameMessages()
         QStringLiteral("lunch 午饭 later"), QStringLiteral("server room 机房"),
     };
     std::vector<qint64> ids;
-    for (int round = 0; round < 30; ++round) {
+    const auto post = [&](int round) {
         for (const QString &text : texts) {
             MessageEvent message {0,   round % 2 ? QStringLiteral("a") : QStringLiteral("b"),
                                   ana, text + QStringLiteral(" #%1").arg(round),
@@ -551,13 +554,16 @@ void TestHubSearch::everyPathFindsTheSameMessages()
             QVERIFY(store.appendMessage(message));
             ids.push_back(message.id);
         }
-    }
-    // Edit one, delete another.
-    MessageEditedEvent edit {0, QStringLiteral("b"), ids[0], ana, QStringLiteral("改期 moved"), 2};
-    QVERIFY(store.appendEdit(edit));
-    MessageDeletedEvent deletion {0, QStringLiteral("b"), ids[1], ana, 3};
-    QVERIFY(store.appendDelete(deletion));
-
+    };
+    const auto change = [&](qint64 id, const QString &conversation, const QString &text) {
+        if (text.isEmpty()) {
+            MessageDeletedEvent deletion {0, conversation, id, ana, 3};
+            QVERIFY(store.appendDelete(deletion));
+        } else {
+            MessageEditedEvent edit {0, conversation, id, ana, text, 2};
+            QVERIFY(store.appendEdit(edit));
+        }
+    };
     const auto idsFound = [&](const QStringList &terms, const QStringList &scope) {
         SearchIndex::Query query;
         query.terms = terms;
@@ -574,23 +580,162 @@ void TestHubSearch::everyPathFindsTheSameMessages()
         {QStringLiteral("server 机房")}, {QStringLiteral("改期")},
         {QStringLiteral("moved")},       {QStringLiteral("#1"), QStringLiteral("lunch")},
         {QStringLiteral("Deploy the")},  {QStringLiteral("zzz")},
+        {QStringLiteral("午饭")},        {QStringLiteral("later")},
     };
     const QList<QStringList> scopes {{QStringLiteral("a"), QStringLiteral("b")},
                                      {QStringLiteral("b")}};
-    for (const QStringList &scope : scopes) {
-        for (const QStringList &terms : queries) {
-            index.setSmallScopeEvents(1000000);
-            const std::vector<qint64> scanned = idsFound(terms, scope);
-            index.setSmallScopeEvents(0);
-            const std::vector<qint64> indexed = idsFound(terms, scope);
-            QVERIFY2(scanned == indexed, qPrintable(terms.join(QLatin1Char(' '))));
+    const auto pathsAgree = [&](const char *when) {
+        for (const QStringList &scope : scopes) {
+            for (const QStringList &terms : queries) {
+                index.setSmallScopeEvents(1000000);
+                const std::vector<qint64> scanned = idsFound(terms, scope);
+                index.setSmallScopeEvents(0);
+                const std::vector<qint64> indexed = idsFound(terms, scope);
+                QVERIFY2(scanned == indexed,
+                         qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(when),
+                                                                 terms.join(QLatin1Char(' ')))));
+            }
         }
-    }
+    };
+
+    for (int round = 0; round < 30; ++round)
+        post(round);
+    // Nothing is in the index yet: every path scans the tail.
+    QCOMPARE(index.tailIds(), qint64(180));
+    change(ids[0], QStringLiteral("b"), QStringLiteral("改期 moved"));
+    change(ids[1], QStringLiteral("b"), QString());
+    pathsAgree("all in the tail");
+
+    // Half of it indexed: the tail's edits are taken in as they are now.
+    QVERIFY(index.catchUpStep(90));
+    QVERIFY(index.tailIds() > 0);
+    pathsAgree("half indexed");
+    // Changes on both sides of the range's end: inside, the triggers swap the text in the index;
+    // above it, they leave the index alone and the next step reads the text as it is by then.
+    change(ids[4], QStringLiteral("b"), QStringLiteral("改期 lunch moved"));
+    change(ids[5], QStringLiteral("b"), QString());
+    change(ids[160], QStringLiteral("b"), QStringLiteral("moved 午饭 later"));
+    change(ids[161], QStringLiteral("b"), QString());
+    pathsAgree("changed on both sides");
+
+    while (index.catchUpStep(1000)) { }
+    QCOMPARE(index.tailIds(), qint64(0));
+    pathsAgree("all indexed");
+    // Changes of indexed messages, and new posts in a tail again.
+    change(ids[160], QStringLiteral("b"), QStringLiteral("部署方案 again"));
+    change(ids[3], QStringLiteral("b"), QString());
+    post(30);
+    QCOMPARE(index.tailIds(), qint64(8)); // two changes and six posts
+    pathsAgree("indexed, changed, a new tail");
+
     index.setSmallScopeEvents(0);
-    QCOMPARE(idsFound({QStringLiteral("部署方案")}, scopes[0]).size(), size_t(29)); // one edited
-    QCOMPARE(idsFound({QStringLiteral("改期")}, scopes[0]), std::vector<qint64> {ids[0]});
-    QCOMPARE(idsFound({QStringLiteral("Deploy the server")}, scopes[0]).size(), size_t(29));
+    QCOMPARE(idsFound({QStringLiteral("部署方案")}, scopes[0]).size(),
+             size_t(31)); // one edited away, one in
+    QCOMPARE(idsFound({QStringLiteral("改期")}, scopes[0]), (std::vector<qint64> {ids[4], ids[0]}));
+    QCOMPARE(idsFound({QStringLiteral("Deploy the server")}, scopes[0]).size(), size_t(30));
     QCOMPARE(idsFound({QStringLiteral("deployment")}, scopes[1]).size(), size_t(15));
+}
+
+// A post does not wait for the index: the hub indexes what was posted in a batch a little later,
+// between requests (its progress is in the data file, `meta`), and search finds the messages
+// before and after.
+void TestHubSearch::newMessagesAreIndexedBetweenRequests()
+{
+    HubFixture fixture(unlimitedRate());
+    QVERIFY2(fixture.started(), qPrintable(fixture.error));
+    const quint16 port = fixture.port();
+    const Session ana = signInToHub(port, QStringLiteral("ana"));
+    const QString lobby = QStringLiteral("lobby");
+    const auto indexedUpTo = [&fixture] {
+        QSqlDatabase db
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("indexed-upto"));
+        db.setDatabaseName(QDir(fixture.dataDir()).filePath(QStringLiteral("hub.sqlite")));
+        qint64 upTo = -1;
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (query.exec(
+                    QStringLiteral("SELECT value FROM meta WHERE key = 'search_indexed_upto'"))
+                && query.next())
+                upTo = query.value(0).toLongLong();
+        }
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("indexed-upto"));
+        return upTo;
+    };
+    qint64 last = 0;
+    for (int i = 0; i < 5; ++i) {
+        last = postTo(port, ana, lobby, QStringLiteral("batch %1 批量").arg(i));
+        QCOMPARE(textsOf(search(port, ana, QStringLiteral("batch %1").arg(i))).size(), 1);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(indexedUpTo() >= last, WaitMs);
+    QCOMPARE(textsOf(search(port, ana, QStringLiteral("批量"))).size(), 5);
+    QCOMPARE(textsOf(search(port, ana, QStringLiteral("batch 3"))),
+             QStringList {QStringLiteral("batch 3 批量")});
+}
+
+// A data directory whose index a trigger fed at every post (the first layout of search) is taken
+// over as it is: nothing is indexed twice or left out, and new messages go the batched way.
+void TestHubSearch::indexOfTheTriggerLayoutIsAdopted()
+{
+    QTemporaryDir dir;
+    const Member ana {QStringLiteral("m_ana"), QStringLiteral("Ana")};
+    {
+        SqliteChatStore store(QStringLiteral("trigger-layout"));
+        QString error;
+        QVERIFY2(store.open(dir.path(), &error), qPrintable(error));
+        QSqlQuery query(QSqlDatabase::database(QStringLiteral("trigger-layout")));
+        // That layout: an insert trigger, and no upper end of the range in `meta`.
+        for (const char *statement :
+             {"DELETE FROM meta WHERE key = 'search_indexed_upto'",
+              "CREATE TRIGGER search_insert AFTER INSERT ON events"
+              " WHEN new.kind = 'message' AND new.deleted = 0 AND new.text IS NOT NULL"
+              " BEGIN INSERT INTO search_fts (rowid, text) VALUES (new.seq, new.text); END",
+              "DROP TRIGGER search_update", "DROP TRIGGER search_delete"})
+            QVERIFY2(query.exec(QString::fromLatin1(statement)), statement);
+        query.finish();
+        for (int i = 0; i < 20; ++i) {
+            MessageEvent message {0,   QStringLiteral("lobby"),
+                                  ana, QStringLiteral("trigger era %1 旧版").arg(i),
+                                  1,   {}};
+            QVERIFY(store.appendMessage(message));
+        }
+        store.close();
+    }
+    SqliteChatStore store(QStringLiteral("trigger-adopted"));
+    QString error;
+    QVERIFY2(store.open(dir.path(), &error), qPrintable(error));
+    SqliteSearchIndex &index = store.sqliteSearchIndex();
+    QVERIFY(index.hasIndex());
+    QVERIFY(!index.backfilling());
+    QCOMPARE(index.tailIds(), qint64(0));
+    QSqlQuery triggers(QSqlDatabase::database(QStringLiteral("trigger-adopted")));
+    QVERIFY(triggers.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                         " ORDER BY name")));
+    QStringList names;
+    while (triggers.next())
+        names.append(triggers.value(0).toString());
+    triggers.finish();
+    QCOMPARE(names,
+             (QStringList {QStringLiteral("search_delete"), QStringLiteral("search_update")}));
+
+    MessageEvent fresh {0, QStringLiteral("lobby"), ana, QStringLiteral("batched era 新版"), 1, {}};
+    QVERIFY(store.appendMessage(fresh));
+    QCOMPARE(index.tailIds(), qint64(1));
+    index.setSmallScopeEvents(0);
+    const auto count = [&index](const QString &term) {
+        SearchIndex::Query query;
+        query.terms = {term};
+        query.conversations = {QStringLiteral("lobby")};
+        query.limit = 50;
+        return index.search(query).hits.size();
+    };
+    QCOMPARE(count(QStringLiteral("era")), size_t(21));
+    QCOMPARE(count(QStringLiteral("旧版")), size_t(20));
+    QVERIFY(!index.catchUpStep(100));
+    QCOMPARE(index.tailIds(), qint64(0));
+    QCOMPARE(count(QStringLiteral("era")), size_t(21));
+    QCOMPARE(count(QStringLiteral("新版")), size_t(1));
+    QCOMPARE(count(QStringLiteral("trigger era 7 ")), size_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestHubSearch)
