@@ -164,6 +164,7 @@ private slots:
     void anIdleTlsStreamStillSeesItsClientLeave();
     void curlAndOpenSslAgreeWithTheHub();
     void badHandshakesAreCutAndCounted();
+    void aClientStallingAfterItsClientHelloIsCut();
     void pinnedClientRefusesAnImpostor();
     void requiredModeRedirectsOnlyOtherMachines();
     void offModeServesPlainOnly();
@@ -428,6 +429,48 @@ void TestTls::badHandshakesAreCutAndCounted()
              201);
     QVERIFY(stream.waitFor("still here"));
     QCOMPARE(stream.socket().state(), QAbstractSocket::ConnectedState);
+}
+
+// A whole, valid ClientHello, then silence: the hub has answered and waits for the client's
+// Finished, inside its handshake, until the deadline cuts it.
+void TestTls::aClientStallingAfterItsClientHelloIsCut()
+{
+    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty())
+        QSKIP("needs python3 (its ssl module writes the ClientHello)");
+    HubSettings settings;
+    settings.tlsHandshakeTimeoutMs = 600;
+    HubFixture fixture(settings);
+    QVERIFY2(fixture.started(), qPrintable(fixture.error));
+    // Prints how many bytes the hub answered with and "cut" once it closes; bounded by a timeout.
+    const QByteArray script = R"(
+import socket, ssl, sys
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+context.check_hostname = False
+context.verify_mode = ssl.CERT_NONE
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+tls = context.wrap_bio(incoming, outgoing)
+try:
+    tls.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+connection = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=15)
+connection.sendall(outgoing.read())
+answered = 0
+while True:
+    data = connection.recv(65536)
+    if not data:
+        break
+    answered += len(data)
+print("answered", answered, "cut")
+)";
+    const Ran stalled = runTool(
+        python, {QStringLiteral("-c"), QString::fromUtf8(script), QString::number(fixture.port())});
+    QVERIFY2(stalled.exitCode == 0, stalled.out.constData());
+    QVERIFY2(stalled.out.contains(" cut"), stalled.out.constData());
+    QVERIFY2(!stalled.out.contains("answered 0 "), stalled.out.constData()); // a ServerHello came
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(fixture.port(), "confab_tls_handshakes_failed_total"), 1,
+                              WaitMs);
 }
 
 void TestTls::pinnedClientRefusesAnImpostor()
