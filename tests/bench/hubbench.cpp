@@ -1098,6 +1098,9 @@ int run(const Options &options, Figures *figures = nullptr)
         options.target.c_str(), tls ? " over TLS" : "", heads, options.subscribers,
         subscribeSeconds, rssBaseline, rssIdle,
         heads > 0 ? double(rssIdle - rssBaseline) / heads : 0.0);
+    if (tls && !connections.empty() && connections.front().ssl)
+        std::printf("TLS: %s %s\n", SSL_get_version(connections.front().ssl),
+                    SSL_get_cipher_name(connections.front().ssl));
     if (tls && tls->pinFailures() > 0)
         std::printf("TLS: %lld connections refused, the hub's certificate did not match the pin\n",
                     tls->pinFailures());
