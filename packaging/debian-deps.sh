@@ -10,7 +10,7 @@ build_packages=(
     qt6-websockets-dev          # hidden dependency: Qt6HttpServer's CMake config needs it on Debian 12
     libqt6sql6-sqlite qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libgl-dev libqrcodegencpp-dev
-    libssl-dev                  # the hub creates its TLS key and certificate with libcrypto
+    libssl-dev                  # the hub creates its TLS key and certificate with libcrypto; hubbench --tls
     fonts-wqy-microhei          # running the window: Chinese text (the .deb recommends a CJK font)
     fonts-noto-color-emoji      # running the window: emoji in messages (the .deb recommends it too)
     qt6-translations-l10n       # running the window: Qt's own strings in Chinese (Cancel, Close)
@@ -20,6 +20,7 @@ test_packages=(
     chromium nodejs npm         # browser tests (playwright-core drives Debian's chromium)
     curl iproute2 procps
     openssl                     # tst_tls: openssl s_client against the hub
+    python3                     # tst_tls: a ClientHello from Python's ssl module, then silence
     dpkg-dev file lintian desktop-file-utils appstream gzip   # packaging checks
     clang-format                # .ci/run's formatting check (Debian 12: clang-format 14)
     debootstrap                 # packaging/check-qt-newer.sh: the Qt 6.8 (Debian 13) chroot

@@ -30,9 +30,10 @@ class QTcpSocket;
 
 namespace confab {
 
-// Whether a connection's bytes may go straight to its descriptor (::send(), the parked-socket
-// epoll): only plain TCP. A TLS connection's bytes must always go through its QSslSocket, which
-// encrypts them; this is the one place that decides.
+// Whether a connection's bytes may go straight to its descriptor (::send()): only plain TCP. A
+// TLS connection's bytes must always go through its QSslSocket, which encrypts them; this is the
+// one place that decides. (Parking an idle stream's read notifier is fine for both: it sends
+// nothing and reads nothing itself.)
 bool usesRawDescriptor(const QTcpSocket *socket);
 
 class GuardedTcpServer : public QTcpServer
@@ -150,6 +151,7 @@ private:
     qint64 m_tlsCompleted = 0;
     qint64 m_tlsFailed = 0;
     qint64 m_silentClosed = 0;
+    qint64 m_tlsCompletedAtTrim = 0; // handshakes done when the reaper last trimmed the heap
     UpgradeHandler m_upgradeHandler;
     QByteArray m_streamedBodyPrefix;
     UpgradeHandler m_streamedBodyHandler;

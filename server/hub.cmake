@@ -14,6 +14,7 @@ target_sources(confab_server PRIVATE
     ${_hub}/guardedtcpserver.h ${_hub}/guardedtcpserver.cpp
     ${_hub}/websocketframes.h ${_hub}/websocketframes.cpp
     ${_hub}/idlestreamwatcher.h ${_hub}/idlestreamwatcher.cpp
+    ${_hub}/idlesocketbuffers.h ${_hub}/idlesocketbuffers.cpp
     ${_hub}/tokenbucket.h ${_hub}/tokenbucket.cpp
     ${_hub}/passwordcheck.h ${_hub}/passwordcheck.cpp
     ${_hub}/api/router.h ${_hub}/api/router.cpp

@@ -13,6 +13,14 @@
 //   hubbench --binary build/confab --subscribers 1000 --rate 0 --seconds 10     (full speed)
 //   hubbench --target nchan --subscribers 1000 --rate 200 --seconds 10
 //   hubbench --binary build/confab --subscribers 10000 --hold                  (RSS only)
+//
+// TLS (issue 11): --tls on runs subscribers and publishers over TLS, with the hub's certificate
+// pinned by the fingerprint on its start line; --tls both runs plain then TLS (--rounds times,
+// alternating, a fresh hub each) and prints them side by side; --handshakes N opens N short TLS
+// connections (handshake + GET /healthz, --concurrency at a time) and reports the rate.
+//   hubbench --binary build/confab --tls both --rounds 2 --subscribers 1000 --rate 200
+//   hubbench --binary build/confab --tls on --subscribers 10000 --hold
+//   hubbench --binary build/confab --handshakes 3000
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -28,6 +36,10 @@
 #include <memory>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sched.h>
 #include <signal.h>
 #include <sstream>
@@ -69,6 +81,25 @@ struct Options
     bool v2 = false;
     int channels = 200;
     int perMember = 20;
+    // TLS (issue 11): "off", "on" or "both" (plain and TLS side by side, --rounds times).
+    std::string tlsMode = "off";
+    bool tls = false; // this run's subscribers and publishers use TLS
+    int rounds = 1;
+    int handshakes = 0; // > 0: the handshake-rate mode, this many connections
+    int concurrency = 16; // handshakes in flight at a time
+};
+
+// One run's figures, for the side-by-side summary of --tls both.
+struct Figures
+{
+    int subscribers = 0;
+    double rssPerIdleKiB = 0;
+    double p50Ms = 0;
+    double p99Ms = 0;
+    long long deliveries = 0;
+    long long expected = 0;
+    double serverCpuUsPerDelivery = 0;
+    double loadAverage = 0;
 };
 
 long long nowNs()
@@ -212,6 +243,7 @@ struct Server
     pid_t pid = -1;
     int port = 0;
     std::string dir;
+    std::string fingerprint; // the hub's certificate, SHA-256 hex, from its start line
 };
 
 bool haveTaskset()
@@ -268,10 +300,18 @@ Server startConfab(const Options &options)
     char c = 0;
     while (nowNs() < deadline && read(out[0], &c, 1) == 1 && c != '\n')
         line += c;
-    close(out[0]);
     const size_t colon = line.rfind(':');
     if (line.rfind("listening on http://", 0) == 0 && colon != std::string::npos)
         server.port = std::atoi(line.c_str() + colon + 1);
+    // With TLS on, the next line is "tls https://... fingerprint HEX64" (app/servecommand.cpp).
+    std::string tlsLine;
+    while (server.port > 0 && nowNs() < deadline && read(out[0], &c, 1) == 1 && c != '\n')
+        tlsLine += c;
+    const std::string fingerprintKey = "fingerprint ";
+    const size_t fingerprintAt = tlsLine.find(fingerprintKey);
+    if (tlsLine.rfind("tls ", 0) == 0 && fingerprintAt != std::string::npos)
+        server.fingerprint = tlsLine.substr(fingerprintAt + fingerprintKey.size(), 64);
+    close(out[0]);
     return server;
 }
 
@@ -352,6 +392,10 @@ struct Connection
     bool busy = false; // publisher: a request is outstanding
     std::string buffer;
     std::vector<bool> inChannel; // --v2: the channels this subscriber's member is in
+    // --tls: the connection's TLS state (see TlsClient); the fd is non-blocking from the start.
+    SSL *ssl = nullptr;
+    bool tlsReady = false; // handshake done and the hub's certificate matched the pin
+    std::string tlsOut; // bytes waiting to be encrypted and sent
 };
 
 // When the first and the last subscriber got one message (--per-message).
@@ -636,7 +680,241 @@ bool setUpV2(const Options &options, int port, V2Setup *setup)
     return true;
 }
 
-int run(const Options &options)
+// ---- TLS mode (issue 11) -------------------------------------------------------------------
+// OpenSSL's non-blocking API inside the same epoll loop as the plain sockets. The hub's
+// certificate is self-signed: it is accepted only when its SHA-256 (DER) is the fingerprint the
+// hub printed, as every Confab client pins it (no chain verification, no other trust).
+
+constexpr int TlsHandshakesInFlight = 200; // subscribers opened ahead of finished handshakes
+// A full handshake costs the hub about 1 ms of CPU (and the benchmark about as much): 10,000 TLS
+// subscribers on a busy shared machine need minutes, not the plain subscribers' seconds.
+constexpr int TlsSubscribeTimeoutMs = 600000;
+constexpr int HandshakeRunTimeoutMs = 120000;
+
+class TlsClient
+{
+public:
+    explicit TlsClient(std::string fingerprint)
+        : m_fingerprint(std::move(fingerprint))
+        , m_context(SSL_CTX_new(TLS_client_method()))
+    {
+        SSL_CTX_set_min_proto_version(m_context, TLS1_2_VERSION);
+        SSL_CTX_set_verify(m_context, SSL_VERIFY_NONE, nullptr); // the pin is checked instead
+        // No resumption: every handshake is a full one, as a new client's is.
+        SSL_CTX_set_session_cache_mode(m_context, SSL_SESS_CACHE_OFF);
+        SSL_CTX_set_options(m_context, SSL_OP_NO_TICKET);
+        // The benchmark's own 10,000 idle connections: no 34 KiB of buffers each while idle.
+        SSL_CTX_set_mode(m_context,
+                         SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE
+                             | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    }
+    ~TlsClient() { SSL_CTX_free(m_context); }
+    TlsClient(const TlsClient &) = delete;
+    TlsClient &operator=(const TlsClient &) = delete;
+
+    bool valid() const { return m_context && m_fingerprint.size() == 64; }
+    long long pinFailures() const { return m_pinFailures; }
+
+    // Starts the handshake on a non-blocking, connecting socket; `request` goes out after it.
+    void open(Connection &connection, const std::string &request) const
+    {
+        connection.ssl = SSL_new(m_context);
+        SSL_set_fd(connection.ssl, connection.fd);
+        SSL_set_connect_state(connection.ssl);
+        connection.tlsReady = false;
+        connection.tlsOut = request;
+    }
+    static void close(Connection &connection)
+    {
+        SSL_free(connection.ssl);
+        connection.ssl = nullptr;
+        connection.tlsReady = false;
+    }
+
+    // Drives the handshake, sends what is queued and hands every decrypted byte to onBytes
+    // (data, size). Reads until OpenSSL wants more from the socket: with edge-triggered epoll,
+    // bytes left in OpenSSL's buffer would raise no new report. False: failed or closed.
+    template<typename OnBytes>
+    bool pump(Connection &connection, char *buffer, size_t size, OnBytes &&onBytes)
+    {
+        ERR_clear_error();
+        if (!connection.tlsReady) {
+            const int done = SSL_connect(connection.ssl);
+            if (done != 1)
+                return wouldBlock(connection.ssl, done);
+            if (!pinMatches(connection.ssl)) {
+                ++m_pinFailures;
+                return false;
+            }
+            connection.tlsReady = true;
+        }
+        while (!connection.tlsOut.empty()) {
+            const int n = SSL_write(connection.ssl, connection.tlsOut.data(),
+                                    int(connection.tlsOut.size()));
+            if (n <= 0) {
+                if (!wouldBlock(connection.ssl, n))
+                    return false;
+                break;
+            }
+            connection.tlsOut.erase(0, size_t(n));
+        }
+        for (;;) {
+            const int n = SSL_read(connection.ssl, buffer, int(size));
+            if (n <= 0)
+                return wouldBlock(connection.ssl, n);
+            onBytes(static_cast<const char *>(buffer), size_t(n));
+        }
+    }
+
+private:
+    static bool wouldBlock(SSL *ssl, int result)
+    {
+        const int error = SSL_get_error(ssl, result);
+        return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE;
+    }
+    bool pinMatches(SSL *ssl) const
+    {
+        X509 *certificate = SSL_get1_peer_certificate(ssl);
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        const bool hashed
+            = certificate && X509_digest(certificate, EVP_sha256(), digest, &length) == 1;
+        X509_free(certificate);
+        if (!hashed)
+            return false;
+        std::string hex;
+        char two[3];
+        for (unsigned int i = 0; i < length; ++i) {
+            std::snprintf(two, sizeof(two), "%02x", digest[i]);
+            hex += two;
+        }
+        return strcasecmp(hex.c_str(), m_fingerprint.c_str()) == 0;
+    }
+
+    std::string m_fingerprint;
+    SSL_CTX *m_context;
+    long long m_pinFailures = 0;
+};
+
+void warnIfFewDescriptors(int needed)
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < rlim_t(needed))
+        std::fprintf(stderr,
+                     "hubbench: only %llu file descriptors allowed (ulimit -n), %d needed: raise "
+                     "the hard limit\n",
+                     static_cast<unsigned long long>(limit.rlim_cur), needed);
+}
+
+// --handshakes N: N short connections, `concurrency` at a time, each a full TLS handshake with
+// the pin checked, then GET /healthz and its whole answer. The hub runs pinned to one core; its
+// CPU seconds for the run give handshakes per second of one core, which the load on a shared
+// machine does not change as much as the wall-clock rate.
+int runHandshakes(const Options &options)
+{
+    raiseFdLimit();
+    signal(SIGPIPE, SIG_IGN);
+    Server server = startConfab(options);
+    if (server.port == 0 || server.fingerprint.empty()) {
+        std::fprintf(stderr, "hubbench: the hub did not start with TLS on\n");
+        stopServer(server, false);
+        return 1;
+    }
+    if (options.pin)
+        pinTo(1);
+    usleep(300000);
+    TlsClient tls(server.fingerprint);
+    const std::string request
+        = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    const int epoll = epoll_create1(0);
+    std::vector<Connection> slots(size_t(options.concurrency));
+    std::vector<epoll_event> events(EpollBatch);
+    char readBuffer[16384];
+    long long started = 0, completed = 0, failed = 0;
+    const auto openSlot = [&](size_t index) {
+        Connection &connection = slots[index];
+        connection = Connection();
+        connection.fd = connectLoopback(server.port, false);
+        if (connection.fd < 0) {
+            ++failed;
+            return;
+        }
+        ++started;
+        tls.open(connection, request);
+        epoll_event event {};
+        event.events = EPOLLIN | EPOLLOUT | EPOLLET;
+        event.data.u32 = uint32_t(index);
+        epoll_ctl(epoll, EPOLL_CTL_ADD, connection.fd, &event);
+    };
+    const auto closeSlot = [&](size_t index) {
+        Connection &connection = slots[index];
+        TlsClient::close(connection);
+        ::close(connection.fd);
+        connection.fd = -1;
+    };
+    const double cpuBefore = cpuSeconds(server.pid);
+    const long long start = nowNs();
+    for (size_t i = 0; i < slots.size() && started < options.handshakes; ++i)
+        openSlot(i);
+    while (completed + failed < options.handshakes
+           && nowNs() - start < HandshakeRunTimeoutMs * 1000000LL) {
+        const int ready = epoll_wait(epoll, events.data(), EpollBatch, 100);
+        for (int i = 0; i < ready; ++i) {
+            const size_t index = events[size_t(i)].data.u32;
+            Connection &connection = slots[index];
+            if (connection.fd < 0)
+                continue;
+            const bool alive = tls.pump(
+                connection, readBuffer, sizeof(readBuffer),
+                [&](const char *data, size_t size) { connection.buffer.append(data, size); });
+            const bool answered = takeAnswer(connection.buffer)
+                || (!alive && connection.buffer.rfind("HTTP/1.1 200", 0) == 0);
+            if (!answered && alive)
+                continue;
+            ++(answered ? completed : failed);
+            closeSlot(index);
+            if (started < options.handshakes)
+                openSlot(index);
+        }
+    }
+    const double seconds = double(nowNs() - start) / 1e9;
+    const double hubCpu = std::max(1e-6, cpuSeconds(server.pid) - cpuBefore);
+    for (size_t i = 0; i < slots.size(); ++i) {
+        if (slots[i].fd >= 0)
+            closeSlot(i);
+    }
+    ::close(epoll);
+    std::printf("handshakes=%lld/%d failed=%lld pin_failures=%lld concurrency=%d in %.2fs: "
+                "%.0f handshakes/s, hub cpu %.2fs = %.0f handshakes per hub CPU second "
+                "(one core), loadavg=%.1f\n",
+                completed, options.handshakes, failed, tls.pinFailures(), options.concurrency,
+                seconds, double(completed) / seconds, hubCpu, double(completed) / hubCpu,
+                loadAverage());
+    stopServer(server, false);
+    return completed == options.handshakes ? 0 : 1;
+}
+
+void printSideBySide(const std::vector<std::pair<Figures, Figures>> &rounds)
+{
+    std::printf("\nplain and TLS side by side (one row per round, a fresh hub each):\n");
+    std::printf("| round | subscribers | RSS/idle sub plain / TLS | delivered plain / TLS | "
+                "p50 plain / TLS | p99 plain / TLS | TLS p99 / plain p99 | hub CPU per delivery "
+                "plain / TLS | loadavg |\n");
+    int index = 0;
+    for (const auto &[plain, tls] : rounds) {
+        std::printf("| %d | %d | %.1f / %.1f KiB | %lld/%lld / %lld/%lld | %.2f / %.2f ms | "
+                    "%.2f / %.2f ms | %.2f | %.2f / %.2f us | %.1f-%.1f |\n",
+                    ++index, plain.subscribers, plain.rssPerIdleKiB, tls.rssPerIdleKiB,
+                    plain.deliveries, plain.expected, tls.deliveries, tls.expected, plain.p50Ms,
+                    tls.p50Ms, plain.p99Ms, tls.p99Ms,
+                    plain.p99Ms > 0 ? tls.p99Ms / plain.p99Ms : 0, plain.serverCpuUsPerDelivery,
+                    tls.serverCpuUsPerDelivery, std::min(plain.loadAverage, tls.loadAverage),
+                    std::max(plain.loadAverage, tls.loadAverage));
+    }
+}
+// ---- end of the TLS mode -------------------------------------------------------------------
+
+int run(const Options &options, Figures *figures = nullptr)
 {
     raiseFdLimit();
     signal(SIGPIPE, SIG_IGN);
@@ -645,6 +923,16 @@ int run(const Options &options)
         std::fprintf(stderr, "hubbench: the %s server did not start\n", options.target.c_str());
         stopServer(server, options.target == "nchan");
         return 1;
+    }
+    std::unique_ptr<TlsClient> tls;
+    if (options.tls) {
+        tls = std::make_unique<TlsClient>(server.fingerprint);
+        if (!tls->valid()) {
+            std::fprintf(stderr, "hubbench: the hub printed no TLS fingerprint\n");
+            stopServer(server, false);
+            return 1;
+        }
+        warnIfFewDescriptors(options.subscribers + options.publishers + 100);
     }
     if (options.pin)
         pinTo(1);
@@ -696,40 +984,79 @@ int run(const Options &options)
     // raise a new report. A second recv() that only says EAGAIN, or level-triggered epoll
     // polling every reported socket once more, would add to the benchmark's own load (a busy
     // benchmark reads late, and that shows up as latency).
+    // What a connection received (plain or decrypted), at `now`.
+    const auto consume = [&](Connection &connection, const char *data, size_t n, long long now) {
+        if (connection.kind == Kind::Publisher) {
+            connection.buffer.append(data, n);
+            while (takeAnswer(connection.buffer))
+                connection.busy = false;
+            return;
+        }
+        size_t offset = 0;
+        if (!connection.headSeen) {
+            connection.buffer.append(data, n);
+            const size_t head = connection.buffer.find("\r\n\r\n");
+            if (head == std::string::npos)
+                return;
+            connection.headSeen = true;
+            ++heads;
+            connection.buffer.clear();
+            offset = n; // nothing of interest comes with the head
+        }
+        scanMarkers(connection, data + offset, n - offset, now, results);
+    };
     const auto handleReadable = [&](Connection &connection) {
+        if (connection.ssl) {
+            if (!tls->pump(
+                    connection, readBuffer, sizeof(readBuffer),
+                    [&](const char *data, size_t n) { consume(connection, data, n, nowNs()); })) {
+                // Failed (a pin mismatch included) or closed by the hub: counted as missing.
+                TlsClient::close(connection);
+                close(connection.fd);
+                connection.fd = -1;
+            }
+            return;
+        }
         for (;;) {
             const ssize_t n = recv(connection.fd, readBuffer, sizeof(readBuffer), 0);
             if (n <= 0)
                 return;
             const long long now = nowNs(); // per read: a batch of 1000 sockets takes a while
-            const bool drained = size_t(n) < sizeof(readBuffer);
-            if (connection.kind == Kind::Publisher) {
-                connection.buffer.append(readBuffer, size_t(n));
-                while (takeAnswer(connection.buffer))
-                    connection.busy = false;
-                if (drained)
-                    return;
-                continue;
-            }
-            size_t offset = 0;
-            if (!connection.headSeen) {
-                connection.buffer.append(readBuffer, size_t(n));
-                const size_t head = connection.buffer.find("\r\n\r\n");
-                if (head == std::string::npos) {
-                    if (drained)
-                        return;
-                    continue;
-                }
-                connection.headSeen = true;
-                ++heads;
-                connection.buffer.clear();
-                offset = size_t(n); // nothing of interest comes with the head
-            }
-            scanMarkers(connection, readBuffer + offset, size_t(n) - offset, now, results);
-            if (drained)
+            consume(connection, readBuffer, size_t(n), now);
+            if (size_t(n) < sizeof(readBuffer)) // drained
                 return;
         }
     };
+    // --tls: a connection whose handshake is under way (subscribers opened ahead of them are
+    // bounded, so that the hub's handshake deadline measures the hub, not our queue).
+    const auto tlsPending = [&] {
+        int pending = 0;
+        for (const Connection &connection : connections)
+            pending += connection.ssl && !connection.tlsReady ? 1 : 0;
+        return pending;
+    };
+    // Opens a connection (over TLS with --tls) and sends `request` on it.
+    const auto openConnection
+        = [&](Connection &connection, uint32_t index, const std::string &request) {
+              connection.fd = connectLoopback(server.port, !tls);
+              if (connection.fd < 0)
+                  return false;
+              epoll_event event {};
+              event.events = EPOLLIN | EPOLLET;
+              event.data.u32 = index;
+              if (tls) {
+                  tls->open(connection, request);
+                  event.events |= EPOLLOUT; // the connect finishing, a full send buffer draining
+              } else {
+                  if (!request.empty())
+                      sendAll(connection.fd, request);
+                  fcntl(connection.fd, F_SETFL, fcntl(connection.fd, F_GETFL) | O_NONBLOCK);
+              }
+              epoll_ctl(epoll, EPOLL_CTL_ADD, connection.fd, &event);
+              if (tls)
+                  handleReadable(connection);
+              return true;
+          };
     const auto poll = [&](int timeoutMs) {
         const int ready = epoll_wait(epoll, events.data(), EpollBatch, timeoutMs);
         for (int i = 0; i < ready; ++i)
@@ -739,29 +1066,25 @@ int run(const Options &options)
     // Subscribe, a batch per turn.
     const long long subscribeStart = nowNs();
     int opened = 0;
-    while (heads < options.subscribers
-           && nowNs() - subscribeStart < SubscribeTimeoutMs * 1000000LL) {
-        for (int i = 0; i < ConnectBatch && opened < options.subscribers; ++i, ++opened) {
+    const long long subscribeTimeoutNs
+        = (tls ? TlsSubscribeTimeoutMs : SubscribeTimeoutMs) * 1000000LL;
+    while (heads < options.subscribers && !(tls && tls->pinFailures() > 0)
+           && nowNs() - subscribeStart < subscribeTimeoutNs) {
+        const int batch
+            = tls ? std::min(ConnectBatch, TlsHandshakesInFlight - tlsPending()) : ConnectBatch;
+        for (int i = 0; i < batch && opened < options.subscribers; ++i, ++opened) {
             Connection &connection = connections[size_t(opened)];
-            connection.fd = connectLoopback(server.port, true);
-            if (connection.fd < 0) {
+            if (options.v2)
+                connection.inChannel = v2.inChannel[size_t(opened)];
+            const std::string request = options.v2
+                ? "GET /api/v2/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + v2.tokens[size_t(opened)] + "\r\nAccept: text/event-stream\r\n\r\n"
+                : subscribeRequest;
+            if (!openConnection(connection, uint32_t(opened), request)) {
                 std::fprintf(stderr, "hubbench: connect failed after %d: %s\n", opened,
                              std::strerror(errno));
                 break;
             }
-            if (options.v2) {
-                connection.inChannel = v2.inChannel[size_t(opened)];
-                sendAll(connection.fd,
-                        "GET /api/v2/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                            + v2.tokens[size_t(opened)] + "\r\nAccept: text/event-stream\r\n\r\n");
-            } else {
-                sendAll(connection.fd, subscribeRequest);
-            }
-            fcntl(connection.fd, F_SETFL, fcntl(connection.fd, F_GETFL) | O_NONBLOCK);
-            epoll_event event {};
-            event.events = EPOLLIN | EPOLLET;
-            event.data.u32 = uint32_t(opened);
-            epoll_ctl(epoll, EPOLL_CTL_ADD, connection.fd, &event);
         }
         poll(10);
     }
@@ -770,10 +1093,21 @@ int run(const Options &options)
     poll(0);
     const long long rssIdle = rssKiB(server.pid);
     std::printf(
-        "target=%s subscribers=%d/%d subscribe_time=%.2fs rss_baseline=%lldKiB rss_idle=%lldKiB "
+        "target=%s%s subscribers=%d/%d subscribe_time=%.2fs rss_baseline=%lldKiB rss_idle=%lldKiB "
         "rss_per_idle_subscriber=%.2fKiB\n",
-        options.target.c_str(), heads, options.subscribers, subscribeSeconds, rssBaseline, rssIdle,
+        options.target.c_str(), tls ? " over TLS" : "", heads, options.subscribers,
+        subscribeSeconds, rssBaseline, rssIdle,
         heads > 0 ? double(rssIdle - rssBaseline) / heads : 0.0);
+    if (tls && !connections.empty() && connections.front().ssl)
+        std::printf("TLS: %s %s\n", SSL_get_version(connections.front().ssl),
+                    SSL_get_cipher_name(connections.front().ssl));
+    if (tls && tls->pinFailures() > 0)
+        std::printf("TLS: %lld connections refused, the hub's certificate did not match the pin\n",
+                    tls->pinFailures());
+    if (figures) {
+        figures->subscribers = heads;
+        figures->rssPerIdleKiB = heads > 0 ? double(rssIdle - rssBaseline) / heads : 0.0;
+    }
     std::fflush(stdout);
 
     bool v2Exact = true;
@@ -782,13 +1116,12 @@ int run(const Options &options)
             const size_t index = size_t(options.subscribers + p);
             Connection &connection = connections[index];
             connection.kind = Kind::Publisher;
-            connection.fd = connectLoopback(server.port, true);
-            fcntl(connection.fd, F_SETFL, fcntl(connection.fd, F_GETFL) | O_NONBLOCK);
-            epoll_event event {};
-            event.events = EPOLLIN | EPOLLET;
-            event.data.u32 = uint32_t(index);
-            epoll_ctl(epoll, EPOLL_CTL_ADD, connection.fd, &event);
+            openConnection(connection, uint32_t(index), {});
         }
+        // --tls: publishers start once their handshakes are done.
+        const long long handshakeDeadline = nowNs() + StartupTimeoutMs * 1000000LL;
+        while (tls && tlsPending() > 0 && nowNs() < handshakeDeadline)
+            poll(10);
         const double cpuBefore = cpuSeconds(server.pid);
         const long long start = nowNs();
         const long long end = start + options.seconds * 1000000000LL;
@@ -801,11 +1134,17 @@ int run(const Options &options)
             if (options.rate == 0 || now >= nextSend) {
                 for (int p = 0; p < options.publishers; ++p) {
                     Connection &publisher = connections[size_t(options.subscribers + p)];
-                    if (publisher.busy)
+                    if (publisher.busy || (publisher.ssl && !publisher.tlsReady))
                         continue;
                     publisher.busy = true;
-                    sendAll(publisher.fd,
-                            publishRequest(options, token, server.port, results.published));
+                    const std::string request
+                        = publishRequest(options, token, server.port, results.published);
+                    if (publisher.ssl) {
+                        publisher.tlsOut += request;
+                        handleReadable(publisher);
+                    } else {
+                        sendAll(publisher.fd, request);
+                    }
                     ++results.published;
                     if (options.rate > 0)
                         break;
@@ -854,6 +1193,15 @@ int run(const Options &options)
             rssBusy, serverCpu * 100, double(results.deliveries) / serverCpuSeconds,
             results.published > 0 ? serverCpuSeconds * 1e6 / double(results.published) : 0.0,
             loadAverage(), skipped > 0 ? " (publisher fell behind the rate)" : "");
+        if (figures) {
+            figures->deliveries = results.deliveries;
+            figures->expected = expected;
+            figures->p50Ms = percentile(results.latencyUs, 0.50) / 1000.0;
+            figures->p99Ms = percentile(results.latencyUs, 0.99) / 1000.0;
+            figures->serverCpuUsPerDelivery
+                = serverCpuSeconds * 1e6 / double(std::max(1LL, results.deliveries));
+            figures->loadAverage = loadAverage();
+        }
         if (options.v2) {
             v2Exact = results.misdelivered == 0 && results.deliveries == expected;
             std::printf("v2: deliveries to a member not in the message's channel: %lld%s\n",
@@ -865,6 +1213,8 @@ int run(const Options &options)
             writePerMessage(options.perMessageFile, *results.perMessage, start);
     }
     for (Connection &connection : connections) {
+        if (connection.ssl)
+            TlsClient::close(connection);
         if (connection.fd >= 0)
             close(connection.fd);
     }
@@ -910,19 +1260,53 @@ int main(int argc, char **argv)
             options.channels = std::clamp(std::atoi(value().c_str()), 1, 10000);
         else if (arg == "--per-member")
             options.perMember = std::clamp(std::atoi(value().c_str()), 1, 10000);
+        else if (arg == "--tls")
+            options.tlsMode = value();
+        else if (arg == "--rounds")
+            options.rounds = std::clamp(std::atoi(value().c_str()), 1, 20);
+        else if (arg == "--handshakes")
+            options.handshakes = std::clamp(std::atoi(value().c_str()), 1, 100000);
+        else if (arg == "--concurrency")
+            options.concurrency = std::clamp(std::atoi(value().c_str()), 1, 1000);
         else {
             std::fprintf(
                 stderr,
                 "usage: hubbench [--target confab|nchan] [--binary PATH] [--subscribers N] "
                 "[--rate MSG_PER_S|0] [--seconds S] [--publishers P] [--padding BYTES] "
                 "[--hold] [--no-pin] [--nchan-conf FILE] [--per-message FILE] "
-                "[--v2 [--channels C] [--per-member K]]\n");
+                "[--v2 [--channels C] [--per-member K]] [--tls off|on|both [--rounds R]] "
+                "[--handshakes N [--concurrency C]]\n");
             return 2;
         }
+    }
+    if (options.tlsMode != "off" && options.tlsMode != "on" && options.tlsMode != "both") {
+        std::fprintf(stderr, "hubbench: --tls takes off, on or both\n");
+        return 2;
+    }
+    if ((options.tlsMode != "off" || options.handshakes > 0) && options.target != "confab") {
+        std::fprintf(stderr, "hubbench: TLS runs need --target confab\n");
+        return 2;
     }
     if (options.target == "confab" && options.binary.empty()) {
         std::fprintf(stderr, "hubbench: --binary PATH-TO-confab is needed\n");
         return 2;
     }
-    return run(options);
+    if (options.handshakes > 0)
+        return runHandshakes(options);
+    if (options.tlsMode != "both") {
+        options.tls = options.tlsMode == "on";
+        return run(options);
+    }
+    // Plain and TLS alternate, so that a change in the machine's load hits both alike.
+    std::vector<std::pair<Figures, Figures>> rounds(size_t(options.rounds));
+    int status = 0;
+    for (auto &[plain, tls] : rounds) {
+        for (const bool overTls : {false, true}) {
+            Options one = options;
+            one.tls = overTls;
+            status |= run(one, overTls ? &tls : &plain);
+        }
+    }
+    printSideBySide(rounds);
+    return status;
 }

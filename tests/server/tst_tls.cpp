@@ -5,6 +5,7 @@
 #include "hubapiwait.h"
 #include "hubidentity.h"
 #include "hubtestkit.h"
+#include "idlesocketbuffers.h"
 #include "pinnedtls.h"
 #include "tlspolicy.h"
 
@@ -15,6 +16,8 @@
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace confab;
@@ -111,6 +114,43 @@ Ran runTool(const QString &program, const QStringList &arguments, const QByteArr
     return ran;
 }
 
+// The server side of one loopback TLS connection, set up as the hub sets up its own (a
+// QSslSocket on an accepted descriptor, the hub's kind of identity), for tests of that socket
+// alone.
+class TlsServerSide : public QTcpServer
+{
+public:
+    explicit TlsServerSide(const HubIdentity &identity)
+    {
+        m_tls = QSslConfiguration::defaultConfiguration();
+        m_tls.setLocalCertificate(identity.certificate());
+        m_tls.setPrivateKey(identity.privateKey());
+        m_tls.setProtocol(QSsl::TlsV1_2OrLater);
+        m_tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    }
+    QSslSocket *socket = nullptr;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        socket = new QSslSocket(this);
+        socket->setSocketDescriptor(descriptor);
+        socket->setSslConfiguration(m_tls);
+        socket->startServerEncryption();
+    }
+
+private:
+    QSslConfiguration m_tls;
+};
+
+QByteArray pattern(int size, int seed)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (int i = 0; i < size; ++i)
+        bytes[i] = char((i * 31 + seed) % 251);
+    return bytes;
+}
+
 } // namespace
 
 class TestTls : public QObject
@@ -120,8 +160,11 @@ private slots:
     void identityIsCreatedPrivateAndReported();
     void tlsAndPlainClientsShareOneRoom();
     void byeReachesATlsStreamWhenTheHubIsDestroyedAtOnce();
+    void releasingIdleTlsBuffersKeepsEveryByte();
+    void anIdleTlsStreamStillSeesItsClientLeave();
     void curlAndOpenSslAgreeWithTheHub();
     void badHandshakesAreCutAndCounted();
+    void aClientStallingAfterItsClientHelloIsCut();
     void pinnedClientRefusesAnImpostor();
     void requiredModeRedirectsOnlyOtherMachines();
     void offModeServesPlainOnly();
@@ -224,6 +267,85 @@ void TestTls::byeReachesATlsStreamWhenTheHubIsDestroyedAtOnce()
     QVERIFY(stream.received().contains("The host closed the room."));
 }
 
+// An idle TLS stream gives back the buffers Qt keeps in its two sockets (tests/bench/README.md):
+// only empty ones, so that no byte to send or to read is lost, and the connection goes on.
+void TestTls::releasingIdleTlsBuffersKeepsEveryByte()
+{
+    QTemporaryDir dir;
+    HubIdentity identity;
+    QString error;
+    QVERIFY2(identity.loadOrCreate(dir.path(), &error), qPrintable(error));
+    TlsServerSide server(identity);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    TlsClient client(server.serverPort(), identity.certificate());
+    QVERIFY(client.waitForEncrypted());
+    QTRY_VERIFY_WITH_TIMEOUT(server.socket && server.socket->isEncrypted(), WaitMs);
+    QSslSocket *hubSide = server.socket;
+    QTRY_COMPARE_WITH_TIMEOUT(hubSide->encryptedBytesToWrite(), 0, WaitMs);
+    QVERIFY(releaseIdleTlsBuffers(hubSide)); // after the handshake: idle
+
+    // Queued and not yet encrypted: released at once, the megabyte still arrives whole.
+    const QByteArray down = pattern(1 << 20, 1);
+    hubSide->write(down);
+    QVERIFY(hubSide->bytesToWrite() > 0);
+    releaseIdleTlsBuffers(hubSide);
+    QVERIFY(QTest::qWaitFor([&] { return client.received().size() >= down.size(); }, WaitMs));
+    QVERIFY(client.received() == down);
+
+    // Decrypted and half read: the rest stays readable.
+    const QByteArray up = pattern(300000, 2);
+    client.send(up);
+    QTRY_COMPARE_WITH_TIMEOUT(hubSide->bytesAvailable(), qint64(up.size()), WaitMs);
+    QByteArray read = hubSide->read(up.size() / 2);
+    QTRY_COMPARE_WITH_TIMEOUT(hubSide->encryptedBytesToWrite(), 0, WaitMs);
+    QVERIFY(releaseIdleTlsBuffers(hubSide)); // the empty write side goes
+    QCOMPARE(hubSide->bytesAvailable(), qint64(up.size() - read.size()));
+    read += hubSide->readAll();
+    QVERIFY(read == up);
+
+    // Released again, both ways still work.
+    QVERIFY(releaseIdleTlsBuffers(hubSide));
+    hubSide->write("after");
+    QVERIFY(client.waitFor("after"));
+    client.send("again");
+    QByteArray again;
+    QVERIFY(QTest::qWaitFor([&] { return (again += hubSide->readAll()) == "again"; }, WaitMs));
+    QCOMPARE(hubSide->state(), QAbstractSocket::ConnectedState);
+}
+
+// An idle TLS stream's descriptor is watched outside Qt's poll set, as a plain stream's: when the
+// client goes, the hub still notices at once, through the QSslSocket.
+void TestTls::anIdleTlsStreamStillSeesItsClientLeave()
+{
+    // Noticed from the client's close alone: no heartbeat write in the meantime to fail on.
+    constexpr int NoticedWithinMs = 5000;
+    HubSettings settings;
+    settings.heartbeatMs = 60000;
+    settings.messagesPerSecond = 0;
+    HubFixture fixture(settings);
+    QVERIFY2(fixture.started(), qPrintable(fixture.error));
+    const Session ana = signIn(fixture.port(), QStringLiteral("Ana"));
+    auto stream = std::make_unique<TlsClient>(fixture.port(), hubCertificate(fixture));
+    QVERIFY(stream->waitForEncrypted());
+    stream->send("GET /api/v1/rooms/lobby/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 "Accept: text/event-stream\r\nAuthorization: Bearer "
+                 + ana.token + "\r\n\r\n");
+    QVERIFY2(stream->waitFor("event: presence"), stream->received().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(fixture.port(), "confab_subscribers"), 1, WaitMs);
+    // Idle for a while (parked), still delivered to.
+    QTest::qWait(200);
+    QCOMPARE(
+        post(fixture.port(), ana, QStringLiteral("to the idle one"), QStringLiteral("i1")).status,
+        201);
+    QVERIFY2(stream->waitFor("to the idle one"), stream->received().constData());
+    QTest::qWait(200);
+
+    stream->socket().disconnectFromHost(); // close_notify, then the TCP close
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(fixture.port(), "confab_subscribers"), 0,
+                              NoticedWithinMs);
+    stream.reset();
+}
+
 void TestTls::curlAndOpenSslAgreeWithTheHub()
 {
     const QString curl = QStandardPaths::findExecutable(QStringLiteral("curl"));
@@ -307,6 +429,48 @@ void TestTls::badHandshakesAreCutAndCounted()
              201);
     QVERIFY(stream.waitFor("still here"));
     QCOMPARE(stream.socket().state(), QAbstractSocket::ConnectedState);
+}
+
+// A whole, valid ClientHello, then silence: the hub has answered and waits for the client's
+// Finished, inside its handshake, until the deadline cuts it.
+void TestTls::aClientStallingAfterItsClientHelloIsCut()
+{
+    const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty())
+        QSKIP("needs python3 (its ssl module writes the ClientHello)");
+    HubSettings settings;
+    settings.tlsHandshakeTimeoutMs = 600;
+    HubFixture fixture(settings);
+    QVERIFY2(fixture.started(), qPrintable(fixture.error));
+    // Prints how many bytes the hub answered with and "cut" once it closes; bounded by a timeout.
+    const QByteArray script = R"(
+import socket, ssl, sys
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+context.check_hostname = False
+context.verify_mode = ssl.CERT_NONE
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+tls = context.wrap_bio(incoming, outgoing)
+try:
+    tls.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+connection = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=15)
+connection.sendall(outgoing.read())
+answered = 0
+while True:
+    data = connection.recv(65536)
+    if not data:
+        break
+    answered += len(data)
+print("answered", answered, "cut")
+)";
+    const Ran stalled = runTool(
+        python, {QStringLiteral("-c"), QString::fromUtf8(script), QString::number(fixture.port())});
+    QVERIFY2(stalled.exitCode == 0, stalled.out.constData());
+    QVERIFY2(stalled.out.contains(" cut"), stalled.out.constData());
+    QVERIFY2(!stalled.out.contains("answered 0 "), stalled.out.constData()); // a ServerHello came
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(fixture.port(), "confab_tls_handshakes_failed_total"), 1,
+                              WaitMs);
 }
 
 void TestTls::pinnedClientRefusesAnImpostor()
