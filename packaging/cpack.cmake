@@ -68,13 +68,16 @@ if(UNIX AND NOT APPLE)
     # Plugins Qt loads at run time are invisible to dpkg-shlibdeps: the SQLite driver of the
     # hub's store always, the SVG icon engine for the window.
     set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, passwd")
+    # WebP images get a size and a thumbnail only with Qt's extra image formats plugin.
+    set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-image-formats-plugins")
     if(CONFAB_GUI)
         string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libqt6svg6")
         # Without a CJK font the Chinese interface, the "简体中文" entry and Chinese messages
         # are drawn as boxes; Debian's desktop tasks usually bring one, minimal installs do not.
         # Qt's own strings (Cancel, Close, Yes in standard dialogs) come from qtbase_zh_CN.qm,
         # which Debian ships apart from Qt. Without a colour emoji font 😀 in a message is a box.
-        set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, fonts-noto-cjk | fonts-wqy-microhei")
+        string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS
+               ", qt6-wayland, fonts-noto-cjk | fonts-wqy-microhei")
         string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS
                ", qt6-translations-l10n, fonts-noto-color-emoji")
     endif()

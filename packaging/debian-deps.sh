@@ -14,6 +14,7 @@ build_packages=(
     fonts-wqy-microhei          # running the window: Chinese text (the .deb recommends a CJK font)
     fonts-noto-color-emoji      # running the window: emoji in messages (the .deb recommends it too)
     qt6-translations-l10n       # running the window: Qt's own strings in Chinese (Cancel, Close)
+    qt6-image-formats-plugins   # the hub's thumbnails and the window's viewer: WebP (Qt's own plugin)
 )
 test_packages=(
     xvfb xauth                  # the window under a virtual X server
