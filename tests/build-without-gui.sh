@@ -11,8 +11,10 @@ cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
 cmake --build "$build_dir"
 
 # The binary must really be widget-free.
-if ldd "$build_dir/confab" | grep -q -E 'libQt6(Widgets|Gui)'; then
-    echo "build-without-gui: confab links Qt Widgets or Gui although CONFAB_GUI=OFF" >&2
+# Qt Gui is allowed (the hub decodes images for thumbnails with QImageReader, no window system);
+# Qt Widgets is not.
+if ldd "$build_dir/confab" | grep -q -E 'libQt6Widgets'; then
+    echo "build-without-gui: confab links Qt Widgets although CONFAB_GUI=OFF" >&2
     exit 1
 fi
 cd "$build_dir"
