@@ -615,13 +615,14 @@ std::vector<ChatEvent> SqliteChatStore::memberEventsAfter(const QString &memberI
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
     // Only what happened while a member: a channel joined later is read through paging.
-    query.prepare(QStringLiteral("SELECT %1, e.conversation FROM events e JOIN memberships m"
-                                 " ON m.conversation = e.conversation AND m.member_id = ?"
-                                 " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
-                                 " LIMIT ?")
-                      .arg(QStringLiteral("e.seq, e.kind, e.member_id, e.member_name, e.text, e.ts,"
-                                          " e.client_id, e.edited_ts, e.deleted, e.target, e.call, ")
-                           + SqliteFileStore::attachmentColumn(QStringLiteral("e.seq"))));
+    query.prepare(
+        QStringLiteral("SELECT %1, e.conversation FROM events e JOIN memberships m"
+                       " ON m.conversation = e.conversation AND m.member_id = ?"
+                       " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
+                       " LIMIT ?")
+            .arg(QStringLiteral("e.seq, e.kind, e.member_id, e.member_name, e.text, e.ts,"
+                                " e.client_id, e.edited_ts, e.deleted, e.target, e.call, ")
+                 + SqliteFileStore::attachmentColumn(QStringLiteral("e.seq"))));
     query.addBindValue(memberId);
     query.addBindValue(afterId);
     query.addBindValue(limit);
