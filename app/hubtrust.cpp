@@ -54,6 +54,20 @@ void HubTrustStore::forget(const QUrl &url)
     settings.remove(keyOf(url));
 }
 
+QString groupedFingerprint(const QString &fingerprint, int groupsPerLine)
+{
+    constexpr int GroupDigits = 4;
+    QString out;
+    for (qsizetype i = 0; i < fingerprint.size(); i += GroupDigits) {
+        if (i > 0) {
+            const bool lineEnd = (i / GroupDigits) % groupsPerLine == 0;
+            out += lineEnd ? QLatin1Char('\n') : QLatin1Char(' ');
+        }
+        out += fingerprint.mid(i, GroupDigits);
+    }
+    return out;
+}
+
 QString fingerprintOfLink(const QUrl &link, bool *malformed)
 {
     if (malformed)

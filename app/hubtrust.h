@@ -29,6 +29,9 @@ public:
 // not a fingerprint.
 QString fingerprintOfLink(const QUrl &link, bool *malformed = nullptr);
 
+// A fingerprint for people to compare: groups of four digits, `groupsPerLine` to a line.
+QString groupedFingerprint(const QString &fingerprint, int groupsPerLine);
+
 // Connects, completes a TLS handshake, reads the hub's certificate and closes: no byte of HTTP
 // (no name, password or token) is sent. Every certificate is accepted here, because nothing is
 // trusted yet: what the user or the store then decides is what counts.

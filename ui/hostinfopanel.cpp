@@ -1,5 +1,7 @@
 #include "hostinfopanel.h"
 
+#include "hubtrust.h"
+
 #include "hubhost.h"
 #include "qrcodewidget.h"
 
@@ -18,7 +20,6 @@ namespace confab {
 namespace {
 constexpr int FieldPaddingPx = 16;
 // 64 hex digits as 4 lines of 4 groups of 4: each line 19 monospace characters.
-constexpr int FingerprintGroupDigits = 4;
 constexpr int FingerprintGroupsPerLine = 4;
 } // namespace
 
@@ -106,15 +107,7 @@ QLabel *HostInfoPanel::fingerprintLabel() const
 
 QString HostInfoPanel::fingerprintBlock(const QString &fingerprint)
 {
-    QString out;
-    for (qsizetype i = 0; i < fingerprint.size(); i += FingerprintGroupDigits) {
-        if (i > 0) {
-            const bool lineEnd = (i / FingerprintGroupDigits) % FingerprintGroupsPerLine == 0;
-            out += lineEnd ? QLatin1Char('\n') : QLatin1Char(' ');
-        }
-        out += fingerprint.mid(i, FingerprintGroupDigits);
-    }
-    return out;
+    return groupedFingerprint(fingerprint, FingerprintGroupsPerLine);
 }
 
 void HostInfoPanel::addRow(const QUrl &url, int row)

@@ -1,5 +1,7 @@
 #include "hubtrustcheck.h"
 
+#include "hubtrust.h"
+
 #include <QMessageBox>
 #include <QPushButton>
 #include <QWidget>
@@ -7,7 +9,6 @@
 namespace confab {
 
 namespace {
-constexpr int FingerprintGroupDigits = 4;
 constexpr int FingerprintGroupsPerLine = 8;
 } // namespace
 
@@ -31,15 +32,7 @@ void HubTrustCheck::setProbeTimeoutMs(int ms)
 
 QString HubTrustCheck::grouped(const QString &fingerprint)
 {
-    QString out;
-    for (qsizetype i = 0; i < fingerprint.size(); i += FingerprintGroupDigits) {
-        if (i > 0) {
-            const bool lineEnd = (i / FingerprintGroupDigits) % FingerprintGroupsPerLine == 0;
-            out += lineEnd ? QLatin1Char('\n') : QLatin1Char(' ');
-        }
-        out += fingerprint.mid(i, FingerprintGroupDigits);
-    }
-    return out;
+    return groupedFingerprint(fingerprint, FingerprintGroupsPerLine);
 }
 
 QUrl HubTrustCheck::pinnedUrl(const QUrl &url)
