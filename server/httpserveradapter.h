@@ -56,6 +56,10 @@ public:
     // close (the `bye`). A WebSocket gets a close frame (1001, going away) instead.
     void finish();
     bool isWebSocket() const { return m_kind == Kind::WebSocket; }
+    // Whether write() leaves the bytes in Qt's buffer, to reach the kernel only in a later
+    // event-loop turn (a TLS stream encrypts them then; a WebSocket's go through Qt too): the
+    // fan-out flushes those streams once its walk is done.
+    bool writesThroughQt() const { return m_descriptor < 0; }
     void abort();
     QTcpSocket *socket() const { return m_socket; }
 

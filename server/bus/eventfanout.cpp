@@ -5,6 +5,7 @@
 
 #include <QLoggingCategory>
 #include <QMetaMethod>
+#include <QPointer>
 #include <QTcpSocket>
 
 #include <algorithm>
@@ -80,6 +81,11 @@ void EventFanout::sweep(qint64 budgetUs)
     QElapsedTimer clock;
     clock.start();
     std::vector<quint64> slow;
+    // Streams whose bytes wait in Qt's buffer (TLS, WebSocket): flushed after the walk, so that
+    // they reach the kernel in this turn rather than after a queued flush and a write notifier
+    // per socket (which put a TLS subscriber's p99 at 4 times a plain one's). Not inside the
+    // walk: a flush that fails aborts the socket, whose disconnected() edits the subscriber list.
+    std::vector<QPointer<QTcpSocket>> toFlush;
     int visited = 0;
     bool more = true;
     while (more) {
@@ -93,6 +99,8 @@ void EventFanout::sweep(qint64 budgetUs)
                     slow.push_back(subscriber.id);
                 } else {
                     stream.write(chunk);
+                    if (stream.writesThroughQt())
+                        toFlush.emplace_back(stream.socket());
                     m_metrics->eventsSent += qint64(m_head - subscriber.sentUpTo);
                     m_metrics->bytesSent += chunk.size();
                 }
@@ -117,6 +125,10 @@ void EventFanout::sweep(qint64 budgetUs)
         m_sweepTimer.start();
 
     dropSlow(slow);
+    for (const QPointer<QTcpSocket> &socket : toFlush) {
+        if (socket)
+            socket->flush();
+    }
 }
 
 void EventFanout::dropSlow(const std::vector<quint64> &slow)
