@@ -63,11 +63,11 @@ bool isDeleted(const QModelIndex &index)
     return index.data(MessageModel::DeletedRole).toBool();
 }
 
-// The file a message carries (not for a deleted one: its file is gone with it).
+// The file a message carries (the model gives none for a deleted message).
 std::optional<FileAttachment> attachmentOf(const QModelIndex &index)
 {
     const QVariant value = index.data(MessageModel::AttachmentRole);
-    if (!value.isValid() || isDeleted(index))
+    if (!value.isValid())
         return std::nullopt;
     return value.value<FileAttachment>();
 }

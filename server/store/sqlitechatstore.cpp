@@ -62,10 +62,17 @@ QString notNull(const QString &text)
     return text.isNull() ? QStringLiteral("") : text;
 }
 
-// The last one is the message's attachment (SqliteFileStore::attachmentColumn("seq")).
-const QString EventColumns = QStringLiteral(
-    "seq, kind, member_id, member_name, text, ts, client_id, edited_ts, deleted, target, call,"
-    " (SELECT f.attachment FROM files f WHERE f.message_seq = seq)");
+// The same columns of `events` aliased as `e` (for joins); the last one is the message's
+// attachment, from the files table.
+QString eventColumnsOf(const QString &alias)
+{
+    QString columns;
+    for (const char *name : {"seq", "kind", "member_id", "member_name", "text", "ts", "client_id",
+                             "edited_ts", "deleted", "target", "call"})
+        columns += alias + QLatin1String(name) + QLatin1String(", ");
+    return columns + SqliteFileStore::attachmentColumn(alias + QLatin1String("seq"));
+}
+const QString EventColumns = eventColumnsOf(QString());
 // Where the newest number of the hub-wide sequence handed to a call event is kept (call events
 // are not stored; see ChatStore::appendCallEvent).
 constexpr QLatin1StringView SequenceHighKey("sequence_high");
@@ -615,14 +622,11 @@ std::vector<ChatEvent> SqliteChatStore::memberEventsAfter(const QString &memberI
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
     // Only what happened while a member: a channel joined later is read through paging.
-    query.prepare(
-        QStringLiteral("SELECT %1, e.conversation FROM events e JOIN memberships m"
-                       " ON m.conversation = e.conversation AND m.member_id = ?"
-                       " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
-                       " LIMIT ?")
-            .arg(QStringLiteral("e.seq, e.kind, e.member_id, e.member_name, e.text, e.ts,"
-                                " e.client_id, e.edited_ts, e.deleted, e.target, e.call, ")
-                 + SqliteFileStore::attachmentColumn(QStringLiteral("e.seq"))));
+    query.prepare(QStringLiteral("SELECT %1, e.conversation FROM events e JOIN memberships m"
+                                 " ON m.conversation = e.conversation AND m.member_id = ?"
+                                 " WHERE e.seq > ? AND e.seq >= m.joined_seq ORDER BY e.seq"
+                                 " LIMIT ?")
+                      .arg(eventColumnsOf(QStringLiteral("e."))));
     query.addBindValue(memberId);
     query.addBindValue(afterId);
     query.addBindValue(limit);
