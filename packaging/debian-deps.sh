@@ -19,6 +19,7 @@ build_packages=(
 test_packages=(
     xvfb xauth                  # the window under a virtual X server
     chromium nodejs npm         # browser tests (playwright-core drives Debian's chromium)
+    coturn                      # web_calls_turn: a call relayed by turnserver (docs/coturn.md)
     curl iproute2 procps
     openssl                     # tst_tls: openssl s_client against the hub
     python3                     # tst_tls: a ClientHello from Python's ssl module, then silence

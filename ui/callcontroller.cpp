@@ -23,9 +23,10 @@ CallController::CallController(CallBanner *banner, QObject *parent)
     : QObject(parent)
     , m_banner(banner)
     , m_opener([](const QUrl &url) { return QDesktopServices::openUrl(url); })
+    , m_ringSound([] { QApplication::beep(); })
 {
     m_ringBeep.setInterval(RingBeepIntervalMs);
-    connect(&m_ringBeep, &QTimer::timeout, this, [] { QApplication::beep(); });
+    connect(&m_ringBeep, &QTimer::timeout, this, [this] { m_ringSound(); });
     connect(m_banner, &CallBanner::acceptRequested, this, &CallController::accept);
     connect(m_banner, &CallBanner::declineRequested, this, &CallController::decline);
 }
@@ -48,6 +49,11 @@ void CallController::setConnection(HubConnection *connection)
 void CallController::setTray(QSystemTrayIcon *tray)
 {
     m_tray = tray;
+}
+
+void CallController::setRingSound(RingSound sound)
+{
+    m_ringSound = std::move(sound);
 }
 
 void CallController::setUrlOpener(CallHandoff::UrlOpener opener)
@@ -76,17 +82,17 @@ void CallController::onIncomingCall(IncomingCall *call)
 {
     m_banner->showCall(call);
     connect(call, &IncomingCall::finished, this, [this] { m_ringBeep.stop(); });
-    QApplication::beep();
+    m_ringSound();
     m_ringBeep.start();
     if (QWidget *window = m_banner->window())
         QApplication::alert(window); // the taskbar entry asks for attention
-    if (m_tray && m_tray->isVisible()) {
-        const QString name = call->caller().name;
-        m_tray->showMessage(call->isVideo() ? tr("Incoming video call") : tr("Incoming call"),
-                            call->isVideo() ? tr("%1 is calling (video)").arg(name)
-                                            : tr("%1 is calling").arg(name),
-                            QSystemTrayIcon::Information, TrayMessageMs);
-    }
+    const QString name = call->caller().name;
+    const QString title = call->isVideo() ? tr("Incoming video call") : tr("Incoming call");
+    const QString text
+        = call->isVideo() ? tr("%1 is calling (video)").arg(name) : tr("%1 is calling").arg(name);
+    if (m_tray && m_tray->isVisible())
+        m_tray->showMessage(title, text, QSystemTrayIcon::Information, TrayMessageMs);
+    emit ringAnnounced(title, text);
 }
 
 void CallController::accept(const QString &callId)

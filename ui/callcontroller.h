@@ -11,6 +11,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <functional>
+
 class QListView;
 class QPoint;
 class QSystemTrayIcon;
@@ -33,6 +35,12 @@ public:
 
     void setConnection(HubConnection *connection); // nullptr: nothing rings
     void setTray(QSystemTrayIcon *tray); // nullptr: no tray notification
+    // The ring's sound, played at once and then every RingBeepIntervalMs while the call rings
+    // (default QApplication::beep; tests count the rings instead).
+    using RingSound = std::function<void()>;
+    void setRingSound(RingSound sound);
+    // True from the first ring until the call stops ringing here (answered, declined, ended).
+    bool isRinging() const { return m_ringBeep.isActive(); }
     // How links are opened (default QDesktopServices::openUrl; tests record them instead).
     void setUrlOpener(CallHandoff::UrlOpener opener);
     // Adds "Call" and "Video call" to the list's context menu (a member list: MemberModel rows).
@@ -44,6 +52,8 @@ public:
 signals:
     // Something went wrong where the user is not looking at the banner (starting a call).
     void problem(const QString &text);
+    // A call started ringing here: announced in the tray's message too, when the tray shows.
+    void ringAnnounced(const QString &title, const QString &text);
 
 private:
     void onIncomingCall(IncomingCall *call);
@@ -56,6 +66,7 @@ private:
     QPointer<HubConnection> m_connection;
     QPointer<QSystemTrayIcon> m_tray;
     CallHandoff::UrlOpener m_opener;
+    RingSound m_ringSound;
     QPointer<CallHandoff> m_handoff; // for the current connection's HubApi
     QTimer m_ringBeep;
 };

@@ -347,7 +347,8 @@
             ignoreOffer: false,
             settingAnswer: false,
             tracksAdded: false,
-            sendChain: Promise.resolve(),
+            sendBarrier: Promise.resolve(), // the last description sent (see sendSignal)
+            sendInFlight: [],               // candidates sent since that description
             receiveChain: Promise.resolve(),
             clock: null,
             connectedAt: 0,
@@ -371,19 +372,30 @@
             current.pc.addTrack(track, current.local);
     }
 
-    // Signals go one after another, so the other side gets them in order (an offer before its
-    // candidates) although the browser may use several connections.
+    // The other side needs a description before the candidates that follow it, so an offer or
+    // answer is sent after everything before it, and a candidate after the last description
+    // before it; but candidates do not wait for each other (they may arrive in any order): a burst
+    // of a dozen, sent one reply after another, would reach the other side a dozen round trips
+    // late when the hub is busy.
     function sendSignal(payload) {
         const call = current;
-        call.sendChain = call.sendChain.then(async () => {
+        const post = async () => {
             try {
                 await app.api('POST', '/calls/' + encodeURIComponent(call.call.id) + '/signal',
                     { device, ...payload });
             } catch (e) {
                 // A lost signal shows as a call that does not connect; hang-up is always there.
             }
-        });
-        return call.sendChain;
+        };
+        if (payload.description) {
+            const before = Promise.all([call.sendBarrier, ...call.sendInFlight]);
+            call.sendInFlight = [];
+            call.sendBarrier = before.then(post);
+            return call.sendBarrier;
+        }
+        const sent = call.sendBarrier.then(post);
+        call.sendInFlight.push(sent);
+        return sent;
     }
 
     async function createPeer() {

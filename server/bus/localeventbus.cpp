@@ -64,6 +64,15 @@ void LocalEventBus::publish(const PublishableEvent &event, const Audience &audie
     }
     if (audience.kind == Audience::Kind::Member) {
         deliver(audience.id);
+        // Written now rather than in the sweep of the next event-loop turn: these are a call's
+        // signals (and read marks), waited for by one person, and their member's fan-out holds a
+        // few devices, so the write costs microseconds. Under chat load the next turn can be
+        // milliseconds away (it runs the room sweeps' slices and reads the posts first). Anything
+        // queued for the member before goes out in the same write, in order.
+        for (auto *fanouts : {&m_memberFanouts, &m_memberSockets}) {
+            if (const auto it = fanouts->find(audience.id); it != fanouts->end())
+                it->second->flush();
+        }
         return;
     }
     const auto room = m_fanouts.find(audience.id);

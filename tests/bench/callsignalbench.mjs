@@ -7,6 +7,9 @@
 //
 //   node tests/bench/callsignalbench.mjs --hub http://127.0.0.1:PORT/ [--seconds 15]
 //
+// A's signals go over kept-alive connections, as a browser's fetch() sends them;
+// --new-connections opens one per signal instead (the bench's behaviour before 1 Dec 2026).
+//
 // With --hub, the load comes from elsewhere (hubbench, which is C++ and reads 1000 streams far
 // faster than Node can): only A and B sign in to that hub and the signals are measured; hubbench's
 // messages carry `@T<ns>#` (CLOCK_MONOTONIC, which is also Node's hrtime), so B's stream measures
@@ -29,6 +32,9 @@ function option(name, fallback) {
     const index = args.indexOf('--' + name);
     return index >= 0 ? args[index + 1] : fallback;
 }
+
+// How A sends its signals: a browser reuses its connections to the hub (HTTP/1.1 keep-alive).
+const signalAgent = args.includes('--new-connections') ? false : new http.Agent({ keepAlive: true, maxSockets: 6 });
 
 // ---- the subscriber process: open N member streams, count bytes, report -----------------------
 if (process.env.CALLBENCH_ROLE === 'subscribers') {
@@ -103,12 +109,14 @@ async function measureOnly(base, seconds, signalRate) {
     while (Date.now() < deadline) {
         const n = ++sequence;
         sent.set(n, performance.now());
-        request(base, 'POST', `/api/v2/calls/${callId}/signal`, { token: ana.token, body: { device: 'd_ana', candidate: { candidate: 'bench:' + n, sdpMid: '0', sdpMLineIndex: 0 } } }).catch(() => {});
+        request(base, 'POST', `/api/v2/calls/${callId}/signal`, { token: ana.token, agent: signalAgent, body: { device: 'd_ana', candidate: { candidate: 'bench:' + n, sdpMid: '0', sdpMLineIndex: 0 } } }).catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, 1000 / signalRate));
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await request(base, 'POST', `/api/v2/calls/${callId}/hangup`, { token: ana.token });
     stream.destroy();
+    if (signalAgent)
+        signalAgent.destroy();
     const latencies = [...sent].filter(([n]) => arrived.has(n)).map(([n, at]) => arrived.get(n) - at).sort((a, b) => a - b);
     chat.sort((a, b) => a - b);
     console.log(`signals sent ${sent.size}, arrived ${latencies.length}`);
@@ -197,7 +205,7 @@ async function main() {
         while (Date.now() < deadline - 500) {
             const n = ++sequence;
             sent.set(n, performance.now());
-            request(base, 'POST', `/api/v2/calls/${callId}/signal`, { token: ana.token, body: { device: 'd_ana', candidate: { candidate: 'bench:' + n, sdpMid: '0', sdpMLineIndex: 0 } } }).catch(() => {});
+            request(base, 'POST', `/api/v2/calls/${callId}/signal`, { token: ana.token, agent: signalAgent, body: { device: 'd_ana', candidate: { candidate: 'bench:' + n, sdpMid: '0', sdpMLineIndex: 0 } } }).catch(() => {});
             await new Promise((resolve) => setTimeout(resolve, 1000 / signalRate));
         }
         clearInterval(postTimer);
@@ -227,6 +235,8 @@ async function main() {
         if (chatLatencies.length)
             console.log(`reference, chat messages to the same stream (${chatLatencies.length}): p50 ${percentile(chatLatencies, 0.5).toFixed(2)}, p99 ${percentile(chatLatencies, 0.99).toFixed(2)} ms`);
         boStream.destroy();
+        if (signalAgent)
+            signalAgent.destroy();
     } finally {
         await hub.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });

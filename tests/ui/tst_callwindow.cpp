@@ -26,6 +26,7 @@
 #include <QListView>
 #include <QMenu>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -124,6 +125,18 @@ void saveScreenshot(QWidget &window, const QString &name)
     window.grab().save(dir + u'/' + name + QStringLiteral(".png"));
 }
 
+// The whole screen, with what other programs show on it (a tray's balloon or a notification
+// daemon's popup), after they have had `settleMs` to draw; on a display only.
+void saveScreenScreenshot(const QString &name, int settleMs)
+{
+    const QString dir = qEnvironmentVariable("CONFAB_SCREENSHOT_DIR");
+    if (dir.isEmpty() || QGuiApplication::platformName() == QLatin1StringView("offscreen"))
+        return;
+    QTest::qWait(settleMs);
+    if (QScreen *screen = QGuiApplication::primaryScreen())
+        screen->grabWindow(0).save(dir + u'/' + name + QStringLiteral(".png"));
+}
+
 } // namespace
 
 class TestCallWindow : public QObject
@@ -144,6 +157,8 @@ private:
     std::unique_ptr<MainWindow> m_guest;
     QList<QUrl> m_anaLinks;
     QList<QUrl> m_boLinks;
+    int m_anaRings = 0; // the ring sounds Ana's window played
+    QStringList m_anaNotices; // what it announced outside the window (title: text)
 };
 
 void TestCallWindow::initTestCase()
@@ -158,6 +173,10 @@ bool TestCallWindow::startBoth(QTemporaryDir &hostDir, QTemporaryDir &joinDir)
 {
     m_anaLinks.clear();
     m_boLinks.clear();
+    // The previous test's windows go first, the guest before its host: a guest left reconnecting
+    // finds the next host (the same room, on loopback) and takes the name "Bo" there.
+    m_guest.reset();
+    m_host.reset();
     m_host = std::make_unique<MainWindow>();
     m_host->setDataDir(hostDir.path());
     m_host->setHostBindAddress(QHostAddress(QHostAddress::LocalHost));
@@ -189,6 +208,13 @@ bool TestCallWindow::startBoth(QTemporaryDir &hostDir, QTemporaryDir &joinDir)
         m_boLinks.append(url);
         return true;
     });
+    m_anaRings = 0;
+    m_anaNotices.clear();
+    m_host->chatPage()->calls()->setRingSound([this] { ++m_anaRings; });
+    connect(m_host->chatPage()->calls(), &CallController::ringAnnounced, this,
+            [this](const QString &title, const QString &text) {
+                m_anaNotices.append(title + QStringLiteral(": ") + text);
+            });
     return QTest::qWaitFor(
         [&] {
             return !memberIdByName(*m_guest, QStringLiteral("Ana")).isEmpty()
@@ -244,9 +270,22 @@ void TestCallWindow::ringAcceptInTheBrowserAndSummary()
     // Bo's own window does not ring for his own call.
     QVERIFY(!m_guest->chatPage()->callBanner()->isVisible());
     saveScreenshot(*m_host, QStringLiteral("banner-") + m_language);
+    // It rings at once, announces the call outside the window once, and rings again while the
+    // call keeps ringing.
+    CallController *anaCalls = m_host->chatPage()->calls();
+    QVERIFY(anaCalls->isRinging());
+    QCOMPARE(m_anaRings, 1);
+    QCOMPARE(m_anaNotices,
+             QStringList {CallController::tr("Incoming video call") + QStringLiteral(": ")
+                          + CallController::tr("%1 is calling (video)").arg(QStringLiteral("Bo"))});
+    QTRY_VERIFY_WITH_TIMEOUT(m_anaRings >= 2, 2 * CallController::RingBeepIntervalMs);
+    saveScreenScreenshot(QStringLiteral("screen-ringing-") + m_language, 0);
 
     // Ana accepts: the link opens the browser to accept that call; the banner waits for it.
     QTest::mouseClick(banner->acceptButton(), Qt::LeftButton);
+    // The ringing stops with the click (the browser takes over) and stays stopped.
+    QVERIFY(!anaCalls->isRinging());
+    const int ringsAtAccept = m_anaRings;
     QTRY_COMPARE_WITH_TIMEOUT(m_anaLinks.size(), 1, NetworkWaitMs);
     const QUrl acceptLink = m_anaLinks.first();
     QCOMPARE(fragmentItem(acceptLink, QStringLiteral("action")), QStringLiteral("accept"));
@@ -263,6 +302,9 @@ void TestCallWindow::ringAcceptInTheBrowserAndSummary()
     });
     QVERIFY2(accepted.ok(), qPrintable(accepted.error.message));
     QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), NetworkWaitMs);
+    QTest::qWait(CallController::RingBeepIntervalMs + 500);
+    QCOMPARE(m_anaRings, ringsAtAccept);
+    QCOMPARE(m_anaNotices.size(), 1);
 
     // The call ends: the DM (open in Bo's window) shows the summary in the window's language.
     const auto hungUp = waitFor<HubApi::Nothing>(
@@ -304,10 +346,16 @@ void TestCallWindow::callerCancelsAndDecline()
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), NetworkWaitMs);
     QCOMPARE(banner->textLabel()->text(),
              CallBanner::tr("%1 is calling").arg(QStringLiteral("Bo")));
+    CallController *anaCalls = m_host->chatPage()->calls();
+    QVERIFY(anaCalls->isRinging());
+    QCOMPARE(m_anaNotices,
+             QStringList {CallController::tr("Incoming call") + QStringLiteral(": ")
+                          + CallController::tr("%1 is calling").arg(QStringLiteral("Bo"))});
     const auto cancelled
         = waitFor<HubApi::Nothing>([&](auto done) { bo->hangupCall(first.value->id, done); });
     QVERIFY2(cancelled.ok(), qPrintable(cancelled.error.message));
     QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), NetworkWaitMs);
+    QVERIFY(!anaCalls->isRinging()); // the caller gave up: the ringing stops with the banner
     m_host->chatPage()->openConversation(first.value->conversation);
     const QString missed
         = callSummaryText(QJsonObject {{QStringLiteral("outcome"), QStringLiteral("missed")},
@@ -324,7 +372,9 @@ void TestCallWindow::callerCancelsAndDecline()
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible() && banner->call()
                                  && banner->call()->id() == second.value->id,
                              NetworkWaitMs);
+    QVERIFY(anaCalls->isRinging());
     QTest::mouseClick(banner->declineButton(), Qt::LeftButton);
+    QVERIFY(!anaCalls->isRinging());
     QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), NetworkWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(boEnded.size(), 1, NetworkWaitMs);
     QCOMPARE(boEnded.first().at(1).toString(), QStringLiteral("declined"));

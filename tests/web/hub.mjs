@@ -18,8 +18,9 @@ function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-// Minimal HTTP client on node:http (fetch would add headers a native client does not send).
-export function request(baseUrl, method, path, { token, body, headers = {} } = {}) {
+// Minimal HTTP client on node:http (fetch would add headers a native client does not send). A new
+// connection per request unless `agent` (an http.Agent with keepAlive) is given.
+export function request(baseUrl, method, path, { token, body, headers = {}, agent = false } = {}) {
     return new Promise((resolve, reject) => {
         const url = new URL(path, baseUrl);
         const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
@@ -32,7 +33,7 @@ export function request(baseUrl, method, path, { token, body, headers = {} } = {
         } else if (method === 'POST' || method === 'DELETE' || method === 'PUT' || method === 'PATCH') {
             allHeaders['Content-Length'] = 0;
         }
-        const req = http.request(url, { method, headers: allHeaders, agent: false }, (res) => {
+        const req = http.request(url, { method, headers: allHeaders, agent }, (res) => {
             const chunks = [];
             res.on('data', (chunk) => chunks.push(chunk));
             res.on('end', () => {

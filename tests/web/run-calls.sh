@@ -3,8 +3,20 @@
 # namespace of its own with only `lo` up (unshare --net --map-root-user), so that WebRTC media
 # between the two Chromium pages stays on loopback and nothing reaches the machine's network.
 # Needs CONFAB_BINARY (set by ctest). Exit code 77 tells ctest the test was skipped.
+#   run-calls.sh          calls.test.mjs (peer to peer, host candidates)
+#   run-calls.sh turn     calls-turn.test.mjs (relayed by coturn's turnserver, docs/coturn.md)
 set -euo pipefail
 cd "$(dirname "$0")"
+suite="${1:-direct}"
+tests=calls.test.mjs
+if [[ "$suite" == turn ]]; then
+    tests=calls-turn.test.mjs
+    export TURNSERVER="${TURNSERVER:-$(command -v turnserver || true)}"
+    if [[ -z "$TURNSERVER" ]]; then
+        echo "TURN call test skipped: turnserver is needed (Debian coturn; packaging/debian-deps.sh test)" >&2
+        exit 77
+    fi
+fi
 
 export CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null || [[ -z "$CHROMIUM" ]]; then
@@ -22,4 +34,4 @@ fi
 
 export CONFAB_CALLS_EXTRA_ADDRESS=10.77.0.1
 exec unshare --net --map-root-user sh -c \
-    'ip link set lo up && ip addr add 10.77.0.1/32 dev lo && exec node --test calls.test.mjs'
+    'ip link set lo up && ip addr add 10.77.0.1/32 dev lo && exec node --test "$0"' "$tests"
