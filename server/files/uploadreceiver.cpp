@@ -82,7 +82,9 @@ bool UploadReceiver::consume(qint64 read)
 
 void UploadReceiver::readBody()
 {
-    if (m_ended || m_offThread || !m_socket || !m_service)
+    // While the move to a worker is pending, what arrives waits for it (Qt buffers at most a
+    // piece).
+    if (m_ended || m_offThread || m_movePending || !m_socket || !m_service)
         return;
     // First what Qt has buffered (the body's start may have come with the head).
     while (m_remaining > 0 && m_socket->bytesAvailable() > 0) {
@@ -95,6 +97,7 @@ void UploadReceiver::readBody()
 #ifdef Q_OS_UNIX
     if (usesRawDescriptor(m_socket) && m_remaining > 0 && !m_triedOffThread) {
         m_triedOffThread = true;
+        m_movePending = true;
         // Not from inside the socket's readyRead handlers: Qt enables the read notifier again
         // after them.
         QTimer::singleShot(0, this, &UploadReceiver::moveOffThread);
@@ -130,6 +133,7 @@ void UploadReceiver::readBody()
 
 void UploadReceiver::moveOffThread()
 {
+    m_movePending = false;
     if (m_ended || !m_socket || !m_service)
         return;
     // What Qt read meanwhile is written here (reading enables the read notifier again).

@@ -68,6 +68,7 @@ private:
     QTimer m_stall;
     bool m_ended = false;
     bool m_triedOffThread = false;
+    bool m_movePending = false; // moveOffThread() runs at the next turn
     bool m_offThread = false; // a worker reads the body now
     QPointer<QSocketNotifier> m_parkedNotifier; // disabled while a worker reads the socket
 };
