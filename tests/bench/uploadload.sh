@@ -14,6 +14,9 @@
 #     -u UPLOADS    uploads at once (default 4)
 #     -s SECONDS    hubbench's publishing time (default 25)
 #     -b            also a run without uploads per build and round (the baseline)
+#     -n            hubbench --no-pin: the hub may use every core (by default hubbench pins the
+#                   hub to CPU 0 and itself to CPU 1, so the hub's upload threads share the core
+#                   of its event loop)
 #
 # Bounded: every hubbench run publishes for SECONDS, every curl has --max-time, and the sources
 # (UPLOADS x MIB in /dev/shm) and the hubs' data directories are deleted at the end. It runs itself
@@ -30,18 +33,20 @@ mib=1024
 uploads=4
 seconds=25
 baseline=0
-while getopts "r:m:u:s:b" option; do
+pin=()
+while getopts "r:m:u:s:bn" option; do
     case $option in
     r) rounds=$OPTARG ;;
     m) mib=$OPTARG ;;
     u) uploads=$OPTARG ;;
     s) seconds=$OPTARG ;;
     b) baseline=1 ;;
+    n) pin=(--no-pin) ;;
     *) exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
-(($# > 0)) || { echo "usage: $0 [-r ROUNDS] [-m MIB] [-u UPLOADS] [-s SECONDS] [-b] BUILD_DIR..."; exit 2; }
+(($# > 0)) || { echo "usage: $0 [-r ROUNDS] [-m MIB] [-u UPLOADS] [-s SECONDS] [-b] [-n] BUILD_DIR..."; exit 2; }
 builds=()
 for dir in "$@"; do
     dir=$(realpath "$dir")
@@ -77,7 +82,7 @@ hub_pid() { ss -ltnpH 2>/dev/null | grep '"confab"' | grep -o 'pid=[0-9]*' | hea
 run() {
     local dir=$1 with_uploads=$2 log="$work/hubbench.log" port="" pid=""
     "$dir/tests/bench/hubbench" --binary "$dir/confab" --subscribers 1000 --rate 200 \
-        --seconds "$seconds" --publishers 16 >"$log" 2>&1 &
+        --seconds "$seconds" --publishers 16 "${pin[@]}" >"$log" 2>&1 &
     bench_pid=$!
     for _ in $(seq 100); do
         sleep 0.1
