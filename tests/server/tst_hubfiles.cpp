@@ -4,6 +4,7 @@
 // deduplication, limits, image bombs, the files cookie, broken and stalled connections, expiry,
 // a restart in the middle, and a tus upload by hand with curl over plain HTTP and TLS.
 
+#include "files/uploadtransfer.h"
 #include "hubprocess.h"
 #include "hubtestkit.h"
 
@@ -820,12 +821,15 @@ void TestHubFiles::brokenAndStalledConnectionsKeepWhatArrived()
     QCOMPARE(download(port, ana, done.header("confab-file-id")).body, bytes);
 }
 
-// A running PATCH's body is received on a worker thread (UploadTransfer). DELETE, a newer PATCH
-// and the hub's shutdown each cut it in the middle: what it wrote counts exactly, nothing is read
+// A running PATCH's body is received on a worker thread (UploadTransfer), at most
+// UploadTransferPool::MaxTransfers at once. DELETE, a newer PATCH and the hub's shutdown each cut
+// it in the middle: what it wrote counts exactly, nothing is read
 // twice or lost, and nothing crashes or leaks (ASan).
 void TestHubFiles::patchesOnWorkerThreadsEndCleanly()
 {
-    auto fixture = std::make_unique<HubFixture>();
+    HubSettings settings;
+    settings.maxUploadsPerMember = UploadTransferPool::MaxTransfers + 2;
+    auto fixture = std::make_unique<HubFixture>(settings);
     QVERIFY(fixture->started());
     const quint16 port = fixture->port();
     const Session ana = signInToHub(port, QStringLiteral("Ana"));
@@ -886,6 +890,36 @@ void TestHubFiles::patchesOnWorkerThreadsEndCleanly()
         QCOMPARE(done.status, 204);
         QTRY_COMPARE_WITH_TIMEOUT(older.state(), QAbstractSocket::UnconnectedState, WaitMs);
         QCOMPARE(download(port, ana, done.header("confab-file-id")).body, bytes);
+        QCOMPARE(transfersOffThread(), 0);
+    }
+
+    // Bounded: with every worker busy, one more PATCH is received on the hub thread, and every
+    // file ends up whole.
+    {
+        const int patches = UploadTransferPool::MaxTransfers + 1;
+        std::vector<QByteArray> locations;
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        for (int i = 0; i < patches; ++i) {
+            locations.push_back(create(port, ana, QStringLiteral("n%1.bin").arg(i),
+                                       QStringLiteral("lobby"), bytes.size())
+                                    .header("location"));
+            sockets.push_back(std::make_unique<QTcpSocket>());
+            QVERIFY(startPatch(*sockets.back(), locations.back(), 0, bytes.size(), 1000, 100000));
+        }
+        QCOMPARE(transfersOffThread(), UploadTransferPool::MaxTransfers);
+        for (int i = 0; i < patches; ++i) {
+            QByteArray answer;
+            QTcpSocket &socket = *sockets[size_t(i)];
+            const auto reading = connect(&socket, &QTcpSocket::readyRead, this,
+                                         [&answer, &socket] { answer += socket.readAll(); });
+            socket.write(bytes.mid(101000));
+            QTRY_VERIFY_WITH_TIMEOUT(answer.contains("\r\n\r\n"), WaitMs);
+            QVERIFY2(answer.startsWith("HTTP/1.1 204"), answer.constData());
+            const QByteArray fileId
+                = answer.mid(answer.indexOf("Confab-File-Id: ") + 16).split('\r').value(0);
+            disconnect(reading);
+            QCOMPARE(download(port, ana, fileId).body, bytes);
+        }
         QCOMPARE(transfersOffThread(), 0);
     }
 
