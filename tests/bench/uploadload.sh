@@ -63,11 +63,21 @@ bytes=$((mib * 1024 * 1024))
 work=$(mktemp -d)
 sources=$(mktemp -d /dev/shm/uploadload.XXXXXX)
 bench_pid=
+hub=
 cleanup() {
+    # hubbench stops its hub and removes its data directory when it ends by itself, not when it
+    # is killed: then both are done here.
+    if [[ -n "$hub" ]]; then
+        local hub_data
+        hub_data=$(tr '\0' '\n' <"/proc/$hub/cmdline" 2>/dev/null | grep -A1 -x -- --data-dir | tail -1 || true)
+        kill "$hub" 2>/dev/null || true
+        [[ "$hub_data" == /tmp/hubbench-* ]] && sleep 0.5 && rm -rf "$hub_data"
+    fi
     [[ -n "$bench_pid" ]] && kill "$bench_pid" 2>/dev/null && wait "$bench_pid" 2>/dev/null || true
     rm -rf "$work" "$sources" # hubbench removes its hub's data directory itself
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 
 echo "making $uploads x $mib MiB of random data in $sources..."
 for i in $(seq "$uploads"); do
@@ -91,6 +101,7 @@ run() {
     done
     [[ -n "$port" ]] || { echo "no hub came up:"; cat "$log"; exit 1; }
     pid=$(hub_pid)
+    hub=$pid
     local summary="–" peak=0 rss0
     rss0=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
     if ((with_uploads)); then
@@ -132,6 +143,7 @@ run() {
     fi
     wait "$bench_pid" || true
     bench_pid=
+    hub=
     local line
     line=$(grep '^rate=' "$log" || echo "hubbench failed: $(tail -1 "$log")")
     local p50 p99 max delivered load
