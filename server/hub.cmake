@@ -14,6 +14,7 @@ target_sources(confab_server PRIVATE
     ${_hub}/guardedtcpserver.h ${_hub}/guardedtcpserver.cpp
     ${_hub}/websocketframes.h ${_hub}/websocketframes.cpp
     ${_hub}/idlestreamwatcher.h ${_hub}/idlestreamwatcher.cpp
+    ${_hub}/socketnotifiers.h
     ${_hub}/idlesocketbuffers.h ${_hub}/idlesocketbuffers.cpp
     ${_hub}/tokenbucket.h ${_hub}/tokenbucket.cpp
     ${_hub}/passwordcheck.h ${_hub}/passwordcheck.cpp
@@ -34,6 +35,7 @@ target_sources(confab_server PRIVATE
     ${_hub}/files/filetypes.h ${_hub}/files/filetypes.cpp
     ${_hub}/files/fileservice.h ${_hub}/files/fileservice.cpp
     ${_hub}/files/uploadreceiver.h ${_hub}/files/uploadreceiver.cpp
+    ${_hub}/files/uploadtransfer.h ${_hub}/files/uploadtransfer.cpp
     ${_hub}/files/filesender.h ${_hub}/files/filesender.cpp
     ${_hub}/api/callroutes.cpp
     ${_hub}/chat/outcome.h

@@ -1,5 +1,7 @@
 #include "idlestreamwatcher.h"
 
+#include "socketnotifiers.h"
+
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTcpSocket>
@@ -17,8 +19,9 @@ namespace {
 #ifdef Q_OS_LINUX
 // Descriptors handled per wake-up; more are simply reported again at the next turn.
 constexpr int WakeBatch = 256;
+#endif
+} // namespace
 
-// The read notifier Qt's socket engine keeps for this descriptor, if any.
 QSocketNotifier *readNotifierOf(QTcpSocket *socket)
 {
     const qintptr descriptor = socket->socketDescriptor();
@@ -29,8 +32,6 @@ QSocketNotifier *readNotifierOf(QTcpSocket *socket)
     }
     return nullptr;
 }
-#endif
-} // namespace
 
 IdleStreamWatcher::IdleStreamWatcher(QObject *parent)
     : QObject(parent)

@@ -75,6 +75,9 @@ void addOpsRoutes(Router &router, HubServices &services)
                        f.uploadBytes);
                 metric("confab_uploads_in_progress", "gauge", "Unfinished uploads.",
                        files->uploadsInProgress());
+                metric("confab_upload_transfers_off_thread", "gauge",
+                       "PATCH bodies being received on a worker thread.",
+                       files->transfersRunning());
                 metric("confab_downloads_total", "counter", "File and thumbnail downloads.",
                        f.downloads);
                 metric("confab_download_bytes_total", "counter", "File bytes sent.",

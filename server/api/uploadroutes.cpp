@@ -264,7 +264,7 @@ void addUploadRoutes(Router &router, HubServices &services, FileService &files)
             socket, &files, uploadId, *bodyLength, services.settings.requestTimeoutMs,
             {qMakePair(QByteArrayLiteral("Tus-Resumable"), TusVersion.toByteArray())});
         context.streamed = true;
-        if (auto refused = files.beginPatch(uploadId, *bodyLength, receiver)) {
+        if (auto refused = files.beginPatch(uploadId, *offset, *bodyLength, receiver)) {
             receiver->refuse(refused->status, refused->code, refused->message);
             return HttpReply {};
         }

@@ -18,6 +18,10 @@
 
 #include <algorithm>
 
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#endif
+
 Q_LOGGING_CATEGORY(lcFiles, "confab.hub.files")
 
 namespace confab {
@@ -153,8 +157,10 @@ void FileService::stop()
     m_expiryTimer.stop();
     for (const QPointer<QObject> &download : std::exchange(m_downloads, {}))
         delete download.data();
-    for (auto &[id, active] : m_uploads)
+    for (auto &[id, active] : m_uploads) {
+        settleTransfer(active);
         active.file.reset();
+    }
 }
 
 qint64 FileService::reservedBytes() const
@@ -240,7 +246,11 @@ std::optional<FileService::UploadState> FileService::find(const QString &uploadI
     // Expired is gone, even before the next expiry sweep removes it.
     if (!it->second.receiver && it->second.state.expiresMs <= nowMs())
         return std::nullopt;
-    return it->second.state;
+    UploadState state = it->second.state;
+    // What a worker thread has written so far is on disk already (HEAD during a PATCH).
+    if (it->second.transfer)
+        state.offset += it->second.transfer->progress();
+    return state;
 }
 
 bool FileService::remove(const QString &uploadId, const QString &memberId)
@@ -248,6 +258,7 @@ bool FileService::remove(const QString &uploadId, const QString &memberId)
     const auto it = m_uploads.find(uploadId);
     if (it == m_uploads.end() || it->second.state.record.memberId != memberId)
         return false;
+    settleTransfer(it->second);
     if (QObject *receiver = it->second.receiver)
         receiver->deleteLater(); // its connection is cut with it; append() refuses it already
     it->second.receiver = nullptr;
@@ -260,6 +271,7 @@ void FileService::dropUpload(const QString &uploadId)
     const auto it = m_uploads.find(uploadId);
     if (it == m_uploads.end())
         return;
+    settleTransfer(it->second);
     it->second.file.reset();
     QFile::remove(partialPath(uploadId));
     m_store.deleteUpload(uploadId);
@@ -284,8 +296,8 @@ bool FileService::rehash(Active &active)
     return true;
 }
 
-std::optional<ServiceError> FileService::beginPatch(const QString &uploadId, qint64 contentLength,
-                                                    QObject *receiver)
+std::optional<ServiceError> FileService::beginPatch(const QString &uploadId, qint64 offset,
+                                                    qint64 contentLength, QObject *receiver)
 {
     const auto it = m_uploads.find(uploadId);
     if (it == m_uploads.end())
@@ -294,11 +306,18 @@ std::optional<ServiceError> FileService::beginPatch(const QString &uploadId, qin
     if (active.receiver && active.receiver != receiver) {
         // A newer PATCH wins: the older one's client retried (or is gone). From now on the older
         // receiver's bytes are refused (append() checks who writes); its connection is cut.
+        settleTransfer(active);
         QObject *older = active.receiver;
         active.receiver = nullptr;
         active.file.reset();
         older->deleteLater();
     }
+    // The route saw the offset while the older PATCH may still have been writing.
+    if (active.state.offset != offset)
+        return error(409, "offset_mismatch",
+                     QStringLiteral("The upload is at offset %1, not %2.")
+                         .arg(active.state.offset)
+                         .arg(offset));
     if (!diskHasRoomFor(contentLength))
         return error(507, "storage_full", QStringLiteral("The hub's disk is full."));
     if (!active.hash || active.hashedBytes != active.state.offset) {
@@ -344,6 +363,7 @@ Outcome<FileService::PatchEnd> FileService::endPatch(const QString &uploadId, QO
     Active &active = it->second;
     if (active.receiver != receiver) // superseded or removed: nothing of ours to end
         return PatchEnd {active.state.offset, std::nullopt};
+    settleTransfer(active);
     active.receiver = nullptr;
     active.file.reset();
     active.state.record.lastWriteMs = nowMs();
@@ -357,6 +377,71 @@ Outcome<FileService::PatchEnd> FileService::endPatch(const QString &uploadId, QO
         end.finished = *finished.value;
     }
     return end;
+}
+
+bool FileService::startTransfer(const QString &uploadId, QObject *receiver,
+                                qintptr socketDescriptor, qint64 bodyLength, int stallTimeoutMs,
+                                TransferDone done)
+{
+#ifdef Q_OS_UNIX
+    const auto it = m_uploads.find(uploadId);
+    if (it == m_uploads.end() || it->second.receiver != receiver || !it->second.file
+        || it->second.transfer || !it->second.hash
+        || bodyLength > it->second.state.record.length - it->second.state.offset)
+        return false;
+    Active &active = it->second;
+    // The worker gets its own descriptor of the partial file (opened for appending, unbuffered, by
+    // beginPatch()); ours is closed while it runs, so that only one side ever writes.
+    const int file = ::fcntl(active.file->handle(), F_DUPFD_CLOEXEC, 0);
+    if (file < 0)
+        return false;
+    auto transfer = std::make_shared<UploadTransfer>(socketDescriptor, file, std::move(active.hash),
+                                                     bodyLength, stallTimeoutMs);
+    const QString id = uploadId;
+    const bool started = m_transfers.tryStart(transfer, [this, id, transfer, done] {
+        const auto found = m_uploads.find(id);
+        if (found == m_uploads.end() || found->second.transfer != transfer)
+            return;
+        found->second.transfer.reset();
+        absorb(found->second, *transfer);
+        done(transfer->end());
+    });
+    if (!started) {
+        active.hash = transfer->takeHash();
+        return false;
+    }
+    active.file.reset();
+    active.transfer = std::move(transfer);
+    return true;
+#else
+    Q_UNUSED(uploadId);
+    Q_UNUSED(receiver);
+    Q_UNUSED(socketDescriptor);
+    Q_UNUSED(bodyLength);
+    Q_UNUSED(stallTimeoutMs);
+    Q_UNUSED(done);
+    return false;
+#endif
+}
+
+void FileService::absorb(Active &active, UploadTransfer &transfer)
+{
+    const qint64 written = transfer.progress();
+    active.hash = transfer.takeHash();
+    active.hashedBytes += written;
+    active.state.offset += written;
+    m_metrics.uploadBytes += written;
+}
+
+void FileService::settleTransfer(Active &active)
+{
+    if (!active.transfer)
+        return;
+    const std::shared_ptr<UploadTransfer> transfer = std::exchange(active.transfer, {});
+    m_transfers.forget(transfer);
+    transfer->cancel();
+    transfer->waitUntilDone();
+    absorb(active, *transfer);
 }
 
 Outcome<StoredFile> FileService::finish(Active &active)

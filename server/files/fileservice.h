@@ -9,6 +9,7 @@
 
 #include "chat/outcome.h"
 #include "store/filestore.h"
+#include "uploadtransfer.h"
 
 #include <QObject>
 #include <QPointer>
@@ -17,6 +18,7 @@
 
 #include <QFile>
 #include <QHash>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -86,9 +88,10 @@ public:
 
     // A PATCH body starts arriving at `offset` (checked by the route): opens the partial file and
     // makes sure the running hash covers what is on disk. A PATCH still in progress for the same
-    // upload is cut first (its client has gone away or retried). nullopt when ready.
-    std::optional<ServiceError> beginPatch(const QString &uploadId, qint64 contentLength,
-                                           QObject *receiver);
+    // upload is cut first (its client has gone away or retried); if it wrote past `offset` before
+    // it stopped, this one is refused (409). nullopt when ready.
+    std::optional<ServiceError> beginPatch(const QString &uploadId, qint64 offset,
+                                           qint64 contentLength, QObject *receiver);
     // Writes body bytes: returns how many reached the file (fewer on a write error: disk full).
     // -1 when `receiver` is not (or no longer) the upload's current PATCH.
     qint64 append(const QString &uploadId, QObject *receiver, QByteArrayView bytes);
@@ -100,6 +103,17 @@ public:
         std::optional<StoredFile> finished;
     };
     Outcome<PatchEnd> endPatch(const QString &uploadId, QObject *receiver);
+
+    // The rest of the PATCH's body (`bodyLength` bytes from the plain connection's descriptor)
+    // received on a worker thread (UploadTransfer): the partial file and the running hash go with
+    // it until it ends. `done` is called on this thread when it ended by itself (whole, broken,
+    // stalled after `stallTimeoutMs`, or the disk full), after its bytes were counted; not when
+    // the PATCH was cut here (superseded, removed, endPatch(), stop()), which waits for the worker
+    // and counts its bytes at once. False (nothing changed) when no worker thread is free.
+    using TransferDone = std::function<void(UploadTransfer::End)>;
+    bool startTransfer(const QString &uploadId, QObject *receiver, qintptr socketDescriptor,
+                       qint64 bodyLength, int stallTimeoutMs, TransferDone done);
+    int transfersRunning() const { return m_transfers.running(); }
 
     // Whether the data directory's disk can take `bytes` more without passing 95 %.
     bool diskHasRoomFor(qint64 bytes) const;
@@ -129,13 +143,19 @@ private:
         UploadState state;
         std::unique_ptr<Sha256> hash;
         qint64 hashedBytes = 0;
-        std::unique_ptr<QFile> file; // open while a PATCH is being received
+        std::unique_ptr<QFile> file; // open while a PATCH is being received on this thread
         QPointer<QObject> receiver; // that PATCH's receiver
+        // While the PATCH is received on a worker thread: it holds the hash and the file then.
+        std::shared_ptr<UploadTransfer> transfer;
     };
     QString partialPath(const QString &uploadId) const;
     // Re-hashes the partial file from disk (after a restart the running hash is gone).
     bool rehash(Active &active);
     Outcome<StoredFile> finish(Active &active);
+    // Counts a transfer's bytes and takes its hash back (it has ended).
+    void absorb(Active &active, UploadTransfer &transfer);
+    // Stops the upload's running transfer, if any, and waits for it (milliseconds).
+    void settleTransfer(Active &active);
     void dropUpload(const QString &uploadId);
     void expire();
     qint64 reservedBytes() const;
@@ -152,6 +172,7 @@ private:
     QHash<QByteArray, QString> m_cookies; // SHA-256 of the value → member id
     QTimer m_expiryTimer;
     std::vector<QPointer<QObject>> m_downloads;
+    UploadTransferPool m_transfers;
 };
 
 } // namespace confab

@@ -3,6 +3,7 @@
 #include "fileservice.h"
 #include "guardedtcpserver.h"
 #include "httpserveradapter.h"
+#include "socketnotifiers.h"
 
 #include <QLoggingCategory>
 
@@ -81,7 +82,9 @@ bool UploadReceiver::consume(qint64 read)
 
 void UploadReceiver::readBody()
 {
-    if (m_ended || !m_socket || !m_service)
+    // While the move to a worker is pending, what arrives waits for it (Qt buffers at most a
+    // piece).
+    if (m_ended || m_offThread || m_movePending || !m_socket || !m_service)
         return;
     // First what Qt has buffered (the body's start may have come with the head).
     while (m_remaining > 0 && m_socket->bytesAvailable() > 0) {
@@ -92,10 +95,20 @@ void UploadReceiver::readBody()
             return;
     }
 #ifdef Q_OS_UNIX
-    // Then, on a plain connection, straight from the kernel into our buffer: one copy less than
-    // through Qt's read buffer, and no event-loop turn per piece. Qt's read notifier still sees
-    // the end of the stream and errors (a socket at its end stays readable), and finds nothing
-    // else to read. A TLS connection's bytes must be decrypted by its QSslSocket.
+    if (usesRawDescriptor(m_socket) && m_remaining > 0 && !m_triedOffThread) {
+        m_triedOffThread = true;
+        m_movePending = true;
+        // Not from inside the socket's readyRead handlers: Qt enables the read notifier again
+        // after them.
+        QTimer::singleShot(0, this, &UploadReceiver::moveOffThread);
+        m_stall.start();
+        return;
+    }
+    // Otherwise (every worker busy), on a plain connection, straight from the kernel into our
+    // buffer: one copy less than through Qt's read buffer, and no event-loop turn per piece. Qt's
+    // read notifier still sees the end of the stream and errors (a socket at its end stays
+    // readable), and finds nothing else to read. A TLS connection's bytes must be decrypted by its
+    // QSslSocket.
     if (usesRawDescriptor(m_socket)) {
         const int descriptor = int(m_socket->socketDescriptor());
         qint64 turn = 0;
@@ -116,6 +129,74 @@ void UploadReceiver::readBody()
         complete();
     else
         m_stall.start();
+}
+
+void UploadReceiver::moveOffThread()
+{
+    m_movePending = false;
+    if (m_ended || !m_socket || !m_service)
+        return;
+    // What Qt read meanwhile is written here (reading enables the read notifier again).
+    while (m_remaining > 0 && m_socket->bytesAvailable() > 0) {
+        const qint64 read = m_socket->read(m_buffer.data(), std::min(PieceBytes, m_remaining));
+        if (read <= 0)
+            break;
+        if (!consume(read))
+            return;
+    }
+    if (m_remaining == 0) {
+        complete();
+        return;
+    }
+    if (QSocketNotifier *notifier = readNotifierOf(m_socket); notifier && notifier->isEnabled()) {
+        // Before the worker starts: from now on only it reads the descriptor.
+        notifier->setEnabled(false);
+        const QPointer<UploadReceiver> self(this);
+        if (m_service->startTransfer(m_uploadId, this, m_socket->socketDescriptor(), m_remaining,
+                                     int(m_stall.interval()), [self](UploadTransfer::End end) {
+                                         if (self)
+                                             self->transferEnded(end);
+                                     })) {
+            m_parkedNotifier = notifier;
+            m_offThread = true;
+            m_stall.stop(); // the worker has the same deadline
+            // Nothing is buffered while it runs: the buffer goes back until the answer.
+            m_buffer = QByteArray();
+            return;
+        }
+        notifier->setEnabled(true);
+    }
+    readBody();
+}
+
+void UploadReceiver::transferEnded(UploadTransfer::End end)
+{
+    // The worker has returned; the hub thread reads the socket again.
+    m_offThread = false;
+    if (m_parkedNotifier)
+        m_parkedNotifier->setEnabled(true);
+    m_parkedNotifier = nullptr;
+    if (m_ended || !m_socket)
+        return;
+    switch (end) {
+    case UploadTransfer::End::Complete:
+        m_remaining = 0;
+        complete();
+        break;
+    case UploadTransfer::End::DiskFull:
+        fail(507, "storage_full", QStringLiteral("The hub's disk is full."));
+        break;
+    case UploadTransfer::End::Stalled:
+        qCInfo(lcUpload) << "upload" << m_uploadId << "stalled; keeping what arrived";
+        broken();
+        m_socket->abort();
+        break;
+    case UploadTransfer::End::Broken:
+    case UploadTransfer::End::Cancelled:
+        broken();
+        m_socket->abort();
+        break;
+    }
 }
 
 void UploadReceiver::complete()

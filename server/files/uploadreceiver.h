@@ -11,12 +11,20 @@
 //
 // A connection that breaks keeps what reached the disk; one that stalls for the stall timeout is
 // cut (the same patience as for a request that never finishes).
+//
+// On a plain connection the body goes to a worker thread once the bytes Qt had buffered are
+// written (FileService::startTransfer, UploadTransfer): the socket's read notifier is disabled
+// meanwhile, so that the hub thread never reads the descriptor the worker reads, and enabled again
+// when the worker is done. A TLS connection (its bytes are decrypted by its QSslSocket, which lives
+// on the hub thread) or one that finds every worker busy is read here, on the hub thread.
 
 #include "httpmessage.h"
+#include "uploadtransfer.h"
 
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
+#include <QSocketNotifier>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -40,6 +48,9 @@ public:
 
 private:
     void readBody();
+    // Hands the rest of the body to a worker thread, or goes on here if none is free.
+    void moveOffThread();
+    void transferEnded(UploadTransfer::End end);
     // Writes the first `read` bytes of m_buffer; false when the PATCH ended (refused or cut).
     bool consume(qint64 read);
     void complete();
@@ -56,6 +67,10 @@ private:
     QByteArray m_buffer;
     QTimer m_stall;
     bool m_ended = false;
+    bool m_triedOffThread = false;
+    bool m_movePending = false; // moveOffThread() runs at the next turn
+    bool m_offThread = false; // a worker reads the body now
+    QPointer<QSocketNotifier> m_parkedNotifier; // disabled while a worker reads the socket
 };
 
 } // namespace confab

@@ -4,6 +4,7 @@
 // deduplication, limits, image bombs, the files cookie, broken and stalled connections, expiry,
 // a restart in the middle, and a tus upload by hand with curl over plain HTTP and TLS.
 
+#include "files/uploadtransfer.h"
 #include "hubprocess.h"
 #include "hubtestkit.h"
 
@@ -217,6 +218,7 @@ private slots:
     void imageBombsGetNoThumbnail();
     void filesCookie();
     void brokenAndStalledConnectionsKeepWhatArrived();
+    void patchesOnWorkerThreadsEndCleanly();
     void unfinishedUploadsExpire();
     void restartResumesFromTheDisk();
     void curlByHand();
@@ -817,6 +819,124 @@ void TestHubFiles::brokenAndStalledConnectionsKeepWhatArrived()
     const Response done = patch(port, ana, location, 80000, bytes.mid(80000));
     QCOMPARE(done.status, 204);
     QCOMPARE(download(port, ana, done.header("confab-file-id")).body, bytes);
+}
+
+// A running PATCH's body is received on a worker thread (UploadTransfer), at most
+// UploadTransferPool::MaxTransfers at once. DELETE, a newer PATCH and the hub's shutdown each cut
+// it in the middle: what it wrote counts exactly, nothing is read
+// twice or lost, and nothing crashes or leaks (ASan).
+void TestHubFiles::patchesOnWorkerThreadsEndCleanly()
+{
+    HubSettings settings;
+    settings.maxUploadsPerMember = UploadTransferPool::MaxTransfers + 2;
+    auto fixture = std::make_unique<HubFixture>(settings);
+    QVERIFY(fixture->started());
+    const quint16 port = fixture->port();
+    const Session ana = signInToHub(port, QStringLiteral("Ana"));
+    const QByteArray bytes = randomBytes(600000);
+    const auto transfersOffThread = [port] {
+        const QByteArray metrics = call(port, "GET", "/metrics").body;
+        const qsizetype at = metrics.indexOf("\nconfab_upload_transfers_off_thread ");
+        return at < 0 ? -1 : metrics.mid(at).split(' ').value(1).split('\n').value(0).toInt();
+    };
+    // A PATCH of `length` bytes from `offset`: the head and `first` bytes, then `second` more once
+    // the worker has them (a worker takes over after the bytes that came with the head).
+    const auto startPatch = [&](QTcpSocket &socket, const QByteArray &location, qint64 offset,
+                                qint64 length, qint64 first, qint64 second) {
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(WaitMs))
+            return false;
+        socket.write("PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                     + QByteArray::number(port) + "\r\nAuthorization: Bearer " + ana.token
+                     + "\r\nTus-Resumable: 1.0.0\r\nContent-Type: "
+                       "application/offset+octet-stream\r\nUpload-Offset: "
+                     + QByteArray::number(offset) + "\r\nContent-Length: "
+                     + QByteArray::number(length) + "\r\n\r\n" + bytes.mid(offset, first));
+        if (!QTest::qWaitFor([&] { return offsetOf(port, ana, location) == offset + first; },
+                             WaitMs))
+            return false;
+        socket.write(bytes.mid(offset + first, second));
+        return QTest::qWaitFor(
+            [&] { return offsetOf(port, ana, location) == offset + first + second; }, WaitMs);
+    };
+    QCOMPARE(transfersOffThread(), 0);
+
+    // DELETE while the worker runs: the PATCH's connection is cut, the partial file goes.
+    {
+        const QByteArray location
+            = create(port, ana, QStringLiteral("d.bin"), QStringLiteral("lobby"), bytes.size())
+                  .header("location");
+        QTcpSocket socket;
+        QVERIFY(startPatch(socket, location, 0, bytes.size(), 1000, 100000));
+        QCOMPARE(transfersOffThread(), 1);
+        QCOMPARE(tusCall(port, "DELETE", location, ana.token).status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, WaitMs);
+        QCOMPARE(transfersOffThread(), 0);
+        QCOMPARE(partialCount(fixture->dataDir()), 0);
+    }
+
+    // A newer PATCH from the offset HEAD reports cuts the older one, which keeps what it wrote;
+    // one from a stale offset is refused and cuts nothing. The file ends up whole.
+    {
+        const QByteArray location
+            = create(port, ana, QStringLiteral("s.bin"), QStringLiteral("lobby"), bytes.size())
+                  .header("location");
+        QTcpSocket older;
+        QVERIFY(startPatch(older, location, 0, bytes.size(), 1000, 200000));
+        QCOMPARE(patch(port, ana, location, 1000, bytes.mid(1000)).status, 409);
+        QCOMPARE(older.state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(transfersOffThread(), 1);
+        const Response done = patch(port, ana, location, 201000, bytes.mid(201000));
+        QCOMPARE(done.status, 204);
+        QTRY_COMPARE_WITH_TIMEOUT(older.state(), QAbstractSocket::UnconnectedState, WaitMs);
+        QCOMPARE(download(port, ana, done.header("confab-file-id")).body, bytes);
+        QCOMPARE(transfersOffThread(), 0);
+    }
+
+    // Bounded: with every worker busy, one more PATCH is received on the hub thread, and every
+    // file ends up whole.
+    {
+        const int patches = UploadTransferPool::MaxTransfers + 1;
+        std::vector<QByteArray> locations;
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        for (int i = 0; i < patches; ++i) {
+            locations.push_back(create(port, ana, QStringLiteral("n%1.bin").arg(i),
+                                       QStringLiteral("lobby"), bytes.size())
+                                    .header("location"));
+            sockets.push_back(std::make_unique<QTcpSocket>());
+            QVERIFY(startPatch(*sockets.back(), locations.back(), 0, bytes.size(), 1000, 100000));
+        }
+        QCOMPARE(transfersOffThread(), UploadTransferPool::MaxTransfers);
+        for (int i = 0; i < patches; ++i) {
+            QByteArray answer;
+            QTcpSocket &socket = *sockets[size_t(i)];
+            const auto reading = connect(&socket, &QTcpSocket::readyRead, this,
+                                         [&answer, &socket] { answer += socket.readAll(); });
+            socket.write(bytes.mid(101000));
+            QTRY_VERIFY_WITH_TIMEOUT(answer.contains("\r\n\r\n"), WaitMs);
+            QVERIFY2(answer.startsWith("HTTP/1.1 204"), answer.constData());
+            const QByteArray fileId
+                = answer.mid(answer.indexOf("Confab-File-Id: ") + 16).split('\r').value(0);
+            disconnect(reading);
+            QCOMPARE(download(port, ana, fileId).body, bytes);
+        }
+        QCOMPARE(transfersOffThread(), 0);
+    }
+
+    // The hub stops while a worker reads: what arrived is on disk for the next start.
+    const QByteArray location
+        = create(port, ana, QStringLiteral("r.bin"), QStringLiteral("lobby"), bytes.size())
+              .header("location");
+    QTcpSocket running;
+    QVERIFY(startPatch(running, location, 0, bytes.size(), 1000, 150000));
+    QCOMPARE(transfersOffThread(), 1);
+    QVERIFY(fixture->restart());
+    const quint16 newPort = fixture->port();
+    QCOMPARE(offsetOf(newPort, ana, location), qint64(151000));
+    const Response done = patch(newPort, ana, location, 151000, bytes.mid(151000));
+    QCOMPARE(done.status, 204);
+    QCOMPARE(download(newPort, ana, done.header("confab-file-id")).body, bytes);
+    fixture.reset();
 }
 
 void TestHubFiles::unfinishedUploadsExpire()
