@@ -5,11 +5,11 @@
 
 #include <QLoggingCategory>
 #include <QMetaMethod>
-#include <QPointer>
 #include <QTcpSocket>
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcFanout, "confab.hub.fanout")
 
@@ -81,15 +81,13 @@ void EventFanout::sweep(qint64 budgetUs)
     QElapsedTimer clock;
     clock.start();
     std::vector<quint64> slow;
-    // Streams whose bytes wait in Qt's buffer (TLS, WebSocket): flushed after the walk, so that
-    // they reach the kernel in this turn rather than after a queued flush and a write notifier
-    // per socket (which put a TLS subscriber's p99 at 4 times a plain one's). Not inside the
-    // walk: a flush that fails aborts the socket, whose disconnected() edits the subscriber list.
-    std::vector<QPointer<QTcpSocket>> toFlush;
     int visited = 0;
     bool more = true;
     while (more) {
         auto it = find(m_cursor);
+        // Streams that leave while we walk (a flush that fails aborts its socket, whose
+        // disconnected() would erase from the list we iterate) are removed after the walk.
+        m_walking = true;
         for (; it != m_subscribers.end(); ++it) {
             Subscriber &subscriber = *it;
             if (subscriber.sentUpTo < m_head) {
@@ -99,8 +97,14 @@ void EventFanout::sweep(qint64 budgetUs)
                     slow.push_back(subscriber.id);
                 } else {
                     stream.write(chunk);
-                    if (stream.writesThroughQt())
-                        toFlush.emplace_back(stream.socket());
+                    // A stream whose bytes wait in Qt's buffer (TLS, WebSocket) is flushed at
+                    // once, inside the slice and its time budget: its bytes reach the kernel in
+                    // walk order, like a plain stream's send(). Flushing the slice's TLS streams
+                    // after the walk instead made a slice several times its budget (encrypting
+                    // and sending is most of a TLS delivery's cost, not counted), and the first
+                    // subscriber of a slice waited for the whole slice's writes.
+                    if (QTcpSocket *socket = stream.socket(); socket && stream.writesThroughQt())
+                        socket->flush();
                     m_metrics->eventsSent += qint64(m_head - subscriber.sentUpTo);
                     m_metrics->bytesSent += chunk.size();
                 }
@@ -112,11 +116,16 @@ void EventFanout::sweep(qint64 budgetUs)
                 break;
             }
         }
-        if (it != m_subscribers.end()) {
-            m_cursor = it->id; // out of time: carry on in the next turn
+        const bool outOfTime = it != m_subscribers.end();
+        if (outOfTime)
+            m_cursor = it->id; // carry on in the next turn
+        else
+            m_cursor = 0;
+        m_walking = false;
+        for (quint64 id : std::exchange(m_leftDuringWalk, {}))
+            remove(id);
+        if (outOfTime)
             break;
-        }
-        m_cursor = 0;
         more = finishPass();
         if (more && budgetUs >= 0 && clock.nsecsElapsed() / 1000 >= budgetUs)
             break;
@@ -125,10 +134,6 @@ void EventFanout::sweep(qint64 budgetUs)
         m_sweepTimer.start();
 
     dropSlow(slow);
-    for (const QPointer<QTcpSocket> &socket : toFlush) {
-        if (socket)
-            socket->flush();
-    }
 }
 
 void EventFanout::dropSlow(const std::vector<quint64> &slow)
@@ -208,7 +213,11 @@ void EventFanout::streamDisconnected()
     const auto it = std::find_if(
         m_subscribers.begin(), m_subscribers.end(),
         [socket](const Subscriber &subscriber) { return subscriber.stream.socket() == socket; });
-    if (it != m_subscribers.end())
+    if (it == m_subscribers.end())
+        return;
+    if (m_walking)
+        m_leftDuringWalk.push_back(it->id);
+    else
         remove(it->id);
 }
 

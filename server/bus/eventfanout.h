@@ -115,6 +115,10 @@ private:
     };
     std::vector<CachedChunk> m_chunks; // valid for m_chunksHead only
     quint64 m_chunksHead = 0;
+    // A sweep is walking m_subscribers: streams that disconnect meanwhile wait in
+    // m_leftDuringWalk and are removed once the walk is done.
+    bool m_walking = false;
+    std::vector<quint64> m_leftDuringWalk;
     QTimer m_sweepTimer;
     QTimer m_heartbeat;
 };
