@@ -323,6 +323,8 @@ void GuardedTcpServer::markStreaming(QTcpSocket *socket)
     it->second.phase = Phase::Streaming;
     it->second.head.clear();
     detachParser(socket);
+    // detachParser() disconnected it; the handle alone would keep the connection's record alive.
+    it->second.afterParser = {};
     // At once, so that a burst of subscribers never holds many 16 KiB chunks at the same time
     // (hubbench, 10,000 subscribers: 4.3 KiB RSS each; deferring this to a zero-timer left
     // 5.4-7.9 KiB, depending on how many chunks a burst had in flight).

@@ -78,6 +78,27 @@ private:
     Kind m_kind = Kind::EventSource;
 };
 
+class AnswerQueue;
+
+// An answer given after the handler has returned (a post waiting for its group commit). The
+// connection's answers keep the order of its requests: an answer to a later request on the same
+// connection (pipelined) waits until this one is sent. Destroyed unsent, it answers 503.
+class DeferredReply
+{
+public:
+    DeferredReply(AnswerQueue *queue, std::size_t slot);
+    ~DeferredReply();
+    DeferredReply(const DeferredReply &) = delete;
+    DeferredReply &operator=(const DeferredReply &) = delete;
+    // The first call answers; later ones do nothing. Nothing happens when the client has gone.
+    void send(const HttpReply &reply);
+
+private:
+    QPointer<AnswerQueue> m_queue;
+    std::size_t m_slot = 0;
+    bool m_sent = false;
+};
+
 // A request being answered; valid only during the handler call.
 class PendingResponse
 {
@@ -108,6 +129,9 @@ public:
     // `firstFrames`; the connection is the caller's from then on. nullptr if not an upgrade.
     std::unique_ptr<EventStream> acceptWebSocket(const QByteArray &key,
                                                  const QByteArray &firstFrames);
+    // The answer comes later, through the returned object (a plain HTTP request only; nullptr
+    // otherwise, or once answered). The request counts as answered from now on.
+    std::unique_ptr<DeferredReply> defer();
     bool answered() const { return m_answered; }
 
 private:
