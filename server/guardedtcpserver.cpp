@@ -468,7 +468,7 @@ bool GuardedTcpServer::scanBytes(QTcpSocket *socket, Connection &connection, QBy
 }
 
 bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection,
-                                   const UpgradeHandler &handler)
+                                   const UpgradeHandler &handler, bool ownReader)
 {
     // We run before QtHttpServer's reader: detached now, it never sees this request.
     detachParser(socket);
@@ -477,14 +477,14 @@ bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection,
     // Only as the connection's first unanswered request: the head must be what the socket holds.
     if (socket->peek(connection.head.size()) != connection.head) {
         refuse(socket, 400, QLatin1StringView("bad_request"),
-               QStringLiteral("A WebSocket upgrade or an upload cannot follow other requests in "
-                              "one send."));
+               QStringLiteral("A WebSocket upgrade, an event stream or an upload cannot follow "
+                              "other requests in one send."));
         return false;
     }
     socket->skip(connection.head.size());
     const QByteArray head = std::exchange(connection.head, {});
     connection.phase = Phase::Streaming;
-    connection.ownReader = true;
+    connection.ownReader = ownReader;
     connection.requestStartMs = -1;
     handler(socket, head);
     return false;
@@ -499,6 +499,8 @@ bool GuardedTcpServer::checkHead(QTcpSocket *socket, Connection &connection)
     // Before the body checks: the handler reads (and judges) the body itself.
     if (m_streamedBodyHandler && head.startsWith(m_streamedBodyPrefix))
         return takeUpgrade(socket, connection, m_streamedBodyHandler);
+    if (m_streamRequestHandler && m_isStreamRequest(head))
+        return takeUpgrade(socket, connection, m_streamRequestHandler, false);
     const QByteArrayView transferEncoding = headerValue(head, "transfer-encoding");
     if (!transferEncoding.isEmpty()
         && transferEncoding.compare("identity", Qt::CaseInsensitive) != 0) {

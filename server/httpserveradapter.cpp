@@ -128,28 +128,26 @@ std::unique_ptr<QHttpServerResponder> heldResponder(QHttpServerResponder *respon
 #endif
 }
 
-// An answer's bytes, on a connection that stays open. A plain connection with nothing queued in
-// Qt gets them straight from the kernel, in one send() now, as a stream's events do: through
-// QTcpSocket they would wait in a write buffer (allocated, then freed) for a write notifier and
-// the next event-loop turn. Under load a group commit answers a batch of posts at once, and this
-// saves each answer that round trip. What the kernel does not take, and any error, goes through
-// Qt as before (it reports errors its usual way).
-void writeAnswer(QTcpSocket *socket, const QByteArray &bytes)
+// Whether a request head asks for an event stream: `GET /api/v2/events` or
+// `GET /api/v1/rooms/{room}/events`, with or without a query. Only the request line is read; the
+// router checks everything else as for any request.
+bool isEventStreamRequest(QByteArrayView head)
 {
-#ifdef Q_OS_UNIX
-    if (usesRawDescriptor(socket) && socket->bytesToWrite() == 0
-        && socket->state() == QAbstractSocket::ConnectedState) {
-        const ssize_t sent = ::send(int(socket->socketDescriptor()), bytes.constData(),
-                                    size_t(bytes.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (sent == bytes.size())
-            return;
-        if (sent > 0) {
-            socket->write(bytes.constData() + sent, bytes.size() - sent);
-            return;
-        }
-    }
-#endif
-    socket->write(bytes);
+    if (!head.startsWith("GET "))
+        return false;
+    QByteArrayView target = head.sliced(4);
+    target = target.first(std::max<qsizetype>(0, target.indexOf(' ')));
+    if (const qsizetype query = target.indexOf('?'); query >= 0)
+        target = target.first(query);
+    if (target == "/api/v2/events")
+        return true;
+    constexpr QByteArrayView RoomsPrefix("/api/v1/rooms/");
+    constexpr QByteArrayView EventsSuffix("/events");
+    if (!target.startsWith(RoomsPrefix) || !target.endsWith(EventsSuffix))
+        return false;
+    const QByteArrayView room = target.sliced(
+        RoomsPrefix.size(), target.size() - RoomsPrefix.size() - EventsSuffix.size());
+    return !room.isEmpty() && !room.contains('/');
 }
 
 } // namespace
@@ -331,7 +329,7 @@ private:
     void flush()
     {
         while (!m_answers.empty() && m_answers.front()) {
-            writeAnswer(m_socket, *m_answers.front());
+            m_socket->write(*m_answers.front());
             m_answers.pop_front();
             ++m_first;
         }
@@ -424,7 +422,7 @@ void PendingResponse::reply(const HttpReply &reply)
     if (AnswerQueue *queue = AnswerQueue::of(m_socket))
         queue->append(http::serializeReply(reply));
     else
-        writeAnswer(m_socket, http::serializeReply(reply));
+        m_socket->write(http::serializeReply(reply));
 }
 
 std::unique_ptr<DeferredReply> PendingResponse::defer()
@@ -457,7 +455,7 @@ std::unique_ptr<EventStream> PendingResponse::acceptWebSocket(const QByteArray &
 std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &extraHeaders,
                                                           const QByteArray &firstPayload)
 {
-    if (m_answered || !m_socket || !m_responder)
+    if (m_answered || !m_socket || (!m_responder && m_source != Source::EventStream))
         return nullptr;
     m_answered = true;
     m_guard->markStreaming(m_socket);
@@ -475,7 +473,9 @@ std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &ext
     for (const auto &[name, value] : extraHeaders)
         head += name + ": " + value + "\r\n";
     head += "\r\n" + EventStream::frameChunk(firstPayload);
-    auto stream = std::make_unique<EventStream>(heldResponder(m_responder), m_socket, m_guard);
+    // A connection the guard took has no responder: QtHttpServer never saw the request.
+    auto stream = std::make_unique<EventStream>(m_responder ? heldResponder(m_responder) : nullptr,
+                                                m_socket, m_guard);
     stream->write(head);
     return stream;
 }
@@ -506,6 +506,12 @@ HttpServerAdapter::HttpServerAdapter(const GuardedTcpServer::Limits &limits, Han
     m_tcpServer->setUpgradeHandler([this](QTcpSocket *socket, const QByteArray &head) {
         handleUpgrade(socket, head, PendingResponse::Source::Upgrade);
     });
+    // Event streams (docs/protocol.md): taken before QtHttpServer parses them, so that an idle
+    // subscriber costs no parsed request kept by QtHttpServer (see setStreamRequestHandler).
+    m_tcpServer->setStreamRequestHandler(
+        isEventStreamRequest, [this](QTcpSocket *socket, const QByteArray &head) {
+            handleUpgrade(socket, head, PendingResponse::Source::EventStream);
+        });
     // tus PATCH bodies (docs/protocol.md "Files"): any size, written to disk as they arrive.
     m_tcpServer->setStreamedBodyHandler(QByteArrayLiteral("PATCH /api/v2/uploads/"),
                                         [this](QTcpSocket *socket, const QByteArray &head) {

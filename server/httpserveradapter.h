@@ -104,15 +104,17 @@ class PendingResponse
 {
 public:
     // Where the request came from: QtHttpServer (with its responder), or the guard, which took
-    // the connection away for a WebSocket upgrade or for a body the handler streams itself.
-    enum class Source { HttpServer, Upgrade, StreamedBody };
+    // the connection away for a WebSocket upgrade, for a body the handler streams itself, or for
+    // an event stream (GuardedTcpServer::setStreamRequestHandler).
+    enum class Source { HttpServer, Upgrade, StreamedBody, EventStream };
     // `responder` is null unless `source` is HttpServer.
     PendingResponse(QHttpServerResponder *responder, QTcpSocket *socket, GuardedTcpServer *guard,
                     Source source = Source::HttpServer);
     // To an upgrade request: the answer, then the connection closes.
     void reply(const HttpReply &reply);
     // Sends the event-stream head plus `firstPayload` and hands the connection over to the caller.
-    // nullptr for an upgrade request.
+    // nullptr for an upgrade request. Any other answer to an event-stream request the guard took
+    // (a refusal) closes the connection after it, as for an upgrade.
     std::unique_ptr<EventStream> startStream(const HttpHeaders &headers,
                                              const QByteArray &firstPayload);
     // The request asked for a WebSocket (`Upgrade: websocket`).

@@ -114,15 +114,15 @@ void MessageService::commitPending()
         return;
     }
     m_metrics.messages += qint64(messages.size());
-    // Answers first, then the fan-out: a poster learns its id before the sweep to every
-    // subscriber, and each answer is one write to a keep-alive connection.
+    // Published, then answered, as a single post always was: the fan-out's writes are queued
+    // before the answers, so a poster's own stream does not lag behind its 201.
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        m_bus.publish((*committed)[i], Audience::conversation(messages[i].room));
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const PostedMessage posted {messages[i].id, messages[i].ts};
         for (const PostAnswer &answer : batch[i].answers)
             answer(posted);
     }
-    for (std::size_t i = 0; i < batch.size(); ++i)
-        m_bus.publish((*committed)[i], Audience::conversation(messages[i].room));
 }
 
 Outcome<PostedMessage> MessageService::postFile(const Member &from, StoredFile &file)
