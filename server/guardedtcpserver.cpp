@@ -323,6 +323,8 @@ void GuardedTcpServer::markStreaming(QTcpSocket *socket)
     it->second.phase = Phase::Streaming;
     it->second.head.clear();
     detachParser(socket);
+    // detachParser() disconnected it; the handle alone would keep the connection's record alive.
+    it->second.afterParser = {};
     // At once, so that a burst of subscribers never holds many 16 KiB chunks at the same time
     // (hubbench, 10,000 subscribers: 4.3 KiB RSS each; deferring this to a zero-timer left
     // 5.4-7.9 KiB, depending on how many chunks a burst had in flight).
@@ -466,7 +468,7 @@ bool GuardedTcpServer::scanBytes(QTcpSocket *socket, Connection &connection, QBy
 }
 
 bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection,
-                                   const UpgradeHandler &handler)
+                                   const UpgradeHandler &handler, bool ownReader)
 {
     // We run before QtHttpServer's reader: detached now, it never sees this request.
     detachParser(socket);
@@ -475,14 +477,14 @@ bool GuardedTcpServer::takeUpgrade(QTcpSocket *socket, Connection &connection,
     // Only as the connection's first unanswered request: the head must be what the socket holds.
     if (socket->peek(connection.head.size()) != connection.head) {
         refuse(socket, 400, QLatin1StringView("bad_request"),
-               QStringLiteral("A WebSocket upgrade or an upload cannot follow other requests in "
-                              "one send."));
+               QStringLiteral("A WebSocket upgrade, an event stream or an upload cannot follow "
+                              "other requests in one send."));
         return false;
     }
     socket->skip(connection.head.size());
     const QByteArray head = std::exchange(connection.head, {});
     connection.phase = Phase::Streaming;
-    connection.ownReader = true;
+    connection.ownReader = ownReader;
     connection.requestStartMs = -1;
     handler(socket, head);
     return false;
@@ -497,6 +499,8 @@ bool GuardedTcpServer::checkHead(QTcpSocket *socket, Connection &connection)
     // Before the body checks: the handler reads (and judges) the body itself.
     if (m_streamedBodyHandler && head.startsWith(m_streamedBodyPrefix))
         return takeUpgrade(socket, connection, m_streamedBodyHandler);
+    if (m_streamRequestHandler && m_isStreamRequest(head))
+        return takeUpgrade(socket, connection, m_streamRequestHandler, false);
     const QByteArrayView transferEncoding = headerValue(head, "transfer-encoding");
     if (!transferEncoding.isEmpty()
         && transferEncoding.compare("identity", Qt::CaseInsensitive) != 0) {

@@ -75,6 +75,16 @@ public:
         m_streamedBodyPrefix = std::move(prefix);
         m_streamedBodyHandler = std::move(handler);
     }
+    // A complete request head for which `isStream` holds (an event-stream GET) takes the
+    // connection away from QtHttpServer the same way: QtHttpServer 6.4 would keep the parsed
+    // request (its URL and header fields) for as long as the connection lives, about 300 bytes
+    // of every idle subscriber. The guard keeps reading (and dropping) what the client sends.
+    using HeadMatcher = std::function<bool(QByteArrayView head)>;
+    void setStreamRequestHandler(HeadMatcher isStream, UpgradeHandler handler)
+    {
+        m_isStreamRequest = std::move(isStream);
+        m_streamRequestHandler = std::move(handler);
+    }
 
     // The connection now carries an event stream: never reaped, and anything the client sends
     // afterwards is read and discarded (QtHttpServer 6.4 would answer it into the stream).
@@ -112,7 +122,9 @@ private:
         bool ownReader = false; // a WebSocket: its owner reads the client's bytes, not us
     };
     // Hands an upgrade request's connection to m_upgradeHandler; false (stop scanning) always.
-    bool takeUpgrade(QTcpSocket *socket, Connection &connection, const UpgradeHandler &handler);
+    // `ownReader`: the handler reads the client's bytes from now on (else the guard drops them).
+    bool takeUpgrade(QTcpSocket *socket, Connection &connection, const UpgradeHandler &handler,
+                     bool ownReader = true);
 
     // Waits for a connection's first byte, then hands it to acceptPlain() or startTls().
     void sniff(qintptr descriptor);
@@ -155,6 +167,8 @@ private:
     UpgradeHandler m_upgradeHandler;
     QByteArray m_streamedBodyPrefix;
     UpgradeHandler m_streamedBodyHandler;
+    HeadMatcher m_isStreamRequest;
+    UpgradeHandler m_streamRequestHandler;
 };
 
 } // namespace confab

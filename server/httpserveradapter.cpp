@@ -11,6 +11,9 @@
 #include <QUrl>
 #include <QtGlobal>
 
+#include <deque>
+#include <optional>
+
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
 #include <QHttpHeaders>
 #endif
@@ -110,6 +113,42 @@ private:
     std::unique_ptr<QHttpServerResponder> m_responder;
 };
 #endif
+
+// The request's responder, kept by a stream as the lock on its connection: from 6.5 on,
+// QtHttpServer reads no further requests on a connection while its responder lives. 6.4's
+// responder is inert (it holds the request and the socket, and its destructor does nothing), so
+// there it is not kept: two allocations less for every idle stream.
+std::unique_ptr<QHttpServerResponder> heldResponder(QHttpServerResponder *responder)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    return std::make_unique<QHttpServerResponder>(std::move(*responder));
+#else
+    Q_UNUSED(responder);
+    return nullptr;
+#endif
+}
+
+// Whether a request head asks for an event stream: `GET /api/v2/events` or
+// `GET /api/v1/rooms/{room}/events`, with or without a query. Only the request line is read; the
+// router checks everything else as for any request.
+bool isEventStreamRequest(QByteArrayView head)
+{
+    if (!head.startsWith("GET "))
+        return false;
+    QByteArrayView target = head.sliced(4);
+    target = target.first(std::max<qsizetype>(0, target.indexOf(' ')));
+    if (const qsizetype query = target.indexOf('?'); query >= 0)
+        target = target.first(query);
+    if (target == "/api/v2/events")
+        return true;
+    constexpr QByteArrayView RoomsPrefix("/api/v1/rooms/");
+    constexpr QByteArrayView EventsSuffix("/events");
+    if (!target.startsWith(RoomsPrefix) || !target.endsWith(EventsSuffix))
+        return false;
+    const QByteArrayView room = target.sliced(
+        RoomsPrefix.size(), target.size() - RoomsPrefix.size() - EventsSuffix.size());
+    return !room.isEmpty() && !room.contains('/');
+}
 
 } // namespace
 
@@ -243,6 +282,85 @@ QByteArray EventStream::frameChunk(QByteArrayView payload)
     return chunk;
 }
 
+// --- DeferredReply -----------------------------------------------------------------------------
+
+// The answers of one connection that wait for an earlier, deferred one, in request order. A child
+// of the socket, so it goes with the connection: made by the connection's first deferred answer
+// (a publishing client's connection), it stays, empty between requests.
+class AnswerQueue : public QObject
+{
+public:
+    explicit AnswerQueue(QTcpSocket *socket)
+        : QObject(socket)
+        , m_socket(socket)
+    {
+        setObjectName(name());
+    }
+
+    // Found by its name: it has no meta-object of its own for findChild<>() to tell it apart.
+    static AnswerQueue *of(QTcpSocket *socket)
+    {
+        return static_cast<AnswerQueue *>(
+            socket->findChild<QObject *>(name(), Qt::FindDirectChildrenOnly));
+    }
+    // A place for an answer not made yet; its number for fill().
+    std::size_t reserve()
+    {
+        m_answers.emplace_back();
+        return m_first + m_answers.size() - 1;
+    }
+    // A ready answer behind those waiting.
+    void append(QByteArray bytes)
+    {
+        m_answers.emplace_back(std::move(bytes));
+        flush();
+    }
+    void fill(std::size_t slot, QByteArray bytes)
+    {
+        if (slot < m_first || slot - m_first >= m_answers.size())
+            return;
+        m_answers[slot - m_first] = std::move(bytes);
+        flush();
+    }
+
+private:
+    static QString name() { return QStringLiteral("confab-answer-queue"); }
+    // Writes the ready answers at the front.
+    void flush()
+    {
+        while (!m_answers.empty() && m_answers.front()) {
+            m_socket->write(*m_answers.front());
+            m_answers.pop_front();
+            ++m_first;
+        }
+    }
+
+    QTcpSocket *m_socket;
+    std::deque<std::optional<QByteArray>> m_answers;
+    std::size_t m_first = 0; // the slot number of m_answers.front()
+};
+
+DeferredReply::DeferredReply(AnswerQueue *queue, std::size_t slot)
+    : m_queue(queue)
+    , m_slot(slot)
+{ }
+
+DeferredReply::~DeferredReply()
+{
+    if (!m_sent)
+        send(HttpReply::error(503, QLatin1StringView("shutting_down"),
+                              QStringLiteral("The hub stopped before it could answer.")));
+}
+
+void DeferredReply::send(const HttpReply &reply)
+{
+    if (m_sent)
+        return;
+    m_sent = true;
+    if (m_queue)
+        m_queue->fill(m_slot, http::serializeReply(reply));
+}
+
 // --- PendingResponse ---------------------------------------------------------------------------
 
 PendingResponse::PendingResponse(QHttpServerResponder *responder, QTcpSocket *socket,
@@ -269,8 +387,7 @@ std::unique_ptr<EventStream> PendingResponse::startRawStream(const QByteArray &h
     // As startStream(): the guard stops parsing the connection, and the responder is held as the
     // lock on it (6.5+); the body goes through the stream's fast path.
     m_guard->markStreaming(m_socket);
-    auto stream = std::make_unique<EventStream>(
-        std::make_unique<QHttpServerResponder>(std::move(*m_responder)), m_socket, m_guard);
+    auto stream = std::make_unique<EventStream>(heldResponder(m_responder), m_socket, m_guard);
     stream->write(head);
     return stream;
 }
@@ -301,7 +418,22 @@ void PendingResponse::reply(const HttpReply &reply)
             m_socket->disconnectFromHost();
         return;
     }
-    m_socket->write(http::serializeReply(reply));
+    // Behind a deferred answer of an earlier request on this connection, if there is one.
+    if (AnswerQueue *queue = AnswerQueue::of(m_socket))
+        queue->append(http::serializeReply(reply));
+    else
+        m_socket->write(http::serializeReply(reply));
+}
+
+std::unique_ptr<DeferredReply> PendingResponse::defer()
+{
+    if (m_answered || !m_socket || m_source != Source::HttpServer)
+        return nullptr;
+    m_answered = true;
+    AnswerQueue *queue = AnswerQueue::of(m_socket);
+    if (!queue)
+        queue = new AnswerQueue(m_socket);
+    return std::make_unique<DeferredReply>(queue, queue->reserve());
 }
 
 std::unique_ptr<EventStream> PendingResponse::acceptWebSocket(const QByteArray &key,
@@ -323,7 +455,7 @@ std::unique_ptr<EventStream> PendingResponse::acceptWebSocket(const QByteArray &
 std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &extraHeaders,
                                                           const QByteArray &firstPayload)
 {
-    if (m_answered || !m_socket || !m_responder)
+    if (m_answered || !m_socket || (!m_responder && m_source != Source::EventStream))
         return nullptr;
     m_answered = true;
     m_guard->markStreaming(m_socket);
@@ -341,8 +473,9 @@ std::unique_ptr<EventStream> PendingResponse::startStream(const HttpHeaders &ext
     for (const auto &[name, value] : extraHeaders)
         head += name + ": " + value + "\r\n";
     head += "\r\n" + EventStream::frameChunk(firstPayload);
-    auto stream = std::make_unique<EventStream>(
-        std::make_unique<QHttpServerResponder>(std::move(*m_responder)), m_socket, m_guard);
+    // A connection the guard took has no responder: QtHttpServer never saw the request.
+    auto stream = std::make_unique<EventStream>(m_responder ? heldResponder(m_responder) : nullptr,
+                                                m_socket, m_guard);
     stream->write(head);
     return stream;
 }
@@ -373,6 +506,12 @@ HttpServerAdapter::HttpServerAdapter(const GuardedTcpServer::Limits &limits, Han
     m_tcpServer->setUpgradeHandler([this](QTcpSocket *socket, const QByteArray &head) {
         handleUpgrade(socket, head, PendingResponse::Source::Upgrade);
     });
+    // Event streams (docs/protocol.md): taken before QtHttpServer parses them, so that an idle
+    // subscriber costs no parsed request kept by QtHttpServer (see setStreamRequestHandler).
+    m_tcpServer->setStreamRequestHandler(
+        isEventStreamRequest, [this](QTcpSocket *socket, const QByteArray &head) {
+            handleUpgrade(socket, head, PendingResponse::Source::EventStream);
+        });
     // tus PATCH bodies (docs/protocol.md "Files"): any size, written to disk as they arrive.
     m_tcpServer->setStreamedBodyHandler(QByteArrayLiteral("PATCH /api/v2/uploads/"),
                                         [this](QTcpSocket *socket, const QByteArray &head) {

@@ -78,20 +78,43 @@ private:
     Kind m_kind = Kind::EventSource;
 };
 
+class AnswerQueue;
+
+// An answer given after the handler has returned (a post waiting for its group commit). The
+// connection's answers keep the order of its requests: an answer to a later request on the same
+// connection (pipelined) waits until this one is sent. Destroyed unsent, it answers 503.
+class DeferredReply
+{
+public:
+    DeferredReply(AnswerQueue *queue, std::size_t slot);
+    ~DeferredReply();
+    DeferredReply(const DeferredReply &) = delete;
+    DeferredReply &operator=(const DeferredReply &) = delete;
+    // The first call answers; later ones do nothing. Nothing happens when the client has gone.
+    void send(const HttpReply &reply);
+
+private:
+    QPointer<AnswerQueue> m_queue;
+    std::size_t m_slot = 0;
+    bool m_sent = false;
+};
+
 // A request being answered; valid only during the handler call.
 class PendingResponse
 {
 public:
     // Where the request came from: QtHttpServer (with its responder), or the guard, which took
-    // the connection away for a WebSocket upgrade or for a body the handler streams itself.
-    enum class Source { HttpServer, Upgrade, StreamedBody };
+    // the connection away for a WebSocket upgrade, for a body the handler streams itself, or for
+    // an event stream (GuardedTcpServer::setStreamRequestHandler).
+    enum class Source { HttpServer, Upgrade, StreamedBody, EventStream };
     // `responder` is null unless `source` is HttpServer.
     PendingResponse(QHttpServerResponder *responder, QTcpSocket *socket, GuardedTcpServer *guard,
                     Source source = Source::HttpServer);
     // To an upgrade request: the answer, then the connection closes.
     void reply(const HttpReply &reply);
     // Sends the event-stream head plus `firstPayload` and hands the connection over to the caller.
-    // nullptr for an upgrade request.
+    // nullptr for an upgrade request. Any other answer to an event-stream request the guard took
+    // (a refusal) closes the connection after it, as for an upgrade.
     std::unique_ptr<EventStream> startStream(const HttpHeaders &headers,
                                              const QByteArray &firstPayload);
     // The request asked for a WebSocket (`Upgrade: websocket`).
@@ -108,6 +131,9 @@ public:
     // `firstFrames`; the connection is the caller's from then on. nullptr if not an upgrade.
     std::unique_ptr<EventStream> acceptWebSocket(const QByteArray &key,
                                                  const QByteArray &firstFrames);
+    // The answer comes later, through the returned object (a plain HTTP request only; nullptr
+    // otherwise, or once answered). The request counts as answered from now on.
+    std::unique_ptr<DeferredReply> defer();
     bool answered() const { return m_answered; }
 
 private:

@@ -308,6 +308,8 @@ void Hub::shutdown(const QString &reason)
     if (!d->started || d->stopped)
         return;
     d->stopped = true;
+    // Posts waiting for their group commit are stored, answered and published before the bye.
+    d->messages->commitPending();
     d->conversations->stop();
     d->search->stopIndexing();
     d->files->stop();

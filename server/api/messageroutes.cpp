@@ -3,6 +3,7 @@
 #include "chat/conversationservice.h"
 #include "chat/identityservice.h"
 #include "chat/messageservice.h"
+#include "httpserveradapter.h"
 #include "jsonbody.h"
 #include "routes.h"
 
@@ -40,25 +41,33 @@ void addMessagesOf(Router &router, HubServices &services, const QString &path, c
             limit = std::min(limit, protocol::MaxHistoryPage);
             return jsonReply(200, services.messages.history(conversation, before, limit).toJson());
         });
-    router.add("POST", path, Router::Access::Member,
-               [&services, param, refuse](RouteContext &context) {
-                   const QString conversation = context.param(param);
-                   if (auto refused = refuse(services, context, conversation))
-                       return *refused;
-                   const auto body = parseObject(context.request.body);
-                   if (!body)
-                       return badJson();
-                   const auto request = MessageRequest::fromJson(*body);
-                   if (!request)
-                       return apiError(
-                           400, protocol::error::BadRequest,
-                           QStringLiteral("Expected {\"text\": string, \"clientId\": string}."));
-                   const Outcome<PostedMessage> posted
-                       = services.messages.post(context.identity->member, conversation, *request);
-                   if (!posted.ok())
-                       return refusal(posted.error);
-                   return jsonReply(201, posted.value->toJson());
-               });
+    router.add(
+        "POST", path, Router::Access::Member, [&services, param, refuse](RouteContext &context) {
+            const QString conversation = context.param(param);
+            if (auto refused = refuse(services, context, conversation))
+                return *refused;
+            const auto body = parseObject(context.request.body);
+            if (!body)
+                return badJson();
+            const auto request = MessageRequest::fromJson(*body);
+            if (!request)
+                return apiError(
+                    400, protocol::error::BadRequest,
+                    QStringLiteral("Expected {\"text\": string, \"clientId\": string}."));
+            // Answered after the group commit (MessageService::post), or at once.
+            std::shared_ptr<DeferredReply> answer = context.response.defer();
+            if (!answer)
+                return apiError(500, protocol::error::Internal,
+                                QStringLiteral("This request cannot be answered later."));
+            context.streamed = true;
+            services.messages.post(context.identity->member, conversation, *request,
+                                   [answer](const Outcome<PostedMessage> &posted) {
+                                       answer->send(posted.ok()
+                                                        ? jsonReply(201, posted.value->toJson())
+                                                        : refusal(posted.error));
+                                   });
+            return HttpReply();
+        });
 }
 } // namespace
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 namespace confab {
 
@@ -20,38 +21,108 @@ MessageService::MessageService(ChatStore &store, EventBus &bus, Limits limits, H
     m_monotonic.start();
 }
 
-Outcome<PostedMessage> MessageService::post(const Member &from, const QString &room,
-                                            const MessageRequest &request)
+namespace {
+// At most this many posts in one transaction: a burst larger than that commits in several, so
+// that no answer waits behind an unbounded batch.
+constexpr std::size_t MaxGroupCommit = 256;
+} // namespace
+
+MessageService::~MessageService()
+{
+    commitPending();
+}
+
+QString MessageService::pendingKey(const QString &room, const QString &memberId,
+                                   const QString &clientId)
+{
+    // Room and member ids hold no newline (validated ids); the clientId is last.
+    return room + QLatin1Char('\n') + memberId + QLatin1Char('\n') + clientId;
+}
+
+void MessageService::post(const Member &from, const QString &room, const MessageRequest &request,
+                          PostAnswer answer)
 {
     // Check.
     if (auto refused = checkText(request.text))
-        return *refused;
+        return answer(*refused);
     if (request.clientId.size() > protocol::MaxClientIdChars)
-        return ServiceError {
+        return answer(ServiceError {
             400, protocol::error::BadRequest,
-            QStringLiteral("clientId is 1 to %1 characters.").arg(protocol::MaxClientIdChars)};
+            QStringLiteral("clientId is 1 to %1 characters.").arg(protocol::MaxClientIdChars)});
 
     // Deduplicate: a retry of a message we already have gets the same answer, stores nothing
-    // new and takes no rate-limit token.
+    // new and takes no rate-limit token. One waiting in this batch is answered with it.
     if (!request.clientId.isEmpty()) {
         if (const auto existing = m_store.messageByClientId(room, from.id, request.clientId))
-            return PostedMessage {existing->id, existing->ts};
+            return answer(PostedMessage {existing->id, existing->ts});
+        const auto waiting
+            = m_pendingByClientId.constFind(pendingKey(room, from.id, request.clientId));
+        if (waiting != m_pendingByClientId.cend()) {
+            m_pending[*waiting].answers.push_back(std::move(answer));
+            return;
+        }
     }
 
     // Rate-limit.
     if (auto limited = take(m_buckets, from.id, QStringLiteral("Too many messages; slow down.")))
-        return *limited;
+        return answer(*limited);
 
-    // Store (committed when this returns), then publish.
-    MessageEvent message {
-        0, room, from, request.text, QDateTime::currentMSecsSinceEpoch(), request.clientId};
-    const auto committed = m_store.appendMessage(message);
-    if (!committed)
-        return ServiceError {500, protocol::error::StoreFailed,
-                             QStringLiteral("The hub could not store the message.")};
-    ++m_metrics.messages;
-    m_bus.publish(*committed, Audience::conversation(room));
-    return PostedMessage {message.id, message.ts};
+    // Store (at the end of the turn, with the others read in it), then publish.
+    if (!request.clientId.isEmpty())
+        m_pendingByClientId.insert(pendingKey(room, from.id, request.clientId), m_pending.size());
+    PendingPost pending {MessageEvent {0, room, from, request.text,
+                                       QDateTime::currentMSecsSinceEpoch(), request.clientId},
+                         {}};
+    pending.answers.push_back(std::move(answer));
+    m_pending.push_back(std::move(pending));
+    if (m_pending.size() >= MaxGroupCommit) {
+        commitPending();
+        return;
+    }
+    if (!m_commitQueued) {
+        m_commitQueued = true;
+        if (!m_turnEnd)
+            m_turnEnd = std::make_unique<QObject>();
+        QMetaObject::invokeMethod(
+            m_turnEnd.get(),
+            [this] {
+                m_commitQueued = false;
+                commitPending();
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void MessageService::commitPending()
+{
+    if (m_pending.empty())
+        return;
+    std::vector<PendingPost> batch = std::exchange(m_pending, {});
+    m_pendingByClientId.clear();
+    std::vector<MessageEvent> messages;
+    messages.reserve(batch.size());
+    for (const PendingPost &pending : batch)
+        messages.push_back(pending.message);
+    const auto committed = m_store.appendMessages(messages);
+    if (!committed) {
+        const ServiceError failed {500, protocol::error::StoreFailed,
+                                   QStringLiteral("The hub could not store the message.")};
+        for (const PendingPost &pending : batch) {
+            for (const PostAnswer &answer : pending.answers)
+                answer(failed);
+        }
+        return;
+    }
+    m_metrics.messages += qint64(messages.size());
+    // Published, then answered, as a single post always was: the fan-out's writes are queued
+    // before the answers, so a poster's own stream does not lag behind its 201.
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        m_bus.publish((*committed)[i], Audience::conversation(messages[i].room));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const PostedMessage posted {messages[i].id, messages[i].ts};
+        for (const PostAnswer &answer : batch[i].answers)
+            answer(posted);
+    }
 }
 
 Outcome<PostedMessage> MessageService::postFile(const Member &from, StoredFile &file)

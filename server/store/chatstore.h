@@ -94,6 +94,12 @@ public:
     // also adds or removes the membership, in the same transaction. nullopt when the
     // database refused; nothing is then stored or published.
     virtual std::optional<PublishableEvent> appendMessage(MessageEvent &message) = 0;
+    // A group commit: the messages, in order, with consecutive sequence numbers (written into
+    // each), stored in one transaction: all committed, or none stored (nullopt) and no number
+    // used. One transaction costs about as much as one message, so a batch of posts read in one
+    // event-loop turn commits at the price of one (MessageService).
+    virtual std::optional<std::vector<PublishableEvent>>
+    appendMessages(std::vector<MessageEvent> &messages) = 0;
     virtual std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) = 0;
     // Files: the message announcing a finished upload and the file's row, in one transaction
     // (`file.messageId` is set to the message's id). nullopt when the store refused.

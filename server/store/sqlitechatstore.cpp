@@ -406,6 +406,44 @@ std::optional<PublishableEvent> SqliteChatStore::appendMessage(MessageEvent &mes
     return committed(message);
 }
 
+std::optional<std::vector<PublishableEvent>>
+SqliteChatStore::appendMessages(std::vector<MessageEvent> &messages)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!m_open || !db.transaction())
+        return std::nullopt;
+    // insertEvent() numbers each row after m_newestSequence, so the batch advances it as it goes;
+    // a failed batch puts it back: no number is used by a message that was not stored.
+    const qint64 before = m_newestSequence;
+    bool ok = true;
+    for (MessageEvent &message : messages) {
+        qint64 sequence = 0;
+        ok = insertEvent(message.room, KindMessage, message.from, message.text, message.ts,
+                         message.clientId, &sequence, message.call);
+        if (!ok)
+            break;
+        message.id = sequence;
+        m_newestSequence = sequence;
+    }
+    if (!ok || !db.commit()) {
+        if (ok)
+            qCWarning(lcStore) << "group commit failed:" << db.lastError().text();
+        db.rollback();
+        m_newestSequence = before;
+        for (MessageEvent &message : messages)
+            message.id = 0;
+        return std::nullopt;
+    }
+    std::vector<PublishableEvent> events;
+    events.reserve(messages.size());
+    for (const MessageEvent &message : messages) {
+        noteAppended(message.room, message.id);
+        events.push_back(committed(message));
+    }
+    noteCommitted(true);
+    return events;
+}
+
 std::optional<PublishableEvent> SqliteChatStore::appendFileMessage(MessageEvent &message,
                                                                    StoredFile &file)
 {

@@ -58,6 +58,8 @@ public:
                                              int limit) const override;
 
     std::optional<PublishableEvent> appendMessage(MessageEvent &message) override;
+    std::optional<std::vector<PublishableEvent>>
+    appendMessages(std::vector<MessageEvent> &messages) override;
     std::optional<PublishableEvent> appendPresence(PresenceEvent &presence) override;
     std::optional<PublishableEvent> appendFileMessage(MessageEvent &message,
                                                       StoredFile &file) override;

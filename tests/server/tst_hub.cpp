@@ -117,6 +117,7 @@ class TestHub : public QObject
     Q_OBJECT
 private slots:
     void streamFramingAndHeaders();
+    void streamRequestsTakenBeforeQtHttpServer();
     void subscribePostReceive();
     void replayIsExactWhilePostsArrive();
     void resetWhenReplayImpossible_data();
@@ -844,6 +845,48 @@ void TestHub::unfinishedAndIdleConnectionsAreCut()
     QVERIFY(stream.waitForHead());
     QTest::qWait(2500);
     QVERIFY(!stream.closed());
+}
+
+void TestHub::streamRequestsTakenBeforeQtHttpServer()
+{
+    // Event-stream GETs are read by the connection guard, not QtHttpServer (an idle subscriber
+    // then keeps no parsed request): on a keep-alive connection after another answer, a stream
+    // still starts; a refusal is the usual JSON error and ends the connection; a stream request
+    // sent in one write behind another request is refused, not half-parsed.
+    HubFixture fixture(unlimitedRate());
+    QVERIFY(fixture.started());
+    const QByteArray host = "Host: 127.0.0.1:" + QByteArray::number(fixture.port()) + "\r\n";
+    KeepAliveClient reused(fixture.port());
+    const QByteArray signInBody = R"({"name":"Ana"})";
+    reused.send("POST /api/v1/session HTTP/1.1\r\n" + host
+                + "Content-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(signInBody.size()) + "\r\n\r\n" + signInBody);
+    const Response signedIn = reused.next();
+    QCOMPARE(signedIn.status, 201);
+    const QByteArray token = signedIn.json().value(QLatin1StringView("token")).toString().toUtf8();
+    reused.send("GET /api/v1/rooms/lobby/events?token=" + token + " HTTP/1.1\r\n" + host + "\r\n");
+    const QByteArray head = [&] {
+        QByteArray seen;
+        [[maybe_unused]] const bool arrived
+            = QTest::qWaitFor([&] { return (seen = reused.rest(0)).contains("\r\n\r\n"); }, WaitMs);
+        return seen;
+    }();
+    QVERIFY2(head.startsWith("HTTP/1.1 200 OK\r\n"), head.constData());
+    QVERIFY(head.contains("Content-Type: text/event-stream"));
+
+    const Response refused = rawRequest(fixture.port(),
+                                        "GET /api/v2/events HTTP/1.1\r\n" + host
+                                            + "Authorization: Bearer nonsense\r\n\r\n");
+    QCOMPARE(refused.status, 401);
+    QCOMPARE(refused.errorCode(), QStringLiteral("unauthorized"));
+    QCOMPARE(refused.header("connection"), QByteArrayLiteral("close"));
+
+    const Response behind = rawRequest(fixture.port(),
+                                       "GET /healthz HTTP/1.1\r\n" + host
+                                           + "\r\nGET /api/v1/rooms/lobby/events?token=" + token
+                                           + " HTTP/1.1\r\n" + host + "\r\n");
+    QCOMPARE(behind.status, 400);
+    QCOMPARE(behind.errorCode(), QStringLiteral("bad_request"));
 }
 
 void TestHub::pipelinedRequestDoesNotCorruptStream()
