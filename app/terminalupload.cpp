@@ -1,5 +1,6 @@
 #include "terminalupload.h"
 
+#include "datasize.h"
 #include "tusupload.h"
 
 #include <QCoreApplication>
@@ -47,8 +48,8 @@ bool TerminalUpload::stderrIsTerminal()
 
 QString TerminalUpload::formatBytes(qint64 bytes)
 {
-    // Binary units, named as such (MiB): the limits the hub takes are powers of two.
-    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
+    // The rule of every client (datasize.h); the terminal's numbers are the C locale's.
+    return formatDataSize(bytes, QLocale::c());
 }
 
 TerminalUpload::TerminalUpload(HubApi *api, const QString &stateDir, const QUrl &hubUrl,

@@ -77,6 +77,7 @@ void TransferStrip::add(int id)
     row.bar->setTextVisible(false);
     row.bar->setFixedWidth(BarWidth);
     row.status = new QLabel(row.widget);
+    row.status->setObjectName(QStringLiteral("transferStatus"));
     row.status->setTextFormat(Qt::PlainText);
     row.status->setForegroundRole(QPalette::PlaceholderText);
     row.pause = new QToolButton(row.widget);
@@ -140,6 +141,11 @@ void TransferStrip::update(int id)
         status = info.bytesPerSecond > 0
             ? amount + QStringLiteral(" · ") + speedText(info.bytesPerSecond)
             : amount;
+        // A download continued from its .part (after a restart of the app, or a break): the
+        // bytes before this point were not fetched again.
+        if (info.kind == Transfers::Kind::Download && info.resumedFrom > 0)
+            status += QStringLiteral(" · ")
+                + tr("resumed at %1").arg(attachmentview::formatSize(info.resumedFrom));
         break;
     case Transfers::State::Waiting:
         running = true;

@@ -389,6 +389,28 @@ void TestFileTransfer::downloadContinuesAPartFile()
         [&](auto done) { ana.api.fetchFile(secret.fileId(), false, 64 * MiB, done); });
     QVERIFY(allowed.ok());
     QCOMPARE(allowed.value->size(), 1000);
+
+    // A download continued after the file left the reader's reach (gone from the hub, or its
+    // conversation left: the same 404): a readable failure, and the .part is not kept.
+    const QString gonePath = dir.filePath(QStringLiteral("out/gone.txt"));
+    {
+        QFile part(gonePath + QStringLiteral(".part"));
+        QVERIFY(part.open(QIODevice::WriteOnly));
+        part.write(QByteArray(100, 'x'));
+    }
+    FileDownload::Options goneOptions;
+    goneOptions.fileId = secret.fileId();
+    goneOptions.targetPath = gonePath;
+    goneOptions.expectedSize = 1000;
+    FileDownload gone(&bo.api, goneOptions);
+    QSignalSpy goneFailed(&gone, &FileDownload::failed);
+    gone.start();
+    QVERIFY(goneFailed.wait(Timeout) || !goneFailed.isEmpty());
+    QCOMPARE(gone.error().code, QStringLiteral("file_gone"));
+    QVERIFY2(gone.error().message.contains(QStringLiteral("no longer on the hub")),
+             qPrintable(gone.error().message));
+    QVERIFY(!QFile::exists(gonePath + QStringLiteral(".part")));
+    QVERIFY(!QFile::exists(gonePath));
 }
 
 void TestFileTransfer::downloadNamesAndSanitizing()
