@@ -485,7 +485,7 @@ void TestFilesWindow::unfinishedDownloadResumesAfterARestart()
     // Bo's window again: the download goes on by itself, in the strip, from the .part.
     pair.guest = std::make_unique<MainWindow>();
     pair.guest->setDataDir(guestDir.path());
-    pair.guest->resize(1000, 700);
+    pair.guest->resize(1280, 700); // the strip's whole status line fits (the screenshot)
     pair.guest->show();
     transfers = nullptr;
     bool shot = false;
@@ -503,7 +503,10 @@ void TestFilesWindow::unfinishedDownloadResumesAfterARestart()
         // The row says where it took up again (the strip updated on this same signal first).
         const auto *status
             = strip->rowWidget(changed)->findChild<QLabel *>(QStringLiteral("transferStatus"));
-        QVERIFY2(status->text().contains(QStringLiteral("resumed at")), qPrintable(status->text()));
+        const QString text = TransferStrip::statusText(status);
+        QVERIFY2(text.contains(QStringLiteral("resumed at ")
+                               + attachmentview::formatSize(info.resumedFrom)),
+                 qPrintable(text));
         saveScreenshot(*pair.guest, QStringLiteral("download-resumed-en"));
     });
     QTRY_COMPARE_WITH_TIMEOUT(transfers->info(again).state, Transfers::State::Done, NetworkWaitMs);
