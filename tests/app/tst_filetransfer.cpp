@@ -20,6 +20,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QTemporaryDir>
@@ -539,6 +540,11 @@ void TestFileTransfer::sendFileResumesWhenRunAgain()
     QCOMPARE(second.exitCode(), 0);
     QVERIFY2(err.contains("Resuming the upload of movie.bin"), err.constData());
     QVERIFY2(err.contains("resumed at"), err.constData());
+    // Sizes and speed in the units of every client (datasize.h).
+    static const QRegularExpression summary(
+        QStringLiteral("Sent movie\\.bin \\(256 MiB\\) in [0-9.]+ s, resumed at [0-9.]+ (KiB|MiB), "
+                       "[0-9.]+ (B|KiB|MiB|GiB)/s\\."));
+    QVERIFY2(summary.match(QString::fromUtf8(err)).hasMatch(), err.constData());
     // Not a TTY: no bar, one line at the end.
     QVERIFY2(!err.contains('\r'), err.constData());
     bool isNumber = false;
