@@ -30,6 +30,7 @@
 #include <QClipboard>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QLabel>
@@ -447,6 +448,15 @@ void TestFilesWindow::unfinishedDownloadResumesAfterARestart()
     const auto file = attachmentRow(boTimeline, QStringLiteral("dataset.bin"))
                           .data(MessageModel::AttachmentRole)
                           .value<FileAttachment>();
+    // And a second file, which will have vanished from the hub by the time Bo's app starts again.
+    const QString goneSource = files.filePath(QStringLiteral("gone.bin"));
+    writeRandomFile(goneSource, MiB);
+    lobbyView(*pair.host)->attachments()->sendFiles({goneSource});
+    QTRY_VERIFY_WITH_TIMEOUT(attachmentRow(boTimeline, QStringLiteral("gone.bin")).isValid(),
+                             NetworkWaitMs);
+    const auto goneFile = attachmentRow(boTimeline, QStringLiteral("gone.bin"))
+                              .data(MessageModel::AttachmentRole)
+                              .value<FileAttachment>();
     const QUrl hub = pair.host->roomHost()->localUrl();
     const QString storage = pair.guest->connection()->storageDir();
 
@@ -471,6 +481,28 @@ void TestFilesWindow::unfinishedDownloadResumesAfterARestart()
     QCOMPARE(journal.size(), 1);
     QCOMPARE(journal.constFirst().targetPath, QFileInfo(target).absoluteFilePath());
     QCOMPARE(journal.constFirst().file.sha256, file.sha256);
+    // The second file's download had stopped too (its .part and journal entry are there).
+    const QString goneTarget = downloads.filePath(QStringLiteral("gone.bin"));
+    {
+        QFile goneSourceFile(goneSource);
+        QVERIFY(goneSourceFile.open(QIODevice::ReadOnly));
+        QFile gonePart(goneTarget + QStringLiteral(".part"));
+        QVERIFY(gonePart.open(QIODevice::WriteOnly));
+        gonePart.write(goneSourceFile.read(1000));
+    }
+    QVERIFY(DownloadJournal(storage).put({UploadJournal::hubKey(hub),
+                                          UploadJournal::memberKey(QStringLiteral("Bo")), lobby,
+                                          goneFile, QFileInfo(goneTarget).absoluteFilePath()}));
+    // Its bytes vanish from the hub's storage (a data directory cleaned by hand, a backup put
+    // back): the hub answers 404 for it from now on.
+    int blobs = 0;
+    QDirIterator stored(hostDir.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (stored.hasNext()) {
+        const QString path = stored.next();
+        if (QFileInfo(path).fileName() == goneFile.sha256 && QFile::remove(path))
+            ++blobs;
+    }
+    QCOMPARE(blobs, 1);
     // What the hub sent so far, once the broken connection is over on its side too.
     qint64 servedBefore = -1;
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -492,8 +524,12 @@ void TestFilesWindow::unfinishedDownloadResumesAfterARestart()
     pair.guest->joinRoom({hub, QString(), QStringLiteral("Bo"), QString(), QString()});
     QTRY_VERIFY_WITH_TIMEOUT(isLive(*pair.guest) && lobbyView(*pair.guest), NetworkWaitMs);
     transfers = Transfers::of(pair.guest->connection());
-    QTRY_COMPARE_WITH_TIMEOUT(transfers->ids().size(), 1, NetworkWaitMs);
-    const int again = transfers->ids().constFirst();
+    QTRY_COMPARE_WITH_TIMEOUT(transfers->ids().size(), 2, NetworkWaitMs);
+    int again = 0;
+    int goneId = 0;
+    for (const int each : transfers->ids())
+        (transfers->info(each).name == QStringLiteral("dataset.bin") ? again : goneId) = each;
+    QVERIFY(again && goneId);
     TransferStrip *strip = lobbyView(*pair.guest)->attachments()->strip();
     connect(transfers, &Transfers::changed, this, [&](int changed) {
         const Transfers::Info info = transfers->info(changed);
@@ -516,6 +552,15 @@ void TestFilesWindow::unfinishedDownloadResumesAfterARestart()
     QCOMPARE(sha256Of(target), file.sha256.toLatin1());
     QCOMPARE(sha256Of(target), sha256Of(source));
     QVERIFY(!QFile::exists(part));
+    // The file gone from the hub: a readable failure in its row, and its .part removed.
+    QTRY_COMPARE_WITH_TIMEOUT(transfers->info(goneId).state, Transfers::State::Failed,
+                              NetworkWaitMs);
+    QVERIFY2(transfers->info(goneId).error.contains(QStringLiteral("no longer on the hub")),
+             qPrintable(transfers->info(goneId).error));
+    const auto *goneStatus
+        = strip->rowWidget(goneId)->findChild<QLabel *>(QStringLiteral("transferStatus"));
+    QVERIFY(TransferStrip::statusText(goneStatus).startsWith(QStringLiteral("Failed: ")));
+    saveScreenshot(*pair.guest, QStringLiteral("download-gone-en"));
     QCOMPARE(QDir(downloads.path()).entryList(QDir::Files),
              QStringList {QStringLiteral("dataset.bin")});
     // The hub sent only the rest: the bytes on disk were not fetched again.
