@@ -16,6 +16,9 @@ target_sources(confab_client PRIVATE
     filedownload.h filedownload.cpp
     uploadjournal.h uploadjournal.cpp
     transfers.h transfers.cpp
+    transferspeed.h transferspeed.cpp
+    datasize.h datasize.cpp
+    downloadjournal.h downloadjournal.cpp
 )
 target_sources(confab_app PRIVATE
     stdinreader.h stdinreader.cpp

@@ -21,6 +21,7 @@ constexpr int MaxFileNameChars = 200; // under every file system's 255 bytes for
 constexpr int MaxNameAttempts = 10000;
 constexpr int HttpOk = 200;
 constexpr int HttpPartial = 206;
+constexpr int HttpNotFound = 404;
 constexpr int HttpUnsatisfiable = 416;
 
 int statusOf(const QNetworkReply *reply)
@@ -127,11 +128,8 @@ void FileDownload::setState(State state)
         return;
     m_state = state;
     if (state != State::Receiving) {
-        m_speedClock.invalidate();
-        if (m_speed != 0) {
-            m_speed = 0;
+        if (m_speed.stop())
             emit speedChanged(0);
-        }
     }
     emit stateChanged(state);
 }
@@ -245,8 +243,7 @@ void FileDownload::request()
     }
     m_replyChecked = false;
     setState(State::Receiving);
-    m_speedClock.start();
-    m_speedMark = m_received;
+    m_speed.start(m_received);
     QNetworkReply *reply = m_nam->get(request);
     m_api->watch(reply);
     reply->setReadBufferSize(ReadBufferBytes);
@@ -394,6 +391,18 @@ bool FileDownload::complete()
 void FileDownload::handleError(const ApiError &error)
 {
     m_error = error;
+    if (error.httpStatus == HttpNotFound) {
+        // Deleted from the hub, or no longer ours to read (we left its conversation): nothing
+        // left to continue, so the bytes so far go too.
+        abortCurrent();
+        m_part.close();
+        QFile::remove(partPath());
+        fail(ApiError {error.httpStatus, QStringLiteral("file_gone"),
+                       tr("This file is no longer on the hub, or you are no longer in its "
+                          "conversation; the partial download was removed."),
+                       0});
+        return;
+    }
     if (!error.isTransient() && error.code != QLatin1StringView("range_refused")) {
         fail(error);
         return;
@@ -419,14 +428,8 @@ void FileDownload::fail(const ApiError &error)
 
 void FileDownload::updateSpeed(bool force)
 {
-    const qint64 elapsed = m_speedClock.isValid() ? m_speedClock.elapsed() : 0;
-    if (elapsed <= 0 || (!force && elapsed < SpeedIntervalMs))
-        return;
-    const double now = double(m_received - m_speedMark) * 1000.0 / double(elapsed);
-    m_speed = m_speed > 0 ? 0.5 * m_speed + 0.5 * std::max(0.0, now) : std::max(0.0, now);
-    m_speedMark = m_received;
-    m_speedClock.restart();
-    emit speedChanged(m_speed);
+    if (m_speed.sample(m_received, force))
+        emit speedChanged(m_speed.bytesPerSecond());
 }
 
 } // namespace confab

@@ -5,13 +5,13 @@
 // other bytes never get glued on). When every byte is there and the SHA-256 matches (when known),
 // the .part file is renamed to the target, as QSaveFile would: the target never holds half a
 // file. A continued .part that turns out to be another file's is dropped and the file fetched
-// whole, once.
+// whole, once. A file gone from the hub (404) removes the .part file; other failures keep it.
 
 #include "backoff.h"
 #include "hubapi.h"
+#include "transferspeed.h"
 
 #include <QCryptographicHash>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QObject>
 #include <QPointer>
@@ -28,7 +28,6 @@ class FileDownload : public QObject
 public:
     static constexpr int StallTimeoutMs = 30000;
     static constexpr int RetryBaseMs = 500;
-    static constexpr int SpeedIntervalMs = 500;
     static constexpr char PartSuffix[] = ".part";
 
     enum class State { Idle, Receiving, Waiting, Paused, Finished, Failed, Cancelled };
@@ -55,7 +54,7 @@ public:
     State state() const { return m_state; }
     qint64 received() const { return m_received; }
     qint64 size() const { return m_total; }
-    double bytesPerSecond() const { return m_speed; }
+    double bytesPerSecond() const { return m_speed.bytesPerSecond(); }
     QString targetPath() const { return m_options.targetPath; }
     QString partPath() const { return m_options.targetPath + QLatin1StringView(PartSuffix); }
     ApiError error() const { return m_error; }
@@ -100,9 +99,7 @@ private:
     int m_failuresInARow = 0;
     Backoff m_backoff;
     QTimer m_retryTimer;
-    QElapsedTimer m_speedClock;
-    qint64 m_speedMark = 0;
-    double m_speed = 0;
+    TransferSpeed m_speed;
 };
 
 // A file name from the hub as a name on this disk: display text only, so directories, control

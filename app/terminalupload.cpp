@@ -1,5 +1,6 @@
 #include "terminalupload.h"
 
+#include "datasize.h"
 #include "tusupload.h"
 
 #include <QCoreApplication>
@@ -47,8 +48,8 @@ bool TerminalUpload::stderrIsTerminal()
 
 QString TerminalUpload::formatBytes(qint64 bytes)
 {
-    // Binary units, named as such (MiB): the limits the hub takes are powers of two.
-    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
+    // The rule of every client (datasize.h); the terminal's numbers are the C locale's.
+    return formatDataSize(bytes, QLocale::c());
 }
 
 TerminalUpload::TerminalUpload(HubApi *api, const QString &stateDir, const QUrl &hubUrl,
@@ -129,7 +130,7 @@ void TerminalUpload::send(const QString &conversationId, const QString &filePath
         if (m_startOffset > 0)
             line += cliText(", resumed at %1").arg(formatBytes(m_startOffset));
         if (sentNow > 0)
-            line += QStringLiteral(", %1/s").arg(formatBytes(qint64(double(sentNow) / seconds)));
+            line += QStringLiteral(", ") + formatDataRate(double(sentNow) / seconds, QLocale::c());
         writeStderr(line + QStringLiteral(".\n"));
         Result result;
         result.ok = true;
@@ -205,7 +206,7 @@ void TerminalUpload::drawBar(bool force)
     const QString bar
         = QString(filled, QLatin1Char('#')) + QString(BarWidth - filled, QLatin1Char('-'));
     const QString speed = m_upload->bytesPerSecond() > 0
-        ? formatBytes(qint64(m_upload->bytesPerSecond())) + QStringLiteral("/s")
+        ? formatDataRate(m_upload->bytesPerSecond(), QLocale::c())
         : QString();
     // \r and erase to the end of the line: the bar is redrawn in place.
     writeStderr(QStringLiteral("\r[%1] %2%  %3 / %4  %5\x1b[K")

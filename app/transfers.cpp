@@ -87,6 +87,7 @@ Transfers::Transfers(HubConnection *connection, const QString &storageDir)
     : QObject(connection)
     , m_connection(connection)
     , m_journal(storageDir)
+    , m_downloads(storageDir)
     , m_nam(new QNetworkAccessManager(this))
 {
     m_nam->setProxy(QNetworkProxy::NoProxy);
@@ -100,7 +101,7 @@ Transfers::Transfers(HubConnection *connection, const QString &storageDir)
 
 Transfers::~Transfers()
 {
-    // Uploads in flight stop here; the journal keeps them for the next start.
+    // Transfers in flight stop here; the journals keep them for the next start.
     for (Item &item : m_items) {
         if (item.upload)
             item.upload->disconnect(this);
@@ -204,8 +205,6 @@ void Transfers::watchUpload(int id, TusUpload *upload)
 int Transfers::download(const QString &conversationId, const FileAttachment &file,
                         const QString &directory)
 {
-    FileDownload::Options options;
-    options.fileId = file.id;
     // A download of this name that stopped (the app quit) is continued, not started anew
     // beside it; its bytes are checked against the file's SHA-256 as any others.
     const QString plain = QDir(directory).filePath(sanitizedFileName(file.name));
@@ -215,15 +214,29 @@ int Transfers::download(const QString &conversationId, const FileAttachment &fil
         if (item.download && item.download->targetPath() == plain)
             continuing = false; // that one is still ours
     }
-    options.targetPath = continuing ? plain : uniqueTargetPath(directory, file.name);
-    options.expectedSize = file.size;
-    options.sha256 = file.sha256;
+    const PendingDownload record {
+        UploadJournal::hubKey(m_connection->hubUrl()),
+        UploadJournal::memberKey(m_connection->self().name), conversationId, file,
+        QFileInfo(continuing ? plain : uniqueTargetPath(directory, file.name)).absoluteFilePath()};
+    // Journalled before the first byte: a quit at any point leaves a .part the next start knows.
+    m_downloads.put(record);
+    return startDownload(record);
+}
+
+int Transfers::startDownload(const PendingDownload &record)
+{
+    FileDownload::Options options;
+    options.fileId = record.file.id;
+    options.targetPath = record.targetPath;
+    options.expectedSize = record.file.size;
+    options.sha256 = record.file.sha256;
     Item item;
     item.info.kind = Kind::Download;
-    item.info.conversationId = conversationId;
+    item.info.conversationId = record.conversation;
     item.info.name = QFileInfo(options.targetPath).fileName();
-    item.info.size = file.size;
+    item.info.size = record.file.size;
     item.info.path = options.targetPath;
+    item.downloadRecord = record;
     auto *download = new FileDownload(m_connection->api(), options, m_nam, this);
     item.download = download;
     const int id = addItem(item);
@@ -241,6 +254,8 @@ void Transfers::watchDownload(int id, FileDownload *download)
         it->info.done = received;
         if (total >= 0)
             it->info.size = total;
+        if (it->download)
+            it->info.resumedFrom = it->download->resumedFrom();
         emit changed(id);
     });
     connect(download, &FileDownload::speedChanged, this, [this, id](double speed) {
@@ -257,6 +272,15 @@ void Transfers::watchDownload(int id, FileDownload *download)
         it->info.state = stateOf(state);
         if (state == FileDownload::State::Failed && it->download)
             it->info.error = it->download->error().message;
+        // The journal lists the downloads the next start can continue: not one that is done or
+        // cancelled, nor a failed one whose .part is gone (the file left the hub, or its bytes
+        // were not the file's). A failure that kept the .part (no session, a full disk) is
+        // tried again next time.
+        const QString target = it->downloadRecord.targetPath;
+        if (state == FileDownload::State::Finished || state == FileDownload::State::Cancelled
+            || (state == FileDownload::State::Failed
+                && !QFileInfo::exists(target + QLatin1StringView(FileDownload::PartSuffix))))
+            m_downloads.remove(target);
         emit changed(id);
     });
     connect(download, &FileDownload::finished, this, [this, id](const QString &path) {
@@ -305,12 +329,20 @@ void Transfers::cancel(int id)
 
 void Transfers::dismiss(int id)
 {
-    const auto it = m_items.find(id);
+    auto it = m_items.find(id);
     if (it == m_items.end())
         return;
     const State state = it->info.state;
     if (state == State::Active || state == State::Waiting || state == State::Paused)
         return; // cancel first
+    // A failed download dismissed is given up: its .part (and journal entry) go, so that the
+    // next start does not bring it back.
+    if (state == State::Failed && it->download) {
+        it->download->cancel(); // reports its state: the item is looked up again
+        it = m_items.find(id);
+        if (it == m_items.end())
+            return;
+    }
     if (it->upload)
         it->upload->deleteLater();
     if (it->download)
@@ -343,6 +375,17 @@ void Transfers::resumeUnfinished()
             continue;
         }
         startUpload(record, record.uploadUrl);
+    }
+    for (const PendingDownload &record :
+         m_downloads.pendingFor(m_connection->hubUrl(), m_connection->self().name)) {
+        const bool partThere
+            = QFileInfo::exists(record.targetPath + QLatin1StringView(FileDownload::PartSuffix));
+        if (!partThere && QFileInfo::exists(record.targetPath)) {
+            // Finished, and the app quit before the journal heard of it.
+            m_downloads.remove(record.targetPath);
+            continue;
+        }
+        startDownload(record); // a .part removed by hand: fetched from the start
     }
 }
 

@@ -2,9 +2,11 @@
 // The file transfers of one HubConnection (the window's uploads and downloads): each a TusUpload
 // or FileDownload with a small id, its progress and state for the transfers strip, and pause,
 // resume and cancel. Uploads are written to the UploadJournal as soon as the hub created them,
-// so that after a restart of the app they resume by themselves (the hub is asked for the offset
-// again) once the connection is live.
+// and downloads to the DownloadJournal as they start, so that after a restart of the app both
+// resume by themselves once the connection is live (the hub is asked for the upload's offset
+// again; a download continues its .part file with Range and If-Range).
 
+#include "downloadjournal.h"
 #include "fileattachment.h"
 #include "hubapi.h"
 #include "uploadjournal.h"
@@ -41,6 +43,7 @@ public:
         State state = State::Active;
         QString error; // readable, when Failed
         QString path; // the local file (upload: the source; download: where it went)
+        qint64 resumedFrom = 0; // a download: the bytes on disk it continued from (not fetched)
     };
 
     // The one Transfers of that connection (made on first use, a child of it).
@@ -65,8 +68,8 @@ public:
     QList<int> ids() const; // in the order they were started
     Info info(int id) const;
     bool contains(int id) const { return m_items.contains(id); }
-    // Resumes the journal's unfinished uploads of this hub and member (once per Transfers; the
-    // connection going live calls it).
+    // Resumes the journals' unfinished uploads and downloads of this hub and member (once per
+    // Transfers; the connection going live calls it).
     void resumeUnfinished();
     QNetworkAccessManager *network() const { return m_nam; }
 
@@ -87,14 +90,17 @@ private:
         QPointer<TusUpload> upload;
         QPointer<FileDownload> download;
         PendingUpload record;
+        PendingDownload downloadRecord;
     };
     int addItem(Item item);
     void watchUpload(int id, TusUpload *upload);
     void watchDownload(int id, FileDownload *download);
     int startUpload(const PendingUpload &record, const QUrl &resumeUrl);
+    int startDownload(const PendingDownload &record);
 
     HubConnection *m_connection;
     UploadJournal m_journal;
+    DownloadJournal m_downloads;
     QNetworkAccessManager *m_nam;
     QHash<int, Item> m_items;
     QList<int> m_order;

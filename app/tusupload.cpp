@@ -152,11 +152,8 @@ void TusUpload::setState(State state)
         return;
     m_state = state;
     if (state != State::Sending && state != State::Locating) {
-        m_speedClock.invalidate(); // the next PATCH measures afresh
-        if (m_speed != 0) {
-            m_speed = 0;
+        if (m_speed.stop()) // the next PATCH measures afresh
             emit speedChanged(0);
-        }
     }
     emit stateChanged(state);
 }
@@ -381,10 +378,8 @@ void TusUpload::patch()
     request.setHeader(QNetworkRequest::ContentLengthHeader, length);
     request.setRawHeader("Upload-Offset", QByteArray::number(m_offset));
     setState(State::Sending);
-    if (!m_speedClock.isValid()) {
-        m_speedClock.start();
-        m_speedMark = m_offset;
-    }
+    if (!m_speed.isRunning())
+        m_speed.start(m_offset);
     ++m_patches;
     QNetworkReply *reply = send("PATCH", request, m_slice);
     m_reply = reply;
@@ -494,15 +489,8 @@ void TusUpload::fail(const ApiError &error)
 
 void TusUpload::updateSpeed(bool force)
 {
-    const qint64 elapsed = m_speedClock.isValid() ? m_speedClock.elapsed() : 0;
-    if (elapsed <= 0 || (!force && elapsed < SpeedIntervalMs))
-        return;
-    const double now = double(sent() - m_speedMark) * 1000.0 / double(elapsed);
-    // Smoothed, so that the figure does not jump with every socket write.
-    m_speed = m_speed > 0 ? 0.5 * m_speed + 0.5 * std::max(0.0, now) : std::max(0.0, now);
-    m_speedMark = sent();
-    m_speedClock.restart();
-    emit speedChanged(m_speed);
+    if (m_speed.sample(sent(), force))
+        emit speedChanged(m_speed.bytesPerSecond());
 }
 
 } // namespace confab

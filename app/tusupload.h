@@ -8,8 +8,8 @@
 
 #include "backoff.h"
 #include "hubapi.h"
+#include "transferspeed.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -33,7 +33,6 @@ public:
     // hub to check and store the file, which for a few GiB takes seconds.
     static constexpr int StallTimeoutMs = 60000;
     static constexpr int RetryBaseMs = 500;
-    static constexpr int SpeedIntervalMs = 500; // speed is averaged over about this long
 
     enum class State {
         Idle,
@@ -74,7 +73,7 @@ public:
     qint64 offset() const { return m_offset; } // bytes the hub has
     qint64 sent() const { return m_offset + m_inFlight; } // including the PATCH in flight
     qint64 size() const { return m_size; }
-    double bytesPerSecond() const { return m_speed; }
+    double bytesPerSecond() const { return m_speed.bytesPerSecond(); }
     QUrl uploadUrl() const { return m_uploadUrl; }
     QString fileName() const { return m_fileName; }
     QString conversationId() const { return m_options.conversationId; }
@@ -131,9 +130,7 @@ private:
     int m_failuresInARow = 0;
     Backoff m_backoff;
     QTimer m_retryTimer;
-    QElapsedTimer m_speedClock;
-    qint64 m_speedMark = 0;
-    double m_speed = 0;
+    TransferSpeed m_speed;
     bool m_recreated = false;
 };
 

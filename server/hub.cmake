@@ -41,6 +41,7 @@ target_sources(confab_server PRIVATE
     ${_hub}/chat/outcome.h
     ${_hub}/chat/identityservice.h ${_hub}/chat/identityservice.cpp
     ${_hub}/chat/handoffcodes.h ${_hub}/chat/handoffcodes.cpp
+    ${_hub}/chat/filescookies.h ${_hub}/chat/filescookies.cpp
     ${_hub}/chat/conversationservice.h ${_hub}/chat/conversationservice.cpp
     ${_hub}/chat/messageservice.h ${_hub}/chat/messageservice.cpp
     ${_hub}/chat/searchservice.h ${_hub}/chat/searchservice.cpp

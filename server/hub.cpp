@@ -8,6 +8,7 @@
 #include "bus/localeventbus.h"
 #include "chat/callservice.h"
 #include "chat/conversationservice.h"
+#include "chat/filescookies.h"
 #include "chat/identityservice.h"
 #include "chat/messageservice.h"
 #include "chat/searchservice.h"
@@ -60,6 +61,7 @@ public:
     std::unique_ptr<MessageService> messages;
     std::unique_ptr<SearchService> search;
     std::unique_ptr<FileService> files;
+    std::unique_ptr<FilesCookies> filesCookies;
     std::unique_ptr<CallService> calls;
     std::unique_ptr<HubServices> services;
     std::unique_ptr<Router> router;
@@ -94,6 +96,7 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
         store->fileStore(), *messages, *conversations, *identity,
         FileService::Limits {settings.maxFileBytes, settings.maxStorageBytes,
                              settings.maxUploadsPerMember, settings.uploadExpiryMs});
+    filesCookies = std::make_unique<FilesCookies>(store->fileStore(), *identity);
     calls = std::make_unique<CallService>(
         *store, *bus, *conversations, *messages,
         CallService::Limits {settings.callRingTimeoutMs, hubdefaults::CallsPerWindow,
@@ -118,10 +121,7 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
     QObject::connect(bus.get(), &EventBus::subscriberLeft, conversations.get(),
                      &ConversationService::streamClosed);
     QObject::connect(identity.get(), &IdentityService::sessionEnded, q,
-                     [this](const QString &memberId) {
-                         messages->forget(memberId);
-                         files->forgetMember(memberId); // the files cookie ends with the session
-                     });
+                     [this](const QString &memberId) { messages->forget(memberId); });
     // A call's events are not in the store: a member's replay takes them from the call service.
     messages->setAddressedEvents([this](const QString &memberId, qint64 afterId) {
         return calls->eventsFor(memberId, afterId);
@@ -143,7 +143,7 @@ Hub::Private::Private(Hub *q, HubSettings hubSettings)
     addOpsRoutes(*router, *services);
     addSearchRoutes(*router, *services, *search);
     addUploadRoutes(*router, *services, *files);
-    addFileRoutes(*router, *services, *files);
+    addFileRoutes(*router, *services, *files, *filesCookies);
     addCallRoutes(*router, *services, *calls);
     addStaticRoutes(*router);
 }
@@ -216,6 +216,7 @@ Hub::~Hub()
 {
     // Streams hold QtHttpServer responders: they (in the bus) must go before the HTTP server.
     d->router.reset();
+    d->filesCookies.reset();
     d->files.reset();
     d->calls.reset();
     d->search.reset();
@@ -266,6 +267,7 @@ bool Hub::start(QString *errorMessage)
         d->store->close();
         return false;
     }
+    d->filesCookies->restore(); // after the sessions: a cookie lives only with its session
     d->search->startIndexing();
 
     GuardedTcpServer::Limits limits;

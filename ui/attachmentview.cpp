@@ -1,5 +1,7 @@
 #include "attachmentview.h"
 
+#include "datasize.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QFontMetrics>
@@ -108,7 +110,7 @@ int height(const FileAttachment &file, const QFont &font)
 
 QString formatSize(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
+    return formatDataSize(bytes);
 }
 
 void paint(QPainter *painter, const QRect &area, const FileAttachment &file,

@@ -77,6 +77,11 @@ void TransferStrip::add(int id)
     row.bar->setTextVisible(false);
     row.bar->setFixedWidth(BarWidth);
     row.status = new QLabel(row.widget);
+    row.status->setObjectName(QStringLiteral("transferStatus"));
+    // The status takes the room left and is elided to it (the whole text is its tooltip): a
+    // long status must not push over the bar or the buttons.
+    row.status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    row.status->installEventFilter(this);
     row.status->setTextFormat(Qt::PlainText);
     row.status->setForegroundRole(QPalette::PlaceholderText);
     row.pause = new QToolButton(row.widget);
@@ -140,6 +145,11 @@ void TransferStrip::update(int id)
         status = info.bytesPerSecond > 0
             ? amount + QStringLiteral(" · ") + speedText(info.bytesPerSecond)
             : amount;
+        // A download continued from its .part (after a restart of the app, or a break): the
+        // bytes before this point were not fetched again.
+        if (info.kind == Transfers::Kind::Download && info.resumedFrom > 0)
+            status += QStringLiteral(" · ")
+                + tr("resumed at %1").arg(attachmentview::formatSize(info.resumedFrom));
         break;
     case Transfers::State::Waiting:
         running = true;
@@ -160,8 +170,7 @@ void TransferStrip::update(int id)
         status = tr("Cancelled");
         break;
     }
-    row.status->setText(status);
-    row.status->setToolTip(status);
+    setStatus(row.status, status);
     row.pause->setVisible(running || info.state == Transfers::State::Failed);
     row.pause->setText(info.state == Transfers::State::Paused
                                || info.state == Transfers::State::Failed
@@ -185,6 +194,26 @@ void TransferStrip::remove(int id)
     m_rows.erase(it);
     if (m_rows.isEmpty())
         hide();
+}
+
+QString TransferStrip::statusText(const QLabel *status)
+{
+    return status->toolTip();
+}
+
+void TransferStrip::setStatus(QLabel *status, const QString &text)
+{
+    status->setToolTip(text);
+    status->setText(status->fontMetrics().elidedText(text, Qt::ElideRight, status->width()));
+}
+
+bool TransferStrip::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Resize) {
+        if (auto *status = qobject_cast<QLabel *>(watched))
+            setStatus(status, status->toolTip());
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void TransferStrip::changeEvent(QEvent *event)

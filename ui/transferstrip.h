@@ -31,8 +31,12 @@ public:
 
     static QString speedText(double bytesPerSecond);
 
+    // The row's status line as shown (elided to its width; the whole text is its tooltip).
+    static QString statusText(const QLabel *status);
+
 protected:
     void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     struct Row
@@ -47,6 +51,7 @@ private:
     void add(int id);
     void update(int id);
     void remove(int id);
+    static void setStatus(QLabel *status, const QString &text);
 
     QPointer<Transfers> m_transfers;
     QString m_conversationId;

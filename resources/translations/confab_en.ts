@@ -452,6 +452,10 @@
         <source>Cannot move the download to %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>This file is no longer on the hub, or you are no longer in its conversation; the partial download was removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>confab::HostInfoPanel</name>
@@ -1387,6 +1391,10 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     </message>
     <message>
         <source>Paused at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resumed at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

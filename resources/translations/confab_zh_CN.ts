@@ -446,6 +446,10 @@
         <source>Cannot move the download to %1.</source>
         <translation>无法把下载的文件移动到 %1。</translation>
     </message>
+    <message>
+        <source>This file is no longer on the hub, or you are no longer in its conversation; the partial download was removed.</source>
+        <translation>此文件已不在聊天服务器上，或者你已不在它所属的对话中；未下载完的部分已删除。</translation>
+    </message>
 </context>
 <context>
     <name>confab::HostInfoPanel</name>
@@ -1386,6 +1390,10 @@ Someone may be impersonating the hub to read your messages, or the host gave it 
     <message>
         <source>Paused at %1</source>
         <translation>已暂停：%1</translation>
+    </message>
+    <message>
+        <source>resumed at %1</source>
+        <translation>从 %1 处继续</translation>
     </message>
     <message>
         <source>Sent</source>

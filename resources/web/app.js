@@ -6,7 +6,7 @@
 'use strict';
 
 (function () {
-    const { t, tn, locale, formatLocales, translateDocument } = window.ConfabI18n;
+    const { t, tn, locale, formatLocales, formatSize, translateDocument } = window.ConfabI18n;
     const calls = window.ConfabCalls; // calls.js: everything about calls
 
     const ApiV2 = '/api/v2';
@@ -2302,26 +2302,12 @@
     const StoredUploadMaxAgeMs = 7 * 24 * 3600 * 1000;
     const FileIdPattern = /^f_[0-9a-f]{16}$/;
     const GenericPasteNames = ['image.png', 'image.jpg', 'image.jpeg', 'image.gif', 'image.webp', ''];
-    const SizeUnits = ['B', 'KB', 'MB', 'GB', 'TB'];
-
     const uploads = [];              // {key, cid, file, upload, state, row, ...}, oldest first
     let maxFileBytes = 0;            // the hub's Tus-Max-Size; 0 while unknown
     let uploadLimitAsked = null;     // the OPTIONS request, asked once
     let cookieRefresh = null;        // the running POST /session/cookie, shared by a burst
     let dragDepth = 0;
     const percentFormat = new Intl.NumberFormat(formatLocales, { style: 'percent', maximumFractionDigits: 0 });
-
-    function humanSize(bytes) {
-        let value = Math.max(0, Number(bytes) || 0);
-        let unit = 0;
-        while (value >= 1024 && unit < SizeUnits.length - 1) {
-            value /= 1024;
-            unit += 1;
-        }
-        const digits = unit === 0 || value >= 100 ? 0 : 1;
-        return new Intl.NumberFormat(formatLocales, { maximumFractionDigits: digits }).format(value)
-            + ' ' + SizeUnits[unit];
-    }
 
     function fileUrl(id, suffix = '') {
         return FilesPath + encodeURIComponent(id) + suffix;
@@ -2432,7 +2418,7 @@
         name.textContent = file.name;
         const size = document.createElement('span');
         size.className = 'file-size';
-        size.textContent = humanSize(file.size);
+        size.textContent = formatSize(file.size);
         info.append(name, size, downloadLink(file, url));
         if (file.thumbnail) {
             box.classList.add('file-image');
@@ -2570,12 +2556,22 @@
         entry.state = 'running';
         entry.row.dataset.state = 'running';
         entry.samples = [];
+        renderUploadButtons(entry);
+        const resuming = entry.resuming;
+        entry.resuming = false;
+        if (resuming && entry.upload && entry.upload.url) {
+            // Resumed after a pause: the same tus upload asks the hub for its offset (HEAD) and
+            // sends the rest from there.
+            setUploadStatus(entry, t('uploadResuming'));
+            entry.upload.start();
+            return;
+        }
         setUploadStatus(entry, t('uploadStarting'));
         await loadUploadLimit();
         if (entry.state !== 'running')
             return; // cancelled meanwhile
         if (maxFileBytes > 0 && entry.file.size > maxFileBytes) {
-            failUpload(entry, t('uploadTooLarge', { size: humanSize(entry.file.size), max: humanSize(maxFileBytes) }), false);
+            failUpload(entry, t('uploadTooLarge', { size: formatSize(entry.file.size), max: formatSize(maxFileBytes) }), false);
             return;
         }
         const metadata = { filename: entry.file.name, conversation: entry.cid };
@@ -2632,6 +2628,8 @@
         const speed = now > first.at ? (sent - first.sent) * 1000 / (now - first.at) : 0;
         entry.bar.max = Math.max(total, 1);
         entry.bar.value = sent;
+        entry.sent = sent;
+        entry.total = total;
         // The hub checks and stores the file before it answers the last bytes.
         if (total > 0 && sent >= total) {
             setUploadStatus(entry, t('uploadFinishing'));
@@ -2639,7 +2637,7 @@
         }
         setUploadStatus(entry, t('uploadProgress', {
             percent: percentFormat.format(total > 0 ? Math.floor((sent / total) * 100) / 100 : 0),
-            speed: humanSize(speed) + '/s',
+            speed: formatSize(speed) + '/s',
         }));
     }
 
@@ -2654,8 +2652,8 @@
     function uploadErrorReason(entry, status, code, error) {
         if (status === 413 || code === 'file_too_large') {
             return maxFileBytes > 0
-                ? t('uploadTooLarge', { size: humanSize(entry.file.size), max: humanSize(maxFileBytes) })
-                : t('uploadTooLargeNoMax', { size: humanSize(entry.file.size) });
+                ? t('uploadTooLarge', { size: formatSize(entry.file.size), max: formatSize(maxFileBytes) })
+                : t('uploadTooLargeNoMax', { size: formatSize(entry.file.size) });
         }
         if (status === 507 || code === 'storage_full')
             return t('uploadStorageFull');
@@ -2697,7 +2695,47 @@
         entry.row.dataset.state = 'failed';
         setUploadStatus(entry, t('uploadFailed', { reason }));
         entry.retry.hidden = !retryable;
+        renderUploadButtons(entry);
         pumpUploads();
+    }
+
+    // Pause: the PATCH in flight is cut (tus-js-client's abort() without terminating: the hub
+    // keeps what it has), and the slot goes to the next upload waiting. Resume waits for a slot
+    // like any upload, then start()s the same upload, which asks the hub where it stopped.
+    function pauseUpload(entry) {
+        if (entry.state !== 'running' && entry.state !== 'waiting')
+            return;
+        const wasRunning = entry.state === 'running';
+        entry.state = 'paused';
+        entry.row.dataset.state = 'paused';
+        renderUploadButtons(entry);
+        const total = entry.total || entry.file.size;
+        setUploadStatus(entry, t('uploadPaused', {
+            percent: percentFormat.format(total > 0 ? Math.floor(((entry.sent || 0) / total) * 100) / 100 : 0),
+        }));
+        if (wasRunning && entry.upload)
+            Promise.resolve(entry.upload.abort(false)).catch(() => {});
+        pumpUploads();
+    }
+
+    function resumeUpload(entry) {
+        if (entry.state !== 'paused')
+            return;
+        entry.state = 'waiting';
+        entry.row.dataset.state = 'waiting';
+        entry.resuming = true;
+        renderUploadButtons(entry);
+        setUploadStatus(entry, t('uploadWaiting'));
+        pumpUploads();
+    }
+
+    function renderUploadButtons(entry) {
+        const paused = entry.state === 'paused';
+        entry.pause.hidden = !(paused || entry.state === 'running' || entry.state === 'waiting');
+        entry.pause.textContent = paused ? t('uploadResume') : t('uploadPause');
+        entry.pause.setAttribute('aria-label',
+            t(paused ? 'uploadResumeLabel' : 'uploadPauseLabel', { name: entry.file.name }));
+        entry.pause.title = entry.pause.getAttribute('aria-label');
     }
 
     // Cancel while sending or waiting, dismiss after a failure: the hub drops what it has of it
@@ -2714,6 +2752,7 @@
         entry.retry.hidden = true;
         entry.state = 'waiting';
         entry.row.dataset.state = 'waiting';
+        renderUploadButtons(entry);
         entry.bar.removeAttribute('value');
         setUploadStatus(entry, t('uploadWaiting'));
         pumpUploads();
@@ -2754,6 +2793,15 @@
         retry.textContent = t('uploadRetry');
         retry.hidden = true;
         retry.addEventListener('click', () => retryUpload(entry));
+        const pause = document.createElement('button');
+        pause.type = 'button';
+        pause.className = 'ghost upload-pause';
+        pause.addEventListener('click', () => {
+            if (entry.state === 'paused')
+                resumeUpload(entry);
+            else
+                pauseUpload(entry);
+        });
         const cancel = document.createElement('button');
         cancel.type = 'button';
         cancel.className = 'ghost upload-cancel';
@@ -2761,12 +2809,14 @@
         cancel.setAttribute('aria-label', t('uploadCancel', { name: entry.file.name }));
         cancel.title = cancel.getAttribute('aria-label');
         cancel.addEventListener('click', () => cancelUpload(entry));
-        buttons.append(retry, cancel);
+        buttons.append(retry, pause, cancel);
         row.append(line, bar, buttons);
         entry.bar = bar;
         entry.status = status;
         entry.where = where;
         entry.retry = retry;
+        entry.pause = pause;
+        renderUploadButtons(entry);
         return row;
     }
 

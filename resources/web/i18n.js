@@ -118,6 +118,11 @@
             uploadRetrying: 'The hub cannot be reached; trying again…',
             uploadCancel: 'Cancel upload of {name}',
             uploadRetry: 'Retry',
+            uploadPause: 'Pause',
+            uploadResume: 'Resume',
+            uploadPauseLabel: 'Pause upload of {name}',
+            uploadResumeLabel: 'Resume upload of {name}',
+            uploadPaused: 'Paused at {percent}',
             uploadDismiss: 'Dismiss',
             uploadTooLarge: '{size} is more than this hub takes ({max} at most).',
             uploadTooLargeNoMax: '{size} is more than this hub takes.',
@@ -247,6 +252,11 @@
             uploadRetrying: '无法连接服务器，正在重试…',
             uploadCancel: '取消上传 {name}',
             uploadRetry: '重试',
+            uploadPause: '暂停',
+            uploadResume: '继续',
+            uploadPauseLabel: '暂停上传 {name}',
+            uploadResumeLabel: '继续上传 {name}',
+            uploadPaused: '已暂停（{percent}）',
             uploadDismiss: '关闭',
             uploadTooLarge: '文件大小 {size}，此服务器只接受不超过 {max} 的文件。',
             uploadTooLargeNoMax: '文件大小 {size}，超过了此服务器的上限。',
@@ -326,11 +336,35 @@
     // more precise than the two interface languages.
     const formatLocales = Array.from(languages, String);
 
+    // Sizes and speeds as the window and the terminal show them (app/datasize.h): binary units
+    // named as such (B, KiB, MiB, GiB, TiB), one decimal below 100 of a unit, none from 100 on.
+    const SizeUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    const SizeStep = 1024;
+    const SizeWholeFrom = 100;
+    function formatSize(bytes) {
+        let value = Math.max(0, Math.round(Number(bytes) || 0));
+        let unit = 0;
+        while (value >= SizeStep && unit < SizeUnits.length - 1) {
+            value /= SizeStep;
+            unit += 1;
+        }
+        let digits = unit === 0 || value >= SizeWholeFrom ? 0 : 1;
+        // 1023.97 KiB would round to "1024 KiB": the next unit instead.
+        if (unit < SizeUnits.length - 1 && Number(value.toFixed(digits)) >= SizeStep) {
+            value /= SizeStep;
+            unit += 1;
+            digits = 1;
+        }
+        return new Intl.NumberFormat(formatLocales, {
+            minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })
+            .format(value) + ' ' + SizeUnits[unit];
+    }
+
     // More texts from another script of the page (calls.js keeps its own beside its code).
     function extend(language, entries) {
         if (catalogs[language])
             Object.assign(catalogs[language], entries);
     }
 
-    window.ConfabI18n = { locale, formatLocales, t, tn, translateDocument, extend };
+    window.ConfabI18n = { locale, formatLocales, formatSize, t, tn, translateDocument, extend };
 })();

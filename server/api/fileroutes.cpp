@@ -3,6 +3,7 @@
 // SVG from running on the hub's origin; and POST /api/v2/session/cookie, the browser's credential
 // for these routes (so that no long-lived token is ever put in a URL).
 
+#include "chat/filescookies.h"
 #include "chat/identityservice.h"
 #include "files/filesender.h"
 #include "files/fileservice.h"
@@ -46,17 +47,15 @@ QByteArray cookieValue(const HttpRequest &request)
 
 // The reader: a bearer token (Qt clients) or the files cookie (browsers). Not `?token=`: a
 // download link must never carry the session.
-QString readerOf(HubServices &services, FileService &files, const HttpRequest &request)
+QString readerOf(HubServices &services, FilesCookies &cookies, const HttpRequest &request)
 {
     const QByteArray authorization = request.header("authorization");
     if (authorization.startsWith("Bearer ") || authorization.startsWith("bearer ")) {
         const Identity *identity = services.identity.authenticate(authorization.mid(7).trimmed());
         return identity ? identity->member.id : QString();
     }
-    const QString member = files.memberForCookie(cookieValue(request));
-    if (!member.isEmpty() && services.identity.findMember(member))
-        return member;
-    return {};
+    // The cookie lives exactly as long as the session that asked for it (FilesCookies).
+    return cookies.memberFor(cookieValue(request));
 }
 
 QByteArray contentDisposition(bool inlineShown, const QString &name)
@@ -130,10 +129,10 @@ bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
     return false;
 }
 
-HttpReply serveFile(HubServices &services, FileService &files, RouteContext &context,
-                    bool thumbnail)
+HttpReply serveFile(HubServices &services, FileService &files, FilesCookies &cookies,
+                    RouteContext &context, bool thumbnail)
 {
-    const QString member = readerOf(services, files, context.request);
+    const QString member = readerOf(services, cookies, context.request);
     if (member.isEmpty())
         return unauthorized();
     const std::optional<StoredFile> file = files.fileFor(context.param(u"fid"), member);
@@ -221,25 +220,26 @@ HttpReply serveFile(HubServices &services, FileService &files, RouteContext &con
 }
 } // namespace
 
-void addFileRoutes(Router &router, HubServices &services, FileService &files)
+void addFileRoutes(Router &router, HubServices &services, FileService &files, FilesCookies &cookies)
 {
     const QString one
         = QLatin1StringView(protocol::ApiV2Prefix) + QLatin1StringView("/files/{fid}");
     const QString thumb = one + QLatin1StringView("/thumbnail");
     for (const char *method : {"GET", "HEAD"}) {
-        router.add(method, one, Router::Access::Public, [&services, &files](RouteContext &context) {
-            return serveFile(services, files, context, false);
-        });
+        router.add(method, one, Router::Access::Public,
+                   [&services, &files, &cookies](RouteContext &context) {
+                       return serveFile(services, files, cookies, context, false);
+                   });
         router.add(method, thumb, Router::Access::Public,
-                   [&services, &files](RouteContext &context) {
-                       return serveFile(services, files, context, true);
+                   [&services, &files, &cookies](RouteContext &context) {
+                       return serveFile(services, files, cookies, context, true);
                    });
     }
 
     router.add("POST",
                QLatin1StringView(protocol::ApiV2Prefix) + QLatin1StringView("/session/cookie"),
-               Router::Access::Member, [&files](RouteContext &context) {
-                   const QByteArray value = files.issueCookie(context.identity->member.id);
+               Router::Access::Member, [&cookies](RouteContext &context) {
+                   const QByteArray value = cookies.issue(Router::tokenOf(context.request));
                    QByteArray cookie = CookieName.toByteArray() + '=' + value
                        + "; Path=/api/v2/files; HttpOnly; SameSite=Strict";
                    if (context.request.encrypted)

@@ -18,6 +18,7 @@ class ChatStore;
 class ConversationService;
 class EventBus;
 class FileService;
+class FilesCookies;
 class IdentityService;
 class MessageService;
 class PasswordCheck;
@@ -78,7 +79,8 @@ void addStaticRoutes(Router &router);
 // Files (issue 15): tus uploads (uploadroutes.cpp), downloads and the files cookie
 // (fileroutes.cpp).
 void addUploadRoutes(Router &router, HubServices &services, FileService &files);
-void addFileRoutes(Router &router, HubServices &services, FileService &files);
+void addFileRoutes(Router &router, HubServices &services, FileService &files,
+                   FilesCookies &cookies);
 
 // Search (searchroutes.cpp): GET /api/v2/search, and the history pages that GET .../messages
 // answers when asked with `around=ID` or `after=ID` (nullopt when it was neither).

@@ -205,11 +205,29 @@ Identity *IdentityService::authenticate(const QByteArray &token)
     return &identity;
 }
 
+QByteArray IdentityService::sessionKey(QByteArrayView token)
+{
+    return hashToken(token);
+}
+
+QString IdentityService::memberOfSession(const QByteArray &sessionKey) const
+{
+    const QString memberId = m_idByTokenHash.value(sessionKey);
+    const auto it = m_byId.find(memberId);
+    if (memberId.isEmpty() || it == m_byId.end())
+        return {};
+    // The expiry authenticate() applies to the token applies here too.
+    if (nowMs() - it->second.lastUsedMs > m_sessionExpiryDays * MsPerDay)
+        return {};
+    return memberId;
+}
+
 void IdentityService::endSession(const Identity &identity, const QByteArray &token)
 {
     const QByteArray tokenHash = hashToken(token);
     m_store.deleteSession(tokenHash);
     m_idByTokenHash.remove(tokenHash);
+    emit sessionClosed(tokenHash);
     const auto entry = m_byId.find(identity.member.id);
     if (entry != m_byId.end() && entry->second.tokenHashes.size() > 1) {
         entry->second.tokenHashes.removeAll(tokenHash);

@@ -59,11 +59,20 @@ public:
     Outcome<HandoffCodes::Issued> issueHandoff(const Identity &identity, qint64 lifetimeMs);
     Outcome<HubSession> redeemHandoff(const QString &code, const QString &peer);
 
+    // A session's key: the SHA-256 of its token, as the store keeps it (never the token).
+    static QByteArray sessionKey(QByteArrayView token);
+    // The member of that session while it lives (not ended, not expired); empty otherwise.
+    // Does not count as a use of the session.
+    QString memberOfSession(const QByteArray &sessionKey) const;
+
     // Every member with a live session (v1 and v2), in no particular order.
     std::vector<const Identity *> members() const;
     const Identity *findMember(const QString &memberId) const;
 
 signals:
+    // One session ended (signed out): every session, also one of several of a member.
+    void sessionClosed(const QByteArray &sessionKey);
+    // The member's last session ended: they left.
     void sessionEnded(const QString &memberId);
 
 private:

@@ -69,6 +69,15 @@ public:
         = 0;
     virtual bool deleteFilesCookies(const QString &memberId) = 0;
     virtual std::vector<std::pair<QByteArray, QString>> loadFilesCookies() const = 0;
+
+    // Files cookies bound to a session (FilesCookies): one per session key (the SHA-256 of the
+    // session's token), stored as the SHA-256 of the cookie value.
+    virtual bool saveSessionCookie(const QByteArray &sessionKey, const QByteArray &cookieHash,
+                                   qint64 createdMs)
+        = 0;
+    virtual bool deleteSessionCookie(const QByteArray &sessionKey) = 0;
+    // cookie hash → session key
+    virtual std::vector<std::pair<QByteArray, QByteArray>> loadSessionCookies() const = 0;
 };
 
 } // namespace confab

@@ -54,6 +54,10 @@ bool SqliteFileStore::prepare(QString *errorMessage)
         " created INTEGER NOT NULL, last_write INTEGER NOT NULL)",
         "CREATE TABLE IF NOT EXISTS files_cookies ("
         " cookie_hash BLOB PRIMARY KEY, member_id TEXT NOT NULL, created INTEGER NOT NULL)",
+        // The cookie of one session (files_cookies above was per member, ending only with the
+        // member's last session; nothing writes it any more).
+        "CREATE TABLE IF NOT EXISTS session_files_cookies ("
+        " session_hash BLOB PRIMARY KEY, cookie_hash BLOB NOT NULL, created INTEGER NOT NULL)",
     };
     for (const char *statement : statements) {
         if (!query.exec(QString::fromLatin1(statement))) {
@@ -216,6 +220,37 @@ std::vector<std::pair<QByteArray, QString>> SqliteFileStore::loadFilesCookies() 
         return cookies;
     while (query.next())
         cookies.emplace_back(query.value(0).toByteArray(), query.value(1).toString());
+    return cookies;
+}
+
+bool SqliteFileStore::saveSessionCookie(const QByteArray &sessionKey, const QByteArray &cookieHash,
+                                        qint64 createdMs)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO session_files_cookies"
+                                 " (session_hash, cookie_hash, created) VALUES (?, ?, ?)"));
+    query.addBindValue(sessionKey);
+    query.addBindValue(cookieHash);
+    query.addBindValue(createdMs);
+    return query.exec();
+}
+
+bool SqliteFileStore::deleteSessionCookie(const QByteArray &sessionKey)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("DELETE FROM session_files_cookies WHERE session_hash = ?"));
+    query.addBindValue(sessionKey);
+    return query.exec();
+}
+
+std::vector<std::pair<QByteArray, QByteArray>> SqliteFileStore::loadSessionCookies() const
+{
+    std::vector<std::pair<QByteArray, QByteArray>> cookies;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(QStringLiteral("SELECT cookie_hash, session_hash FROM session_files_cookies")))
+        return cookies;
+    while (query.next())
+        cookies.emplace_back(query.value(0).toByteArray(), query.value(1).toByteArray());
     return cookies;
 }
 

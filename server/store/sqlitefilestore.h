@@ -31,6 +31,10 @@ public:
                          qint64 createdMs) override;
     bool deleteFilesCookies(const QString &memberId) override;
     std::vector<std::pair<QByteArray, QString>> loadFilesCookies() const override;
+    bool saveSessionCookie(const QByteArray &sessionKey, const QByteArray &cookieHash,
+                           qint64 createdMs) override;
+    bool deleteSessionCookie(const QByteArray &sessionKey) override;
+    std::vector<std::pair<QByteArray, QByteArray>> loadSessionCookies() const override;
 
     // The column expression that gives an events row its attachment (JSON text or NULL), for
     // the chat store's event queries; `seqColumn` names the row's sequence number there.

@@ -20,6 +20,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QTemporaryDir>
@@ -389,6 +390,28 @@ void TestFileTransfer::downloadContinuesAPartFile()
         [&](auto done) { ana.api.fetchFile(secret.fileId(), false, 64 * MiB, done); });
     QVERIFY(allowed.ok());
     QCOMPARE(allowed.value->size(), 1000);
+
+    // A download continued after the file left the reader's reach (gone from the hub, or its
+    // conversation left: the same 404): a readable failure, and the .part is not kept.
+    const QString gonePath = dir.filePath(QStringLiteral("out/gone.txt"));
+    {
+        QFile part(gonePath + QStringLiteral(".part"));
+        QVERIFY(part.open(QIODevice::WriteOnly));
+        part.write(QByteArray(100, 'x'));
+    }
+    FileDownload::Options goneOptions;
+    goneOptions.fileId = secret.fileId();
+    goneOptions.targetPath = gonePath;
+    goneOptions.expectedSize = 1000;
+    FileDownload gone(&bo.api, goneOptions);
+    QSignalSpy goneFailed(&gone, &FileDownload::failed);
+    gone.start();
+    QVERIFY(goneFailed.wait(Timeout) || !goneFailed.isEmpty());
+    QCOMPARE(gone.error().code, QStringLiteral("file_gone"));
+    QVERIFY2(gone.error().message.contains(QStringLiteral("no longer on the hub")),
+             qPrintable(gone.error().message));
+    QVERIFY(!QFile::exists(gonePath + QStringLiteral(".part")));
+    QVERIFY(!QFile::exists(gonePath));
 }
 
 void TestFileTransfer::downloadNamesAndSanitizing()
@@ -517,6 +540,11 @@ void TestFileTransfer::sendFileResumesWhenRunAgain()
     QCOMPARE(second.exitCode(), 0);
     QVERIFY2(err.contains("Resuming the upload of movie.bin"), err.constData());
     QVERIFY2(err.contains("resumed at"), err.constData());
+    // Sizes and speed in the units of every client (datasize.h).
+    static const QRegularExpression summary(
+        QStringLiteral("Sent movie\\.bin \\(256 MiB\\) in [0-9.]+ s, resumed at [0-9.]+ (KiB|MiB), "
+                       "[0-9.]+ (B|KiB|MiB|GiB)/s\\."));
+    QVERIFY2(summary.match(QString::fromUtf8(err)).hasMatch(), err.constData());
     // Not a TTY: no bar, one line at the end.
     QVERIFY2(!err.contains('\r'), err.constData());
     bool isNumber = false;

@@ -217,6 +217,7 @@ private slots:
     void limits();
     void imageBombsGetNoThumbnail();
     void filesCookie();
+    void filesCookieEndsWithItsSession();
     void brokenAndStalledConnectionsKeepWhatArrived();
     void patchesOnWorkerThreadsEndCleanly();
     void unfinishedUploadsExpire();
@@ -706,6 +707,65 @@ void TestHubFiles::imageBombsGetNoThumbnail()
         QCOMPARE(download(port, ana, file.fileId).body, bytes); // stored all the same
     }
     QCOMPARE(call(port, "GET", "/healthz").status, 200);
+}
+
+void TestHubFiles::filesCookieEndsWithItsSession()
+{
+    HubFixture fixture;
+    QVERIFY(fixture.started());
+    quint16 port = fixture.port();
+    // Ana in the window, and Ana again in a browser the window handed a session to: one member,
+    // two sessions.
+    const Session window = signInToHub(port, QStringLiteral("Ana"));
+    const Response issuedCode = callAs(port, window, "POST", "/api/v2/session/handoff");
+    QCOMPARE(issuedCode.status, 201);
+    const QByteArray codeBody
+        = QJsonDocument(QJsonObject {{QStringLiteral("code"),
+                                      issuedCode.json().value(QLatin1StringView("code"))}})
+              .toJson(QJsonDocument::Compact);
+    const Response redeemed = call(port, "POST", "/api/v2/session/handoff/redeem", codeBody,
+                                   {{"Content-Type", "application/json"}});
+    QCOMPARE(redeemed.status, 201);
+    const Session browser {redeemed.json().value(QLatin1StringView("token")).toString().toLatin1(),
+                           window.memberId, window.name};
+    QVERIFY(!browser.token.isEmpty() && browser.token != window.token);
+    const Uploaded file
+        = upload(port, window, QStringLiteral("s.bin"), QStringLiteral("lobby"), randomBytes(500));
+    const auto cookieOf = [&](const Session &session) -> QByteArray {
+        const QByteArray set
+            = callAs(port, session, "POST", "/api/v2/session/cookie").header("set-cookie");
+        return "Cookie: " + set.left(set.indexOf(';')) + "\r\n";
+    };
+    const auto statusWith = [&](const QByteArray &cookie) {
+        return rawRequest(port,
+                          "GET /api/v2/files/" + file.fileId + " HTTP/1.1\r\n" + cookie + "\r\n")
+            .status;
+    };
+    const QByteArray windowCookie = cookieOf(window);
+    const QByteArray firstBrowserCookie = cookieOf(browser);
+    QCOMPARE(statusWith(windowCookie), 200);
+    QCOMPARE(statusWith(firstBrowserCookie), 200);
+    // Asked again (the page does after a reconnect): the new one replaces the session's old one.
+    const QByteArray browserCookie = cookieOf(browser);
+    QVERIFY(browserCookie != firstBrowserCookie);
+    QCOMPARE(statusWith(browserCookie), 200);
+    QCOMPARE(statusWith(firstBrowserCookie), 401);
+
+    // The browser signs out: its cookie ends; the window's session and cookie go on.
+    QCOMPARE(callAs(port, browser, "DELETE", "/api/v2/session").status, 204);
+    QCOMPARE(statusWith(browserCookie), 401);
+    QCOMPARE(statusWith(windowCookie), 200);
+    QCOMPARE(callAs(port, window, "GET", "/api/v2/conversations").status, 200);
+    // Across a restart of the hub, still bound to its session.
+    QVERIFY(fixture.restart());
+    port = fixture.port();
+    QCOMPARE(statusWith(windowCookie), 200);
+    QCOMPARE(statusWith(browserCookie), 401);
+    QCOMPARE(callAs(port, window, "DELETE", "/api/v2/session").status, 204);
+    QCOMPARE(statusWith(windowCookie), 401);
+    QVERIFY(fixture.restart());
+    port = fixture.port();
+    QCOMPARE(statusWith(windowCookie), 401);
 }
 
 void TestHubFiles::filesCookie()

@@ -2,13 +2,15 @@
 // 127.0.0.1) and a joining one: attach → a row in the transfers strip → the message with its
 // thumbnail in the other window's timeline → full size in the viewer → Save… into the download
 // folder ("name (1).ext" the second time); a dropped file shown as a card; a pasted image sent as
-// a PNG; pause and resume from the strip; an unfinished upload resumed after a restart.
+// a PNG; pause and resume from the strip; an unfinished upload, and an unfinished download,
+// resumed after a restart (the download without fetching again the bytes it had).
 
 #include "attachmentcontroller.h"
 #include "attachmentview.h"
 #include "chatpage.h"
 #include "composer.h"
 #include "conversationview.h"
+#include "downloadjournal.h"
 #include "fileattachment.h"
 #include "hubconnection.h"
 #include "imageviewer.h"
@@ -28,13 +30,18 @@
 #include <QClipboard>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QLabel>
 #include <QMimeData>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QPainter>
 #include <QProgressBar>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -115,6 +122,20 @@ void saveScreenshot(QWidget &window, const QString &name)
     window.grab().save(dir + u'/' + name + QStringLiteral(".png"));
 }
 
+// The hub's confab_download_bytes_total (file bytes it sent), -1 when /metrics cannot be read.
+qint64 downloadBytesServed(const QUrl &hub)
+{
+    QNetworkAccessManager nam;
+    QNetworkReply *reply = nam.get(QNetworkRequest(hub.resolved(QUrl(QStringLiteral("/metrics")))));
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, NetworkWaitMs))
+        return -1;
+    static const QRegularExpression line(QStringLiteral("^confab_download_bytes_total (\\d+)$"),
+                                         QRegularExpression::MultilineOption);
+    const auto match = line.match(QString::fromUtf8(reply->readAll()));
+    reply->deleteLater();
+    return match.hasMatch() ? match.captured(1).toLongLong() : -1;
+}
+
 } // namespace
 
 class TestFilesWindow : public QObject
@@ -125,6 +146,7 @@ private slots:
     void attachShowsProgressThenThumbnailViewerAndSave();
     void dropPasteAndPauseResume();
     void unfinishedUploadResumesAfterARestart();
+    void unfinishedDownloadResumesAfterARestart();
     void attachmentNamesAreDisplayTextOnly();
     void screenshots();
 
@@ -405,6 +427,145 @@ void TestFilesWindow::unfinishedUploadResumesAfterARestart()
              sha256Of(big));
     QCOMPARE(Transfers::of(pair.guest->connection())->ids().size(), 1); // no second upload
     QTRY_VERIFY_WITH_TIMEOUT(UploadJournal(storage).load().isEmpty(), NetworkWaitMs);
+}
+
+void TestFilesWindow::unfinishedDownloadResumesAfterARestart()
+{
+    QTemporaryDir hostDir;
+    QTemporaryDir guestDir;
+    QTemporaryDir files;
+    QTemporaryDir downloads;
+    Pair pair;
+    QVERIFY(open(pair, hostDir, guestDir, QStringLiteral("Ana"), QStringLiteral("Bo")));
+    const QString lobby = QString::fromLatin1(protocol::DefaultRoomId);
+    const QString source = files.filePath(QStringLiteral("dataset.bin"));
+    const qint64 size = 64 * MiB;
+    writeRandomFile(source, size);
+    lobbyView(*pair.host)->attachments()->sendFiles({source});
+    const QAbstractItemModel *boTimeline = lobbyView(*pair.guest)->messageView()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(attachmentRow(boTimeline, QStringLiteral("dataset.bin")).isValid(),
+                             NetworkWaitMs);
+    const auto file = attachmentRow(boTimeline, QStringLiteral("dataset.bin"))
+                          .data(MessageModel::AttachmentRole)
+                          .value<FileAttachment>();
+    // And a second file, which will have vanished from the hub by the time Bo's app starts again.
+    const QString goneSource = files.filePath(QStringLiteral("gone.bin"));
+    writeRandomFile(goneSource, MiB);
+    lobbyView(*pair.host)->attachments()->sendFiles({goneSource});
+    QTRY_VERIFY_WITH_TIMEOUT(attachmentRow(boTimeline, QStringLiteral("gone.bin")).isValid(),
+                             NetworkWaitMs);
+    const auto goneFile = attachmentRow(boTimeline, QStringLiteral("gone.bin"))
+                              .data(MessageModel::AttachmentRole)
+                              .value<FileAttachment>();
+    const QUrl hub = pair.host->roomHost()->localUrl();
+    const QString storage = pair.guest->connection()->storageDir();
+
+    // Bo saves it, and the app goes away in the middle, the download running (not paused).
+    Transfers *transfers = Transfers::of(pair.guest->connection());
+    const int id = transfers->download(lobby, file, downloads.path());
+    const QString target = downloads.filePath(QStringLiteral("dataset.bin"));
+    const QString part = target + QStringLiteral(".part");
+    bool quitting = false;
+    connect(transfers, &Transfers::changed, this, [&](int changed) {
+        if (quitting || changed != id || transfers->info(id).done < 8 * MiB)
+            return;
+        quitting = true; // from the event loop, not from inside the transfer's own signal
+        QMetaObject::invokeMethod(
+            this, [&pair] { pair.guest.reset(); }, Qt::QueuedConnection);
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(!pair.guest, NetworkWaitMs);
+    const qint64 onDisk = QFileInfo(part).size();
+    QVERIFY2(onDisk >= 8 * MiB && onDisk < size, qPrintable(QString::number(onDisk)));
+    QVERIFY(!QFile::exists(target));
+    const QList<PendingDownload> journal = DownloadJournal(storage).load();
+    QCOMPARE(journal.size(), 1);
+    QCOMPARE(journal.constFirst().targetPath, QFileInfo(target).absoluteFilePath());
+    QCOMPARE(journal.constFirst().file.sha256, file.sha256);
+    // The second file's download had stopped too (its .part and journal entry are there).
+    const QString goneTarget = downloads.filePath(QStringLiteral("gone.bin"));
+    {
+        QFile goneSourceFile(goneSource);
+        QVERIFY(goneSourceFile.open(QIODevice::ReadOnly));
+        QFile gonePart(goneTarget + QStringLiteral(".part"));
+        QVERIFY(gonePart.open(QIODevice::WriteOnly));
+        gonePart.write(goneSourceFile.read(1000));
+    }
+    QVERIFY(DownloadJournal(storage).put({UploadJournal::hubKey(hub),
+                                          UploadJournal::memberKey(QStringLiteral("Bo")), lobby,
+                                          goneFile, QFileInfo(goneTarget).absoluteFilePath()}));
+    // Its bytes vanish from the hub's storage (a data directory cleaned by hand, a backup put
+    // back): the hub answers 404 for it from now on.
+    int blobs = 0;
+    QDirIterator stored(hostDir.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (stored.hasNext()) {
+        const QString path = stored.next();
+        if (QFileInfo(path).fileName() == goneFile.sha256 && QFile::remove(path))
+            ++blobs;
+    }
+    QCOMPARE(blobs, 1);
+    // What the hub sent so far, once the broken connection is over on its side too.
+    qint64 servedBefore = -1;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const qint64 now = downloadBytesServed(hub);
+            const bool settled = now >= onDisk && now == servedBefore;
+            servedBefore = now;
+            return settled;
+        }(),
+        NetworkWaitMs);
+
+    // Bo's window again: the download goes on by itself, in the strip, from the .part.
+    pair.guest = std::make_unique<MainWindow>();
+    pair.guest->setDataDir(guestDir.path());
+    pair.guest->resize(1280, 700); // the strip's whole status line fits (the screenshot)
+    pair.guest->show();
+    transfers = nullptr;
+    bool shot = false;
+    pair.guest->joinRoom({hub, QString(), QStringLiteral("Bo"), QString(), QString()});
+    QTRY_VERIFY_WITH_TIMEOUT(isLive(*pair.guest) && lobbyView(*pair.guest), NetworkWaitMs);
+    transfers = Transfers::of(pair.guest->connection());
+    QTRY_COMPARE_WITH_TIMEOUT(transfers->ids().size(), 2, NetworkWaitMs);
+    int again = 0;
+    int goneId = 0;
+    for (const int each : transfers->ids())
+        (transfers->info(each).name == QStringLiteral("dataset.bin") ? again : goneId) = each;
+    QVERIFY(again && goneId);
+    TransferStrip *strip = lobbyView(*pair.guest)->attachments()->strip();
+    connect(transfers, &Transfers::changed, this, [&](int changed) {
+        const Transfers::Info info = transfers->info(changed);
+        if (shot || info.state != Transfers::State::Active || info.done <= info.resumedFrom)
+            return;
+        shot = true;
+        // The row says where it took up again (the strip updated on this same signal first).
+        const auto *status
+            = strip->rowWidget(changed)->findChild<QLabel *>(QStringLiteral("transferStatus"));
+        const QString text = TransferStrip::statusText(status);
+        QVERIFY2(text.contains(QStringLiteral("resumed at ")
+                               + attachmentview::formatSize(info.resumedFrom)),
+                 qPrintable(text));
+        saveScreenshot(*pair.guest, QStringLiteral("download-resumed-en"));
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(transfers->info(again).state, Transfers::State::Done, NetworkWaitMs);
+    const Transfers::Info info = transfers->info(again);
+    QCOMPARE(info.kind, Transfers::Kind::Download);
+    QCOMPARE(info.resumedFrom, onDisk); // Range from the .part's size
+    QCOMPARE(sha256Of(target), file.sha256.toLatin1());
+    QCOMPARE(sha256Of(target), sha256Of(source));
+    QVERIFY(!QFile::exists(part));
+    // The file gone from the hub: a readable failure in its row, and its .part removed.
+    QTRY_COMPARE_WITH_TIMEOUT(transfers->info(goneId).state, Transfers::State::Failed,
+                              NetworkWaitMs);
+    QVERIFY2(transfers->info(goneId).error.contains(QStringLiteral("no longer on the hub")),
+             qPrintable(transfers->info(goneId).error));
+    const auto *goneStatus
+        = strip->rowWidget(goneId)->findChild<QLabel *>(QStringLiteral("transferStatus"));
+    QVERIFY(TransferStrip::statusText(goneStatus).startsWith(QStringLiteral("Failed: ")));
+    saveScreenshot(*pair.guest, QStringLiteral("download-gone-en"));
+    QCOMPARE(QDir(downloads.path()).entryList(QDir::Files),
+             QStringList {QStringLiteral("dataset.bin")});
+    // The hub sent only the rest: the bytes on disk were not fetched again.
+    QCOMPARE(downloadBytesServed(hub) - servedBefore, size - onDisk);
+    QVERIFY(DownloadJournal(storage).load().isEmpty());
 }
 
 void TestFilesWindow::screenshots()

@@ -353,7 +353,7 @@ test('the page sends files: a DM\'s image and file reach the other member only; 
         const card = await waitAttachment(bo, notesName);
         assert.equal(card.card, true);
         assert.equal(card.href, `/api/v2/files/${card.id}`);
-        assert.equal(card.size, new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(notes.length / 1024) + ' KB');
+        assert.equal(card.size, (notes.length / 1024).toFixed(1) + ' KiB'); // under 100 KiB: one decimal
         const [saved] = await Promise.all([
             bo.waitForEvent('download', { timeout: WaitMs }),
             bo.locator('.file-card a.file-download').click(),
@@ -446,6 +446,100 @@ async function waitUntil(condition, what, timeoutMs = WaitMs) {
         await new Promise((resolve) => setTimeout(resolve, 100));
     }
 }
+
+test('sizes read the same as in the window (binary units), in English and Chinese', async () => {
+    const hub = await startHub();
+    try {
+        // The same table as tests/app/tst_transferfigures.cpp (app/datasize.cpp).
+        const table = [
+            [0, '0 B'], [-5, '0 B'], [512, '512 B'], [1023, '1023 B'], [1024, '1.0 KiB'],
+            [1536, '1.5 KiB'], [180000, '176 KiB'], [1048575, '1.0 MiB'], [12900000, '12.3 MiB'],
+            [512 * MiB, '512 MiB'], [4 * 1024 * MiB, '4.0 GiB'], [3 * 1024 * 1024 * MiB, '3.0 TiB'],
+            [2048 * 1024 * 1024 * MiB, '2048 TiB'],
+        ];
+        for (const locale of ['en-US', 'zh-CN']) {
+            const page = await openPage(hub, { locale });
+            const shown = await page.evaluate((sizes) => sizes.map((n) => window.ConfabI18n.formatSize(n)),
+                table.map(([bytes]) => bytes));
+            assert.deepEqual(shown, table.map(([, text]) => text), locale);
+            await page.context().close();
+        }
+    } finally {
+        await hub.stop();
+    }
+});
+
+test('an upload paused in the page stops, and resumed goes on from the hub\'s offset to the right file', async (t) => {
+    const hub = await startHub();
+    try {
+        await expectFilesRoutes(hub);
+        for (const locale of ['en-US', 'zh-CN']) {
+            const ana = await openPage(hub, { locale });
+            await joinAs(ana, locale === 'en-US' ? 'Ana' : '安娜');
+            const dir = tempDir('confab-files-pause-');
+            const name = locale === 'en-US' ? 'survey.zip' : '调查.zip';
+            const source = path.join(dir, name);
+            const bytes = crypto.randomBytes(8 * MiB);
+            fs.writeFileSync(source, bytes);
+            // Slow enough to pause in the middle.
+            const cdp = await ana.context().newCDPSession(ana);
+            await cdp.send('Network.emulateNetworkConditions',
+                { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * MiB });
+            await ana.locator('#file-input').setInputFiles(source);
+            const row = ana.locator('#uploads .upload');
+            await ana.waitForFunction(() => {
+                const bar = document.querySelector('#uploads .upload-bar');
+                return bar && bar.value > bar.max * 0.15;
+            }, null, { timeout: WaitMs });
+            const pause = row.locator('.upload-pause');
+            assert.equal(await pause.textContent(), locale === 'en-US' ? 'Pause' : '暂停');
+            await pause.click();
+            await ana.locator('#uploads .upload[data-state="paused"]').waitFor({ timeout: WaitMs });
+            assert.equal(await pause.textContent(), locale === 'en-US' ? 'Resume' : '继续');
+            assert.match(await row.locator('.upload-status').textContent(),
+                locale === 'en-US' ? /^Paused at \d+%$/ : /^已暂停（\d+%）$/);
+            assert.equal(await row.locator('.upload-cancel').isVisible(), true);
+
+            // Paused means stopped: neither the hub's offset nor the bar moves.
+            const uploadUrl = ana.requests.find((r) => r.method === 'PATCH' && r.url.includes('/api/v2/uploads/')).url;
+            const { token } = await pageSession(ana);
+            const offsetNow = async () => {
+                const answer = await request(hub.baseUrl, 'HEAD', new URL(uploadUrl).pathname,
+                    { token, headers: { 'Tus-Resumable': '1.0.0' } });
+                assert.equal(answer.status, 200);
+                return Number(answer.headers['upload-offset']);
+            };
+            await new Promise((resolve) => setTimeout(resolve, 500)); // the cut PATCH is over
+            const pausedAt = await offsetNow();
+            const barAt = await row.locator('.upload-bar').evaluate((bar) => bar.value);
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            assert.equal(await offsetNow(), pausedAt);
+            assert.equal(await row.locator('.upload-bar').evaluate((bar) => bar.value), barAt);
+            assert.ok(pausedAt > 0 && pausedAt < bytes.length, String(pausedAt));
+            await screenshot(ana, `files-upload-paused-${locale}`);
+
+            // Resumed: the same upload (no second POST) asks where the hub is and sends the rest.
+            await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+            ana.requests = [];
+            await pause.click();
+            const shown = await waitAttachment(ana, name);
+            const tus = ana.requests.filter((r) => r.url.includes('/api/v2/uploads') && r.method !== 'OPTIONS');
+            assert.equal(tus[0].method, 'HEAD', JSON.stringify(tus));
+            assert.equal(tus[0].url, uploadUrl);
+            const patches = tus.filter((r) => r.method === 'PATCH');
+            assert.ok(patches.length >= 1 && patches.every((r) => r.url === uploadUrl), JSON.stringify(tus));
+            assert.equal(Number(patches[0].headers['upload-offset']), pausedAt);
+            assert.equal(tus.filter((r) => r.method === 'POST').length, 0, JSON.stringify(tus));
+            const whole = await download(hub, `/api/v2/files/${shown.id}`, { Authorization: 'Bearer ' + token });
+            assert.equal(sha256(whole.bytes), sha256(bytes));
+            await row.waitFor({ state: 'detached', timeout: WaitMs });
+            assert.deepEqual(ana.errors || [], []);
+            await ana.context().close();
+        }
+    } finally {
+        await hub.stop();
+    }
+});
 
 test('an upload cut by a reload resumes where the hub stopped when the same file is chosen again', async (t) => {
     const hub = await startHub();
@@ -543,7 +637,7 @@ test('a file too large for the hub is refused in its row, with the limit; phones
             const row = phone.locator('#uploads .upload[data-state="failed"]');
             await row.waitFor({ timeout: WaitMs });
             const status = await row.locator('.upload-status').textContent();
-            assert.match(status, locale === 'en-US' ? /^Not sent: 1\.4 MB is more than this hub takes \(977 KB at most\)\.$/ : /^未发送：文件大小 1\.4 MB，此服务器只接受不超过 977 KB 的文件。$/);
+            assert.match(status, locale === 'en-US' ? /^Not sent: 1\.4 MiB is more than this hub takes \(977 KiB at most\)\.$/ : /^未发送：文件大小 1\.4 MiB，此服务器只接受不超过 977 KiB 的文件。$/);
             assert.equal(await row.locator('.upload-retry').isVisible(), false);
             const layout = await phone.evaluate(() => ({
                 scrollWidth: document.documentElement.scrollWidth,
