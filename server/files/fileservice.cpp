@@ -6,7 +6,6 @@
 #include "filetypes.h"
 #include "sha256.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
@@ -38,7 +37,6 @@ constexpr qint64 MaxExpiryCheckMs = 10 * 60 * 1000;
 constexpr qint64 MinExpiryCheckMs = 200;
 // Re-hashing a partial file after a restart reads it in pieces this big.
 constexpr qint64 RehashChunkBytes = 1024 * 1024;
-constexpr int CookieBytes = 32;
 
 QString randomHex(int bytes)
 {
@@ -57,10 +55,6 @@ ServiceError error(int status, const char *code, const QString &message)
     return ServiceError {status, code, message};
 }
 
-QByteArray cookieHash(const QByteArray &value)
-{
-    return QCryptographicHash::hash(value, QCryptographicHash::Sha256);
-}
 } // namespace
 
 FileService::FileService(FileStore &store, MessageService &messages,
@@ -145,8 +139,6 @@ bool FileService::start(const QString &dataDir, QString *errorMessage)
         if (!info.fileName().endsWith(PartialSuffix) || !m_uploads.count(id))
             QFile::remove(info.filePath());
     }
-    for (const auto &[hash, member] : m_store.loadFilesCookies())
-        m_cookies.insert(hash, member);
     m_expiryTimer.start(int(std::clamp(m_limits.expiryMs / 4, MinExpiryCheckMs, MaxExpiryCheckMs)));
     expire();
     return true;
@@ -542,36 +534,6 @@ std::optional<StoredFile> FileService::fileFor(const QString &fileId, const QStr
             != ConversationService::Access::Member)
         return std::nullopt;
     return file;
-}
-
-QByteArray FileService::issueCookie(const QString &memberId)
-{
-    QByteArray raw(CookieBytes, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), CookieBytes / 4);
-    const QByteArray value
-        = raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-    const QByteArray hash = cookieHash(value);
-    m_store.saveFilesCookie(hash, memberId, nowMs());
-    m_cookies.insert(hash, memberId);
-    return value;
-}
-
-QString FileService::memberForCookie(const QByteArray &value) const
-{
-    if (value.isEmpty() || value.size() > 2 * CookieBytes)
-        return {};
-    return m_cookies.value(cookieHash(value));
-}
-
-void FileService::forgetMember(const QString &memberId)
-{
-    m_store.deleteFilesCookies(memberId);
-    for (auto it = m_cookies.begin(); it != m_cookies.end();) {
-        if (it.value() == memberId)
-            it = m_cookies.erase(it);
-        else
-            ++it;
-    }
 }
 
 } // namespace confab

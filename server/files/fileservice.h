@@ -1,7 +1,7 @@
 #pragma once
 // Files (issue 15, docs/protocol.md "Files"): tus uploads in progress and their limits, turning a
-// finished upload into a stored file and its message, who may download what, and the browser's
-// files cookie. The bytes live under the data directory:
+// finished upload into a stored file and its message, and who may download what (the browser's
+// files cookie is FilesCookies', in chat/). The bytes live under the data directory:
 //   uploads/<upload id>.part   an upload in progress (its size is its offset)
 //   files/ab/<sha256>          a stored file, once per content (the first two hex digits group
 //   them) files/thumbs/<sha256>.png  its thumbnail
@@ -17,7 +17,6 @@
 #include <QTimer>
 
 #include <QFile>
-#include <QHash>
 #include <functional>
 #include <map>
 #include <memory>
@@ -129,11 +128,6 @@ public:
     // download outlives the HTTP server whose responder it holds.
     void track(QObject *download);
 
-    // --- the files cookie ---
-    QByteArray issueCookie(const QString &memberId);
-    QString memberForCookie(const QByteArray &value) const;
-    void forgetMember(const QString &memberId);
-
     static bool isUploadId(const QString &id);
     static bool isFileId(const QString &id);
 
@@ -169,7 +163,6 @@ private:
     QString m_dataDir;
     std::map<QString, Active> m_uploads;
     qint64 m_storedBytes = 0;
-    QHash<QByteArray, QString> m_cookies; // SHA-256 of the value → member id
     QTimer m_expiryTimer;
     std::vector<QPointer<QObject>> m_downloads;
     UploadTransferPool m_transfers;

@@ -63,13 +63,6 @@ public:
     virtual bool deleteUpload(const QString &id) = 0;
     virtual std::vector<Upload> loadUploads() const = 0;
 
-    // Browser sessions' files cookies: SHA-256 of the cookie value → member id.
-    virtual bool saveFilesCookie(const QByteArray &cookieHash, const QString &memberId,
-                                 qint64 createdMs)
-        = 0;
-    virtual bool deleteFilesCookies(const QString &memberId) = 0;
-    virtual std::vector<std::pair<QByteArray, QString>> loadFilesCookies() const = 0;
-
     // Files cookies bound to a session (FilesCookies): one per session key (the SHA-256 of the
     // session's token), stored as the SHA-256 of the cookie value.
     virtual bool saveSessionCookie(const QByteArray &sessionKey, const QByteArray &cookieHash,

@@ -52,10 +52,10 @@ bool SqliteFileStore::prepare(QString *errorMessage)
         " id TEXT PRIMARY KEY, member_id TEXT NOT NULL, conversation TEXT NOT NULL,"
         " name TEXT NOT NULL, type_hint TEXT NOT NULL, length INTEGER NOT NULL,"
         " created INTEGER NOT NULL, last_write INTEGER NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS files_cookies ("
-        " cookie_hash BLOB PRIMARY KEY, member_id TEXT NOT NULL, created INTEGER NOT NULL)",
-        // The cookie of one session (files_cookies above was per member, ending only with the
-        // member's last session; nothing writes it any more).
+        // Per-member cookies (ending only with the member's last session) gave way to one per
+        // session: those of a hub before that are dropped, the page asks for a new one.
+        "DROP TABLE IF EXISTS files_cookies",
+        // The files cookie of one session.
         "CREATE TABLE IF NOT EXISTS session_files_cookies ("
         " session_hash BLOB PRIMARY KEY, cookie_hash BLOB NOT NULL, created INTEGER NOT NULL)",
     };
@@ -190,37 +190,6 @@ std::vector<Upload> SqliteFileStore::loadUploads() const
         uploads.push_back(upload);
     }
     return uploads;
-}
-
-bool SqliteFileStore::saveFilesCookie(const QByteArray &cookieHash, const QString &memberId,
-                                      qint64 createdMs)
-{
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(QStringLiteral(
-        "INSERT OR REPLACE INTO files_cookies (cookie_hash, member_id, created) VALUES (?, ?, ?)"));
-    query.addBindValue(cookieHash);
-    query.addBindValue(memberId);
-    query.addBindValue(createdMs);
-    return query.exec();
-}
-
-bool SqliteFileStore::deleteFilesCookies(const QString &memberId)
-{
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(QStringLiteral("DELETE FROM files_cookies WHERE member_id = ?"));
-    query.addBindValue(memberId);
-    return query.exec();
-}
-
-std::vector<std::pair<QByteArray, QString>> SqliteFileStore::loadFilesCookies() const
-{
-    std::vector<std::pair<QByteArray, QString>> cookies;
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    if (!query.exec(QStringLiteral("SELECT cookie_hash, member_id FROM files_cookies")))
-        return cookies;
-    while (query.next())
-        cookies.emplace_back(query.value(0).toByteArray(), query.value(1).toString());
-    return cookies;
 }
 
 bool SqliteFileStore::saveSessionCookie(const QByteArray &sessionKey, const QByteArray &cookieHash,

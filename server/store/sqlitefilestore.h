@@ -27,10 +27,6 @@ public:
     bool touchUpload(const QString &id, qint64 lastWriteMs) override;
     bool deleteUpload(const QString &id) override;
     std::vector<Upload> loadUploads() const override;
-    bool saveFilesCookie(const QByteArray &cookieHash, const QString &memberId,
-                         qint64 createdMs) override;
-    bool deleteFilesCookies(const QString &memberId) override;
-    std::vector<std::pair<QByteArray, QString>> loadFilesCookies() const override;
     bool saveSessionCookie(const QByteArray &sessionKey, const QByteArray &cookieHash,
                            qint64 createdMs) override;
     bool deleteSessionCookie(const QByteArray &sessionKey) override;
