@@ -1775,11 +1775,15 @@
     // ---- rendering (textContent only) ---------------------------------------------------------
 
     // The browser's locale decides 24- or 12-hour time (the interface language alone cannot:
-    // English is both).
-    const timeFormat = new Intl.DateTimeFormat(formatLocales, { hour: 'numeric', minute: '2-digit' });
+    // English is both). A 24-hour clock shows two-digit hours ("09:05", "00:04"), as en-GB and
+    // zh-CN write them; asked for a "numeric" hour Chromium writes "0:04" after midnight.
+    const hourStyle = ['h23', 'h24'].includes(
+        new Intl.DateTimeFormat(formatLocales, { hour: 'numeric' }).resolvedOptions().hourCycle)
+        ? '2-digit' : 'numeric';
+    const timeFormat = new Intl.DateTimeFormat(formatLocales, { hour: hourStyle, minute: '2-digit' });
     // A search hit may be from any day.
     const hitTimeFormat = new Intl.DateTimeFormat(formatLocales,
-        { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+        { year: 'numeric', month: 'short', day: 'numeric', hour: hourStyle, minute: '2-digit' });
 
     function timeElement(ts) {
         const element = document.createElement('time');
