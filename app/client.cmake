@@ -14,6 +14,7 @@ target_sources(confab_client PRIVATE
     callhandoff.h callhandoff.cpp
     tusupload.h tusupload.cpp
     filedownload.h filedownload.cpp
+    journalfile.h journalfile.cpp
     uploadjournal.h uploadjournal.cpp
     transfers.h transfers.cpp
     transferspeed.h transferspeed.cpp

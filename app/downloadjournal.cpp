@@ -3,12 +3,8 @@
 #include "uploadjournal.h"
 
 #include <QDir>
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
-#include <QStandardPaths>
 
 namespace confab {
 
@@ -47,26 +43,14 @@ std::optional<PendingDownload> fromJson(const QJsonObject &object)
 } // namespace
 
 DownloadJournal::DownloadJournal(const QString &storageDir)
-{
-    QString directory = storageDir;
-    if (directory.isEmpty())
-        directory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-            + QStringLiteral("/sessions");
-    QDir().mkpath(directory);
-    m_path = directory + QStringLiteral("/downloads.json");
-}
+    : m_file(storageDir, QStringLiteral("downloads.json"), QStringLiteral("downloads"),
+             FormatVersion)
+{ }
 
 QList<PendingDownload> DownloadJournal::load() const
 {
     QList<PendingDownload> entries;
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly) || file.size() > MaxFileBytes)
-        return entries;
-    const QJsonArray array = QJsonDocument::fromJson(file.readAll())
-                                 .object()
-                                 .value(QLatin1StringView("downloads"))
-                                 .toArray();
-    for (const QJsonValue &value : array) {
+    for (const QJsonValue &value : m_file.read()) {
         if (auto download = fromJson(value.toObject()))
             entries.append(*download);
     }
@@ -106,22 +90,10 @@ bool DownloadJournal::remove(const QString &targetPath)
 
 bool DownloadJournal::save(const QList<PendingDownload> &entries) const
 {
-    if (entries.isEmpty()) {
-        QFile::remove(m_path);
-        return true;
-    }
     QJsonArray array;
     for (const PendingDownload &download : entries)
         array.append(toJson(download));
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly))
-        return false;
-    // Where the user saves their files: theirs to read only.
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(QJsonDocument(QJsonObject {{QStringLiteral("version"), FormatVersion},
-                                          {QStringLiteral("downloads"), array}})
-                   .toJson(QJsonDocument::Compact));
-    return file.commit();
+    return m_file.write(array);
 }
 
 } // namespace confab

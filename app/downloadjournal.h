@@ -11,6 +11,8 @@
 #include <QString>
 #include <QUrl>
 
+#include "journalfile.h"
+
 namespace confab {
 
 struct PendingDownload
@@ -26,7 +28,6 @@ class DownloadJournal
 {
 public:
     static constexpr int MaxEntries = 200; // oldest dropped past this
-    static constexpr qint64 MaxFileBytes = 1024 * 1024;
 
     // storageDir empty: the per-user app-data location (next to the sessions).
     explicit DownloadJournal(const QString &storageDir = QString());
@@ -37,11 +38,11 @@ public:
     bool put(const PendingDownload &download); // replaces the one with the same target
     bool remove(const QString &targetPath);
 
-    QString filePath() const { return m_path; }
+    QString filePath() const { return m_file.path(); }
 
 private:
     bool save(const QList<PendingDownload> &entries) const;
-    QString m_path;
+    JournalFile m_file;
 };
 
 } // namespace confab

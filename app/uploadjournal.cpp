@@ -1,13 +1,8 @@
 #include "uploadjournal.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
-#include <QStandardPaths>
 
 namespace confab {
 
@@ -54,14 +49,8 @@ bool PendingUpload::matchesFile() const
 }
 
 UploadJournal::UploadJournal(const QString &storageDir)
-{
-    QString directory = storageDir;
-    if (directory.isEmpty())
-        directory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-            + QStringLiteral("/sessions");
-    QDir().mkpath(directory);
-    m_path = directory + QStringLiteral("/uploads.json");
-}
+    : m_file(storageDir, QStringLiteral("uploads.json"), QStringLiteral("uploads"), FormatVersion)
+{ }
 
 QString UploadJournal::hubKey(const QUrl &hub)
 {
@@ -79,14 +68,7 @@ QString UploadJournal::memberKey(const QString &name)
 QList<PendingUpload> UploadJournal::load() const
 {
     QList<PendingUpload> entries;
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly) || file.size() > MaxFileBytes)
-        return entries;
-    const QJsonArray array = QJsonDocument::fromJson(file.readAll())
-                                 .object()
-                                 .value(QLatin1StringView("uploads"))
-                                 .toArray();
-    for (const QJsonValue &value : array) {
+    for (const QJsonValue &value : m_file.read()) {
         if (auto upload = fromJson(value.toObject()))
             entries.append(*upload);
     }
@@ -142,22 +124,10 @@ bool UploadJournal::remove(const QUrl &uploadUrl)
 
 bool UploadJournal::save(const QList<PendingUpload> &entries) const
 {
-    if (entries.isEmpty()) {
-        QFile::remove(m_path);
-        return true;
-    }
     QJsonArray array;
     for (const PendingUpload &upload : entries)
         array.append(toJson(upload));
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly))
-        return false;
-    // Paths of the user's files: theirs to read only.
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(QJsonDocument(QJsonObject {{QStringLiteral("version"), FormatVersion},
-                                          {QStringLiteral("uploads"), array}})
-                   .toJson(QJsonDocument::Compact));
-    return file.commit();
+    return m_file.write(array);
 }
 
 } // namespace confab

@@ -10,6 +10,8 @@
 #include <QUrl>
 #include <optional>
 
+#include "journalfile.h"
+
 namespace confab {
 
 struct PendingUpload
@@ -31,7 +33,6 @@ class UploadJournal
 {
 public:
     static constexpr int MaxEntries = 200; // oldest dropped past this (expired long ago anyway)
-    static constexpr qint64 MaxFileBytes = 1024 * 1024;
 
     // storageDir empty: the per-user app-data location (next to the sessions).
     explicit UploadJournal(const QString &storageDir = QString());
@@ -45,13 +46,13 @@ public:
     bool put(const PendingUpload &upload); // replaces the one with the same upload URL
     bool remove(const QUrl &uploadUrl);
 
-    QString filePath() const { return m_path; }
+    QString filePath() const { return m_file.path(); }
     static QString hubKey(const QUrl &hub);
     static QString memberKey(const QString &name);
 
 private:
     bool save(const QList<PendingUpload> &entries) const;
-    QString m_path;
+    JournalFile m_file;
 };
 
 } // namespace confab
