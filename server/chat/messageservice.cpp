@@ -25,6 +25,11 @@ namespace {
 // At most this many posts in one transaction: a burst larger than that commits in several, so
 // that no answer waits behind an unbounded batch.
 constexpr std::size_t MaxGroupCommit = 256;
+// A post this long after the one before is stored at once, on its own: posts that far apart
+// gain nothing from waiting for company, and the wait (to the end of the event-loop turn, which
+// may hold a fan-out slice) would only add to its latency. Posts closer together than this are
+// the load group commit is for.
+constexpr qint64 LonePostGapNs = 2'000'000;
 } // namespace
 
 MessageService::~MessageService()
@@ -67,7 +72,12 @@ void MessageService::post(const Member &from, const QString &room, const Message
     if (auto limited = take(m_buckets, from.id, QStringLiteral("Too many messages; slow down.")))
         return answer(*limited);
 
-    // Store (at the end of the turn, with the others read in it), then publish.
+    // Store (at once when it comes alone, else at the end of the turn with the others read in
+    // it), then publish.
+    const qint64 now = m_monotonic.nsecsElapsed();
+    const bool alone
+        = m_pending.empty() && (m_lastPostNs < 0 || now - m_lastPostNs >= LonePostGapNs);
+    m_lastPostNs = now;
     if (!request.clientId.isEmpty())
         m_pendingByClientId.insert(pendingKey(room, from.id, request.clientId), m_pending.size());
     PendingPost pending {MessageEvent {0, room, from, request.text,
@@ -75,7 +85,7 @@ void MessageService::post(const Member &from, const QString &room, const Message
                          {}};
     pending.answers.push_back(std::move(answer));
     m_pending.push_back(std::move(pending));
-    if (m_pending.size() >= MaxGroupCommit) {
+    if (alone || m_pending.size() >= MaxGroupCommit) {
         commitPending();
         return;
     }

@@ -120,6 +120,7 @@ private:
     // a batch; a posted event runs after every socket already readable in this turn was read).
     std::unique_ptr<QObject> m_turnEnd;
     bool m_commitQueued = false;
+    qint64 m_lastPostNs = -1; // m_monotonic's time of the last accepted post
     AddressedEvents m_addressed;
     Limits m_limits;
     HubMetrics &m_metrics;

@@ -1,8 +1,9 @@
 // Group commit (MessageService::post): posts read in one event-loop turn are stored in one
-// transaction and answered only after it. Over real loopback sockets: every post answered once,
-// stored once, ids strictly increasing; a clientId posted twice in one batch gets one id; a
-// connection's answers keep its requests' order; a failed commit refuses the whole batch and
-// publishes nothing; and what was answered 201 survives a SIGKILL of a real `confab serve`.
+// transaction and answered only after it (a post that comes alone is stored at once). Over real
+// loopback sockets: every post answered once, stored once, ids strictly increasing; a clientId
+// posted twice in one batch gets one id; a connection's answers keep its requests' order; a failed
+// commit refuses the whole batch and publishes nothing; and what was answered 201 survives a
+// SIGKILL of a real `confab serve`.
 
 #include "hubprocess.h"
 #include "hubtestkit.h"
@@ -293,6 +294,9 @@ void TestHubGroupCommit::failedCommitRefusesTheWholeBatch()
     QVERIFY(QTest::qWaitFor([&] { return allDone(pipelines); }, WaitMs));
     for (auto &pipeline : pipelines)
         QCOMPARE(pipeline->answers.size(), size_t(1));
+    // A post that comes alone (none in the last 2 ms) is stored at once: connection 0 leads with
+    // one, stored alone, so that the posts right behind it in the same turn form one batch.
+    pipelines[0]->post(ana, QStringLiteral("alone"), QStringLiteral("alone"));
     // Connection 6 sends connection 5's clientId again: a duplicate inside the failing batch.
     for (int i = 0; i < 7; ++i) {
         pipelines[size_t(i)]->post(ana, i == 3 ? QStringLiteral("poison") : QStringLiteral("fine"),
@@ -301,20 +305,22 @@ void TestHubGroupCommit::failedCommitRefusesTheWholeBatch()
     for (const auto &pipeline : pipelines)
         pipeline->send();
     QVERIFY(QTest::qWaitFor([&] { return allDone(pipelines); }, WaitMs));
+    QCOMPARE(pipelines[0]->answers.size(), size_t(3));
+    QCOMPARE(pipelines[0]->answers[1].status, 201);
     for (const auto &pipeline : pipelines) {
         QVERIFY(pipeline->answers.size() >= 2);
-        for (size_t i = 1; i < pipeline->answers.size(); ++i) {
+        for (size_t i = pipeline == pipelines[0] ? 2 : 1; i < pipeline->answers.size(); ++i) {
             const Response &answer = pipeline->answers[i];
             QCOMPARE(answer.status, 500);
             QCOMPARE(answer.errorCode(), QStringLiteral("store_failed"));
         }
     }
     bool unique = false;
-    QCOMPARE(int(storedMessages(port, ana, &unique).size()), 1);
+    QCOMPARE(int(storedMessages(port, ana, &unique).size()), 2);
     // Nothing was published; the next post (the retry of one refused) is stored and follows.
     const Response retry = post(port, ana, QStringLiteral("fine"), QStringLiteral("f0"));
     QCOMPARE(retry.status, 201);
-    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(2),
+    QTRY_COMPARE_WITH_TIMEOUT(stream.eventsOfType(QStringLiteral("message")).size(), size_t(3),
                               WaitMs);
     const auto messages = stream.eventsOfType(QStringLiteral("message"));
     QCOMPARE(messages.back().lastEventId.toLongLong(), idOf(retry));
