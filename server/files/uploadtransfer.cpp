@@ -24,11 +24,14 @@ namespace {
 // Bytes read off the socket (and written to the file) at a time: the only buffer a transfer holds.
 constexpr qint64 PieceBytes = 1024 * 1024;
 // A transfer thread's nice value. The hub's event loop (chat, fan-out) comes first: when it and
-// the transfers want the same core, its weight is about nine times a transfer's (1024 against
-// 110), so chat latency does not depend on how many uploads run; a transfer alone runs at full
-// speed. Linux keeps a nice value per thread, and within the process's scheduling group (autogroup
-// or cgroup), so other processes on the machine are not affected. Raising it needs no privilege.
-constexpr int TransferNice = 10;
+// the transfers want the same core, its weight is about 28 times a transfer's (1024 against 36).
+// Measured on 2 cores (tests/bench/README.md), four 1 GiB uploads while 1000 subscribers get 200
+// messages a second: chat p99 18 ms at nice 10, 12.4-12.9 ms at 15, 10.7-11.7 ms at 19; but the
+// lower the priority, the more a lone upload loses to whatever else runs on the machine (one
+// 1 GiB upload from a local curl: 830-870 MB/s at 10, 250-560 at 15, 270-370 at 19). Linux keeps
+// a nice value per thread, within the process's scheduling group (autogroup or cgroup), so other
+// processes are not affected; raising it needs no privilege (lowering it again would).
+constexpr int TransferNice = 15;
 
 void yieldToEventLoop()
 {
