@@ -80,6 +80,18 @@ bool UploadReceiver::consume(qint64 read)
     return true;
 }
 
+bool UploadReceiver::consumeQtBuffered()
+{
+    while (m_remaining > 0 && m_socket->bytesAvailable() > 0) {
+        const qint64 read = m_socket->read(m_buffer.data(), std::min(PieceBytes, m_remaining));
+        if (read <= 0)
+            break;
+        if (!consume(read))
+            return false;
+    }
+    return true;
+}
+
 void UploadReceiver::readBody()
 {
     // While the move to a worker is pending, what arrives waits for it (Qt buffers at most a
@@ -87,13 +99,8 @@ void UploadReceiver::readBody()
     if (m_ended || m_offThread || m_movePending || !m_socket || !m_service)
         return;
     // First what Qt has buffered (the body's start may have come with the head).
-    while (m_remaining > 0 && m_socket->bytesAvailable() > 0) {
-        const qint64 read = m_socket->read(m_buffer.data(), std::min(PieceBytes, m_remaining));
-        if (read <= 0)
-            break;
-        if (!consume(read))
-            return;
-    }
+    if (!consumeQtBuffered())
+        return;
 #ifdef Q_OS_UNIX
     if (usesRawDescriptor(m_socket) && m_remaining > 0 && !m_triedOffThread) {
         m_triedOffThread = true;
@@ -137,13 +144,8 @@ void UploadReceiver::moveOffThread()
     if (m_ended || !m_socket || !m_service)
         return;
     // What Qt read meanwhile is written here (reading enables the read notifier again).
-    while (m_remaining > 0 && m_socket->bytesAvailable() > 0) {
-        const qint64 read = m_socket->read(m_buffer.data(), std::min(PieceBytes, m_remaining));
-        if (read <= 0)
-            break;
-        if (!consume(read))
-            return;
-    }
+    if (!consumeQtBuffered())
+        return;
     if (m_remaining == 0) {
         complete();
         return;

@@ -53,6 +53,8 @@ private:
     void transferEnded(UploadTransfer::End end);
     // Writes the first `read` bytes of m_buffer; false when the PATCH ended (refused or cut).
     bool consume(qint64 read);
+    // Writes what Qt has already read of the body; false when that ended the upload (consume()).
+    bool consumeQtBuffered();
     void complete();
     void fail(int status, const char *code, const QString &message);
     void answer(const HttpReply &reply);

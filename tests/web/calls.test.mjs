@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { WaitMs, assertMovingRemoteVideo, joinAs } from './callpage.mjs';
 import { Hub, request } from './hub.mjs';
 
 const Chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-const WaitMs = 30000; // generous: sanitizer build, 2 shared cores
 const AcceptToVideoTargetMs = 1500;
 const ScreenshotDir = process.env.CONFAB_WEB_SCREENSHOTS || '';
 const LaunchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -53,13 +53,6 @@ async function openPage(hub, options = {}) {
     return page;
 }
 
-async function joinAs(page, name) {
-    await page.locator('#join-name').fill(name);
-    await page.locator('#join-button').click();
-    await page.waitForSelector('#connection-state[data-state="live"]', { state: 'attached', timeout: WaitMs });
-    return page.evaluate(() => JSON.parse(localStorage.getItem('confab.session')).member.id);
-}
-
 async function screenshot(page, name) {
     if (ScreenshotDir)
         await page.screenshot({ path: path.join(ScreenshotDir, name + '.png') });
@@ -84,39 +77,6 @@ async function openDmWith(page, memberId) {
         await page.locator(`#people-list .member-button[data-member="${memberId}"]`).click();
     }
     await page.locator('#call-actions .call-button[data-call-media="video"]').waitFor({ state: 'visible', timeout: WaitMs });
-}
-
-// Remote video plays and moves: its clock advances, it has a size, and two frames drawn on a
-// canvas a moment apart differ (the fake camera draws a moving picture).
-async function assertMovingRemoteVideo(page) {
-    await page.waitForFunction(() => {
-        const video = document.getElementById('call-remote');
-        return video.videoWidth > 0 && video.currentTime > 0 && !video.paused;
-    }, null, { timeout: WaitMs });
-    const result = await page.evaluate(async () => {
-        const video = document.getElementById('call-remote');
-        const frame = () => {
-            const canvas = document.createElement('canvas');
-            canvas.width = video.videoWidth;
-            canvas.height = video.videoHeight;
-            const context = canvas.getContext('2d');
-            context.drawImage(video, 0, 0);
-            return context.getImageData(0, 0, canvas.width, canvas.height).data;
-        };
-        const t0 = video.currentTime;
-        const first = frame();
-        await new Promise((resolve) => setTimeout(resolve, 700));
-        const second = frame();
-        let differing = 0;
-        for (let i = 0; i < first.length; i += 4) {
-            if (Math.abs(first[i] - second[i]) + Math.abs(first[i + 1] - second[i + 1]) > 30)
-                ++differing;
-        }
-        return { width: video.videoWidth, advanced: video.currentTime - t0, differing };
-    });
-    assert.ok(result.width > 0, 'remote video has a size');
-    assert.ok(result.advanced > 0.3, `remote video time advanced ${result.advanced} s`);
-    assert.ok(result.differing > 50, `two remote frames differ in ${result.differing} pixels`);
 }
 
 // Clicks Accept and returns the milliseconds until the remote video plays, measured in the page.
